@@ -1,0 +1,78 @@
+//! MongoDB adapters (official driver): raw dictionary entries and generated word content.
+//! Only standard MongoDB features are used, so the same code runs against MongoDB in production
+//! and the MongoDB-wire-compatible server used in development and tests.
+
+pub mod indexes;
+
+use mongodb::bson::doc;
+use mongodb::options::ClientOptions;
+use mongodb::{Client, Database};
+use std::time::Duration;
+
+pub use indexes::ensure_indexes;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MongoError {
+    #[error("invalid MongoDB URL: {0}")]
+    Url(String),
+    #[error("mongodb: {0}")]
+    Driver(String),
+}
+
+impl From<mongodb::error::Error> for MongoError {
+    fn from(e: mongodb::error::Error) -> Self {
+        Self::Driver(e.to_string())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MongoSettings {
+    pub url: String,
+    pub database: String,
+    /// How long an operation waits for a reachable server before failing.
+    pub timeout: Duration,
+    pub app_name: String,
+}
+
+/// A handle on Lingo's MongoDB database. Cheap to clone; the driver pools connections and
+/// reconnects by itself.
+#[derive(Clone)]
+pub struct MongoStore {
+    client: Client,
+    database: Database,
+}
+
+impl MongoStore {
+    /// Parses the settings without waiting for the server (the driver connects lazily).
+    pub async fn connect(settings: &MongoSettings) -> Result<Self, MongoError> {
+        let mut options = ClientOptions::parse(&settings.url)
+            .await
+            .map_err(|e| MongoError::Url(e.to_string()))?;
+        options.server_selection_timeout = Some(settings.timeout);
+        options.connect_timeout = Some(settings.timeout);
+        options.app_name = Some(settings.app_name.clone());
+        let client = Client::with_options(options).map_err(|e| MongoError::Url(e.to_string()))?;
+        let database = client.database(&settings.database);
+        Ok(Self { client, database })
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// `ping` command, for readiness checks.
+    pub async fn ping(&self) -> Result<(), MongoError> {
+        self.database.run_command(doc! { "ping": 1 }).await?;
+        Ok(())
+    }
+
+    /// Drops the whole database (test clean-up, and the admin reset tool).
+    pub async fn drop_database(&self) -> Result<(), MongoError> {
+        self.database.drop().await?;
+        Ok(())
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+}

@@ -1,0 +1,27 @@
+use diesel_async::AsyncPgConnection;
+use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// The SQL migrations of `migrations/`, compiled into the binary.
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations");
+
+#[derive(Debug, thiserror::Error)]
+#[error("migrations failed: {0}")]
+pub struct MigrationError(String);
+
+/// Applies pending migrations; returns the versions applied. Safe to run concurrently from
+/// several processes: PostgreSQL serialises the DDL and a version is applied once.
+pub async fn run_migrations(url: &str) -> Result<Vec<String>, MigrationError> {
+    let url = url.to_owned();
+    tokio::task::spawn_blocking(move || {
+        use diesel::Connection;
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
+            .map_err(|e| MigrationError(e.to_string()))?;
+        let applied = conn
+            .run_pending_migrations(MIGRATIONS)
+            .map_err(|e| MigrationError(e.to_string()))?;
+        Ok(applied.iter().map(|v| v.to_string()).collect())
+    })
+    .await
+    .map_err(|e| MigrationError(e.to_string()))?
+}

@@ -1,0 +1,16 @@
+//! Redis adapters: the job queue on Redis streams (`fred`), the cache (`deadpool-redis`) and the
+//! scheduler's lease. Every key starts with a configurable prefix, so tests (and several
+//! environments sharing one server) never see each other's keys.
+
+mod cache;
+mod connection;
+mod lease;
+mod queue;
+
+pub use cache::RedisCache;
+pub use connection::{RedisError, RedisSettings, connect_fred, connect_pool};
+pub use lease::{Lease, RedisLease};
+pub use queue::{QueueSettings, RedisJobQueue, TraceInjector};
+
+/// The `fred` client type, for apps that hand a client to `RedisLease` or `RedisJobQueue`.
+pub use fred::prelude::Client as RedisClient;

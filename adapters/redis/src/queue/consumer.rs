@@ -1,0 +1,351 @@
+use super::{GROUP, RedisJobQueue, millis, now_ms, scripts, unavailable};
+use async_trait::async_trait;
+use chrono::Utc;
+use fred::prelude::StreamsInterface;
+use fred::types::Value;
+use fred::types::streams::XReadResponse;
+use lingo_kernel::jobs::{
+    Delivery, JobConsumer, JobEnvelope, JobId, JobProgress, JobStatus, QueueError, Terminal,
+};
+use std::time::Duration;
+
+/// Renews the idle time of entries still owned by this consumer; entries already reclaimed by
+/// another worker are left alone. KEYS: stream. ARGV: group, consumer, entry ids…
+const HEARTBEAT: &str = r#"
+local renewed = 0
+for i = 3, #ARGV do
+  local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if pending[1] and pending[1][2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    renewed = renewed + 1
+  end
+end
+return renewed
+"#;
+
+const PROGRESS: &str = r#"
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'progress', ARGV[1], 'updated_at', ARGV[2])
+end
+return 1
+"#;
+
+/// A message as read from the stream: its entry id and its `job` field, if any.
+struct Raw {
+    entry: String,
+    job: Option<String>,
+}
+
+fn text(value: &Value) -> Option<String> {
+    value.as_str().map(|s| s.into_owned())
+}
+
+impl RedisJobQueue {
+    async fn maintain(&self, consumer: &str, max: usize) -> Result<Vec<Raw>, QueueError> {
+        let keys = vec![self.keys.stream.clone(), self.keys.delayed.clone()];
+        let args = vec![
+            GROUP.to_owned(),
+            consumer.to_owned(),
+            now_ms(),
+            self.settings.visibility_timeout.as_millis().to_string(),
+            max.to_string(),
+        ];
+        let flat: Vec<Value> = match self.eval(scripts::MAINTAIN, keys.clone(), args.clone()).await
+        {
+            Err(QueueError::Unavailable(e)) if e.contains("NOGROUP") => {
+                self.ensure_group().await?;
+                self.eval(scripts::MAINTAIN, keys, args).await?
+            }
+            other => other?,
+        };
+        Ok(flat
+            .chunks(2)
+            .filter_map(|pair| {
+                let entry = text(pair.first()?)?;
+                let job = pair.get(1).and_then(text).filter(|j| !j.is_empty());
+                Some(Raw { entry, job })
+            })
+            .collect())
+    }
+
+    async fn read_new(
+        &self,
+        consumer: &str,
+        count: usize,
+        block: Option<Duration>,
+    ) -> Result<Vec<Raw>, QueueError> {
+        let response: XReadResponse<String, String, String, Value> = self
+            .blocking
+            .xreadgroup_map(
+                GROUP,
+                consumer,
+                Some(count as u64),
+                block.map(|b| b.as_millis() as u64),
+                false,
+                self.keys.stream.as_str(),
+                ">",
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(response
+            .into_values()
+            .flatten()
+            .map(|(entry, fields)| Raw {
+                entry,
+                job: fields.get("job").and_then(text),
+            })
+            .collect())
+    }
+
+    /// Marks a well-formed delivery running; `None` when it must not run.
+    async fn start(&self, consumer: &str, raw: &Raw, envelope: JobEnvelope) -> Option<Delivery> {
+        let delivery = Delivery {
+            receipt: raw.entry.clone(),
+            envelope,
+        };
+        let started: Result<i64, _> = self
+            .eval(
+                scripts::START,
+                vec![
+                    self.keys.job(delivery.envelope.id),
+                    self.keys.stream.clone(),
+                ],
+                vec![
+                    GROUP.to_owned(),
+                    raw.entry.clone(),
+                    now_ms(),
+                    consumer.to_owned(),
+                    delivery.envelope.max_attempts.to_string(),
+                ],
+            )
+            .await;
+        match started {
+            Ok(-1) => {
+                tracing::info!(job.id = %delivery.envelope.id, "duplicate delivery of a finished job dropped");
+                None
+            }
+            Ok(-2) => {
+                let reason = "delivered again and again without finishing: its worker crashed or \
+                              timed out on every attempt";
+                self.log_bury(&delivery, Terminal::Dead, reason).await;
+                None
+            }
+            Ok(_) => Some(delivery),
+            Err(e) => {
+                // Left pending: it is reclaimed after the visibility timeout.
+                tracing::warn!(error = %e, "could not mark a job running");
+                None
+            }
+        }
+    }
+
+    async fn log_bury(&self, delivery: &Delivery, how: Terminal, reason: &str) {
+        if let Err(e) = self.bury(delivery, how, reason).await {
+            tracing::warn!(error = %e, job.id = %delivery.envelope.id, "could not dead-letter a job");
+        }
+    }
+
+    /// Dead-letters a message that cannot be read as a job, so it never blocks the stream.
+    async fn bury_malformed(&self, raw: &Raw, reason: &str) {
+        tracing::warn!(entry = %raw.entry, reason, "malformed job message dead-lettered");
+        let job_id = raw
+            .job
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            .and_then(|v| v.get("id")?.as_str()?.parse::<JobId>().ok());
+        let hash = job_id
+            .map(|id| self.keys.job(id))
+            .unwrap_or_else(|| format!("{}unknown", self.keys.job_prefix));
+        let result: Result<i64, _> = self
+            .eval(
+                scripts::BURY,
+                vec![hash, self.keys.stream.clone(), self.keys.dead.clone()],
+                vec![
+                    GROUP.to_owned(),
+                    raw.entry.clone(),
+                    JobStatus::Dead.as_str().to_owned(),
+                    reason.to_owned(),
+                    job_id.map(|id| id.to_string()).unwrap_or_default(),
+                    String::new(),
+                    raw.job.clone().unwrap_or_default(),
+                    now_ms(),
+                    "0".to_owned(),
+                    self.settings.dead_retention.as_secs().to_string(),
+                ],
+            )
+            .await;
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not dead-letter a malformed message");
+        }
+    }
+}
+
+#[async_trait]
+impl JobConsumer for RedisJobQueue {
+    async fn fetch(
+        &self,
+        consumer: &str,
+        max: usize,
+        block: Duration,
+    ) -> Result<Vec<Delivery>, QueueError> {
+        if max == 0 {
+            return Ok(Vec::new());
+        }
+        let mut raws = self.maintain(consumer, max).await?;
+        if raws.len() < max {
+            let block = raws.is_empty().then_some(block);
+            raws.extend(self.read_new(consumer, max - raws.len(), block).await?);
+        }
+        let mut deliveries = Vec::with_capacity(raws.len());
+        for raw in &raws {
+            let Some(job) = raw.job.as_deref() else {
+                self.bury_malformed(raw, "message has no 'job' field").await;
+                continue;
+            };
+            match serde_json::from_str::<JobEnvelope>(job) {
+                Ok(envelope) => deliveries.extend(self.start(consumer, raw, envelope).await),
+                Err(e) => {
+                    self.bury_malformed(raw, &format!("message is not a job envelope: {e}"))
+                        .await
+                }
+            }
+        }
+        Ok(deliveries)
+    }
+
+    async fn heartbeat(&self, consumer: &str, receipts: &[String]) -> Result<(), QueueError> {
+        if receipts.is_empty() {
+            return Ok(());
+        }
+        let mut args = vec![GROUP.to_owned(), consumer.to_owned()];
+        args.extend(receipts.iter().cloned());
+        let _: i64 = self
+            .eval(HEARTBEAT, vec![self.keys.stream.clone()], args)
+            .await?;
+        Ok(())
+    }
+
+    async fn report_progress(&self, id: JobId, progress: &JobProgress) -> Result<(), QueueError> {
+        let encoded =
+            serde_json::to_string(progress).map_err(|e| QueueError::Encoding(e.to_string()))?;
+        let _: i64 = self
+            .eval(PROGRESS, vec![self.keys.job(id)], vec![encoded, now_ms()])
+            .await?;
+        Ok(())
+    }
+
+    async fn succeed(
+        &self,
+        delivery: &Delivery,
+        result: serde_json::Value,
+    ) -> Result<(), QueueError> {
+        let envelope = &delivery.envelope;
+        let _: i64 = self
+            .eval(
+                scripts::SUCCEED,
+                vec![self.keys.job(envelope.id), self.keys.stream.clone()],
+                vec![
+                    GROUP.to_owned(),
+                    delivery.receipt.clone(),
+                    result.to_string(),
+                    now_ms(),
+                    (envelope.attempts + 1).to_string(),
+                    self.settings.finished_retention.as_secs().to_string(),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn retry_later(
+        &self,
+        delivery: &Delivery,
+        error: &str,
+        delay: Duration,
+    ) -> Result<(), QueueError> {
+        let mut next = delivery.envelope.clone();
+        next.attempts += 1;
+        let encoded =
+            serde_json::to_string(&next).map_err(|e| QueueError::Encoding(e.to_string()))?;
+        let due = Utc::now()
+            + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::hours(1));
+        let _: i64 = self
+            .eval(
+                scripts::RETRY,
+                vec![
+                    self.keys.job(next.id),
+                    self.keys.stream.clone(),
+                    self.keys.delayed.clone(),
+                ],
+                vec![
+                    GROUP.to_owned(),
+                    delivery.receipt.clone(),
+                    encoded,
+                    millis(due),
+                    error.to_owned(),
+                    now_ms(),
+                    next.attempts.to_string(),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn bury(
+        &self,
+        delivery: &Delivery,
+        how: Terminal,
+        reason: &str,
+    ) -> Result<(), QueueError> {
+        let envelope = &delivery.envelope;
+        let status = match how {
+            Terminal::Failed => JobStatus::Failed,
+            Terminal::Dead => JobStatus::Dead,
+        };
+        let raw = serde_json::to_string(envelope).map_err(|e| QueueError::Encoding(e.to_string()))?;
+        let _: i64 = self
+            .eval(
+                scripts::BURY,
+                vec![
+                    self.keys.job(envelope.id),
+                    self.keys.stream.clone(),
+                    self.keys.dead.clone(),
+                ],
+                vec![
+                    GROUP.to_owned(),
+                    delivery.receipt.clone(),
+                    status.as_str().to_owned(),
+                    reason.to_owned(),
+                    envelope.id.to_string(),
+                    envelope.kind.clone(),
+                    raw,
+                    now_ms(),
+                    (envelope.attempts + 1).to_string(),
+                    self.settings.dead_retention.as_secs().to_string(),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn release(&self, delivery: &Delivery) -> Result<(), QueueError> {
+        let encoded = serde_json::to_string(&delivery.envelope)
+            .map_err(|e| QueueError::Encoding(e.to_string()))?;
+        let _: i64 = self
+            .eval(
+                scripts::RELEASE,
+                vec![
+                    self.keys.job(delivery.envelope.id),
+                    self.keys.stream.clone(),
+                ],
+                vec![
+                    GROUP.to_owned(),
+                    delivery.receipt.clone(),
+                    encoded,
+                    now_ms(),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! The job queue on Redis streams.
+//!
+//! Layout (all under the key prefix):
+//! - `jobs:stream`: the stream of ready jobs, read by the consumer group `workers`; an entry
+//!   stays in the group's pending list until its worker acknowledges it, and is reclaimed by
+//!   another worker when idle longer than the visibility timeout (its worker died);
+//! - `jobs:delayed`: retries waiting for their backoff, scored by due time;
+//! - `jobs:dead`: the dead-letter stream;
+//! - `job:<id>`: the job's record (status, attempts, result, error, progress), which the status
+//!   endpoint reads and which makes enqueueing idempotent on the job id.
+
+mod consumer;
+mod dead_letters;
+mod producer;
+mod record;
+mod scripts;
+
+use crate::connection::RedisError;
+use chrono::{DateTime, Utc};
+use fred::prelude::{Client, ClientLike, LuaInterface};
+use lingo_kernel::jobs::{JobId, QueueError};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Fills the trace-context carrier of a job being enqueued (set by the app's telemetry).
+pub type TraceInjector = Arc<dyn Fn() -> BTreeMap<String, String> + Send + Sync>;
+
+const GROUP: &str = "workers";
+
+#[derive(Debug, Clone)]
+pub struct QueueSettings {
+    /// A delivered job not acknowledged nor heartbeated for this long is given to another worker.
+    pub visibility_timeout: Duration,
+    /// How long finished job records stay queryable.
+    pub finished_retention: Duration,
+    /// How long dead and failed job records stay queryable.
+    pub dead_retention: Duration,
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        Self {
+            visibility_timeout: Duration::from_secs(60),
+            finished_retention: Duration::from_secs(7 * 24 * 3600),
+            dead_retention: Duration::from_secs(30 * 24 * 3600),
+        }
+    }
+}
+
+/// The job-queue ports on Redis streams. Cheap to clone.
+#[derive(Clone)]
+pub struct RedisJobQueue {
+    client: Client,
+    /// A second connection for blocking reads, so they never stall other commands.
+    blocking: Client,
+    keys: Keys,
+    settings: QueueSettings,
+    trace: Option<TraceInjector>,
+}
+
+#[derive(Debug, Clone)]
+struct Keys {
+    stream: String,
+    delayed: String,
+    dead: String,
+    job_prefix: String,
+}
+
+impl Keys {
+    fn new(prefix: &str) -> Self {
+        Self {
+            stream: format!("{prefix}jobs:stream"),
+            delayed: format!("{prefix}jobs:delayed"),
+            dead: format!("{prefix}jobs:dead"),
+            job_prefix: format!("{prefix}job:"),
+        }
+    }
+
+    fn job(&self, id: JobId) -> String {
+        format!("{}{id}", self.job_prefix)
+    }
+}
+
+impl RedisJobQueue {
+    pub fn new(client: Client, blocking: Client, prefix: &str, settings: QueueSettings) -> Self {
+        Self {
+            client,
+            blocking,
+            keys: Keys::new(prefix),
+            settings,
+            trace: None,
+        }
+    }
+
+    /// Jobs enqueued from now on carry the trace context this function returns.
+    pub fn with_trace_injector(mut self, injector: TraceInjector) -> Self {
+        self.trace = Some(injector);
+        self
+    }
+
+    pub fn settings(&self) -> &QueueSettings {
+        &self.settings
+    }
+
+    /// Round trip to the server, for readiness checks.
+    pub async fn ping(&self) -> Result<(), RedisError> {
+        let _: String = self.client.ping(None).await?;
+        Ok(())
+    }
+
+    /// Creates the stream and its consumer group if missing (idempotent).
+    pub async fn ensure_group(&self) -> Result<(), QueueError> {
+        let created: Result<(), _> = self
+            .client
+            .xgroup_create(self.keys.stream.as_str(), GROUP, "0", true)
+            .await;
+        match created {
+            Ok(()) => Ok(()),
+            Err(e) if e.details().contains("BUSYGROUP") => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn eval<R: fred::types::FromValue>(
+        &self,
+        script: &str,
+        keys: Vec<String>,
+        args: Vec<String>,
+    ) -> Result<R, QueueError> {
+        self.client.eval(script, keys, args).await.map_err(unavailable)
+    }
+}
+
+use fred::prelude::StreamsInterface;
+
+fn unavailable(e: fred::error::Error) -> QueueError {
+    QueueError::Unavailable(e.to_string())
+}
+
+fn millis(at: DateTime<Utc>) -> String {
+    at.timestamp_millis().to_string()
+}
+
+fn now_ms() -> String {
+    millis(Utc::now())
+}

@@ -1,0 +1,275 @@
+//! Configuration from `LINGO_…` environment variables, typed and checked once at start-up.
+//! Every variable has a development default (see `.env.example`); an invalid value stops the
+//! process with a message naming the variable.
+
+mod env;
+
+pub use env::{ConfigError, EnvSource};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// Human-readable logs, migrations applied at start-up.
+    Development,
+    /// JSON logs; migrations only through `lingo-admin migrate`.
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub http: HttpConfig,
+    pub database: DatabaseConfig,
+    pub mongo: MongoConfig,
+    pub redis: RedisConfig,
+    pub queue: QueueConfig,
+    pub scheduler: SchedulerConfig,
+    pub telemetry: TelemetryConfig,
+    pub auth: AuthConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub host: String,
+    pub port: u16,
+    pub body_limit_bytes: usize,
+    pub request_timeout: Duration,
+    pub shutdown_timeout: Duration,
+    /// Allowed CORS origins; empty allows none, `*` allows any.
+    pub cors_origins: Vec<String>,
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub pool_size: usize,
+    pub acquire_timeout: Duration,
+    pub migrate_on_start: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct MongoConfig {
+    pub url: String,
+    pub database: String,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct RedisConfig {
+    pub url: String,
+    pub key_prefix: String,
+    pub pool_size: usize,
+    pub command_timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueConfig {
+    pub visibility_timeout: Duration,
+    pub worker_concurrency: usize,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub finished_retention: Duration,
+    pub shutdown_grace: Duration,
+    pub outbox_poll_interval: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    /// `name=cron` pairs separated by `;`, where the name is the job type to enqueue and the
+    /// cron expression has six fields (seconds first). Checked by the scheduler at start-up.
+    pub schedule: String,
+    pub lease_ttl: Duration,
+    pub outbox_retention: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct TelemetryConfig {
+    pub service_name: String,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    /// OTLP/HTTP endpoint (e.g. `http://localhost:4318/v1/traces`); none disables export.
+    pub otlp_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// HMAC secret for access tokens (HS256).
+    pub jwt_secret: String,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+}
+
+pub const DEFAULT_SCHEDULE: &str = "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *";
+
+const DEV_JWT_SECRET: &str = "development-only-secret-change-me-0123456789";
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&EnvSource::process())
+    }
+
+    pub fn from_source(env: &EnvSource) -> Result<Self, ConfigError> {
+        let environment = match env.string("LINGO_ENV", "development").as_str() {
+            "development" | "dev" => Environment::Development,
+            "production" | "prod" => Environment::Production,
+            other => {
+                return Err(ConfigError::invalid(
+                    "LINGO_ENV",
+                    other,
+                    "expected 'development' or 'production'",
+                ));
+            }
+        };
+        let production = environment == Environment::Production;
+        let log_format = match env
+            .string("LINGO_LOG_FORMAT", if production { "json" } else { "pretty" })
+            .as_str()
+        {
+            "json" => LogFormat::Json,
+            "pretty" | "text" => LogFormat::Pretty,
+            other => {
+                return Err(ConfigError::invalid(
+                    "LINGO_LOG_FORMAT",
+                    other,
+                    "expected 'json' or 'pretty'",
+                ));
+            }
+        };
+        let jwt_secret = env.string("LINGO_JWT_SECRET", DEV_JWT_SECRET);
+        if production && jwt_secret == DEV_JWT_SECRET {
+            return Err(ConfigError::invalid(
+                "LINGO_JWT_SECRET",
+                "<development default>",
+                "set a secret of at least 32 bytes in production",
+            ));
+        }
+        if jwt_secret.len() < 32 {
+            return Err(ConfigError::invalid(
+                "LINGO_JWT_SECRET",
+                "<hidden>",
+                "must be at least 32 bytes",
+            ));
+        }
+        Ok(Self {
+            environment,
+            http: HttpConfig {
+                host: env.string("LINGO_HTTP_HOST", "0.0.0.0"),
+                port: env.parse("LINGO_HTTP_PORT", 8080)?,
+                body_limit_bytes: env.parse("LINGO_HTTP_BODY_LIMIT_BYTES", 1_048_576)?,
+                request_timeout: env.millis("LINGO_HTTP_REQUEST_TIMEOUT_MS", 30_000)?,
+                shutdown_timeout: env.millis("LINGO_HTTP_SHUTDOWN_TIMEOUT_MS", 30_000)?,
+                cors_origins: env.list("LINGO_HTTP_CORS_ORIGINS"),
+                workers: env.parse("LINGO_HTTP_WORKERS", 0)?,
+            },
+            database: DatabaseConfig {
+                url: env.string(
+                    "LINGO_DATABASE_URL",
+                    "postgres://postgres@127.0.0.1:5432/lingo",
+                ),
+                pool_size: env.positive("LINGO_DATABASE_POOL_SIZE", 16)?,
+                acquire_timeout: env.millis("LINGO_DATABASE_ACQUIRE_TIMEOUT_MS", 2_000)?,
+                migrate_on_start: env.parse("LINGO_DATABASE_MIGRATE_ON_START", !production)?,
+            },
+            mongo: MongoConfig {
+                url: env.string("LINGO_MONGO_URL", "mongodb://127.0.0.1:27017"),
+                database: env.string("LINGO_MONGO_DATABASE", "lingo"),
+                timeout: env.millis("LINGO_MONGO_TIMEOUT_MS", 2_000)?,
+            },
+            redis: RedisConfig {
+                url: env.string("LINGO_REDIS_URL", "redis://127.0.0.1:6379/0"),
+                key_prefix: env.string("LINGO_REDIS_PREFIX", "lingo:"),
+                pool_size: env.positive("LINGO_REDIS_POOL_SIZE", 16)?,
+                command_timeout: env.millis("LINGO_REDIS_TIMEOUT_MS", 2_000)?,
+            },
+            queue: QueueConfig {
+                visibility_timeout: env.millis("LINGO_QUEUE_VISIBILITY_TIMEOUT_MS", 60_000)?,
+                worker_concurrency: env.positive("LINGO_WORKER_CONCURRENCY", 8)?,
+                retry_base: env.millis("LINGO_QUEUE_RETRY_BASE_MS", 2_000)?,
+                retry_max: env.millis("LINGO_QUEUE_RETRY_MAX_MS", 600_000)?,
+                finished_retention: env.millis("LINGO_QUEUE_RETENTION_MS", 7 * 86_400_000)?,
+                shutdown_grace: env.millis("LINGO_WORKER_SHUTDOWN_GRACE_MS", 25_000)?,
+                outbox_poll_interval: env.millis("LINGO_OUTBOX_POLL_MS", 500)?,
+            },
+            scheduler: SchedulerConfig {
+                schedule: env.string("LINGO_SCHEDULE", DEFAULT_SCHEDULE),
+                lease_ttl: env.millis("LINGO_SCHEDULER_LEASE_TTL_MS", 10_000)?,
+                outbox_retention: env.millis("LINGO_OUTBOX_RETENTION_MS", 7 * 86_400_000)?,
+            },
+            telemetry: TelemetryConfig {
+                service_name: env.string("LINGO_SERVICE_NAME", "lingo"),
+                log_format,
+                log_filter: env.string("LINGO_LOG", "info"),
+                otlp_endpoint: env.optional("LINGO_OTLP_ENDPOINT"),
+            },
+            auth: AuthConfig {
+                jwt_secret,
+                jwt_issuer: env.string("LINGO_JWT_ISSUER", "lingo"),
+                jwt_audience: env.string("LINGO_JWT_AUDIENCE", "lingo-app"),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(pairs: &[(&str, &str)]) -> EnvSource {
+        EnvSource::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn defaults_describe_a_local_development_stack() {
+        let config = Config::from_source(&source(&[])).expect("defaults are valid");
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.http.port, 8080);
+        assert!(config.database.migrate_on_start);
+        assert_eq!(config.telemetry.log_format, LogFormat::Pretty);
+        assert_eq!(config.queue.visibility_timeout, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn an_invalid_value_names_its_variable() {
+        let error = Config::from_source(&source(&[("LINGO_HTTP_PORT", "eighty")]))
+            .expect_err("not a port");
+        assert!(error.to_string().contains("LINGO_HTTP_PORT"), "{error}");
+        let error = Config::from_source(&source(&[("LINGO_WORKER_CONCURRENCY", "0")]))
+            .expect_err("zero workers");
+        assert!(error.to_string().contains("LINGO_WORKER_CONCURRENCY"), "{error}");
+    }
+
+    #[test]
+    fn production_needs_a_real_secret_and_logs_json() {
+        let error = Config::from_source(&source(&[("LINGO_ENV", "production")]))
+            .expect_err("default secret");
+        assert!(error.to_string().contains("LINGO_JWT_SECRET"));
+        let config = Config::from_source(&source(&[
+            ("LINGO_ENV", "production"),
+            ("LINGO_JWT_SECRET", "0123456789abcdef0123456789abcdef-prod"),
+        ]))
+        .expect("valid");
+        assert_eq!(config.telemetry.log_format, LogFormat::Json);
+        assert!(!config.database.migrate_on_start);
+    }
+
+    #[test]
+    fn cors_origins_are_a_comma_separated_list() {
+        let config = Config::from_source(&source(&[(
+            "LINGO_HTTP_CORS_ORIGINS",
+            "https://app.example, https://admin.example",
+        )]))
+        .expect("valid");
+        assert_eq!(
+            config.http.cors_origins,
+            vec!["https://app.example", "https://admin.example"]
+        );
+    }
+}

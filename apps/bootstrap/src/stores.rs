@@ -1,0 +1,114 @@
+//! Builds every adapter from configuration. The one place that knows which technology backs
+//! which port.
+
+use crate::config::Config;
+use crate::readiness::{StoreCheck, check};
+use crate::telemetry;
+use lingo_mongo::{MongoSettings, MongoStore};
+use lingo_postgres::{PgOutbox, PgPool, PoolSettings};
+use lingo_redis::{QueueSettings, RedisCache, RedisClient, RedisJobQueue, RedisSettings};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// All store handles of a process. Cheap to clone.
+#[derive(Clone)]
+pub struct Stores {
+    pub postgres: PgPool,
+    pub mongo: MongoStore,
+    pub cache: RedisCache,
+    pub queue: RedisJobQueue,
+    pub outbox: PgOutbox,
+    /// For leases and other coordination.
+    pub redis: RedisClient,
+    pub redis_prefix: String,
+}
+
+impl Stores {
+    /// Builds the adapters without waiting for the stores: a process starts while a store is
+    /// down, reports itself not ready, and recovers when the store comes back. Mongo indexes
+    /// and migrations are applied by `prepare`.
+    pub async fn connect(config: &Config, process: &str) -> anyhow::Result<Self> {
+        let postgres = lingo_postgres::connect(&PoolSettings {
+            url: config.database.url.clone(),
+            max_size: config.database.pool_size,
+            acquire_timeout: config.database.acquire_timeout,
+        })?;
+        let mongo = MongoStore::connect(&MongoSettings {
+            url: config.mongo.url.clone(),
+            database: config.mongo.database.clone(),
+            timeout: config.mongo.timeout,
+            app_name: format!("lingo-{process}"),
+        })
+        .await?;
+        let redis_settings = RedisSettings {
+            url: config.redis.url.clone(),
+            key_prefix: config.redis.key_prefix.clone(),
+            command_timeout: config.redis.command_timeout,
+            pool_size: config.redis.pool_size,
+        };
+        let redis = lingo_redis::connect_fred(&redis_settings)?;
+        // Blocking reads get their own connection, and a command timeout longer than the block.
+        let blocking = lingo_redis::connect_fred(&RedisSettings {
+            command_timeout: redis_settings.command_timeout + Duration::from_secs(5),
+            ..redis_settings.clone()
+        })?;
+        let cache = RedisCache::new(
+            lingo_redis::connect_pool(&redis_settings)?,
+            &config.redis.key_prefix,
+        );
+        let queue = RedisJobQueue::new(
+            redis.clone(),
+            blocking,
+            &config.redis.key_prefix,
+            QueueSettings {
+                visibility_timeout: config.queue.visibility_timeout,
+                finished_retention: config.queue.finished_retention,
+                ..QueueSettings::default()
+            },
+        )
+        .with_trace_injector(Arc::new(telemetry::current_trace_context));
+        Ok(Self {
+            outbox: PgOutbox::new(postgres.clone()),
+            postgres,
+            mongo,
+            cache,
+            queue,
+            redis,
+            redis_prefix: config.redis.key_prefix.clone(),
+        })
+    }
+
+    /// Start-up work that needs the stores up: migrations (when configured), Mongo indexes and
+    /// the queue's consumer group. Failures are logged, not fatal: the process keeps running
+    /// and reports not-ready, and the next start retries.
+    pub async fn prepare(&self, config: &Config) {
+        if config.database.migrate_on_start {
+            match lingo_postgres::run_migrations(&config.database.url).await {
+                Ok(applied) if !applied.is_empty() => {
+                    tracing::info!(?applied, "migrations applied")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "migrations not applied"),
+            }
+        }
+        if let Err(e) = lingo_mongo::ensure_indexes(&self.mongo).await {
+            tracing::error!(error = %e, "mongo indexes not ensured");
+        }
+        if let Err(e) = self.queue.ensure_group().await {
+            tracing::error!(error = %e, "job queue group not ensured");
+        }
+    }
+
+    /// Pings PostgreSQL, MongoDB and Redis concurrently, each with `timeout`.
+    pub async fn readiness(&self, timeout: Duration) -> Vec<StoreCheck> {
+        let (postgres, mongo, redis) = tokio::join!(
+            check("postgres", timeout, self.postgres.ping()),
+            check("mongodb", timeout, self.mongo.ping()),
+            check("redis", timeout, async {
+                self.cache.ping().await?;
+                self.queue.ping().await
+            }),
+        );
+        vec![postgres, mongo, redis]
+    }
+}

@@ -1,0 +1,83 @@
+//! Strongly typed identifiers, so a user id can never be passed where a job id is expected.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! uuid_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new, time-ordered (UUIDv7) identifier.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            pub fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// Identifies a user account.
+    UserId
+);
+uuid_id!(
+    /// Identifies a background job.
+    JobId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_through_their_text_form() {
+        let id = JobId::new();
+        let parsed: JobId = id.to_string().parse().expect("a valid uuid");
+        assert_eq!(parsed, id);
+    }
+
+    #[test]
+    fn garbage_is_not_an_id() {
+        assert!("not-a-uuid".parse::<UserId>().is_err());
+    }
+
+    #[test]
+    fn new_ids_are_time_ordered() {
+        let a = JobId::new();
+        let b = JobId::new();
+        assert!(a < b);
+    }
+}

@@ -1,0 +1,13 @@
+//! The shared kernel of Lingo's domain crates: identifiers, language codes, the clock,
+//! pagination, the cache port and the job-queue port. No I/O and no framework here.
+
+pub mod cache;
+pub mod clock;
+pub mod ids;
+pub mod jobs;
+pub mod language;
+pub mod pagination;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use ids::UserId;
+pub use language::{LanguageCode, LanguageCodeError};
