@@ -30,9 +30,10 @@ APPS=(lingo-api lingo-worker lingo-scheduler)
 : "${LINGO_ENV:=development}"
 export LINGO_DATABASE_URL LINGO_MONGO_URL LINGO_MONGO_DATABASE LINGO_REDIS_URL LINGO_HTTP_PORT LINGO_ENV
 
-log() { printf '\033[1;34m[stack]\033[0m %s\n' "$*" >&2; }
-warn() { printf '\033[1;33m[stack]\033[0m %s\n' "$*" >&2; }
-die() { printf '\033[1;31m[stack]\033[0m %s\n' "$*" >&2; exit 1; }
+if [ -t 2 ]; then C_B=$'\033[1;34m' C_Y=$'\033[1;33m' C_R=$'\033[1;31m' C_0=$'\033[0m'; else C_B='' C_Y='' C_R='' C_0=''; fi
+log() { printf '%s[stack]%s %s\n' "$C_B" "$C_0" "$*" >&2; }
+warn() { printf '%s[stack]%s %s\n' "$C_Y" "$C_0" "$*" >&2; }
+die() { printf '%s[stack]%s %s\n' "$C_R" "$C_0" "$*" >&2; exit 1; }
 
 mkdirs() { mkdir -p "$LOGS" "$PIDS"; }
 
@@ -131,6 +132,8 @@ is_local_host() {
 
 tcp_open() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" >/dev/null 2>&1; }
 
+origin_of() { if [ -f "$PIDS/$1-$2.private" ]; then echo "private, started earlier by stack.sh"; else echo "reused"; fi; }
+
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 read_pid() { [ -f "$1" ] && tr -dc '0-9' <"$1" || true; }
 
@@ -157,7 +160,16 @@ pg_reachable() {
     pg_isready -q -h "$URL_HOST" -p "$URL_PORT" -t 2 >/dev/null 2>&1
 }
 
-pg_private_dir() { echo "$DEV/pg/$1"; }
+# Data directory of the private cluster for a port. As root the cluster runs as the `postgres` OS user,
+# which must reach it: if the checkout sits below a directory it cannot enter (e.g. /root), the cluster
+# lives under /var/tmp instead (recorded in .dev/pids, so `down` still finds it).
+pg_private_base() {
+    if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$DEV" 2>/dev/null; then
+        echo "/var/tmp/lingo-dev-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)/pg"
+    else
+        echo "$DEV/pg"
+    fi
+}
 
 # runs a command as the OS user that owns the private cluster (initdb refuses root)
 as_pg_user() {
@@ -165,29 +177,31 @@ as_pg_user() {
 }
 
 start_private_pg() {
-    local port="$1" bindir dir logf
+    local port="$1" bindir base dir logf
     bindir="$(pg_bindir)" || die "PostgreSQL server binaries not found"
-    dir="$(pg_private_dir "$port")"
-    logf="$LOGS/postgres-$port.log"
+    if [ "$(id -u)" -eq 0 ]; then
+        id postgres >/dev/null 2>&1 || die "OS user 'postgres' missing (install the postgresql package)"
+    fi
+    base="$(pg_private_base)"
+    dir="$base/$port"
+    logf="$base/postgres-$port.log"
     mkdir -p "$dir"
     touch "$logf"
     if [ "$(id -u)" -eq 0 ]; then
-        id postgres >/dev/null 2>&1 || die "OS user 'postgres' missing (install the postgresql package)"
-        chown postgres: "$DEV/pg" "$dir" "$logf"
-        chmod 700 "$dir"
-        # the postgres user must be able to reach .dev/pg through the parent directories
-        runuser -u postgres -- test -w "$dir" ||
-            die "user postgres cannot write $dir (a parent directory is not world-executable?)"
+        chown postgres: "$base" "$dir" "$logf"
+        runuser -u postgres -- test -w "$dir" || die "user postgres cannot write $dir"
     fi
+    chmod 700 "$dir"
+    ln -sf "$logf" "$LOGS/postgres-$port.log" 2>/dev/null || true
     if [ ! -f "$dir/PG_VERSION" ]; then
-        log "initdb private PostgreSQL cluster in ${dir#$ROOT/}"
+        log "initdb private PostgreSQL cluster in $dir"
         as_pg_user "$bindir/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --no-locale >>"$logf" 2>&1 ||
             { tail -n 20 "$logf" >&2; die "initdb failed"; }
     fi
     log "starting private PostgreSQL on 127.0.0.1:$port"
     as_pg_user "$bindir/pg_ctl" -D "$dir" -l "$logf" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=''" start >/dev/null ||
-        { tail -n 20 "$logf" >&2; die "private PostgreSQL failed to start (log: ${logf#$ROOT/})"; }
+        { tail -n 20 "$logf" >&2; die "private PostgreSQL failed to start (log: $logf)"; }
     echo "$dir" >"$PIDS/postgres-$port.private"
 }
 
@@ -206,7 +220,7 @@ ensure_pg() {
     parse_url "$LINGO_DATABASE_URL" 5432
     local host="$URL_HOST" port="$URL_PORT"
     if pg_reachable; then
-        log "PostgreSQL: reusing $host:$port"
+        log "PostgreSQL: $host:$port answers ($(origin_of postgres "$port"))"
     else
         is_local_host "$host" || die "PostgreSQL at $host:$port is not reachable (and not local, so no private one is started)"
         start_private_pg "$port"
@@ -261,7 +275,7 @@ ensure_redis() {
     parse_url "$LINGO_REDIS_URL" 6379
     local host="$URL_HOST" port="$URL_PORT"
     if redis_reachable; then
-        log "Redis: reusing $host:$port"
+        log "Redis: $host:$port answers ($(origin_of redis "$port"))"
         return
     fi
     is_local_host "$host" || die "Redis at $host:$port is not reachable (and not local, so no private one is started)"
@@ -322,7 +336,7 @@ ensure_mongo() {
     parse_url "$LINGO_MONGO_URL" 27017
     local host="$URL_HOST" port="$URL_PORT"
     if mongo_reachable; then
-        log "MongoDB: reusing $host:$port"
+        log "MongoDB: $host:$port answers ($(origin_of mongo "$port"))"
         return
     fi
     is_local_host "$host" || die "MongoDB at $host:$port is not reachable (and not local, so no private one is started)"
@@ -384,7 +398,7 @@ stop_app() {
 }
 
 build_bins() {
-    command -v cargo >/dev/null 2>&1 || export PATH="$HOME/.cargo/bin:$PATH"
+    command -v cargo >/dev/null 2>&1 || export PATH="${HOME:-/root}/.cargo/bin:$PATH"
     log "cargo build --bins"
     (cd "$ROOT" && cargo build --bins)
 }
@@ -396,7 +410,7 @@ run_migrate() {
 
 cmd_migrate() {
     cmd_stores
-    command -v cargo >/dev/null 2>&1 || export PATH="$HOME/.cargo/bin:$PATH"
+    command -v cargo >/dev/null 2>&1 || export PATH="${HOME:-/root}/.cargo/bin:$PATH"
     (cd "$ROOT" && cargo build --bin lingo-admin)
     run_migrate
 }
@@ -464,7 +478,6 @@ cmd_stop_store() {
 
 cmd_status() {
     mkdirs
-    [ -n "$(pg_bindir || true)" ] || true
     local kind url port state origin
     printf '%-10s %-45s %-12s %s\n' STORE URL STATE ORIGIN
     for kind in postgres redis mongo; do

@@ -1,1 +1,91 @@
-fn main() {}
+use clap::{Parser, Subcommand};
+use lingo_bootstrap::{Config, Stores, telemetry};
+use lingo_kernel::jobs::{DeadLetters, JobId, JobQueue, NewJob};
+use lingo_worker::jobs::SystemEcho;
+
+/// Lingo administration: migrations, dead jobs, smoke tests. Configured by LINGO_… environment
+/// variables (see .env.example).
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending PostgreSQL migrations.
+    Migrate,
+    /// Inspect and repair the job queue.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// List dead-lettered jobs as JSON.
+    Dead {
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Put a dead job back in the queue with fresh attempts.
+    Requeue { id: JobId },
+    /// Show a job's status as JSON.
+    Status { id: JobId },
+    /// Enqueue a `system.echo` job (a smoke test of api → queue → worker).
+    Echo {
+        message: String,
+        #[arg(long, default_value_t = 0)]
+        delay_ms: u64,
+    },
+    /// Show queue depth as JSON.
+    Stats,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let config = Config::from_env()?;
+    let _telemetry = telemetry::init(&config.telemetry, "admin")?;
+    match args.command {
+        Command::Migrate => {
+            let applied = lingo_postgres::run_migrations(&config.database.url).await?;
+            println!("{} migration(s) applied", applied.len());
+            for version in applied {
+                println!("  {version}");
+            }
+        }
+        Command::Jobs { command } => {
+            let stores = Stores::connect(&config, "admin").await?;
+            let queue = &stores.queue;
+            match command {
+                JobsCommand::Dead { limit } => {
+                    println!("{}", serde_json::to_string_pretty(&queue.list(limit).await?)?);
+                }
+                JobsCommand::Requeue { id } => {
+                    if queue.requeue(id).await? {
+                        println!("job {id} requeued");
+                    } else {
+                        anyhow::bail!("no dead job {id}");
+                    }
+                }
+                JobsCommand::Status { id } => match queue.status(id).await? {
+                    Some(record) => println!("{}", serde_json::to_string_pretty(&record)?),
+                    None => anyhow::bail!("no job {id}"),
+                },
+                JobsCommand::Echo { message, delay_ms } => {
+                    let job = NewJob::of(&SystemEcho { message, delay_ms })?;
+                    let id = job.id;
+                    queue.enqueue(job).await?;
+                    println!("{id}");
+                }
+                JobsCommand::Stats => {
+                    println!("{}", serde_json::to_string_pretty(&queue.stats().await?)?);
+                }
+            }
+        }
+    }
+    Ok(())
+}

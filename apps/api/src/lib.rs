@@ -1,1 +1,19 @@
+//! The HTTP api: actix-web handlers that translate HTTP to use cases and back, the middleware
+//! every request passes through, and the OpenAPI document.
 
+mod auth;
+mod http_errors;
+mod metrics;
+mod middleware;
+mod openapi;
+mod problem;
+mod routes;
+mod server;
+mod state;
+
+pub use auth::Authenticated;
+pub use metrics::Metrics;
+pub use openapi::ApiDoc;
+pub use problem::{ApiError, Problem};
+pub use server::{ServerSettings, start};
+pub use state::AppState;

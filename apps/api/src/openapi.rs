@@ -1,0 +1,38 @@
+use crate::problem::Problem;
+use crate::routes::{health, jobs};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// The OpenAPI 3.1 document, generated from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Lingo API", description = "Backend of the Lingo vocabulary-learning app. \
+        Errors are RFC 9457 problem documents (application/problem+json)."),
+    paths(health::health, health::ready, jobs::get_job),
+    components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
+        jobs::JobView, jobs::Progress)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "operations", description = "Liveness and readiness"),
+        (name = "jobs", description = "Background jobs started by the caller"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .bearer_format("JWT")
+                        .build(),
+                ),
+            );
+        }
+    }
+}

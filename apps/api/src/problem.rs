@@ -1,0 +1,121 @@
+//! RFC 9457 problem details: the one error shape of the api.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "about:blank", "title": "Not Found", "status": 404,
+    "detail": "no job with this id"
+}))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Extension members (e.g. `checks` of the readiness problem).
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extensions: Map<String, Value>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode) -> Self {
+        Self {
+            kind: "about:blank".to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: None,
+            extensions: Map::new(),
+        }
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn extension(mut self, key: &str, value: impl Serialize) -> Self {
+        self.extensions
+            .insert(key.to_owned(), serde_json::to_value(value).unwrap_or(Value::Null));
+        self
+    }
+
+    pub fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn response(&self) -> HttpResponse {
+        let body = serde_json::to_vec(self).unwrap_or_default();
+        HttpResponse::build(self.status_code())
+            .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
+            .body(body)
+    }
+}
+
+/// Errors handlers return; each maps to one problem.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    fn problem(&self) -> Problem {
+        match self {
+            Self::NotFound(d) => Problem::new(StatusCode::NOT_FOUND).detail(d),
+            Self::BadRequest(d) => Problem::new(StatusCode::BAD_REQUEST).detail(d),
+            Self::Unauthorized(d) => Problem::new(StatusCode::UNAUTHORIZED).detail(d),
+            Self::Forbidden(d) => Problem::new(StatusCode::FORBIDDEN).detail(d),
+            Self::Unavailable(d) => Problem::new(StatusCode::SERVICE_UNAVAILABLE).detail(d),
+            // The cause is logged, not shown.
+            Self::Internal(_) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR)
+                .detail("an unexpected error occurred; it has been logged"),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.problem().status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(%cause, "internal error");
+        }
+        let mut response = self.problem().response();
+        if matches!(self, Self::Unauthorized(_)) {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer"),
+            );
+        }
+        response
+    }
+}
+
+impl From<lingo_kernel::jobs::QueueError> for ApiError {
+    fn from(e: lingo_kernel::jobs::QueueError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}

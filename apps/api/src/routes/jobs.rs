@@ -1,0 +1,98 @@
+use crate::auth::Authenticated;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use lingo_kernel::jobs::{JobId, JobRecord, JobStatus};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct Progress {
+    processed: u64,
+    total: Option<u64>,
+    percent: Option<f64>,
+    #[schema(value_type = Object)]
+    counters: std::collections::BTreeMap<String, u64>,
+    message: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "01936f1e-7c2a-7d4e-9f00-3b1d2c4e5f60", "type": "dictionary.import",
+    "status": "running", "attempts": 1, "max_attempts": 5,
+    "created_at": "2026-11-25T10:00:00Z", "updated_at": "2026-11-25T10:00:05Z",
+    "progress": {"processed": 1200, "total": 5000, "percent": 24.0,
+                 "counters": {"imported": 1190, "skipped": 10}, "message": null}
+}))]
+pub struct JobView {
+    #[schema(value_type = String, format = Uuid)]
+    id: JobId,
+    #[serde(rename = "type")]
+    kind: String,
+    /// queued, running, succeeded, failed or dead
+    #[schema(value_type = String)]
+    status: JobStatus,
+    attempts: u32,
+    max_attempts: u32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_attempt_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Object)]
+    result: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    progress: Option<Progress>,
+}
+
+impl From<JobRecord> for JobView {
+    fn from(r: JobRecord) -> Self {
+        Self {
+            id: r.id,
+            kind: r.kind,
+            status: r.status,
+            attempts: r.attempts,
+            max_attempts: r.max_attempts,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            next_attempt_at: r.next_attempt_at,
+            last_error: r.last_error,
+            result: r.result,
+            progress: r.progress.map(|p| Progress {
+                percent: p.percent(),
+                processed: p.processed,
+                total: p.total,
+                counters: p.counters,
+                message: p.message,
+            }),
+        }
+    }
+}
+
+/// Status of a background job started by the caller. Another user's job, or no job, is 404.
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs",
+    params(("id" = String, Path, description = "Job id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The job", body = JobView),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such job of yours", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The queue store is down", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_job(
+    caller: Authenticated,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let not_found = || ApiError::NotFound("no job with this id".to_owned());
+    let id: JobId = id.parse().map_err(|_| not_found())?;
+    let record = state.jobs.status(id).await?.ok_or_else(not_found)?;
+    let visible = record.owner == Some(caller.user) || caller.role.is_admin();
+    if !visible {
+        return Err(not_found());
+    }
+    Ok(HttpResponse::Ok().json(JobView::from(record)))
+}

@@ -1,0 +1,54 @@
+# Lingo developer commands. `just --list` shows them all.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+stack := "deploy/local/stack.sh"
+
+# list the recipes
+default:
+    @{{just_executable()}} --justfile {{justfile()}} --list
+
+# start stores (reused or private under .dev/), build, migrate, run api + worker + scheduler
+up:
+    {{stack}} up
+
+# stop the apps and the private stores started by `up`/`stores`
+down:
+    {{stack}} down
+
+# show stores and app processes
+status:
+    {{stack}} status
+
+# follow the app logs
+logs:
+    {{stack}} logs
+
+# ensure the stores answer and write .dev/env
+stores:
+    {{stack}} stores
+
+# apply PostgreSQL migrations (lingo-admin migrate)
+migrate:
+    {{stack}} migrate
+
+# run the whole test suite against the local stores (nextest when installed)
+test:
+    {{stack}} stores
+    source .dev/env; \
+    if cargo nextest --version >/dev/null 2>&1; then \
+        cargo nextest run --workspace --no-fail-fast; \
+    else \
+        cargo test --workspace --no-fail-fast; \
+    fi
+
+# queue and HTTP benchmarks next to their baselines (redis-benchmark XADD, actix hello-world)
+bench:
+    deploy/local/bench.sh
+
+# format the workspace
+fmt:
+    cargo fmt --all
+
+# clippy on every target, warnings are errors
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
