@@ -36,8 +36,10 @@ pub async fn observe(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let id = request_id(&req);
-    let http_request = req.request().clone();
     let method = req.method().to_string();
+    let metrics = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.metrics.clone());
     let span = tracing::info_span!(
         "http.request",
         request_id = %id,
@@ -45,6 +47,7 @@ pub async fn observe(
         http.path = %req.path(),
         http.route = tracing::field::Empty,
         http.status = tracing::field::Empty,
+        user_id = tracing::field::Empty,
     );
     let deadline = req
         .app_data::<web::Data<RequestTimeout>>()
@@ -53,31 +56,47 @@ pub async fn observe(
     let outcome = tokio::time::timeout(deadline, next.call(req))
         .instrument(span.clone())
         .await;
-    let mut response = match outcome {
-        Ok(Ok(response)) => response.map_into_boxed_body(),
-        Ok(Err(error)) => ServiceResponse::from_err(error, http_request.clone()),
-        Err(_) => ServiceResponse::new(
-            http_request.clone(),
-            Problem::new(StatusCode::SERVICE_UNAVAILABLE)
+    // The request itself is only available again on success: errors from middleware and
+    // timeouts are answered with a ready-made problem response instead.
+    let (mut response, route) = match outcome {
+        Ok(Ok(response)) => {
+            let route = response
+                .request()
+                .match_pattern()
+                .unwrap_or_else(|| "unmatched".to_owned());
+            (Ok(response.map_into_boxed_body()), route)
+        }
+        Ok(Err(error)) => {
+            let response = error.error_response();
+            (Err((error.to_string(), response)), "unknown".to_owned())
+        }
+        Err(_) => {
+            let response = Problem::new(StatusCode::SERVICE_UNAVAILABLE)
                 .detail(format!(
                     "the request took longer than {} ms",
                     deadline.as_millis()
                 ))
-                .response(),
-        ),
+                .response();
+            (Err(("request timed out".to_owned(), response)), "unknown".to_owned())
+        }
+    };
+    let headers = match &mut response {
+        Ok(r) => r.headers_mut(),
+        Err((_, r)) => r.headers_mut(),
     };
     if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID, value);
+        headers.insert(REQUEST_ID, value);
     }
-    let status = response.status().as_u16();
-    let route = http_request
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let status = match &response {
+        Ok(r) => r.status(),
+        Err((_, r)) => r.status(),
+    }
+    .as_u16();
     span.record("http.route", route.as_str());
     span.record("http.status", status);
     let elapsed = started.elapsed();
-    if let Some(state) = http_request.app_data::<web::Data<AppState>>() {
-        state.metrics.observe_request(
+    if let Some(metrics) = metrics {
+        metrics.observe_request(
             RequestLabels {
                 method,
                 route,
@@ -93,5 +112,7 @@ pub async fn observe(
             "request finished"
         )
     });
-    Ok(response)
+    response.map_err(|(cause, response)| {
+        actix_web::error::InternalError::from_response(cause, response).into()
+    })
 }

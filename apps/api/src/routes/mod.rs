@@ -5,15 +5,16 @@ pub mod metrics;
 
 use actix_web::web;
 
+/// Each path is one resource, so a known path with another method answers 405, not 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
-            .route("/health", web::get().to(health::health))
-            .route("/ready", web::get().to(health::ready))
-            .route("/openapi.json", web::get().to(docs::openapi_json))
-            .route("/jobs/{id}", web::get().to(jobs::get_job)),
+            .service(web::resource("/health").get(health::health))
+            .service(web::resource("/ready").get(health::ready))
+            .service(web::resource("/openapi.json").get(docs::openapi_json))
+            .service(web::resource("/jobs/{id}").get(jobs::get_job)),
     )
-    .route("/metrics", web::get().to(metrics::metrics))
-    .route("/docs", web::get().to(docs::page))
-    .route("/docs/{asset}", web::get().to(docs::asset));
+    .service(web::resource("/metrics").get(metrics::metrics))
+    .service(web::resource("/docs").get(docs::page))
+    .service(web::resource("/docs/{asset}").get(docs::asset));
 }

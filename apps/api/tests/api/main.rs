@@ -1,0 +1,6 @@
+//! The api through its front door: real HTTP against real PostgreSQL, MongoDB and Redis.
+
+mod errors;
+mod jobs;
+mod operations;
+mod readiness;

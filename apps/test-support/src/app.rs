@@ -1,0 +1,100 @@
+use crate::TestStores;
+use lingo_api::{AppState, Metrics, ServerSettings};
+use lingo_jwt::JwtAccessTokens;
+use lingo_kernel::{SystemClock, UserId};
+use lingo_users::{AccessTokens, Role};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The api on a random port, with every real adapter, on this test's stores.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub stores: TestStores,
+    tokens: Arc<JwtAccessTokens>,
+    server: actix_web::dev::ServerHandle,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    pub async fn spawn_with(overrides: &[(&str, &str)]) -> Self {
+        let stores = TestStores::new(overrides).await;
+        let config = &stores.config;
+        let tokens = Arc::new(JwtAccessTokens::new(
+            config.auth.jwt_secret.as_bytes(),
+            &config.auth.jwt_issuer,
+            &config.auth.jwt_audience,
+            chrono::Duration::minutes(15),
+        ));
+        let state = AppState {
+            stores: stores.stores.clone(),
+            jobs: Arc::new(stores.stores.queue.clone()),
+            tokens: tokens.clone(),
+            clock: Arc::new(SystemClock),
+            metrics: Arc::new(Metrics::default()),
+            ready_timeout: Duration::from_secs(1),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let server = lingo_api::start(
+            listener,
+            state,
+            ServerSettings {
+                body_limit_bytes: config.http.body_limit_bytes,
+                request_timeout: config.http.request_timeout,
+                shutdown_timeout: Duration::from_secs(1),
+                cors_origins: config.http.cors_origins.clone(),
+                workers: 1,
+            },
+        )
+        .expect("server starts");
+        let handle = server.handle();
+        tokio::spawn(server);
+        Self {
+            address,
+            client: reqwest::Client::new(),
+            stores,
+            tokens,
+            server: handle,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A valid access token for `user`.
+    pub fn token(&self, user: UserId, role: Role) -> String {
+        self.tokens
+            .issue(user, role, chrono::Utc::now())
+            .expect("token issued")
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Not awaited: the server stops with the test's runtime.
+        drop(self.server.stop(false));
+    }
+}
