@@ -74,9 +74,9 @@ impl RedisJobQueue {
         count: usize,
         block: Option<Duration>,
     ) -> Result<Vec<Raw>, QueueError> {
-        let response: XReadResponse<String, String, String, Value> = self
+        let response: Value = self
             .blocking
-            .xreadgroup_map(
+            .xreadgroup(
                 GROUP,
                 consumer,
                 Some(count as u64),
@@ -87,6 +87,12 @@ impl RedisJobQueue {
             )
             .await
             .map_err(unavailable)?;
+        if response.is_null() {
+            // The block timed out with nothing new.
+            return Ok(Vec::new());
+        }
+        let response: XReadResponse<String, String, String, Value> =
+            response.into_xread_response().map_err(unavailable)?;
         Ok(response
             .into_values()
             .flatten()
@@ -194,7 +200,12 @@ impl JobConsumer for RedisJobQueue {
         let mut raws = self.maintain(consumer, max).await?;
         if raws.len() < max {
             let block = raws.is_empty().then_some(block);
-            raws.extend(self.read_new(consumer, max - raws.len(), block).await?);
+            match self.read_new(consumer, max - raws.len(), block).await {
+                Ok(new) => raws.extend(new),
+                // Reclaimed jobs are ours now: run them rather than drop them.
+                Err(e) if !raws.is_empty() => tracing::warn!(error = %e, "reading new jobs failed"),
+                Err(e) => return Err(e),
+            }
         }
         let mut deliveries = Vec::with_capacity(raws.len());
         for raw in &raws {
