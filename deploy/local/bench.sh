@@ -35,9 +35,10 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 
 mkdir -p "$OUT" "$DEV/pids"
-before="$(ls "$DEV/pids" 2>/dev/null | grep '\.private$' || true)"
+store_records() { (cd "$DEV/pids" && shopt -s nullglob && for f in *.private; do echo "$f"; done); }
+before="$(store_records)"
 "$STACK" stores
-after="$(ls "$DEV/pids" | grep '\.private$' || true)"
+after="$(store_records)"
 STARTED_STORES="$(comm -13 <(echo "$before" | sort) <(echo "$after" | sort) | grep . || true)"
 # shellcheck disable=SC1091
 source "$DEV/env"
@@ -62,8 +63,7 @@ free_port() {
 }
 
 wait_http() { # url seconds pid
-    local i
-    for i in $(seq 1 $(($2 * 5))); do
+    for _ in $(seq 1 $(($2 * 5))); do
         curl -fsS -o /dev/null --max-time 1 "$1" 2>/dev/null && return 0
         kill -0 "$3" 2>/dev/null || return 1
         sleep 0.2
@@ -93,7 +93,7 @@ log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
 cargo build --release --bin lingo-api --bin lingo-bench-hello
 
 run_wrk() { # name url -> "rps p99"
-    local name="$1" url="$2" f="$OUT/wrk-$1.txt"
+    local url="$2" f="$OUT/wrk-$1.txt"
     log "wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d$WRK_DURATION --latency $url"
     wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$WRK_DURATION" --latency "$url" >"$f" 2>&1 || true
     cat "$f" >&2

@@ -245,14 +245,14 @@ redis_reachable() {
 }
 
 start_private_redis() {
-    local port="$1" dir="$DEV/redis/$port"
+    local port="$1"
+    local dir="$DEV/redis/$port"
     mkdir -p "$dir"
     log "starting private Redis on 127.0.0.1:$port"
     redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --dir "$dir" \
         --pidfile "$PIDS/redis-$port.pid" --logfile "$LOGS/redis-$port.log" \
         --save '' --appendonly no >/dev/null
-    local i
-    for i in $(seq 1 50); do
+    for _ in $(seq 1 50); do
         redis_reachable && break
         sleep 0.2
     done
@@ -301,7 +301,8 @@ PY
 }
 
 start_private_mongo() {
-    local port="$1" dir="$DEV/mongo/$port" logf="$LOGS/mongo-$port.log"
+    local port="$1"
+    local dir="$DEV/mongo/$port" logf="$LOGS/mongo-$port.log"
     ensure_venv
     mkdir -p "$dir"
     log "starting private SecantusDB (MongoDB wire) on 127.0.0.1:$port"
@@ -310,8 +311,7 @@ start_private_mongo() {
     local pid=$!
     echo "$pid" >"$PIDS/mongo-$port.pid"
     echo "$dir" >"$PIDS/mongo-$port.private"
-    local i
-    for i in $(seq 1 60); do
+    for _ in $(seq 1 60); do
         mongo_reachable && return 0
         pid_alive "$pid" || { tail -n 20 "$logf" >&2; die "SecantusDB exited during start-up"; }
         sleep 0.5
@@ -369,8 +369,8 @@ cmd_stores() {
 }
 
 wait_gone() {
-    local pid="$1" secs="$2" i
-    for i in $(seq 1 $((secs * 10))); do
+    local pid="$1" secs="$2"
+    for _ in $(seq 1 $((secs * 10))); do
         pid_alive "$pid" || return 0
         sleep 0.1
     done
@@ -381,9 +381,10 @@ wait_gone() {
 app_pid() {
     local name="$1" pid
     pid="$(read_pid "$PIDS/$name.pid")"
-    if pid_alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$name"; then
-        echo "$pid"
-    fi
+    pid_alive "$pid" || return 0
+    local cmdline
+    cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)"
+    [[ "$cmdline" != *"$name"* ]] || echo "$pid"
 }
 
 stop_app() {
@@ -391,7 +392,8 @@ stop_app() {
     pid="$(app_pid "$name")"
     if [ -n "$pid" ]; then
         log "stopping $name (pid $pid)"
-        kill "$pid" 2>/dev/null || true
+        # started with setsid: the app leads its own process group, so its children go too
+        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
         wait_gone "$pid" 15
     fi
     rm -f "$PIDS/$name.pid"
@@ -423,12 +425,16 @@ cmd_up() {
     for name in "${APPS[@]}"; do
         stop_app "$name"
         log "starting $name"
-        (cd "$ROOT" && setsid nohup "$TARGET_DIR/debug/$name" >>"$LOGS/$name.log" 2>&1 </dev/null &
-            echo $! >"$PIDS/$name.pid")
+        # `&` on the simple command alone, so that $! is the app itself (setsid/nohup exec into it)
+        (
+            cd "$ROOT" || exit 1
+            setsid nohup "$TARGET_DIR/debug/$name" >>"$LOGS/$name.log" 2>&1 </dev/null &
+            echo $! >"$PIDS/$name.pid"
+        )
     done
-    local url="http://127.0.0.1:$LINGO_HTTP_PORT" i ready=0
+    local url="http://127.0.0.1:$LINGO_HTTP_PORT" ready=0
     log "waiting for $url/api/v1/ready"
-    for i in $(seq 1 60); do
+    for _ in $(seq 1 60); do
         if curl -fsS -o /dev/null --max-time 2 "$url/api/v1/ready" 2>/dev/null; then ready=1; break; fi
         [ -n "$(app_pid lingo-api)" ] || break
         sleep 1

@@ -49,7 +49,12 @@ impl JwtAccessTokens {
 }
 
 impl AccessTokens for JwtAccessTokens {
-    fn issue(&self, user: UserId, role: Role, now: DateTime<Utc>) -> Result<String, AccessTokenError> {
+    fn issue(
+        &self,
+        user: UserId,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<String, AccessTokenError> {
         let claims = Claims {
             sub: user.as_uuid(),
             role: role.as_str().to_owned(),
@@ -105,27 +110,45 @@ mod tests {
     #[test]
     fn an_expired_token_is_refused() {
         let now = Utc::now();
-        let token = tokens().issue(UserId::new(), Role::Learner, now).expect("issued");
+        let token = tokens()
+            .issue(UserId::new(), Role::Learner, now)
+            .expect("issued");
         let later = now + Duration::minutes(16);
-        assert_eq!(tokens().verify(&token, later), Err(AccessTokenError::Expired));
+        assert_eq!(
+            tokens().verify(&token, later),
+            Err(AccessTokenError::Expired)
+        );
     }
 
     #[test]
     fn tampered_foreign_audience_and_unsigned_tokens_are_invalid() {
         let now = Utc::now();
-        let token = tokens().issue(UserId::new(), Role::Learner, now).expect("issued");
+        let token = tokens()
+            .issue(UserId::new(), Role::Learner, now)
+            .expect("issued");
         let mut tampered = token.clone();
         tampered.pop();
         tampered.push(if token.ends_with('A') { 'B' } else { 'A' });
-        assert_eq!(tokens().verify(&tampered, now), Err(AccessTokenError::Invalid));
+        assert_eq!(
+            tokens().verify(&tampered, now),
+            Err(AccessTokenError::Invalid)
+        );
 
         let other = JwtAccessTokens::new(SECRET, "lingo", "another-app", Duration::minutes(15));
-        let foreign = other.issue(UserId::new(), Role::Learner, now).expect("issued");
-        assert_eq!(tokens().verify(&foreign, now), Err(AccessTokenError::Invalid));
+        let foreign = other
+            .issue(UserId::new(), Role::Learner, now)
+            .expect("issued");
+        assert_eq!(
+            tokens().verify(&foreign, now),
+            Err(AccessTokenError::Invalid)
+        );
 
         // {"alg":"none","typ":"JWT"} with valid-looking claims and no signature.
         let parts: Vec<&str> = token.split('.').collect();
         let unsigned = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{}.", parts[1]);
-        assert_eq!(tokens().verify(&unsigned, now), Err(AccessTokenError::Invalid));
+        assert_eq!(
+            tokens().verify(&unsigned, now),
+            Err(AccessTokenError::Invalid)
+        );
     }
 }

@@ -5,8 +5,8 @@ use crate::schema::outbox;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use lingo_kernel::jobs::{JobId, JobQueue, NewJob, QueueError};
 use lingo_kernel::UserId;
+use lingo_kernel::jobs::{JobId, JobQueue, NewJob, QueueError};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -45,7 +45,8 @@ struct Row {
 
 impl Row {
     fn into_job(self) -> NewJob {
-        let trace: BTreeMap<String, String> = serde_json::from_value(self.trace).unwrap_or_default();
+        let trace: BTreeMap<String, String> =
+            serde_json::from_value(self.trace).unwrap_or_default();
         NewJob {
             id: JobId::from_uuid(self.job_id),
             kind: self.kind,
@@ -104,26 +105,24 @@ impl PgOutbox {
         let mut conn = self.pool.get().await?;
         let result = conn
             .transaction::<usize, OutboxError, _>(async |conn| {
-                {
-                    let rows: Vec<Row> = outbox::table
-                        .filter(outbox::relayed_at.is_null())
-                        .order(outbox::id)
-                        .limit(limit)
-                        .for_update()
-                        .skip_locked()
-                        .select(Row::as_select())
-                        .load(conn)
-                        .await?;
-                    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                    for row in rows {
-                        queue.enqueue(row.into_job()).await?;
-                    }
-                    diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                        .set(outbox::relayed_at.eq(Utc::now()))
-                        .execute(conn)
-                        .await?;
-                    Ok(ids.len())
+                let rows: Vec<Row> = outbox::table
+                    .filter(outbox::relayed_at.is_null())
+                    .order(outbox::id)
+                    .limit(limit)
+                    .for_update()
+                    .skip_locked()
+                    .select(Row::as_select())
+                    .load(conn)
+                    .await?;
+                let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                for row in rows {
+                    queue.enqueue(row.into_job()).await?;
                 }
+                diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
+                    .set(outbox::relayed_at.eq(Utc::now()))
+                    .execute(conn)
+                    .await?;
+                Ok(ids.len())
             })
             .await;
         if let Err(OutboxError::Queue(e)) = &result {
@@ -171,11 +170,13 @@ impl PgOutbox {
 
     /// Deletes rows relayed more than `older_than` ago; returns how many.
     pub async fn purge_relayed(&self, older_than: Duration) -> Result<usize, OutboxError> {
-        let cutoff: DateTime<Utc> =
-            Utc::now() - chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::days(7));
+        let cutoff: DateTime<Utc> = Utc::now()
+            - chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::days(7));
         let mut conn = self.pool.get().await?;
-        Ok(diesel::delete(outbox::table.filter(outbox::relayed_at.lt(cutoff)))
-            .execute(&mut conn)
-            .await?)
+        Ok(
+            diesel::delete(outbox::table.filter(outbox::relayed_at.lt(cutoff)))
+                .execute(&mut conn)
+                .await?,
+        )
     }
 }

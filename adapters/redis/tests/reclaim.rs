@@ -43,14 +43,29 @@ async fn an_abandoned_delivery_is_reclaimed_by_another_consumer() {
     queue.ensure_group().await.expect("group");
     let job = job();
     queue.enqueue(job.clone()).await.expect("enqueued");
-    let first = queue.fetch("a", 1, Duration::from_millis(100)).await.expect("fetch");
+    let first = queue
+        .fetch("a", 1, Duration::from_millis(100))
+        .await
+        .expect("fetch");
     assert_eq!(first.len(), 1);
-    assert!(queue.fetch("b", 1, Duration::from_millis(50)).await.expect("fetch").is_empty());
+    assert!(
+        queue
+            .fetch("b", 1, Duration::from_millis(50))
+            .await
+            .expect("fetch")
+            .is_empty()
+    );
     tokio::time::sleep(Duration::from_millis(400)).await;
-    let reclaimed = queue.fetch("b", 1, Duration::from_millis(50)).await.expect("fetch");
+    let reclaimed = queue
+        .fetch("b", 1, Duration::from_millis(50))
+        .await
+        .expect("fetch");
     assert_eq!(reclaimed.len(), 1);
     assert_eq!(reclaimed[0].envelope.id, job.id);
-    queue.succeed(&reclaimed[0], serde_json::json!(1)).await.expect("ack");
+    queue
+        .succeed(&reclaimed[0], serde_json::json!(1))
+        .await
+        .expect("ack");
     assert_eq!(queue.stats().await.expect("stats").in_flight, 0);
 }
 
@@ -60,11 +75,20 @@ async fn heartbeats_keep_a_delivery_from_being_reclaimed() {
     let queue = queue(&prefix);
     queue.ensure_group().await.expect("group");
     queue.enqueue(job()).await.expect("enqueued");
-    let first = queue.fetch("a", 1, Duration::from_millis(100)).await.expect("fetch");
+    let first = queue
+        .fetch("a", 1, Duration::from_millis(100))
+        .await
+        .expect("fetch");
     let receipts = vec![first[0].receipt.clone()];
     for _ in 0..4 {
         tokio::time::sleep(Duration::from_millis(150)).await;
         queue.heartbeat("a", &receipts).await.expect("heartbeat");
     }
-    assert!(queue.fetch("b", 1, Duration::from_millis(50)).await.expect("fetch").is_empty());
+    assert!(
+        queue
+            .fetch("b", 1, Duration::from_millis(50))
+            .await
+            .expect("fetch")
+            .is_empty()
+    );
 }

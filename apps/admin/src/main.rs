@@ -62,7 +62,10 @@ async fn main() -> anyhow::Result<()> {
             let queue = &stores.queue;
             match command {
                 JobsCommand::Dead { limit } => {
-                    println!("{}", serde_json::to_string_pretty(&queue.list(limit).await?)?);
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&queue.list(limit).await?)?
+                    );
                 }
                 JobsCommand::Requeue { id } => {
                     if queue.requeue(id).await? {

@@ -22,7 +22,9 @@ impl Authenticated {
         if self.role.is_admin() {
             Ok(self)
         } else {
-            Err(ApiError::Forbidden("this route is for administrators".to_owned()))
+            Err(ApiError::Forbidden(
+                "this route is for administrators".to_owned(),
+            ))
         }
     }
 }

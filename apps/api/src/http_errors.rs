@@ -25,7 +25,9 @@ pub fn bare_error_to_problem<B: MessageBody + 'static>(
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
     if is_problem {
-        return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+        return Ok(ErrorHandlerResponse::Response(
+            response.map_into_left_body(),
+        ));
     }
     let status = response.status();
     let (request, original) = response.into_parts();
@@ -40,7 +42,9 @@ pub fn bare_error_to_problem<B: MessageBody + 'static>(
     let mut replacement = problem.response();
     for (name, value) in original.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            replacement.headers_mut().insert(name.clone(), value.clone());
+            replacement
+                .headers_mut()
+                .insert(name.clone(), value.clone());
         }
     }
     let response: ServiceResponse<EitherBody<B, BoxBody>> =
@@ -50,9 +54,11 @@ pub fn bare_error_to_problem<B: MessageBody + 'static>(
 
 pub fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     let problem = match &error {
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE)
-                .detail(format!("the body is larger than the limit of {limit} bytes"))
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE).detail(format!(
+                "the body is larger than the limit of {limit} bytes"
+            ))
         }
         JsonPayloadError::ContentType => Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE)
             .detail("expected a body of type application/json"),

@@ -77,7 +77,10 @@ pub async fn observe(
                     deadline.as_millis()
                 ))
                 .response();
-            (Err(("request timed out".to_owned(), response)), "unknown".to_owned())
+            (
+                Err(("request timed out".to_owned(), response)),
+                "unknown".to_owned(),
+            )
         }
     };
     let headers = match &mut response {

@@ -45,8 +45,10 @@ impl Problem {
     }
 
     pub fn extension(mut self, key: &str, value: impl Serialize) -> Self {
-        self.extensions
-            .insert(key.to_owned(), serde_json::to_value(value).unwrap_or(Value::Null));
+        self.extensions.insert(
+            key.to_owned(),
+            serde_json::to_value(value).unwrap_or(Value::Null),
+        );
         self
     }
 
@@ -105,10 +107,9 @@ impl ResponseError for ApiError {
         }
         let mut response = self.problem().response();
         if matches!(self, Self::Unauthorized(_)) {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer"),
-            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
     }

@@ -37,7 +37,11 @@ fn cors(origins: &[String]) -> Cors {
 
 /// Starts serving on `listener`. The server stops gracefully on SIGTERM/SIGINT: it stops
 /// accepting, lets in-flight requests finish (up to the shutdown timeout), then returns.
-pub fn start(listener: TcpListener, state: AppState, settings: ServerSettings) -> std::io::Result<Server> {
+pub fn start(
+    listener: TcpListener,
+    state: AppState,
+    settings: ServerSettings,
+) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let timeout = web::Data::new(RequestTimeout(settings.request_timeout));
     let limit = settings.body_limit_bytes;

@@ -130,7 +130,10 @@ impl Config {
         };
         let production = environment == Environment::Production;
         let log_format = match env
-            .string("LINGO_LOG_FORMAT", if production { "json" } else { "pretty" })
+            .string(
+                "LINGO_LOG_FORMAT",
+                if production { "json" } else { "pretty" },
+            )
             .as_str()
         {
             "json" => LogFormat::Json,
@@ -238,12 +241,15 @@ mod tests {
 
     #[test]
     fn an_invalid_value_names_its_variable() {
-        let error = Config::from_source(&source(&[("LINGO_HTTP_PORT", "eighty")]))
-            .expect_err("not a port");
+        let error =
+            Config::from_source(&source(&[("LINGO_HTTP_PORT", "eighty")])).expect_err("not a port");
         assert!(error.to_string().contains("LINGO_HTTP_PORT"), "{error}");
         let error = Config::from_source(&source(&[("LINGO_WORKER_CONCURRENCY", "0")]))
             .expect_err("zero workers");
-        assert!(error.to_string().contains("LINGO_WORKER_CONCURRENCY"), "{error}");
+        assert!(
+            error.to_string().contains("LINGO_WORKER_CONCURRENCY"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -62,6 +62,9 @@ mod tests {
     }
 
     async fn check_ok() -> StoreCheck {
-        check("redis", Duration::from_secs(1), async { Ok::<(), String>(()) }).await
+        check("redis", Duration::from_secs(1), async {
+            Ok::<(), String>(())
+        })
+        .await
     }
 }

@@ -90,8 +90,10 @@ pub fn continue_trace(span: &tracing::Span, carrier: &BTreeMap<String, String>) 
     if carrier.is_empty() {
         return;
     }
-    let carrier: HashMap<String, String> =
-        carrier.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let carrier: HashMap<String, String> = carrier
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let parent = TraceContextPropagator::new().extract(&carrier);
     let _ = span.set_parent(parent);
 }

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Namespace of the deterministic ids of scheduled jobs.
-const JOB_ID_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x6c69_6e67_6f2d_7363_6865_6475_6c65_7200);
+const JOB_ID_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x6c69_6e67_6f2d_7363_6865_6475_6c65_7200);
 
 pub struct Scheduler {
     lease: RedisLease,
@@ -36,7 +37,12 @@ pub fn job_id(entry: &str, tick: DateTime<Utc>) -> JobId {
 }
 
 impl Scheduler {
-    pub fn new(lease: RedisLease, queue: Arc<dyn JobQueue>, entries: Vec<Entry>, tick: Duration) -> Self {
+    pub fn new(
+        lease: RedisLease,
+        queue: Arc<dyn JobQueue>,
+        entries: Vec<Entry>,
+        tick: Duration,
+    ) -> Self {
         Self {
             lease,
             queue,
@@ -77,7 +83,11 @@ impl Scheduler {
         let mut fired = 0;
         for entry in &self.entries {
             for tick in entry.ticks_between(since, now) {
-                match self.lease.claim_tick(lease, &entry.job, tick.timestamp_millis()).await {
+                match self
+                    .lease
+                    .claim_tick(lease, &entry.job, tick.timestamp_millis())
+                    .await
+                {
                     Ok(true) => {
                         self.enqueue(entry, tick).await;
                         fired += 1;
@@ -109,7 +119,9 @@ impl Scheduler {
                     tracing::warn!(error = %e, attempt, "enqueue failed; retrying");
                     tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
                 }
-                Err(e) => tracing::error!(error = %e, entry = %entry.job, %tick, "scheduled job lost"),
+                Err(e) => {
+                    tracing::error!(error = %e, entry = %entry.job, %tick, "scheduled job lost")
+                }
             }
         }
     }

@@ -30,7 +30,8 @@ async fn main() -> anyhow::Result<()> {
         holder,
         config.scheduler.lease_ttl,
     );
-    let tick = (config.scheduler.lease_ttl / 3).clamp(Duration::from_millis(200), Duration::from_secs(1));
+    let tick =
+        (config.scheduler.lease_ttl / 3).clamp(Duration::from_millis(200), Duration::from_secs(1));
     tracing::info!(entries = entries.len(), "scheduler started");
     let mut scheduler = Scheduler::new(lease, Arc::new(stores.queue.clone()), entries, tick);
     scheduler.lookback = config.scheduler.lease_ttl * 2;

@@ -67,7 +67,8 @@ mod tests {
         let entries = parse_schedule("queue.stats=0 * * * * *; outbox.purge=0 30 3 * * *", KNOWN)
             .expect("valid");
         assert_eq!(entries.len(), 2);
-        let ticks = entries[0].ticks_between(at("2026-01-01T00:00:30Z"), at("2026-01-01T00:03:00Z"));
+        let ticks =
+            entries[0].ticks_between(at("2026-01-01T00:00:30Z"), at("2026-01-01T00:03:00Z"));
         assert_eq!(
             ticks,
             vec![

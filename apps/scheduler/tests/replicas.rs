@@ -38,7 +38,10 @@ async fn two_replicas_enqueue_each_tick_exactly_once() {
     let (fired_a, fired_b) = tokio::join!(a.run(run_for()), b.run(run_for()));
     let jobs = test.stores.queue.stats().await.expect("stats").ready;
     // One replica leads; together they fired once per tick, and each firing is one job.
-    assert!(fired_a == 0 || fired_b == 0, "a fired {fired_a}, b fired {fired_b}");
+    assert!(
+        fired_a == 0 || fired_b == 0,
+        "a fired {fired_a}, b fired {fired_b}"
+    );
     assert_eq!(fired_a + fired_b, jobs);
     assert!((3..=8).contains(&jobs), "{jobs} jobs in 3.5 s");
 }

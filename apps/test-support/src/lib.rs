@@ -26,9 +26,10 @@ impl TestStores {
     /// `overrides` are extra `LINGO_…` variables (e.g. a short visibility timeout).
     pub async fn new(overrides: &[(&str, &str)]) -> Self {
         let base = EnvSource::process();
-        let database = postgres::TestDatabase::create(
-            &base.string("LINGO_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lingo"),
-        )
+        let database = postgres::TestDatabase::create(&base.string(
+            "LINGO_DATABASE_URL",
+            "postgres://postgres@127.0.0.1:5432/lingo",
+        ))
         .await;
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let mongo_database = format!("t_{}", &unique[..20]);

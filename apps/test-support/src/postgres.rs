@@ -40,7 +40,9 @@ impl TestDatabase {
         let name = format!("lingo_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = AsyncPgConnection::establish(&admin_url)
             .await
-            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {admin_url}: {e} (run `just stores`)"));
+            .unwrap_or_else(|e| {
+                panic!("cannot reach PostgreSQL at {admin_url}: {e} (run `just stores`)")
+            });
         execute(&mut admin, &format!("SELECT pg_advisory_lock({LOCK_KEY})"))
             .await
             .expect("advisory lock");
@@ -62,16 +64,23 @@ impl TestDatabase {
         let mut created = Err(diesel::result::Error::NotFound);
         for _ in 0..100 {
             // The migration connection may take a moment to leave the template.
-            created = execute(&mut admin, &format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}")).await;
+            created = execute(
+                &mut admin,
+                &format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"),
+            )
+            .await;
             if created.is_ok() {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         created.expect("create the test database");
-        execute(&mut admin, &format!("SELECT pg_advisory_unlock({LOCK_KEY})"))
-            .await
-            .expect("advisory unlock");
+        execute(
+            &mut admin,
+            &format!("SELECT pg_advisory_unlock({LOCK_KEY})"),
+        )
+        .await
+        .expect("advisory unlock");
         Self {
             url: format!("{base}{name}{query}"),
             admin_url,
@@ -105,7 +114,10 @@ mod tests {
     fn urls_split_into_server_and_options() {
         assert_eq!(
             split_url("postgres://postgres@127.0.0.1:5432/lingo?sslmode=disable"),
-            ("postgres://postgres@127.0.0.1:5432/".to_owned(), "?sslmode=disable".to_owned())
+            (
+                "postgres://postgres@127.0.0.1:5432/".to_owned(),
+                "?sslmode=disable".to_owned()
+            )
         );
         assert_eq!(
             split_url("postgres://u@h/db"),

@@ -46,7 +46,10 @@ async fn main() -> anyhow::Result<()> {
     });
     let settings = WorkerSettings {
         name,
-        concurrency: args.concurrency.unwrap_or(config.queue.worker_concurrency).max(1),
+        concurrency: args
+            .concurrency
+            .unwrap_or(config.queue.worker_concurrency)
+            .max(1),
         retry: RetryPolicy {
             base: config.queue.retry_base,
             max: config.queue.retry_max,

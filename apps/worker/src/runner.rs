@@ -58,7 +58,11 @@ struct Stop {
 }
 
 impl Worker {
-    pub fn new(consumer: Arc<dyn JobConsumer>, registry: Registry, settings: WorkerSettings) -> Self {
+    pub fn new(
+        consumer: Arc<dyn JobConsumer>,
+        registry: Registry,
+        settings: WorkerSettings,
+    ) -> Self {
         Self {
             consumer,
             registry: Arc::new(registry),
@@ -174,7 +178,10 @@ impl Worker {
         })
     }
 
-    fn job_task(&self, delivery: Delivery) -> impl std::future::Future<Output = ()> + Send + 'static {
+    fn job_task(
+        &self,
+        delivery: Delivery,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
         let consumer = Arc::clone(&self.consumer);
         let registry = Arc::clone(&self.registry);
         let in_flight = Arc::clone(&self.in_flight);

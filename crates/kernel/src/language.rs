@@ -106,8 +106,19 @@ mod tests {
     #[test]
     fn malformed_tags_are_rejected() {
         assert_eq!(LanguageCode::parse(" "), Err(LanguageCodeError::Empty));
-        for raw in ["e", "english", "en-", "en-US-US", "12", "en-Latn-Latn", "fa-IR-x"] {
-            assert!(LanguageCode::parse(raw).is_err(), "{raw} should be rejected");
+        for raw in [
+            "e",
+            "english",
+            "en-",
+            "en-US-US",
+            "12",
+            "en-Latn-Latn",
+            "fa-IR-x",
+        ] {
+            assert!(
+                LanguageCode::parse(raw).is_err(),
+                "{raw} should be rejected"
+            );
         }
     }
 

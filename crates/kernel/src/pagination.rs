@@ -13,7 +13,11 @@ pub struct PageSize(u32);
 impl PageSize {
     /// Clamps the requested size into range; absent means the default.
     pub fn clamped(requested: Option<u32>) -> Self {
-        Self(requested.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE))
+        Self(
+            requested
+                .unwrap_or(DEFAULT_PAGE_SIZE)
+                .clamp(1, MAX_PAGE_SIZE),
+        )
     }
 
     pub fn get(self) -> u32 {

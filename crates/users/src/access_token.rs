@@ -22,6 +22,11 @@ pub enum AccessTokenError {
 
 /// Issues and verifies short-lived access tokens.
 pub trait AccessTokens: Send + Sync {
-    fn issue(&self, user: UserId, role: Role, now: DateTime<Utc>) -> Result<String, AccessTokenError>;
+    fn issue(
+        &self,
+        user: UserId,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<String, AccessTokenError>;
     fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, AccessTokenError>;
 }

@@ -50,7 +50,9 @@ impl RedisJobQueue {
             self.settings.visibility_timeout.as_millis().to_string(),
             max.to_string(),
         ];
-        let flat: Vec<Value> = match self.eval(scripts::MAINTAIN, keys.clone(), args.clone()).await
+        let flat: Vec<Value> = match self
+            .eval(scripts::MAINTAIN, keys.clone(), args.clone())
+            .await
         {
             Err(QueueError::Unavailable(e)) if e.contains("NOGROUP") => {
                 self.ensure_group().await?;
@@ -313,7 +315,8 @@ impl JobConsumer for RedisJobQueue {
             Terminal::Failed => JobStatus::Failed,
             Terminal::Dead => JobStatus::Dead,
         };
-        let raw = serde_json::to_string(envelope).map_err(|e| QueueError::Encoding(e.to_string()))?;
+        let raw =
+            serde_json::to_string(envelope).map_err(|e| QueueError::Encoding(e.to_string()))?;
         let _: i64 = self
             .eval(
                 scripts::BURY,

@@ -128,7 +128,10 @@ impl RedisJobQueue {
         keys: Vec<String>,
         args: Vec<String>,
     ) -> Result<R, QueueError> {
-        self.client.eval(script, keys, args).await.map_err(unavailable)
+        self.client
+            .eval(script, keys, args)
+            .await
+            .map_err(unavailable)
     }
 }
 

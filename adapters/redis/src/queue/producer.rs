@@ -12,7 +12,10 @@ impl JobQueue for RedisJobQueue {
     #[tracing::instrument(skip_all, fields(job.id = %job.id, job.kind = %job.kind))]
     async fn enqueue(&self, job: NewJob) -> Result<Enqueued, QueueError> {
         let envelope = JobEnvelope::new(job, Utc::now(), || {
-            self.trace.as_ref().map(|inject| inject()).unwrap_or_default()
+            self.trace
+                .as_ref()
+                .map(|inject| inject())
+                .unwrap_or_default()
         });
         let encoded =
             serde_json::to_string(&envelope).map_err(|e| QueueError::Encoding(e.to_string()))?;

@@ -7,7 +7,9 @@ use std::time::Duration;
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let stores = &state.stores;
     state.metrics.set_pool("postgres", stores.postgres.status());
-    state.metrics.set_pool("redis_cache", stores.cache.pool_status());
+    state
+        .metrics
+        .set_pool("redis_cache", stores.cache.pool_status());
     if let Ok(Ok(stats)) = tokio::time::timeout(Duration::from_secs(1), stores.queue.stats()).await
     {
         state.metrics.set_queue(&stats);

@@ -20,9 +20,17 @@ async fn the_owner_sees_a_queued_job() {
     let app = TestApp::spawn().await;
     let owner = UserId::new();
     let job = echo_job(owner);
-    app.stores.stores.queue.enqueue(job.clone()).await.expect("enqueued");
+    app.stores
+        .stores
+        .queue
+        .enqueue(job.clone())
+        .await
+        .expect("enqueued");
     let response = app
-        .get_as(&format!("/api/v1/jobs/{}", job.id), &app.token(owner, Role::Learner))
+        .get_as(
+            &format!("/api/v1/jobs/{}", job.id),
+            &app.token(owner, Role::Learner),
+        )
         .await;
     assert_eq!(response.status(), 200);
     let body: serde_json::Value = response.json().await.expect("json");
@@ -35,12 +43,22 @@ async fn the_owner_sees_a_queued_job() {
 async fn another_users_job_is_404_not_403() {
     let app = TestApp::spawn().await;
     let job = echo_job(UserId::new());
-    app.stores.stores.queue.enqueue(job.clone()).await.expect("enqueued");
+    app.stores
+        .stores
+        .queue
+        .enqueue(job.clone())
+        .await
+        .expect("enqueued");
     let stranger = app.token(UserId::new(), Role::Learner);
-    let response = app.get_as(&format!("/api/v1/jobs/{}", job.id), &stranger).await;
+    let response = app
+        .get_as(&format!("/api/v1/jobs/{}", job.id), &stranger)
+        .await;
     assert_eq!(response.status(), 404);
     let missing = app
-        .get_as(&format!("/api/v1/jobs/{}", lingo_kernel::jobs::JobId::new()), &stranger)
+        .get_as(
+            &format!("/api/v1/jobs/{}", lingo_kernel::jobs::JobId::new()),
+            &stranger,
+        )
         .await;
     assert_eq!(missing.status(), 404);
     let garbage = app.get_as("/api/v1/jobs/not-a-uuid", &stranger).await;

@@ -50,12 +50,17 @@ async fn metrics_count_requests_per_route_and_show_pools_and_queue() {
     app.get("/api/v1/nowhere").await;
     let text = app.get("/metrics").await.text().await.expect("text");
     assert!(
-        text.contains(r#"lingo_http_requests_total{method="GET",route="/api/v1/health",status="200"} 3"#),
+        text.contains(
+            r#"lingo_http_requests_total{method="GET",route="/api/v1/health",status="200"} 3"#
+        ),
         "{text}"
     );
     assert!(text.contains(r#"route="unmatched",status="404""#), "{text}");
     assert!(text.contains(r#"lingo_pool_connections{pool="postgres",state="open"}"#));
-    assert!(text.contains(r#"lingo_queue_jobs{state="ready"} 0"#), "{text}");
+    assert!(
+        text.contains(r#"lingo_queue_jobs{state="ready"} 0"#),
+        "{text}"
+    );
     assert!(text.contains("lingo_http_request_duration_seconds_bucket"));
 }
 

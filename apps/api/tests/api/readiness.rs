@@ -16,7 +16,16 @@ fn free_port() -> u16 {
 
 fn start_redis(port: u16) -> Child {
     Command::new("redis-server")
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
         .stdout(Stdio::null())
         .spawn()
         .expect("redis-server on PATH (installed by `just test`)")
@@ -44,7 +53,8 @@ async fn ready_flips_to_503_naming_redis_and_back_when_redis_returns() {
     let port = free_port();
     let mut redis = start_redis(port);
     let url = format!("redis://127.0.0.1:{port}/0");
-    let app = TestApp::spawn_with(&[("LINGO_REDIS_URL", &url), ("LINGO_REDIS_TIMEOUT_MS", "500")]).await;
+    let app =
+        TestApp::spawn_with(&[("LINGO_REDIS_URL", &url), ("LINGO_REDIS_TIMEOUT_MS", "500")]).await;
     wait_for(&app, 200).await;
 
     redis.kill().expect("stop redis");
@@ -64,16 +74,25 @@ async fn ready_flips_to_503_naming_redis_and_back_when_redis_returns() {
 async fn a_store_that_is_down_is_a_503_problem_not_a_crash() {
     // Redis unreachable: the jobs endpoint answers a problem, and the process goes on.
     let down = TestApp::spawn_with(&[
-        ("LINGO_REDIS_URL", &format!("redis://127.0.0.1:{}/0", free_port())),
+        (
+            "LINGO_REDIS_URL",
+            &format!("redis://127.0.0.1:{}/0", free_port()),
+        ),
         ("LINGO_REDIS_TIMEOUT_MS", "300"),
     ])
     .await;
     let token = down.token(lingo_kernel::UserId::new(), lingo_users::Role::Learner);
     let response = down
-        .get_as(&format!("/api/v1/jobs/{}", lingo_kernel::jobs::JobId::new()), &token)
+        .get_as(
+            &format!("/api/v1/jobs/{}", lingo_kernel::jobs::JobId::new()),
+            &token,
+        )
         .await;
     assert_eq!(response.status(), 503);
-    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
     let (status, body) = ready_status(&down).await;
     assert_eq!(status, 503);
     assert_eq!(body["failing"], serde_json::json!(["redis"]));

@@ -17,7 +17,11 @@ pub struct Report {
     outbox_backlog: i64,
 }
 
-pub async fn run(deps: JobDeps, _ctx: JobContext, _job: QueueStatsReport) -> Result<Report, JobError> {
+pub async fn run(
+    deps: JobDeps,
+    _ctx: JobContext,
+    _job: QueueStatsReport,
+) -> Result<Report, JobError> {
     let queue = deps
         .queue
         .stats()

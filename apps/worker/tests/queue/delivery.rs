@@ -1,7 +1,5 @@
 use crate::support::{settings, spawn, wait_for};
-use lingo_kernel::jobs::{
-    Enqueued, Job, JobError, JobId, JobQueue, JobStatus, NewJob,
-};
+use lingo_kernel::jobs::{Enqueued, Job, JobError, JobId, JobQueue, JobStatus, NewJob};
 use lingo_test_support::TestStores;
 use lingo_worker::Registry;
 use serde::{Deserialize, Serialize};
@@ -37,13 +35,22 @@ async fn each_job_is_processed_once_by_one_of_several_workers() {
     let queue = &test.stores.queue;
     let runs = Arc::new(Mutex::new(HashMap::new()));
     let workers: Vec<_> = (0..3)
-        .map(|i| spawn(queue, counting_registry(Arc::clone(&runs)), settings(&format!("w{i}"))))
+        .map(|i| {
+            spawn(
+                queue,
+                counting_registry(Arc::clone(&runs)),
+                settings(&format!("w{i}")),
+            )
+        })
         .collect();
     let mut ids = Vec::new();
     for n in 0..40 {
         let job = NewJob::of(&Count { n }).expect("job");
         ids.push((job.id, n));
-        assert_eq!(queue.enqueue(job).await.expect("enqueued"), Enqueued::Created);
+        assert_eq!(
+            queue.enqueue(job).await.expect("enqueued"),
+            Enqueued::Created
+        );
     }
     for (id, n) in &ids {
         let record = wait_for(queue, *id, JobStatus::Succeeded, Duration::from_secs(20)).await;
@@ -65,8 +72,14 @@ async fn enqueueing_the_same_job_id_twice_creates_one_job() {
     let test = TestStores::new(&[]).await;
     let queue = &test.stores.queue;
     let job = NewJob::of(&Count { n: 1 }).expect("job");
-    assert_eq!(queue.enqueue(job.clone()).await.expect("first"), Enqueued::Created);
-    assert_eq!(queue.enqueue(job.clone()).await.expect("second"), Enqueued::AlreadyExists);
+    assert_eq!(
+        queue.enqueue(job.clone()).await.expect("first"),
+        Enqueued::Created
+    );
+    assert_eq!(
+        queue.enqueue(job.clone()).await.expect("second"),
+        Enqueued::AlreadyExists
+    );
     assert_eq!(queue.stats().await.expect("stats").ready, 1);
     let record = queue.status(job.id).await.expect("status").expect("exists");
     assert_eq!(record.status, JobStatus::Queued);
@@ -121,7 +134,10 @@ async fn long_jobs_report_progress_through_the_status() {
     let mut seen_progress = None;
     for _ in 0..100 {
         let record = queue.status(job.id).await.expect("status").expect("exists");
-        if let Some(progress) = record.progress.filter(|_| record.status == JobStatus::Running) {
+        if let Some(progress) = record
+            .progress
+            .filter(|_| record.status == JobStatus::Running)
+        {
             seen_progress = Some(progress);
             break;
         }

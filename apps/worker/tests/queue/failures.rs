@@ -32,7 +32,9 @@ async fn a_failing_job_is_retried_with_backoff_then_dead_lettered_and_can_be_req
                 if healed.load(Ordering::SeqCst) {
                     Ok("fine now")
                 } else {
-                    Err(JobError::Retryable("the dictionary API answered 503".into()))
+                    Err(JobError::Retryable(
+                        "the dictionary API answered 503".into(),
+                    ))
                 }
             }
         });
@@ -46,7 +48,10 @@ async fn a_failing_job_is_retried_with_backoff_then_dead_lettered_and_can_be_req
     assert!(started.elapsed() >= Duration::from_millis(75));
     assert_eq!(runs.load(Ordering::SeqCst), 3);
     assert_eq!(dead.attempts, 3);
-    assert_eq!(dead.last_error.as_deref(), Some("the dictionary API answered 503"));
+    assert_eq!(
+        dead.last_error.as_deref(),
+        Some("the dictionary API answered 503")
+    );
     let letters = queue.list(10).await.expect("dead letters");
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].job_id, Some(job.id));
@@ -54,7 +59,12 @@ async fn a_failing_job_is_retried_with_backoff_then_dead_lettered_and_can_be_req
 
     healed.store(true, Ordering::SeqCst);
     assert!(queue.requeue(job.id).await.expect("requeue"));
-    assert!(!queue.requeue(job.id).await.expect("second requeue finds nothing"));
+    assert!(
+        !queue
+            .requeue(job.id)
+            .await
+            .expect("second requeue finds nothing")
+    );
     let done = wait_for(queue, job.id, JobStatus::Succeeded, Duration::from_secs(10)).await;
     assert_eq!(done.result, Some(serde_json::json!("fine now")));
     assert!(queue.list(10).await.expect("dead letters").is_empty());
@@ -85,7 +95,10 @@ async fn a_permanent_failure_is_not_retried() {
     let job = NewJob::of(&Hopeless {}).expect("job");
     queue.enqueue(job.clone()).await.expect("enqueued");
     let failed = wait_for(queue, job.id, JobStatus::Failed, Duration::from_secs(10)).await;
-    assert_eq!(failed.last_error.as_deref(), Some("word 42 no longer exists"));
+    assert_eq!(
+        failed.last_error.as_deref(),
+        Some("word 42 no longer exists")
+    );
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     worker.shutdown().await;
 }
@@ -130,18 +143,50 @@ async fn malformed_messages_are_dead_lettered_without_blocking_the_jobs_behind_t
     registry.register(|_, job: Numbers| async move { Ok::<_, JobError>(job.n) });
     let worker = spawn(queue, registry, settings("w"));
 
-    wait_for(queue, good.id, JobStatus::Succeeded, Duration::from_secs(10)).await;
+    wait_for(
+        queue,
+        good.id,
+        JobStatus::Succeeded,
+        Duration::from_secs(10),
+    )
+    .await;
     let unknown = wait_for(queue, unknown.id, JobStatus::Dead, Duration::from_secs(10)).await;
-    assert_eq!(unknown.last_error.as_deref(), Some("unknown job type 'no.such.type'"));
-    let invalid = wait_for(queue, bad_payload.id, JobStatus::Failed, Duration::from_secs(10)).await;
-    assert!(invalid.last_error.expect("error").contains("invalid payload for 'test.numbers'"));
+    assert_eq!(
+        unknown.last_error.as_deref(),
+        Some("unknown job type 'no.such.type'")
+    );
+    let invalid = wait_for(
+        queue,
+        bad_payload.id,
+        JobStatus::Failed,
+        Duration::from_secs(10),
+    )
+    .await;
+    assert!(
+        invalid
+            .last_error
+            .expect("error")
+            .contains("invalid payload for 'test.numbers'")
+    );
 
     let letters = queue.list(10).await.expect("dead letters");
     let reasons: Vec<&str> = letters.iter().map(|l| l.reason.as_str()).collect();
     assert_eq!(letters.len(), 4, "{reasons:?}");
-    assert!(reasons.iter().any(|r| r.starts_with("message is not a job envelope")), "{reasons:?}");
-    assert!(reasons.contains(&"message has no 'job' field"), "{reasons:?}");
-    assert!(letters.iter().any(|l| l.raw.as_deref() == Some("{not json")));
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("message is not a job envelope")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&"message has no 'job' field"),
+        "{reasons:?}"
+    );
+    assert!(
+        letters
+            .iter()
+            .any(|l| l.raw.as_deref() == Some("{not json"))
+    );
     let stats = queue.stats().await.expect("stats");
     assert_eq!((stats.ready, stats.in_flight, stats.dead), (0, 0, 4));
     worker.shutdown().await;

@@ -49,10 +49,21 @@ async fn a_job_staged_in_a_rolled_back_transaction_is_never_relayed() {
     drop(conn);
     assert_eq!(test.stores.outbox.backlog().await.expect("backlog"), 0);
     assert_eq!(
-        test.stores.outbox.relay(&test.stores.queue, 100).await.expect("relay"),
+        test.stores
+            .outbox
+            .relay(&test.stores.queue, 100)
+            .await
+            .expect("relay"),
         0
     );
-    assert!(test.stores.queue.status(job.id).await.expect("status").is_none());
+    assert!(
+        test.stores
+            .queue
+            .status(job.id)
+            .await
+            .expect("status")
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -61,9 +72,11 @@ async fn staged_jobs_survive_a_redis_outage_and_are_relayed_once() {
     let outbox = &test.stores.outbox;
     let job = echo();
     let mut conn = test.stores.postgres.get().await.expect("connection");
-    conn.transaction::<(), lingo_postgres::OutboxError, _>(async |conn| stage_job(conn, &job).await)
-        .await
-        .expect("committed");
+    conn.transaction::<(), lingo_postgres::OutboxError, _>(async |conn| {
+        stage_job(conn, &job).await
+    })
+    .await
+    .expect("committed");
     drop(conn);
 
     // Redis down: the relay fails and the row waits.
@@ -75,11 +88,24 @@ async fn staged_jobs_survive_a_redis_outage_and_are_relayed_once() {
     assert_eq!(outbox.relay(queue, 100).await.expect("relay"), 1);
     assert_eq!(outbox.relay(queue, 100).await.expect("relay"), 0);
     assert_eq!(outbox.backlog().await.expect("backlog"), 0);
-    let record = queue.status(job.id).await.expect("status").expect("enqueued");
+    let record = queue
+        .status(job.id)
+        .await
+        .expect("status")
+        .expect("enqueued");
     assert_eq!(record.status, JobStatus::Queued);
     assert_eq!(queue.stats().await.expect("stats").ready, 1);
 
     // Relayed rows are purged by age.
-    assert_eq!(outbox.purge_relayed(Duration::from_secs(3600)).await.expect("purge"), 0);
-    assert_eq!(outbox.purge_relayed(Duration::ZERO).await.expect("purge"), 1);
+    assert_eq!(
+        outbox
+            .purge_relayed(Duration::from_secs(3600))
+            .await
+            .expect("purge"),
+        0
+    );
+    assert_eq!(
+        outbox.purge_relayed(Duration::ZERO).await.expect("purge"),
+        1
+    );
 }

@@ -25,7 +25,11 @@ pub struct Running {
     pub task: JoinHandle<()>,
 }
 
-pub fn spawn(queue: &lingo_redis::RedisJobQueue, registry: Registry, settings: WorkerSettings) -> Running {
+pub fn spawn(
+    queue: &lingo_redis::RedisJobQueue,
+    registry: Registry,
+    settings: WorkerSettings,
+) -> Running {
     let (stop, stopped) = oneshot::channel::<()>();
     let worker = Worker::new(Arc::new(queue.clone()), registry, settings);
     let task = tokio::spawn(worker.run(async move {
@@ -41,7 +45,12 @@ impl Running {
     }
 }
 
-pub async fn wait_for(queue: &impl JobQueue, id: JobId, status: JobStatus, within: Duration) -> JobRecord {
+pub async fn wait_for(
+    queue: &impl JobQueue,
+    id: JobId,
+    status: JobStatus,
+    within: Duration,
+) -> JobRecord {
     let deadline = tokio::time::Instant::now() + within;
     let mut last = None;
     while tokio::time::Instant::now() < deadline {

@@ -30,7 +30,12 @@ pub struct JobContext {
 }
 
 impl JobContext {
-    pub fn new(job_id: JobId, attempt: u32, max_attempts: u32, progress: Arc<dyn ProgressSink>) -> Self {
+    pub fn new(
+        job_id: JobId,
+        attempt: u32,
+        max_attempts: u32,
+        progress: Arc<dyn ProgressSink>,
+    ) -> Self {
         Self {
             job_id,
             attempt,

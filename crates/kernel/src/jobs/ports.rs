@@ -72,8 +72,12 @@ pub trait JobConsumer: Send + Sync {
         delay: Duration,
     ) -> Result<(), QueueError>;
     /// Moves the job to the dead-letter stream with its reason.
-    async fn bury(&self, delivery: &Delivery, how: Terminal, reason: &str)
-    -> Result<(), QueueError>;
+    async fn bury(
+        &self,
+        delivery: &Delivery,
+        how: Terminal,
+        reason: &str,
+    ) -> Result<(), QueueError>;
     /// Hands an unfinished job back to the queue at once (worker shutting down).
     async fn release(&self, delivery: &Delivery) -> Result<(), QueueError>;
 }
