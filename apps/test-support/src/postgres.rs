@@ -7,7 +7,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use std::time::Duration;
 
 const TEMPLATE: &str = "lingo_test_template";
-const LOCK_KEY: i64 = 0x6c69_6e67_6f;
+const LOCK_KEY: i64 = 0x006c_696e_676f;
 
 pub struct TestDatabase {
     pub url: String,

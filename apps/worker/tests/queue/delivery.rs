@@ -60,7 +60,7 @@ async fn each_job_is_processed_once_by_one_of_several_workers() {
     for worker in workers {
         worker.shutdown().await;
     }
-    let runs = runs.lock().expect("lock");
+    let runs = runs.lock().expect("lock").clone();
     assert_eq!(runs.len(), 40);
     assert!(runs.values().all(|&count| count == 1), "{runs:?}");
     let stats = queue.stats().await.expect("stats");
