@@ -26,6 +26,7 @@ async fn main() -> anyhow::Result<()> {
     stores.prepare(&config).await;
     let state = AppState {
         jobs: Arc::new(stores.queue.clone()),
+        dead_letters: Arc::new(stores.queue.clone()),
         stores,
         tokens: Arc::new(JwtAccessTokens::new(
             config.auth.jwt_secret.as_bytes(),

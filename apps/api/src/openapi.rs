@@ -1,5 +1,5 @@
 use crate::problem::Problem;
-use crate::routes::{health, jobs};
+use crate::routes::{admin_jobs, health, jobs};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -8,13 +8,16 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "Lingo API", description = "Backend of the Lingo vocabulary-learning app. \
         Errors are RFC 9457 problem documents (application/problem+json)."),
-    paths(health::health, health::ready, jobs::get_job),
+    paths(health::health, health::ready, jobs::get_job, admin_jobs::list_dead,
+        admin_jobs::requeue_dead, admin_jobs::enqueue_echo),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
-        jobs::JobView, jobs::Progress)),
+        jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
+        admin_jobs::Accepted)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness and readiness"),
         (name = "jobs", description = "Background jobs started by the caller"),
+        (name = "admin", description = "Administrators only"),
     )
 )]
 pub struct ApiDoc;

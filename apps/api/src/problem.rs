@@ -77,6 +77,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     Unavailable(String),
+    #[error("invalid fields")]
+    Validation(Vec<FieldError>),
     #[error("{0}")]
     Internal(String),
 }
@@ -89,6 +91,9 @@ impl ApiError {
             Self::Unauthorized(d) => Problem::new(StatusCode::UNAUTHORIZED).detail(d),
             Self::Forbidden(d) => Problem::new(StatusCode::FORBIDDEN).detail(d),
             Self::Unavailable(d) => Problem::new(StatusCode::SERVICE_UNAVAILABLE).detail(d),
+            Self::Validation(errors) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY)
+                .detail("some fields are invalid; see `errors`")
+                .extension("errors", errors),
             // The cause is logged, not shown.
             Self::Internal(_) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR)
                 .detail("an unexpected error occurred; it has been logged"),
@@ -112,6 +117,34 @@ impl ResponseError for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields: Vec<FieldError> = errors
+            .field_errors()
+            .into_iter()
+            .flat_map(|(field, errors)| {
+                errors.iter().map(move |e| FieldError {
+                    field: field.to_string(),
+                    message: e
+                        .message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| e.code.to_string()),
+                })
+            })
+            .collect();
+        fields.sort_by(|a, b| a.field.cmp(&b.field));
+        Self::Validation(fields)
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::metrics::Metrics;
 use lingo_bootstrap::Stores;
 use lingo_kernel::Clock;
-use lingo_kernel::jobs::JobQueue;
+use lingo_kernel::jobs::{DeadLetters, JobQueue};
 use lingo_users::AccessTokens;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +11,7 @@ use std::time::Duration;
 pub struct AppState {
     pub stores: Stores,
     pub jobs: Arc<dyn JobQueue>,
+    pub dead_letters: Arc<dyn DeadLetters>,
     pub tokens: Arc<dyn AccessTokens>,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,

@@ -33,6 +33,7 @@ impl TestApp {
         let state = AppState {
             stores: stores.stores.clone(),
             jobs: Arc::new(stores.stores.queue.clone()),
+            dead_letters: Arc::new(stores.stores.queue.clone()),
             tokens: tokens.clone(),
             clock: Arc::new(SystemClock),
             metrics: Arc::new(Metrics::default()),

@@ -1,3 +1,4 @@
+pub mod admin_jobs;
 pub mod docs;
 pub mod health;
 pub mod jobs;
@@ -12,7 +13,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/health").get(health::health))
             .service(web::resource("/ready").get(health::ready))
             .service(web::resource("/openapi.json").get(docs::openapi_json))
-            .service(web::resource("/jobs/{id}").get(jobs::get_job)),
+            .service(web::resource("/jobs/{id}").get(jobs::get_job))
+            .service(web::resource("/admin/jobs/dead").get(admin_jobs::list_dead))
+            .service(web::resource("/admin/jobs/dead/{id}/requeue").post(admin_jobs::requeue_dead))
+            .service(web::resource("/admin/jobs/echo").post(admin_jobs::enqueue_echo)),
     )
     .service(web::resource("/metrics").get(metrics::metrics))
     .service(web::resource("/docs").get(docs::page))

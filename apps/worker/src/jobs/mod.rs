@@ -4,9 +4,7 @@ mod outbox_purge;
 mod queue_stats;
 mod system_echo;
 
-pub use outbox_purge::PurgeOutbox;
-pub use queue_stats::QueueStatsReport;
-pub use system_echo::SystemEcho;
+pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
 
 use crate::Registry;
 use lingo_kernel::jobs::Job;

@@ -1,19 +1,8 @@
 use super::JobDeps;
-use lingo_kernel::jobs::{Job, JobContext, JobError};
-use serde::{Deserialize, Serialize};
+use lingo_kernel::jobs::system::PurgeOutbox;
+use lingo_kernel::jobs::{JobContext, JobError};
+use serde::Serialize;
 use std::time::Duration;
-
-/// Deletes outbox rows relayed longer ago than the retention. Idempotent.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct PurgeOutbox {
-    /// Overrides the configured retention.
-    #[serde(default)]
-    pub older_than_secs: Option<u64>,
-}
-
-impl Job for PurgeOutbox {
-    const NAME: &'static str = "outbox.purge";
-}
 
 #[derive(Serialize)]
 pub struct Purged {

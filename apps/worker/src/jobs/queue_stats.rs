@@ -1,15 +1,7 @@
 use super::JobDeps;
-use lingo_kernel::jobs::{Job, JobContext, JobError, JobQueue, QueueStats};
-use serde::{Deserialize, Serialize};
-
-/// Logs the depth of the queue and of the outbox backlog (a periodic health record).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct QueueStatsReport {}
-
-impl Job for QueueStatsReport {
-    const NAME: &'static str = "queue.stats";
-    const MAX_ATTEMPTS: u32 = 1;
-}
+use lingo_kernel::jobs::system::QueueStatsReport;
+use lingo_kernel::jobs::{JobContext, JobError, JobQueue, QueueStats};
+use serde::Serialize;
 
 #[derive(Serialize)]
 pub struct Report {

@@ -1,20 +1,7 @@
-use lingo_kernel::jobs::{Job, JobContext, JobError, JobProgress};
-use serde::{Deserialize, Serialize};
+use lingo_kernel::jobs::system::SystemEcho;
+use lingo_kernel::jobs::{JobContext, JobError, JobProgress};
+use serde::Serialize;
 use std::time::Duration;
-
-/// Returns its message after an optional delay, reporting progress each second: a smoke test of
-/// the whole pipeline (`lingo-admin jobs echo`), and the long job of the crash tests.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SystemEcho {
-    pub message: String,
-    #[serde(default)]
-    pub delay_ms: u64,
-}
-
-impl Job for SystemEcho {
-    const NAME: &'static str = "system.echo";
-    const MAX_ATTEMPTS: u32 = 3;
-}
 
 const MAX_DELAY: Duration = Duration::from_secs(600);
 

@@ -5,6 +5,7 @@ mod envelope;
 mod handler;
 mod ports;
 mod retry;
+pub mod system;
 
 pub use crate::ids::JobId;
 pub use envelope::{DeadJob, Delivery, JobEnvelope, JobProgress, JobRecord, JobStatus, NewJob};

@@ -1,0 +1,137 @@
+//! Admin routes over the job queue: dead letters and a smoke-test job.
+
+use crate::auth::Authenticated;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use lingo_kernel::jobs::system::SystemEcho;
+use lingo_kernel::jobs::{DeadJob, JobId, NewJob};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+#[derive(Deserialize, IntoParams)]
+pub struct DeadQuery {
+    /// At most this many (1–1000, default 100).
+    limit: Option<usize>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeadJobView {
+    entry_id: String,
+    #[schema(value_type = Option<String>, format = Uuid)]
+    job_id: Option<JobId>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    reason: String,
+    /// The message as received, when it could not be parsed as a job.
+    raw: Option<String>,
+    dead_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<DeadJob> for DeadJobView {
+    fn from(d: DeadJob) -> Self {
+        Self {
+            entry_id: d.entry_id,
+            job_id: d.job_id,
+            kind: d.kind,
+            reason: d.reason,
+            raw: d.raw,
+            dead_at: d.dead_at,
+        }
+    }
+}
+
+/// Dead-lettered jobs, oldest first.
+#[utoipa::path(get, path = "/api/v1/admin/jobs/dead", tag = "admin", params(DeadQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Dead letters", body = [DeadJobView]),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_dead(
+    caller: Authenticated,
+    query: web::Query<DeadQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let dead = state.dead_letters.list(limit).await?;
+    Ok(HttpResponse::Ok().json(dead.into_iter().map(DeadJobView::from).collect::<Vec<_>>()))
+}
+
+/// Puts a dead job back in the queue with fresh attempts.
+#[utoipa::path(post, path = "/api/v1/admin/jobs/dead/{id}/requeue", tag = "admin",
+    params(("id" = String, Path, description = "Job id (UUID)")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Requeued"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such dead job", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn requeue_dead(
+    caller: Authenticated,
+    id: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    let not_found = || ApiError::NotFound("no dead job with this id".to_owned());
+    let id: JobId = id.parse().map_err(|_| not_found())?;
+    if state.dead_letters.requeue(id).await? {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(not_found())
+    }
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"message": "hello", "delay_ms": 2000}))]
+pub struct EchoRequest {
+    #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
+    message: String,
+    /// Milliseconds the job takes (at most ten minutes).
+    #[serde(default)]
+    #[validate(range(max = 600_000, message = "must be at most 600000"))]
+    delay_ms: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Accepted {
+    #[schema(value_type = String, format = Uuid)]
+    job_id: JobId,
+    /// Where to follow the job.
+    status_url: String,
+}
+
+/// Enqueues a `system.echo` job owned by the caller: a smoke test of api → queue → worker.
+#[utoipa::path(post, path = "/api/v1/admin/jobs/echo", tag = "admin", request_body = EchoRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Enqueued", body = Accepted),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn enqueue_echo(
+    caller: Authenticated,
+    body: web::Json<EchoRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    body.validate()?;
+    let body = body.into_inner();
+    let job = NewJob::of(&SystemEcho {
+        message: body.message,
+        delay_ms: body.delay_ms,
+    })
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .owned_by(caller.user);
+    let job_id = job.id;
+    state.jobs.enqueue(job).await?;
+    let status_url = format!("/api/v1/jobs/{job_id}");
+    Ok(HttpResponse::Accepted()
+        .insert_header(("location", status_url.clone()))
+        .json(Accepted { job_id, status_url }))
+}

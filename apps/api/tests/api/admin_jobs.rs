@@ -1,0 +1,207 @@
+use lingo_kernel::UserId;
+use lingo_kernel::jobs::{JobQueue, JobStatus, NewJob};
+use lingo_test_support::TestApp;
+use lingo_users::Role;
+use lingo_worker::jobs::{JobDeps, registry};
+use lingo_worker::{Worker, WorkerSettings};
+use std::sync::Arc;
+use std::time::Duration;
+
+struct RunningWorker {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningWorker {
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.expect("worker stopped");
+    }
+}
+
+fn start_worker(app: &TestApp) -> RunningWorker {
+    let queue = app.stores.stores.queue.clone();
+    let deps = JobDeps {
+        outbox: app.stores.stores.outbox.clone(),
+        queue: queue.clone(),
+        outbox_retention: Duration::from_secs(3600),
+    };
+    let settings = WorkerSettings {
+        name: "api-test".into(),
+        concurrency: 2,
+        retry: Default::default(),
+        poll_block: Duration::from_millis(200),
+        heartbeat_every: Duration::from_secs(5),
+        shutdown_grace: Duration::from_secs(1),
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(Worker::new(Arc::new(queue), registry(deps), settings).run(
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    RunningWorker { stop, task }
+}
+
+async fn wait_for_status(app: &TestApp, url: &str, token: &str, status: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        let body: serde_json::Value = app.get_as(url, token).await.json().await.expect("json");
+        if body["status"] == status {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{url} never reached {status}");
+}
+
+#[tokio::test]
+async fn an_enqueued_job_is_run_by_the_worker_and_its_status_followed_by_its_owner() {
+    let app = TestApp::spawn().await;
+    let admin = app.token(UserId::new(), Role::Admin);
+    let response = app
+        .client
+        .post(app.url("/api/v1/admin/jobs/echo"))
+        .bearer_auth(&admin)
+        .json(&serde_json::json!({"message": "سلام"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 202);
+    let location = response.headers()["location"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["status_url"], location.as_str());
+    let queued: serde_json::Value = app
+        .get_as(&location, &admin)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(queued["status"], "queued");
+
+    let worker = start_worker(&app);
+    let done = wait_for_status(&app, &location, &admin, "succeeded").await;
+    assert_eq!(done["result"]["echo"], "سلام");
+    assert_eq!(done["attempts"], 1);
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn learners_get_403_on_admin_routes() {
+    let app = TestApp::spawn().await;
+    let learner = app.token(UserId::new(), Role::Learner);
+    let response = app.get_as("/api/v1/admin/jobs/dead", &learner).await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let response = app
+        .client
+        .post(app.url("/api/v1/admin/jobs/echo"))
+        .bearer_auth(&learner)
+        .json(&serde_json::json!({"message": "hi"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 403);
+}
+
+#[tokio::test]
+async fn bad_bodies_get_400_413_and_422_problems() {
+    let app = TestApp::spawn_with(&[("LINGO_HTTP_BODY_LIMIT_BYTES", "1024")]).await;
+    let admin = app.token(UserId::new(), Role::Admin);
+    let post = |body: String| {
+        app.client
+            .post(app.url("/api/v1/admin/jobs/echo"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let malformed = post("{\"message\": ".into()).await.expect("sent");
+    assert_eq!(malformed.status(), 400);
+    let body: serde_json::Value = malformed.json().await.expect("json");
+    assert!(
+        body["detail"]
+            .as_str()
+            .expect("detail")
+            .starts_with("malformed JSON")
+    );
+
+    let huge = serde_json::json!({"message": "x".repeat(4096)}).to_string();
+    let too_large = post(huge).await.expect("sent");
+    assert_eq!(too_large.status(), 413);
+    assert_eq!(
+        too_large.headers()["content-type"],
+        "application/problem+json"
+    );
+
+    let invalid = post(r#"{"message": "", "delay_ms": 999999999}"#.into())
+        .await
+        .expect("sent");
+    assert_eq!(invalid.status(), 422);
+    let body: serde_json::Value = invalid.json().await.expect("json");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["delay_ms", "message"]);
+    assert_eq!(
+        app.stores.stores.queue.stats().await.expect("stats").ready,
+        0
+    );
+}
+
+#[tokio::test]
+async fn admins_list_and_requeue_dead_jobs() {
+    let app = TestApp::spawn().await;
+    let admin_id = UserId::new();
+    let admin = app.token(admin_id, Role::Admin);
+    let queue = &app.stores.stores.queue;
+    let job = NewJob {
+        kind: "no.such.type".into(),
+        ..NewJob::of(&lingo_worker::jobs::SystemEcho {
+            message: "lost".into(),
+            delay_ms: 0,
+        })
+        .expect("job")
+        .owned_by(admin_id)
+    };
+    queue.enqueue(job.clone()).await.expect("enqueued");
+    let worker = start_worker(&app);
+    let url = format!("/api/v1/jobs/{}", job.id);
+    wait_for_status(&app, &url, &admin, "dead").await;
+    worker.stop().await;
+
+    let dead: serde_json::Value = app
+        .get_as("/api/v1/admin/jobs/dead", &admin)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(dead[0]["job_id"], job.id.to_string());
+    assert_eq!(dead[0]["reason"], "unknown job type 'no.such.type'");
+
+    let requeue = |id: String| {
+        app.client
+            .post(app.url(&format!("/api/v1/admin/jobs/dead/{id}/requeue")))
+            .bearer_auth(&admin)
+            .send()
+    };
+    assert_eq!(
+        requeue(job.id.to_string()).await.expect("sent").status(),
+        204
+    );
+    assert_eq!(
+        requeue(job.id.to_string()).await.expect("sent").status(),
+        404
+    );
+    let record = queue.status(job.id).await.expect("status").expect("exists");
+    assert_eq!(record.status, JobStatus::Queued);
+    assert_eq!(record.attempts, 0);
+}
