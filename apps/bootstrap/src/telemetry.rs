@@ -107,3 +107,36 @@ pub fn trace_id(span: &tracing::Span) -> Option<String> {
         .is_valid()
         .then(|| span_context.trace_id().to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_span_continues_the_trace_of_the_span_that_enqueued_it() {
+        let provider = SdkTracerProvider::builder().build();
+        let subscriber = tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("test")));
+        tracing::subscriber::with_default(subscriber, || {
+            let request = tracing::info_span!("http.request");
+            let carrier = request.in_scope(current_trace_context);
+            let traceparent = carrier.get("traceparent").expect("traceparent injected");
+            assert!(traceparent.starts_with("00-"), "{traceparent}");
+
+            let job = tracing::info_span!("job");
+            continue_trace(&job, &carrier);
+            let request_trace = trace_id(&request).expect("request trace");
+            assert_eq!(trace_id(&job), Some(request_trace.clone()));
+            assert!(traceparent.contains(&request_trace));
+
+            let unrelated = tracing::info_span!("other");
+            assert_ne!(trace_id(&unrelated), Some(request_trace));
+        });
+    }
+
+    #[test]
+    fn without_a_trace_the_carrier_is_empty_and_nothing_breaks() {
+        assert!(current_trace_context().is_empty());
+        continue_trace(&tracing::Span::none(), &BTreeMap::new());
+    }
+}
