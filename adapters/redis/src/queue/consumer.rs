@@ -76,7 +76,7 @@ impl RedisJobQueue {
         count: usize,
         block: Option<Duration>,
     ) -> Result<Vec<Raw>, QueueError> {
-        let response: Value = self
+        let read: Result<Value, _> = self
             .blocking
             .xreadgroup(
                 GROUP,
@@ -87,8 +87,16 @@ impl RedisJobQueue {
                 self.keys.stream.as_str(),
                 ">",
             )
-            .await
-            .map_err(unavailable)?;
+            .await;
+        let response = match read {
+            Ok(response) => response,
+            Err(e) if e.details().contains("NOGROUP") => {
+                // Redis lost its data (restart without persistence): recreate and go on.
+                self.ensure_group().await?;
+                return Ok(Vec::new());
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
         if response.is_null() {
             // The block timed out with nothing new.
             return Ok(Vec::new());
