@@ -12,17 +12,14 @@ fn queue(prefix: &str) -> RedisJobQueue {
         command_timeout: Duration::from_secs(2),
         pool_size: 1,
     };
-    let client = lingo_redis::connect_fred(&settings).expect("client");
-    let blocking = lingo_redis::connect_fred(&settings).expect("client");
-    RedisJobQueue::new(
-        client,
-        blocking,
-        prefix,
+    RedisJobQueue::connect(
+        &settings,
         QueueSettings {
             visibility_timeout: Duration::from_millis(300),
             ..QueueSettings::default()
         },
     )
+    .expect("queue")
 }
 
 fn job() -> NewJob {

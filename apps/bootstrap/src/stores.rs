@@ -46,27 +46,20 @@ impl Stores {
             command_timeout: config.redis.command_timeout,
             pool_size: config.redis.pool_size,
         };
-        let redis = lingo_redis::connect_fred(&redis_settings)?;
-        // Blocking reads get their own connection, and a command timeout longer than the block.
-        let blocking = lingo_redis::connect_fred(&RedisSettings {
-            command_timeout: redis_settings.command_timeout + Duration::from_secs(5),
-            ..redis_settings.clone()
-        })?;
         let cache = RedisCache::new(
             lingo_redis::connect_pool(&redis_settings)?,
             &config.redis.key_prefix,
         );
-        let queue = RedisJobQueue::new(
-            redis.clone(),
-            blocking,
-            &config.redis.key_prefix,
+        let queue = RedisJobQueue::connect(
+            &redis_settings,
             QueueSettings {
                 visibility_timeout: config.queue.visibility_timeout,
                 finished_retention: config.queue.finished_retention,
                 ..QueueSettings::default()
             },
-        )
+        )?
         .with_trace_injector(Arc::new(telemetry::current_trace_context));
+        let redis = queue.client().clone();
         Ok(Self {
             outbox: PgOutbox::new(postgres.clone()),
             postgres,

@@ -28,17 +28,14 @@ fn queue(prefix: &str) -> RedisJobQueue {
         command_timeout: Duration::from_secs(5),
         pool_size: 1,
     };
-    let client = lingo_redis::connect_fred(&settings).expect("redis client");
-    let blocking = lingo_redis::connect_fred(&settings).expect("redis client");
-    RedisJobQueue::new(
-        client,
-        blocking,
-        prefix,
+    RedisJobQueue::connect(
+        &settings,
         QueueSettings {
             finished_retention: Duration::from_secs(60),
             ..QueueSettings::default()
         },
     )
+    .expect("redis queue")
 }
 
 async fn run(workers: usize) -> (f64, f64) {

@@ -93,6 +93,24 @@ impl RedisJobQueue {
         }
     }
 
+    /// Connects both clients (commands, and blocking reads whose timeout outlasts their block).
+    pub fn connect(
+        redis: &crate::RedisSettings,
+        settings: QueueSettings,
+    ) -> Result<Self, RedisError> {
+        let client = crate::connect_fred(redis)?;
+        let blocking = crate::connect_fred(&crate::RedisSettings {
+            command_timeout: redis.command_timeout + std::time::Duration::from_secs(5),
+            ..redis.clone()
+        })?;
+        Ok(Self::new(client, blocking, &redis.key_prefix, settings))
+    }
+
+    /// The client for other coordination (leases), sharing the command connection.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// Jobs enqueued from now on carry the trace context this function returns.
     pub fn with_trace_injector(mut self, injector: TraceInjector) -> Self {
         self.trace = Some(injector);

@@ -77,7 +77,7 @@ pub async fn requeue_dead(
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
     let not_found = || ApiError::NotFound("no dead job with this id".to_owned());
-    let id: JobId = id.parse().map_err(|_| not_found())?;
+    let id = super::jobs::parse_job_id(&id).ok_or_else(not_found)?;
     if state.dead_letters.requeue(id).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {

@@ -88,11 +88,16 @@ pub async fn get_job(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let not_found = || ApiError::NotFound("no job with this id".to_owned());
-    let id: JobId = id.parse().map_err(|_| not_found())?;
+    let id = parse_job_id(&id).ok_or_else(not_found)?;
     let record = state.jobs.status(id).await?.ok_or_else(not_found)?;
     let visible = record.owner == Some(caller.user) || caller.role.is_admin();
     if !visible {
         return Err(not_found());
     }
     Ok(HttpResponse::Ok().json(JobView::from(record)))
+}
+
+/// A malformed id names no job: 404 like an unknown one, so ids cannot be probed.
+pub fn parse_job_id(raw: &str) -> Option<JobId> {
+    raw.parse().ok()
 }

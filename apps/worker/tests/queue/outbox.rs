@@ -22,8 +22,7 @@ fn unreachable_queue() -> RedisJobQueue {
         command_timeout: Duration::from_millis(300),
         pool_size: 1,
     };
-    let client = lingo_redis::connect_fred(&settings).expect("client");
-    RedisJobQueue::new(client.clone(), client, "nowhere:", QueueSettings::default())
+    RedisJobQueue::connect(&settings, QueueSettings::default()).expect("queue")
 }
 
 fn echo() -> NewJob {
