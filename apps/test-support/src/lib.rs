@@ -6,6 +6,8 @@
 //! match a local development stack.
 
 mod app;
+#[cfg(feature = "testcontainers")]
+mod containers;
 mod postgres;
 
 pub use app::TestApp;
@@ -25,7 +27,7 @@ pub struct TestStores {
 impl TestStores {
     /// `overrides` are extra `LINGO_…` variables (e.g. a short visibility timeout).
     pub async fn new(overrides: &[(&str, &str)]) -> Self {
-        let base = EnvSource::process();
+        let base = base_environment().await;
         let database = postgres::TestDatabase::create(&base.string(
             "LINGO_DATABASE_URL",
             "postgres://postgres@127.0.0.1:5432/lingo",
@@ -34,7 +36,7 @@ impl TestStores {
         let unique = uuid::Uuid::new_v4().simple().to_string();
         let mongo_database = format!("t_{}", &unique[..20]);
         let prefix = format!("test:{unique}:");
-        let mut vars: HashMap<String, String> = std::env::vars().collect();
+        let mut vars: HashMap<String, String> = base.vars().clone();
         for (k, v) in [
             ("LINGO_DATABASE_URL", database.url.as_str()),
             ("LINGO_MONGO_DATABASE", mongo_database.as_str()),
@@ -79,6 +81,25 @@ impl TestStores {
             ("LINGO_DATABASE_MIGRATE_ON_START".into(), "false".into()),
         ]
     }
+}
+
+/// The process environment; with the `testcontainers` feature and no store URL set, plus the
+/// URLs of stores started in containers.
+async fn base_environment() -> EnvSource {
+    #[cfg(feature = "testcontainers")]
+    {
+        let unset = ["LINGO_DATABASE_URL", "LINGO_MONGO_URL", "LINGO_REDIS_URL"]
+            .iter()
+            .all(|var| std::env::var(var).is_err());
+        if unset {
+            let mut vars: HashMap<String, String> = std::env::vars().collect();
+            for (var, url) in containers::urls().await {
+                vars.insert(var.to_owned(), url);
+            }
+            return EnvSource::from_pairs(vars);
+        }
+    }
+    EnvSource::process()
 }
 
 impl Drop for TestStores {

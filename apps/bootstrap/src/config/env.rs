@@ -33,6 +33,10 @@ impl EnvSource {
         Self(pairs.into_iter().collect())
     }
 
+    pub fn vars(&self) -> &HashMap<String, String> {
+        &self.0
+    }
+
     pub fn optional(&self, var: &str) -> Option<String> {
         self.0
             .get(var)
