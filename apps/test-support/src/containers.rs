@@ -29,7 +29,10 @@ async fn port<I: Image>(container: &ContainerAsync<I>, internal: u16) -> u16 {
 pub async fn urls() -> Vec<(&'static str, String)> {
     STORES
         .get_or_init(|| async {
-            let postgres = Postgres::default().start().await.expect("postgres container");
+            let postgres = Postgres::default()
+                .start()
+                .await
+                .expect("postgres container");
             let mongo = Mongo::default().start().await.expect("mongo container");
             let redis = Redis::default().start().await.expect("redis container");
             let urls = vec![

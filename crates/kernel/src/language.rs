@@ -58,6 +58,16 @@ impl LanguageCode {
         &self.0
     }
 
+    /// `en`
+    pub fn english() -> Self {
+        Self("en".to_owned())
+    }
+
+    /// `und`: BCP 47's "undetermined", for a language not yet known.
+    pub fn undetermined() -> Self {
+        Self("und".to_owned())
+    }
+
     /// The primary language subtag ("pt" of "pt-BR").
     pub fn primary(&self) -> &str {
         self.0.split('-').next().unwrap_or(&self.0)

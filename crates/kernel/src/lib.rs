@@ -7,6 +7,7 @@ pub mod ids;
 pub mod jobs;
 pub mod language;
 pub mod pagination;
+pub mod rate_limit;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::UserId;

@@ -1,8 +1,22 @@
-//! Users and authentication. This issue's foundation holds the role model and the access-token
-//! port; accounts, sign-in flows and profiles arrive with the users issue.
+//! Users and authentication: accounts, sign-in (password, phone code, Google), tokens, the
+//! learning profile, and the ports these use cases need.
 
 mod access_token;
+mod display_name;
+mod email;
+mod phone;
+pub mod ports;
+mod profile;
 mod role;
+mod user;
 
 pub use access_token::{AccessClaims, AccessTokenError, AccessTokens};
+pub use display_name::{DisplayName, DisplayNameError};
+pub use email::{Email, EmailError};
+pub use phone::{PhoneError, PhoneNumber};
+pub use profile::{
+    CefrLevel, DesiredRetention, LearningProfile, ProfileError, Steps, Timezone,
+    check_leech_threshold, check_new_limit, check_review_limit, check_rollover_hour,
+};
 pub use role::{Role, RoleError};
+pub use user::{AccountPatch, NewUser, User, UserStatus};

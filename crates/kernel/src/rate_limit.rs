@@ -1,0 +1,34 @@
+//! The rate-limiter port: "may this key act now?", answered by a shared store so every api
+//! replica counts together.
+
+use async_trait::async_trait;
+use std::time::Duration;
+
+/// At most `max` actions per `window`, with bursts up to `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub max: u32,
+    pub window: Duration,
+}
+
+impl RateLimit {
+    pub const fn per(max: u32, window: Duration) -> Self {
+        Self { max, window }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateDecision {
+    Allowed,
+    Limited { retry_after: Duration },
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("rate limiter unavailable: {0}")]
+pub struct RateLimitError(pub String);
+
+#[async_trait]
+pub trait RateLimiter: Send + Sync {
+    /// Counts one action of `key` against `limit`.
+    async fn hit(&self, key: &str, limit: RateLimit) -> Result<RateDecision, RateLimitError>;
+}

@@ -1,0 +1,264 @@
+//! The learning profile: what "today", "enough" and "remembered" mean for this learner.
+
+use lingo_kernel::LanguageCode;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Self-assessed CEFR level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum CefrLevel {
+    A1,
+    A2,
+    B1,
+    B2,
+    C1,
+    C2,
+}
+
+impl FromStr for CefrLevel {
+    type Err = ProfileError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s.to_ascii_uppercase().as_str() {
+            "A1" => Self::A1,
+            "A2" => Self::A2,
+            "B1" => Self::B1,
+            "B2" => Self::B2,
+            "C1" => Self::C1,
+            "C2" => Self::C2,
+            _ => return Err(ProfileError::Level(s.to_owned())),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProfileError {
+    #[error("'{0}' is not a CEFR level (A1, A2, B1, B2, C1 or C2)")]
+    Level(String),
+    #[error("'{0}' is not an IANA time zone (e.g. Asia/Tehran, Europe/Berlin, UTC)")]
+    Timezone(String),
+    #[error("the day rolls over at an hour from 0 to 23")]
+    RolloverHour,
+    #[error("desired retention is between 0.70 and 0.97")]
+    Retention,
+    #[error("the daily new-card limit is from 0 to 1000")]
+    NewLimit,
+    #[error("the daily review limit is from 0 to 10000")]
+    ReviewLimit,
+    #[error("steps are 1 to 10 durations, each from 1 minute to 1 day")]
+    Steps,
+    #[error("the leech threshold is from 3 to 100 lapses")]
+    LeechThreshold,
+}
+
+/// An IANA time-zone name, checked against the tz database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Timezone(String);
+
+impl Timezone {
+    pub fn parse(raw: &str) -> Result<Self, ProfileError> {
+        let tz: chrono_tz::Tz = raw
+            .trim()
+            .parse()
+            .map_err(|_| ProfileError::Timezone(raw.to_owned()))?;
+        Ok(Self(tz.name().to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.0.parse().unwrap_or(chrono_tz::UTC)
+    }
+}
+
+impl TryFrom<String> for Timezone {
+    type Error = ProfileError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Timezone> for String {
+    fn from(value: Timezone) -> Self {
+        value.0
+    }
+}
+
+/// Desired probability of recall at review time.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize, Deserialize)]
+#[serde(try_from = "f64", into = "f64")]
+pub struct DesiredRetention(f64);
+
+impl DesiredRetention {
+    pub fn new(value: f64) -> Result<Self, ProfileError> {
+        if (0.70..=0.97).contains(&value) {
+            Ok(Self(value))
+        } else {
+            Err(ProfileError::Retention)
+        }
+    }
+
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl TryFrom<f64> for DesiredRetention {
+    type Error = ProfileError;
+
+    fn try_from(value: f64) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl From<DesiredRetention> for f64 {
+    fn from(value: DesiredRetention) -> Self {
+        value.0
+    }
+}
+
+/// Learning or relearning steps, in seconds on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<u64>", into = "Vec<u64>")]
+pub struct Steps(Vec<Duration>);
+
+impl Steps {
+    pub fn from_secs(secs: &[u64]) -> Result<Self, ProfileError> {
+        let valid =
+            (1..=10).contains(&secs.len()) && secs.iter().all(|s| (60..=86_400).contains(s));
+        if !valid {
+            return Err(ProfileError::Steps);
+        }
+        Ok(Self(secs.iter().map(|s| Duration::from_secs(*s)).collect()))
+    }
+
+    pub fn durations(&self) -> &[Duration] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<u64>> for Steps {
+    type Error = ProfileError;
+
+    fn try_from(value: Vec<u64>) -> Result<Self, Self::Error> {
+        Self::from_secs(&value)
+    }
+}
+
+impl From<Steps> for Vec<u64> {
+    fn from(value: Steps) -> Self {
+        value.0.iter().map(Duration::as_secs).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearningProfile {
+    pub native_language: LanguageCode,
+    pub target_language: LanguageCode,
+    pub level: CefrLevel,
+    pub timezone: Timezone,
+    /// The hour (local time) at which "today" starts.
+    pub day_rollover_hour: u8,
+    pub daily_new_limit: u32,
+    pub daily_review_limit: u32,
+    pub desired_retention: DesiredRetention,
+    pub learning_steps: Steps,
+    pub relearning_steps: Steps,
+    /// Lapses after which a card is a leech.
+    pub leech_threshold: u32,
+    pub suspend_leeches: bool,
+}
+
+impl Default for LearningProfile {
+    /// English as the target, the native language undetermined (`und`) until the learner says.
+    fn default() -> Self {
+        Self {
+            native_language: LanguageCode::undetermined(),
+            target_language: LanguageCode::english(),
+            level: CefrLevel::A2,
+            timezone: Timezone("UTC".to_owned()),
+            day_rollover_hour: 4,
+            daily_new_limit: 20,
+            daily_review_limit: 200,
+            desired_retention: DesiredRetention(0.9),
+            learning_steps: Steps(vec![Duration::from_secs(60), Duration::from_secs(600)]),
+            relearning_steps: Steps(vec![Duration::from_secs(600)]),
+            leech_threshold: 8,
+            suspend_leeches: true,
+        }
+    }
+}
+
+/// Range checks of the numeric fields; the typed fields check themselves.
+pub fn check_rollover_hour(hour: u8) -> Result<u8, ProfileError> {
+    if hour <= 23 {
+        Ok(hour)
+    } else {
+        Err(ProfileError::RolloverHour)
+    }
+}
+
+pub fn check_new_limit(limit: u32) -> Result<u32, ProfileError> {
+    if limit <= 1000 {
+        Ok(limit)
+    } else {
+        Err(ProfileError::NewLimit)
+    }
+}
+
+pub fn check_review_limit(limit: u32) -> Result<u32, ProfileError> {
+    if limit <= 10_000 {
+        Ok(limit)
+    } else {
+        Err(ProfileError::ReviewLimit)
+    }
+}
+
+pub fn check_leech_threshold(threshold: u32) -> Result<u32, ProfileError> {
+    if (3..=100).contains(&threshold) {
+        Ok(threshold)
+    } else {
+        Err(ProfileError::LeechThreshold)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_sensible() {
+        let profile = LearningProfile::default();
+        assert_eq!(profile.target_language.as_str(), "en");
+        assert_eq!(profile.desired_retention.get(), 0.9);
+        assert_eq!(Vec::<u64>::from(profile.learning_steps), vec![60, 600]);
+    }
+
+    #[test]
+    fn timezones_come_from_the_tz_database() {
+        assert_eq!(
+            Timezone::parse("Asia/Tehran").expect("valid").as_str(),
+            "Asia/Tehran"
+        );
+        assert!(Timezone::parse("Mars/Olympus").is_err());
+        assert!(Timezone::parse("+03:30").is_err());
+    }
+
+    #[test]
+    fn ranges_are_enforced() {
+        assert!(DesiredRetention::new(0.69).is_err());
+        assert!(DesiredRetention::new(0.97).is_ok());
+        assert!(Steps::from_secs(&[]).is_err());
+        assert!(Steps::from_secs(&[30]).is_err());
+        assert!(Steps::from_secs(&[60, 86_400]).is_ok());
+        assert!(check_rollover_hour(24).is_err());
+        assert!(check_new_limit(1001).is_err());
+        assert_eq!("b2".parse::<CefrLevel>().expect("valid"), CefrLevel::B2);
+        assert!("D1".parse::<CefrLevel>().is_err());
+    }
+}
