@@ -4,10 +4,14 @@
 mod migrate;
 mod outbox;
 mod pool;
+mod refresh_tokens;
 mod schema;
+mod users;
 
 pub use migrate::{MigrationError, run_migrations};
 pub use outbox::{OutboxError, PgOutbox, stage_job};
 pub use pool::{PgPool, PoolSettings, connect};
+pub use refresh_tokens::PgRefreshTokenStore;
+pub use users::PgUserRepository;
 
 pub use diesel_async::AsyncPgConnection;

@@ -5,12 +5,16 @@
 mod cache;
 mod connection;
 mod lease;
+mod otp;
 mod queue;
+mod rate_limit;
 
 pub use cache::RedisCache;
 pub use connection::{RedisError, RedisSettings, connect_fred, connect_pool};
 pub use lease::{Lease, RedisLease};
+pub use otp::RedisOtpStore;
 pub use queue::{QueueSettings, RedisJobQueue, TraceInjector};
+pub use rate_limit::RedisRateLimiter;
 
 /// The `fred` client type, for apps that hand a client to `RedisLease` or `RedisJobQueue`.
 pub use fred::prelude::Client as RedisClient;

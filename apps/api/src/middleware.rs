@@ -108,12 +108,16 @@ pub async fn observe(
             elapsed,
         );
     }
+    // Successes are logged at debug (metrics count them); errors always get a line.
     span.in_scope(|| {
-        tracing::info!(
-            status,
-            latency_ms = elapsed.as_secs_f64() * 1000.0,
-            "request finished"
-        )
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
+        if status >= 500 {
+            tracing::warn!(status, latency_ms, "request failed");
+        } else if status >= 400 {
+            tracing::info!(status, latency_ms, "request refused");
+        } else {
+            tracing::debug!(status, latency_ms, "request finished");
+        }
     });
     response.map_err(|(cause, response)| {
         actix_web::error::InternalError::from_response(cause, response).into()

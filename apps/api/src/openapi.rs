@@ -1,5 +1,5 @@
 use crate::problem::Problem;
-use crate::routes::{admin_jobs, health, jobs};
+use crate::routes::{admin_jobs, auth, health, jobs, me};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -9,7 +9,9 @@ use utoipa::{Modify, OpenApi};
     info(title = "Lingo API", description = "Backend of the Lingo vocabulary-learning app. \
         Errors are RFC 9457 problem documents (application/problem+json)."),
     paths(health::health, health::ready, jobs::get_job, admin_jobs::list_dead,
-        admin_jobs::requeue_dead, admin_jobs::enqueue_echo),
+        admin_jobs::requeue_dead, admin_jobs::enqueue_echo, auth::register, auth::login,
+        auth::request_phone_code, auth::verify_phone_code, auth::google, auth::refresh,
+        auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
         admin_jobs::Accepted)),
@@ -17,6 +19,8 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "operations", description = "Liveness and readiness"),
         (name = "jobs", description = "Background jobs started by the caller"),
+        (name = "auth", description = "Sign-up, sign-in and tokens (rate-limited per client)"),
+        (name = "me", description = "The signed-in learner's account and profile"),
         (name = "admin", description = "Administrators only"),
     )
 )]

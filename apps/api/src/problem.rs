@@ -80,6 +80,10 @@ pub enum ApiError {
     #[error("invalid fields")]
     Validation(Vec<FieldError>),
     #[error("{0}")]
+    Conflict(String),
+    #[error("too many requests")]
+    Throttled(std::time::Duration),
+    #[error("{0}")]
     Internal(String),
 }
 
@@ -91,6 +95,11 @@ impl ApiError {
             Self::Unauthorized(d) => Problem::new(StatusCode::UNAUTHORIZED).detail(d),
             Self::Forbidden(d) => Problem::new(StatusCode::FORBIDDEN).detail(d),
             Self::Unavailable(d) => Problem::new(StatusCode::SERVICE_UNAVAILABLE).detail(d),
+            Self::Conflict(d) => Problem::new(StatusCode::CONFLICT).detail(d),
+            Self::Throttled(wait) => Problem::new(StatusCode::TOO_MANY_REQUESTS).detail(format!(
+                "too many attempts; retry in {} s",
+                wait.as_secs().max(1)
+            )),
             Self::Validation(errors) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY)
                 .detail("some fields are invalid; see `errors`")
                 .extension("errors", errors),
@@ -127,22 +136,50 @@ pub struct FieldError {
     pub message: String,
 }
 
-impl From<validator::ValidationErrors> for ApiError {
-    fn from(errors: validator::ValidationErrors) -> Self {
-        let mut fields: Vec<FieldError> = errors
-            .field_errors()
-            .into_iter()
-            .flat_map(|(field, errors)| {
-                errors.iter().map(move |e| FieldError {
-                    field: field.to_string(),
+impl ApiError {
+    /// One invalid field (after a domain type refused a value the DTO let through).
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+}
+
+fn flatten(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| {
+                FieldError {
+                    field: path.clone(),
                     message: e
                         .message
                         .as_ref()
                         .map(|m| m.to_string())
                         .unwrap_or_else(|| e.code.to_string()),
-                })
-            })
-            .collect();
+                }
+            })),
+            ValidationErrorsKind::Struct(inner) => flatten(&path, inner, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    flatten(&format!("{path}[{index}]"), inner, out);
+                }
+            }
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    /// Every invalid field, nested ones as `profile.timezone`, sorted by name.
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = Vec::new();
+        flatten("", &errors, &mut fields);
         fields.sort_by(|a, b| a.field.cmp(&b.field));
         Self::Validation(fields)
     }
@@ -151,5 +188,38 @@ impl From<validator::ValidationErrors> for ApiError {
 impl From<lingo_kernel::jobs::QueueError> for ApiError {
     fn from(e: lingo_kernel::jobs::QueueError) -> Self {
         Self::Unavailable(e.to_string())
+    }
+}
+
+impl From<lingo_users::auth::AuthError> for ApiError {
+    fn from(e: lingo_users::auth::AuthError) -> Self {
+        use lingo_users::auth::AuthError as E;
+        match e {
+            E::InvalidCredentials
+            | E::InvalidRefreshToken
+            | E::RefreshTokenReused
+            | E::NoCode
+            | E::InvalidIdentity(_) => Self::Unauthorized(e.to_string()),
+            E::WrongCode { attempts_left } => Self::Unauthorized(format!(
+                "the code is wrong; {attempts_left} attempt(s) left"
+            )),
+            E::EmailTaken | E::PhoneTaken => Self::Conflict(e.to_string()),
+            E::Throttled { retry_after } => Self::Throttled(retry_after),
+            E::AccountDisabled => Self::Forbidden(e.to_string()),
+            E::WeakPassword(m) => Self::invalid("password", m),
+            E::SmsRejected(m) => Self::invalid("phone", m),
+            E::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+impl From<lingo_users::account::AccountError> for ApiError {
+    fn from(e: lingo_users::account::AccountError) -> Self {
+        use lingo_users::account::AccountError as E;
+        match e {
+            E::NotFound => Self::NotFound("no such account".to_owned()),
+            E::EmailTaken => Self::Conflict(e.to_string()),
+            E::Unavailable(m) => Self::Unavailable(m),
+        }
     }
 }

@@ -1,8 +1,19 @@
 use crate::metrics::Metrics;
-use lingo_bootstrap::Stores;
-use lingo_kernel::Clock;
+use crate::rate_limit::RouteLimits;
+use lingo_bootstrap::config::SmsConfig;
+use lingo_bootstrap::{Config, Stores};
+use lingo_crypto::{Argon2Hasher, Argon2Settings, OsSecrets};
+use lingo_google::{GoogleIdTokenVerifier, GoogleSettings};
+use lingo_jwt::JwtAccessTokens;
 use lingo_kernel::jobs::{DeadLetters, JobQueue};
+use lingo_kernel::rate_limit::{RateLimit, RateLimiter};
+use lingo_kernel::{Clock, SystemClock};
+use lingo_postgres::{PgRefreshTokenStore, PgUserRepository};
+use lingo_redis::{RedisOtpStore, RedisRateLimiter};
 use lingo_users::AccessTokens;
+use lingo_users::account::AccountService;
+use lingo_users::auth::{AuthDeps, AuthService, AuthSettings};
+use lingo_users::ports::SmsSender;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +26,115 @@ pub struct AppState {
     pub tokens: Arc<dyn AccessTokens>,
     pub clock: Arc<dyn Clock>,
     pub metrics: Arc<Metrics>,
+    pub auth: AuthService,
+    pub accounts: AccountService,
+    pub limiter: Arc<dyn RateLimiter>,
+    pub route_limits: RouteLimits,
+    pub trust_forwarded: bool,
+    pub otp_ttl: Duration,
     /// Deadline of each store ping of `/ready`.
     pub ready_timeout: Duration,
+}
+
+/// Replacements for adapters that talk to the outside world (tests, tools).
+#[derive(Default, Clone)]
+pub struct Overrides {
+    pub sms: Option<Arc<dyn SmsSender>>,
+    pub clock: Option<Arc<dyn Clock>>,
+}
+
+fn sms_sender(config: &SmsConfig) -> anyhow::Result<Arc<dyn SmsSender>> {
+    let timeout = Duration::from_secs(10);
+    Ok(match config {
+        SmsConfig::Log => Arc::new(lingo_sms::LogSender),
+        SmsConfig::Kavenegar {
+            base_url,
+            api_key,
+            sender,
+        } => Arc::new(lingo_sms::KavenegarSender::new(
+            base_url,
+            api_key,
+            sender.as_deref(),
+            timeout,
+        )?),
+        SmsConfig::Twilio {
+            base_url,
+            account_sid,
+            auth_token,
+            from,
+        } => Arc::new(lingo_sms::TwilioSender::new(
+            base_url,
+            account_sid,
+            auth_token,
+            from,
+            timeout,
+        )?),
+    })
+}
+
+impl AppState {
+    /// Wires the use cases to the adapters the configuration names.
+    pub fn build(config: &Config, stores: Stores, overrides: Overrides) -> anyhow::Result<Self> {
+        let auth = &config.auth;
+        let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let tokens: Arc<dyn AccessTokens> = Arc::new(JwtAccessTokens::new(
+            auth.jwt_secret.as_bytes(),
+            &auth.jwt_issuer,
+            &auth.jwt_audience,
+            chrono::Duration::from_std(auth.access_ttl)?,
+        ));
+        let limiter: Arc<dyn RateLimiter> = Arc::new(RedisRateLimiter::new(
+            stores.redis.clone(),
+            &stores.redis_prefix,
+        ));
+        let users = Arc::new(PgUserRepository::new(stores.postgres.clone()));
+        let sms = match overrides.sms {
+            Some(sms) => sms,
+            None => sms_sender(&auth.sms)?,
+        };
+        let mut google = GoogleSettings::new(auth.google_client_ids.clone());
+        google.jwks_url = auth.google_jwks_url.clone();
+        let deps = AuthDeps {
+            users: users.clone(),
+            refresh_tokens: Arc::new(PgRefreshTokenStore::new(stores.postgres.clone())),
+            otps: Arc::new(RedisOtpStore::new(
+                stores.redis.clone(),
+                &stores.redis_prefix,
+            )),
+            sms,
+            identity: Arc::new(GoogleIdTokenVerifier::new(google)),
+            passwords: Arc::new(Argon2Hasher::new(Argon2Settings {
+                memory_kib: auth.argon2_memory_kib,
+                iterations: auth.argon2_iterations,
+                parallelism: auth.argon2_parallelism,
+            })?),
+            access_tokens: tokens.clone(),
+            secrets: Arc::new(OsSecrets),
+            limiter: limiter.clone(),
+            clock: clock.clone(),
+        };
+        let settings = AuthSettings {
+            refresh_ttl: auth.refresh_ttl,
+            otp_pepper: auth.otp_pepper.as_bytes().to_vec(),
+            ..AuthSettings::default()
+        };
+        let otp_ttl = settings.otp_ttl;
+        Ok(Self {
+            jobs: Arc::new(stores.queue.clone()),
+            dead_letters: Arc::new(stores.queue.clone()),
+            tokens,
+            metrics: Arc::new(Metrics::default()),
+            auth: AuthService::new(deps, settings),
+            accounts: AccountService::new(users, clock.clone()),
+            clock,
+            limiter,
+            route_limits: RouteLimits {
+                auth: RateLimit::per(auth.auth_requests_per_minute, Duration::from_secs(60)),
+            },
+            trust_forwarded: auth.trust_forwarded,
+            otp_ttl,
+            ready_timeout: Duration::from_secs(1),
+            stores,
+        })
+    }
 }

@@ -104,6 +104,37 @@ pub struct AuthConfig {
     pub jwt_secret: String,
     pub jwt_issuer: String,
     pub jwt_audience: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// Server secret mixed into stored one-time-code hashes.
+    pub otp_pepper: String,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Requests per minute per client address on the auth routes.
+    pub auth_requests_per_minute: u32,
+    pub trust_forwarded: bool,
+    pub sms: SmsConfig,
+    /// Google OAuth client ids whose ID tokens are accepted; none disables Google sign-in.
+    pub google_client_ids: Vec<String>,
+    pub google_jwks_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum SmsConfig {
+    /// Logs the text instead of sending it (development only).
+    Log,
+    Kavenegar {
+        base_url: String,
+        api_key: String,
+        sender: Option<String>,
+    },
+    Twilio {
+        base_url: String,
+        account_sid: String,
+        auth_token: String,
+        from: String,
+    },
 }
 
 pub const DEFAULT_SCHEDULE: &str = "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *";
@@ -212,13 +243,77 @@ impl Config {
                 log_filter: env.string("LINGO_LOG", "info"),
                 otlp_endpoint: env.optional("LINGO_OTLP_ENDPOINT"),
             },
-            auth: AuthConfig {
-                jwt_secret,
-                jwt_issuer: env.string("LINGO_JWT_ISSUER", "lingo"),
-                jwt_audience: env.string("LINGO_JWT_AUDIENCE", "lingo-app"),
-            },
+            auth: auth_config(env, jwt_secret, production)?,
         })
     }
+}
+
+fn required(env: &EnvSource, var: &str) -> Result<String, ConfigError> {
+    env.optional(var)
+        .ok_or_else(|| ConfigError::invalid(var, "", "required by the chosen SMS provider"))
+}
+
+fn sms_config(env: &EnvSource, production: bool) -> Result<SmsConfig, ConfigError> {
+    match env.string("LINGO_SMS_PROVIDER", "log").as_str() {
+        "log" if production => Err(ConfigError::invalid(
+            "LINGO_SMS_PROVIDER",
+            "log",
+            "the log sender prints codes; choose kavenegar or twilio in production",
+        )),
+        "log" => Ok(SmsConfig::Log),
+        "kavenegar" => Ok(SmsConfig::Kavenegar {
+            base_url: env.string("LINGO_KAVENEGAR_BASE_URL", "https://api.kavenegar.com"),
+            api_key: required(env, "LINGO_KAVENEGAR_API_KEY")?,
+            sender: env.optional("LINGO_KAVENEGAR_SENDER"),
+        }),
+        "twilio" => Ok(SmsConfig::Twilio {
+            base_url: env.string("LINGO_TWILIO_BASE_URL", "https://api.twilio.com"),
+            account_sid: required(env, "LINGO_TWILIO_ACCOUNT_SID")?,
+            auth_token: required(env, "LINGO_TWILIO_AUTH_TOKEN")?,
+            from: required(env, "LINGO_TWILIO_FROM")?,
+        }),
+        other => Err(ConfigError::invalid(
+            "LINGO_SMS_PROVIDER",
+            other,
+            "expected log, kavenegar or twilio",
+        )),
+    }
+}
+
+const DEV_OTP_PEPPER: &str = "development-only-otp-pepper";
+
+fn auth_config(
+    env: &EnvSource,
+    jwt_secret: String,
+    production: bool,
+) -> Result<AuthConfig, ConfigError> {
+    let otp_pepper = env.string("LINGO_OTP_PEPPER", DEV_OTP_PEPPER);
+    if production && otp_pepper == DEV_OTP_PEPPER {
+        return Err(ConfigError::invalid(
+            "LINGO_OTP_PEPPER",
+            "<development default>",
+            "set a secret in production",
+        ));
+    }
+    Ok(AuthConfig {
+        jwt_secret,
+        jwt_issuer: env.string("LINGO_JWT_ISSUER", "lingo"),
+        jwt_audience: env.string("LINGO_JWT_AUDIENCE", "lingo-app"),
+        access_ttl: env.millis("LINGO_ACCESS_TOKEN_TTL_MS", 15 * 60_000)?,
+        refresh_ttl: env.millis("LINGO_REFRESH_TOKEN_TTL_MS", 30 * 86_400_000)?,
+        otp_pepper,
+        argon2_memory_kib: env.parse("LINGO_ARGON2_MEMORY_KIB", 19_456)?,
+        argon2_iterations: env.parse("LINGO_ARGON2_ITERATIONS", 2)?,
+        argon2_parallelism: env.parse("LINGO_ARGON2_PARALLELISM", 1)?,
+        auth_requests_per_minute: env.positive("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", 30)? as u32,
+        trust_forwarded: env.parse("LINGO_HTTP_TRUST_FORWARDED", false)?,
+        sms: sms_config(env, production)?,
+        google_client_ids: env.list("LINGO_GOOGLE_CLIENT_IDS"),
+        google_jwks_url: env.string(
+            "LINGO_GOOGLE_JWKS_URL",
+            "https://www.googleapis.com/oauth2/v3/certs",
+        ),
+    })
 }
 
 #[cfg(test)]
@@ -257,13 +352,35 @@ mod tests {
         let error = Config::from_source(&source(&[("LINGO_ENV", "production")]))
             .expect_err("default secret");
         assert!(error.to_string().contains("LINGO_JWT_SECRET"));
-        let config = Config::from_source(&source(&[
+        let prod = [
             ("LINGO_ENV", "production"),
             ("LINGO_JWT_SECRET", "0123456789abcdef0123456789abcdef-prod"),
-        ]))
-        .expect("valid");
+            ("LINGO_OTP_PEPPER", "pepper"),
+            ("LINGO_SMS_PROVIDER", "twilio"),
+            ("LINGO_TWILIO_ACCOUNT_SID", "AC1"),
+            ("LINGO_TWILIO_AUTH_TOKEN", "t"),
+            ("LINGO_TWILIO_FROM", "+15550001111"),
+        ];
+        let config = Config::from_source(&source(&prod)).expect("valid");
         assert_eq!(config.telemetry.log_format, LogFormat::Json);
         assert!(!config.database.migrate_on_start);
+    }
+
+    #[test]
+    fn the_sms_provider_needs_its_credentials_and_no_log_sender_in_production() {
+        let error = Config::from_source(&source(&[("LINGO_SMS_PROVIDER", "kavenegar")]))
+            .expect_err("no key");
+        assert!(
+            error.to_string().contains("LINGO_KAVENEGAR_API_KEY"),
+            "{error}"
+        );
+        let error = Config::from_source(&source(&[
+            ("LINGO_ENV", "production"),
+            ("LINGO_JWT_SECRET", "0123456789abcdef0123456789abcdef-prod"),
+            ("LINGO_OTP_PEPPER", "pepper"),
+        ]))
+        .expect_err("log sender in production");
+        assert!(error.to_string().contains("LINGO_SMS_PROVIDER"), "{error}");
     }
 
     #[test]

@@ -68,16 +68,22 @@ pub fn init(config: &TelemetryConfig, process: &str) -> Result<TelemetryGuard, T
             .boxed(),
         LogFormat::Pretty => tracing_subscriber::fmt::layer().compact().boxed(),
     };
+    // OpenTelemetry spans cost an allocation or two per span: only built when exported.
+    let otel = config
+        .otlp_endpoint
+        .is_some()
+        .then(|| tracing_opentelemetry::layer().with_tracer(tracer));
     tracing_subscriber::registry()
         .with(filter)
         .with(output)
-        .with(tracing_opentelemetry::layer().with_tracer(tracer))
+        .with(otel)
         .try_init()
         .map_err(|e| TelemetryError::AlreadySet(e.to_string()))?;
     Ok(TelemetryGuard { provider })
 }
 
-/// The W3C trace context of the current span, to put inside a job being enqueued.
+/// The W3C trace context of the current span, to put inside a job being enqueued (empty when
+/// traces are not exported).
 pub fn current_trace_context() -> BTreeMap<String, String> {
     let context = tracing::Span::current().context();
     let mut carrier = HashMap::new();

@@ -1,7 +1,8 @@
 use crate::TestStores;
-use lingo_api::{AppState, Metrics, ServerSettings};
+use lingo_api::{AppState, Overrides, ServerSettings};
 use lingo_jwt::JwtAccessTokens;
-use lingo_kernel::{SystemClock, UserId};
+use lingo_kernel::UserId;
+use lingo_sms::MemorySender;
 use lingo_users::{AccessTokens, Role};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -12,6 +13,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub stores: TestStores,
+    /// Every SMS the api "sent".
+    pub sms: Arc<MemorySender>,
     tokens: Arc<JwtAccessTokens>,
     server: actix_web::dev::ServerHandle,
 }
@@ -30,15 +33,16 @@ impl TestApp {
             &config.auth.jwt_audience,
             chrono::Duration::minutes(15),
         ));
-        let state = AppState {
-            stores: stores.stores.clone(),
-            jobs: Arc::new(stores.stores.queue.clone()),
-            dead_letters: Arc::new(stores.stores.queue.clone()),
-            tokens: tokens.clone(),
-            clock: Arc::new(SystemClock),
-            metrics: Arc::new(Metrics::default()),
-            ready_timeout: Duration::from_secs(1),
-        };
+        let sms = Arc::new(MemorySender::new());
+        let state = AppState::build(
+            config,
+            stores.stores.clone(),
+            Overrides {
+                sms: Some(sms.clone()),
+                clock: None,
+            },
+        )
+        .expect("app state");
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = lingo_api::start(
@@ -59,6 +63,7 @@ impl TestApp {
             address,
             client: reqwest::Client::new(),
             stores,
+            sms,
             tokens,
             server: handle,
         }
@@ -81,6 +86,15 @@ impl TestApp {
         self.tokens
             .issue(user, role, chrono::Utc::now())
             .expect("token issued")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {

@@ -39,6 +39,11 @@ impl DisplayName {
         Ok(Self(collapsed))
     }
 
+    /// The name of an account created without one (phone or Google sign-in without a name).
+    pub fn default_learner() -> Self {
+        Self("Learner".to_owned())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

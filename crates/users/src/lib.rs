@@ -2,6 +2,8 @@
 //! learning profile, and the ports these use cases need.
 
 mod access_token;
+pub mod account;
+pub mod auth;
 mod display_name;
 mod email;
 mod phone;

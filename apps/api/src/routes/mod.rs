@@ -1,9 +1,15 @@
 pub mod admin_jobs;
+pub mod auth;
 pub mod docs;
+mod fields;
 pub mod health;
 pub mod jobs;
+pub mod me;
 pub mod metrics;
+mod profile_dto;
 
+use crate::rate_limit::{self, RouteClass};
+use actix_web::middleware::from_fn;
 use actix_web::web;
 
 /// Each path is one resource, so a known path with another method answers 405, not 404.
@@ -16,7 +22,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/jobs/{id}").get(jobs::get_job))
             .service(web::resource("/admin/jobs/dead").get(admin_jobs::list_dead))
             .service(web::resource("/admin/jobs/dead/{id}/requeue").post(admin_jobs::requeue_dead))
-            .service(web::resource("/admin/jobs/echo").post(admin_jobs::enqueue_echo)),
+            .service(web::resource("/admin/jobs/echo").post(admin_jobs::enqueue_echo))
+            .service(
+                web::scope("/auth")
+                    .wrap(from_fn(|req, next| {
+                        rate_limit::limit(RouteClass::Auth, req, next)
+                    }))
+                    .service(web::resource("/register").post(auth::register))
+                    .service(web::resource("/login").post(auth::login))
+                    .service(web::resource("/phone/request").post(auth::request_phone_code))
+                    .service(web::resource("/phone/verify").post(auth::verify_phone_code))
+                    .service(web::resource("/google").post(auth::google))
+                    .service(web::resource("/refresh").post(auth::refresh))
+                    .service(web::resource("/logout").post(auth::logout))
+                    .service(web::resource("/logout-all").post(auth::logout_all)),
+            )
+            .service(
+                web::resource("/me")
+                    .get(me::get)
+                    .patch(me::update)
+                    .delete(me::delete),
+            )
+            .service(web::resource("/me/export").get(me::export)),
     )
     .service(web::resource("/metrics").get(metrics::metrics))
     .service(web::resource("/docs").get(docs::page))

@@ -1,0 +1,96 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use lingo_users::ports::IdentityVerifier;
+use tokio::task::JoinSet;
+
+use crate::jwks_server::{JwksServer, Reply};
+use crate::tokens::{self, KID_A, KID_B, TestKey};
+use crate::{assert_invalid, verifier};
+
+#[tokio::test]
+async fn keys_are_fetched_lazily_and_reused_within_max_age() {
+    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 3600)).await;
+    let verifier = verifier(&server, Duration::ZERO);
+    assert_eq!(server.requests(), 0);
+
+    let token = tokens::sign(TestKey::A, KID_A, &tokens::claims());
+    verifier.verify(&token, tokens::now()).await.unwrap();
+    verifier.verify(&token, tokens::now()).await.unwrap();
+
+    assert_eq!(server.requests(), 1);
+}
+
+#[tokio::test]
+async fn keys_past_their_max_age_are_fetched_again() {
+    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 0)).await;
+    let verifier = verifier(&server, Duration::ZERO);
+
+    let token = tokens::sign(TestKey::A, KID_A, &tokens::claims());
+    verifier.verify(&token, tokens::now()).await.unwrap();
+    verifier.verify(&token, tokens::now()).await.unwrap();
+
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn an_unknown_kid_after_key_rotation_triggers_exactly_one_refetch() {
+    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 3600)).await;
+    let verifier = verifier(&server, Duration::ZERO);
+    let old = tokens::sign(TestKey::A, KID_A, &tokens::claims());
+    verifier.verify(&old, tokens::now()).await.unwrap();
+
+    server.serve(Reply::keys(tokens::jwks(&[KID_A, KID_B]), 3600));
+    let rotated = tokens::sign(TestKey::B, KID_B, &tokens::claims());
+    verifier.verify(&rotated, tokens::now()).await.unwrap();
+    verifier.verify(&rotated, tokens::now()).await.unwrap();
+    verifier.verify(&old, tokens::now()).await.unwrap();
+
+    assert_eq!(server.requests(), 2);
+}
+
+#[tokio::test]
+async fn a_burst_of_garbage_kids_causes_at_most_one_refetch_per_interval() {
+    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 3600)).await;
+    let interval = Duration::from_millis(300);
+    let verifier = Arc::new(verifier(&server, interval));
+    let genuine = tokens::sign(TestKey::A, KID_A, &tokens::claims());
+    verifier.verify(&genuine, tokens::now()).await.unwrap();
+    tokio::time::sleep(interval + Duration::from_millis(50)).await;
+
+    for _ in 0..2 {
+        let mut burst = JoinSet::new();
+        for i in 0..50 {
+            let verifier = Arc::clone(&verifier);
+            let token = tokens::sign(TestKey::A, &format!("garbage-{i}"), &tokens::claims());
+            burst.spawn(async move { verifier.verify(&token, tokens::now()).await });
+        }
+        while let Some(result) = burst.join_next().await {
+            assert_invalid(result.unwrap(), "does not publish");
+        }
+    }
+
+    assert_eq!(
+        server.requests(),
+        2,
+        "the first fetch and one refetch for both bursts"
+    );
+}
+
+#[tokio::test]
+async fn concurrent_first_verifications_share_one_fetch() {
+    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 3600)).await;
+    let verifier = Arc::new(verifier(&server, Duration::ZERO));
+    let token = tokens::sign(TestKey::A, KID_A, &tokens::claims());
+
+    let mut verifications = JoinSet::new();
+    for _ in 0..20 {
+        let (verifier, token) = (Arc::clone(&verifier), token.clone());
+        verifications.spawn(async move { verifier.verify(&token, tokens::now()).await });
+    }
+    while let Some(result) = verifications.join_next().await {
+        result.unwrap().unwrap();
+    }
+
+    assert_eq!(server.requests(), 1);
+}

@@ -1,0 +1,230 @@
+//! Sign-in and token routes (`/api/v1/auth/…`).
+
+use super::fields;
+use super::me::AccountView;
+use super::profile_dto::ProfileInput;
+use crate::auth::Authenticated;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use lingo_users::auth::{Registration, Session};
+use lingo_users::{DisplayName, Email, LearningProfile, PhoneNumber};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"access_token": "eyJhbGciOiJIUzI1NiJ9…", "token_type": "Bearer",
+    "expires_in": 900, "refresh_token": "k3Jp…", "refresh_expires_at": "2026-12-25T10:00:00Z",
+    "created": false, "user": {"id": "01936f1e-7c2a-7d4e-9f00-3b1d2c4e5f60", "display_name": "Sara"}}))]
+pub struct SessionView {
+    access_token: String,
+    token_type: &'static str,
+    /// Seconds until the access token expires.
+    expires_in: i64,
+    refresh_token: String,
+    refresh_expires_at: DateTime<Utc>,
+    /// True when this sign-in created the account.
+    created: bool,
+    user: AccountView,
+}
+
+impl From<Session> for SessionView {
+    fn from(s: Session) -> Self {
+        Self {
+            expires_in: (s.access_expires_at - Utc::now()).num_seconds().max(0),
+            access_token: s.access_token,
+            token_type: "Bearer",
+            refresh_token: s.refresh_token,
+            refresh_expires_at: s.refresh_expires_at,
+            created: s.created,
+            user: AccountView::from(&s.user),
+        }
+    }
+}
+
+fn session(status: actix_web::http::StatusCode, s: Session) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(("cache-control", "no-store"))
+        .json(SessionView::from(s))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "sara@example.com", "password": "correct horse battery",
+    "display_name": "Sara", "profile": {"native_language": "fa", "target_language": "en", "level": "B1"}}))]
+pub struct RegisterRequest {
+    #[validate(custom(function = "fields::email"))]
+    email: String,
+    #[validate(length(min = 8, max = 128, message = "a password has 8 to 128 characters"))]
+    password: String,
+    #[validate(custom(function = "fields::display_name"))]
+    display_name: String,
+    #[validate(nested)]
+    profile: Option<ProfileInput>,
+}
+
+/// Creates an account with email and password, and signs in.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
+    responses((status = 201, body = SessionView), (status = 409, description = "Email in use", body = Problem),
+        (status = 422, description = "Invalid fields", body = Problem), (status = 429, body = Problem)))]
+pub async fn register(
+    body: web::Json<RegisterRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let body = body.into_inner();
+    let profile = match &body.profile {
+        Some(p) => p.changes()?.applied_to(&LearningProfile::default()),
+        None => LearningProfile::default(),
+    };
+    let registration = Registration {
+        email: Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?,
+        password: body.password,
+        display_name: DisplayName::parse(&body.display_name)
+            .map_err(|e| ApiError::invalid("display_name", e.to_string()))?,
+        profile,
+    };
+    let s = state.auth.register_with_password(registration).await?;
+    Ok(session(actix_web::http::StatusCode::CREATED, s))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "sara@example.com", "password": "correct horse battery"}))]
+pub struct LoginRequest {
+    #[validate(custom(function = "fields::email"))]
+    email: String,
+    #[validate(length(min = 1, max = 1024, message = "required"))]
+    password: String,
+}
+
+/// Signs in with email and password. A wrong email and a wrong password get the same answer.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = SessionView), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn login(
+    body: web::Json<LoginRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
+    let s = state
+        .auth
+        .login_with_password(&email, &body.password)
+        .await?;
+    Ok(session(actix_web::http::StatusCode::OK, s))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"phone": "+989121234567"}))]
+pub struct PhoneCodeRequest {
+    /// International form; Persian and Arabic digits are accepted.
+    #[validate(custom(function = "fields::phone"))]
+    phone: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CodeSent {
+    /// Seconds the code stays valid.
+    expires_in: u64,
+}
+
+/// Sends a 6-digit sign-in code by SMS (sign-in and sign-up alike).
+#[utoipa::path(post, path = "/api/v1/auth/phone/request", tag = "auth", request_body = PhoneCodeRequest,
+    responses((status = 202, body = CodeSent), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn request_phone_code(
+    body: web::Json<PhoneCodeRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let phone =
+        PhoneNumber::parse(&body.phone).map_err(|e| ApiError::invalid("phone", e.to_string()))?;
+    state.auth.request_phone_code(&phone).await?;
+    Ok(HttpResponse::Accepted().json(CodeSent {
+        expires_in: state.otp_ttl.as_secs(),
+    }))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"phone": "+989121234567", "code": "042917"}))]
+pub struct PhoneVerifyRequest {
+    #[validate(custom(function = "fields::phone"))]
+    phone: String,
+    #[validate(custom(function = "fields::otp_code"))]
+    code: String,
+}
+
+/// Checks the code and signs in; a new number gets a new account (`created: true`).
+#[utoipa::path(post, path = "/api/v1/auth/phone/verify", tag = "auth", request_body = PhoneVerifyRequest,
+    responses((status = 200, body = SessionView), (status = 401, description = "Wrong or expired code", body = Problem),
+        (status = 429, body = Problem)))]
+pub async fn verify_phone_code(
+    body: web::Json<PhoneVerifyRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let phone =
+        PhoneNumber::parse(&body.phone).map_err(|e| ApiError::invalid("phone", e.to_string()))?;
+    let s = state.auth.verify_phone_code(&phone, &body.code).await?;
+    Ok(session(actix_web::http::StatusCode::OK, s))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct GoogleRequest {
+    /// The ID token the app got from Google Sign-In.
+    #[validate(length(min = 1, max = 8192, message = "required"))]
+    id_token: String,
+}
+
+/// Signs in with a Google ID token.
+#[utoipa::path(post, path = "/api/v1/auth/google", tag = "auth", request_body = GoogleRequest,
+    responses((status = 200, body = SessionView), (status = 401, body = Problem), (status = 503, body = Problem)))]
+pub async fn google(
+    body: web::Json<GoogleRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let s = state.auth.sign_in_with_google(&body.id_token).await?;
+    Ok(session(actix_web::http::StatusCode::OK, s))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct RefreshRequest {
+    #[validate(length(min = 1, max = 512, message = "required"))]
+    refresh_token: String,
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once; replaying a used one
+/// signs out every device of that sign-in.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
+pub async fn refresh(
+    body: web::Json<RefreshRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let s = state.auth.refresh(&body.refresh_token).await?;
+    Ok(session(actix_web::http::StatusCode::OK, s))
+}
+
+/// Signs out this device (the sign-in the refresh token belongs to).
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "Signed out")))]
+pub async fn logout(
+    body: web::Json<RefreshRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    state.auth.logout(&body.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Signs out every device.
+#[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "auth", security(("bearer" = [])),
+    responses((status = 204, description = "Signed out everywhere"), (status = 401, body = Problem)))]
+pub async fn logout_all(
+    caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.auth.logout_everywhere(caller.user).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,68 @@
+//! `validator` checks that defer to the domain types, so the api and the domain agree on what
+//! is valid and every invalid field is reported at once.
+
+use lingo_kernel::LanguageCode;
+use lingo_users::{CefrLevel, DesiredRetention, DisplayName, Email, PhoneNumber, Steps, Timezone};
+use validator::ValidationError;
+
+fn refuse(code: &'static str, message: impl std::fmt::Display) -> ValidationError {
+    ValidationError::new(code).with_message(message.to_string().into())
+}
+
+pub fn email(value: &str) -> Result<(), ValidationError> {
+    Email::parse(value)
+        .map(|_| ())
+        .map_err(|e| refuse("email", e))
+}
+
+pub fn phone(value: &str) -> Result<(), ValidationError> {
+    PhoneNumber::parse(value)
+        .map(|_| ())
+        .map_err(|e| refuse("phone", e))
+}
+
+pub fn display_name(value: &str) -> Result<(), ValidationError> {
+    DisplayName::parse(value)
+        .map(|_| ())
+        .map_err(|e| refuse("display_name", e))
+}
+
+pub fn language(value: &str) -> Result<(), ValidationError> {
+    LanguageCode::parse(value)
+        .map(|_| ())
+        .map_err(|e| refuse("language", e))
+}
+
+pub fn level(value: &str) -> Result<(), ValidationError> {
+    value
+        .parse::<CefrLevel>()
+        .map(|_| ())
+        .map_err(|e| refuse("level", e))
+}
+
+pub fn timezone(value: &str) -> Result<(), ValidationError> {
+    Timezone::parse(value)
+        .map(|_| ())
+        .map_err(|e| refuse("timezone", e))
+}
+
+pub fn retention(value: f64) -> Result<(), ValidationError> {
+    DesiredRetention::new(value)
+        .map(|_| ())
+        .map_err(|e| refuse("retention", e))
+}
+
+pub fn steps(value: &[u64]) -> Result<(), ValidationError> {
+    Steps::from_secs(value)
+        .map(|_| ())
+        .map_err(|e| refuse("steps", e))
+}
+
+pub fn otp_code(value: &str) -> Result<(), ValidationError> {
+    let ok = value.len() == 6 && value.bytes().all(|b| b.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(refuse("code", "a code is six digits"))
+    }
+}

@@ -1,0 +1,123 @@
+//! The signed-in learner's own account (`/api/v1/me`).
+
+use super::fields;
+use super::profile_dto::{ProfileInput, ProfileView};
+use crate::auth::Authenticated;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use lingo_users::account::AccountChanges;
+use lingo_users::{DisplayName, Email, User};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountView {
+    #[schema(value_type = String, format = Uuid)]
+    id: lingo_kernel::UserId,
+    email: Option<String>,
+    phone: Option<String>,
+    display_name: String,
+    role: String,
+    created_at: DateTime<Utc>,
+    profile: ProfileView,
+}
+
+impl From<&User> for AccountView {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id,
+            email: u.email.as_ref().map(|e| e.as_str().to_owned()),
+            phone: u.phone.as_ref().map(|p| p.as_str().to_owned()),
+            display_name: u.display_name.as_str().to_owned(),
+            role: u.role.as_str().to_owned(),
+            created_at: u.created_at,
+            profile: ProfileView::from(&u.profile),
+        }
+    }
+}
+
+/// The caller's account and learning profile.
+#[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+    responses((status = 200, body = AccountView), (status = 401, body = Problem)))]
+pub async fn get(
+    caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let user = state.accounts.get(caller.user).await?;
+    Ok(HttpResponse::Ok().json(AccountView::from(&user)))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"display_name": "سارا", "profile": {"timezone": "Asia/Tehran", "day_rollover_hour": 4}}))]
+pub struct UpdateRequest {
+    #[validate(custom(function = "fields::display_name"))]
+    display_name: Option<String>,
+    #[validate(custom(function = "fields::email"))]
+    email: Option<String>,
+    #[validate(nested)]
+    profile: Option<ProfileInput>,
+}
+
+/// Changes the account and/or the learning profile; absent fields stay as they are.
+#[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateRequest, security(("bearer" = [])),
+    responses((status = 200, body = AccountView), (status = 409, description = "Email in use", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn update(
+    caller: Authenticated,
+    body: web::Json<UpdateRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let changes = AccountChanges {
+        display_name: body
+            .display_name
+            .as_deref()
+            .map(DisplayName::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid("display_name", e.to_string()))?,
+        email: body
+            .email
+            .as_deref()
+            .map(Email::parse)
+            .transpose()
+            .map_err(|e| ApiError::invalid("email", e.to_string()))?,
+        profile: body
+            .profile
+            .as_ref()
+            .map(ProfileInput::changes)
+            .transpose()?
+            .unwrap_or_default(),
+    };
+    let user = state.accounts.update(caller.user, changes).await?;
+    Ok(HttpResponse::Ok().json(AccountView::from(&user)))
+}
+
+/// Deletes the account and everything stored about it, in every store.
+#[utoipa::path(delete, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"), (status = 401, body = Problem)))]
+pub async fn delete(
+    caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.accounts.delete(caller.user).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Everything stored about the caller, as JSON.
+#[utoipa::path(get, path = "/api/v1/me/export", tag = "me", security(("bearer" = [])),
+    responses((status = 200, description = "The export", body = Object), (status = 401, body = Problem)))]
+pub async fn export(
+    caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let data = state.accounts.export(caller.user).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            "content-disposition",
+            "attachment; filename=\"lingo-export.json\"",
+        ))
+        .json(data))
+}

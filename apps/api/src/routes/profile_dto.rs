@@ -1,0 +1,130 @@
+//! The learning profile on the wire.
+
+use super::fields;
+use crate::problem::ApiError;
+use lingo_kernel::LanguageCode;
+use lingo_users::account::ProfileChanges;
+use lingo_users::{CefrLevel, DesiredRetention, LearningProfile, Steps, Timezone};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+#[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"native_language": "fa", "target_language": "en", "level": "B1",
+    "timezone": "Asia/Tehran", "daily_new_limit": 15}))]
+pub struct ProfileInput {
+    #[validate(custom(function = "fields::language"))]
+    pub native_language: Option<String>,
+    #[validate(custom(function = "fields::language"))]
+    pub target_language: Option<String>,
+    /// A1, A2, B1, B2, C1 or C2
+    #[validate(custom(function = "fields::level"))]
+    pub level: Option<String>,
+    /// IANA name, e.g. Asia/Tehran
+    #[validate(custom(function = "fields::timezone"))]
+    pub timezone: Option<String>,
+    #[validate(range(max = 23, message = "the day rolls over at an hour from 0 to 23"))]
+    pub day_rollover_hour: Option<u8>,
+    #[validate(range(max = 1000, message = "must be from 0 to 1000"))]
+    pub daily_new_limit: Option<u32>,
+    #[validate(range(max = 10000, message = "must be from 0 to 10000"))]
+    pub daily_review_limit: Option<u32>,
+    #[validate(custom(function = "fields::retention"))]
+    pub desired_retention: Option<f64>,
+    /// Seconds, each 60 … 86400, 1 to 10 steps
+    #[validate(custom(function = "fields::steps"))]
+    pub learning_steps: Option<Vec<u64>>,
+    #[validate(custom(function = "fields::steps"))]
+    pub relearning_steps: Option<Vec<u64>>,
+    #[validate(range(min = 3, max = 100, message = "must be from 3 to 100"))]
+    pub leech_threshold: Option<u32>,
+    pub suspend_leeches: Option<bool>,
+}
+
+fn parsed<T, E: std::fmt::Display>(
+    field: &str,
+    value: Option<&String>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, ApiError> {
+    value
+        .map(|v| parse(v).map_err(|e| ApiError::invalid(field, e.to_string())))
+        .transpose()
+}
+
+impl ProfileInput {
+    /// Domain values of a validated input.
+    pub fn changes(&self) -> Result<ProfileChanges, ApiError> {
+        let steps = |field: &str, v: &Option<Vec<u64>>| {
+            v.as_deref()
+                .map(|s| Steps::from_secs(s).map_err(|e| ApiError::invalid(field, e.to_string())))
+                .transpose()
+        };
+        Ok(ProfileChanges {
+            native_language: parsed(
+                "profile.native_language",
+                self.native_language.as_ref(),
+                LanguageCode::parse,
+            )?,
+            target_language: parsed(
+                "profile.target_language",
+                self.target_language.as_ref(),
+                LanguageCode::parse,
+            )?,
+            level: parsed(
+                "profile.level",
+                self.level.as_ref(),
+                str::parse::<CefrLevel>,
+            )?,
+            timezone: parsed("profile.timezone", self.timezone.as_ref(), Timezone::parse)?,
+            day_rollover_hour: self.day_rollover_hour,
+            daily_new_limit: self.daily_new_limit,
+            daily_review_limit: self.daily_review_limit,
+            desired_retention: self
+                .desired_retention
+                .map(|r| {
+                    DesiredRetention::new(r)
+                        .map_err(|e| ApiError::invalid("profile.desired_retention", e.to_string()))
+                })
+                .transpose()?,
+            learning_steps: steps("profile.learning_steps", &self.learning_steps)?,
+            relearning_steps: steps("profile.relearning_steps", &self.relearning_steps)?,
+            leech_threshold: self.leech_threshold,
+            suspend_leeches: self.suspend_leeches,
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileView {
+    native_language: String,
+    target_language: String,
+    level: String,
+    timezone: String,
+    day_rollover_hour: u8,
+    daily_new_limit: u32,
+    daily_review_limit: u32,
+    desired_retention: f64,
+    learning_steps: Vec<u64>,
+    relearning_steps: Vec<u64>,
+    leech_threshold: u32,
+    suspend_leeches: bool,
+}
+
+impl From<&LearningProfile> for ProfileView {
+    fn from(p: &LearningProfile) -> Self {
+        Self {
+            native_language: p.native_language.to_string(),
+            target_language: p.target_language.to_string(),
+            level: format!("{:?}", p.level),
+            timezone: p.timezone.as_str().to_owned(),
+            day_rollover_hour: p.day_rollover_hour,
+            daily_new_limit: p.daily_new_limit,
+            daily_review_limit: p.daily_review_limit,
+            desired_retention: p.desired_retention.get(),
+            learning_steps: p.learning_steps.clone().into(),
+            relearning_steps: p.relearning_steps.clone().into(),
+            leech_threshold: p.leech_threshold,
+            suspend_leeches: p.suspend_leeches,
+        }
+    }
+}

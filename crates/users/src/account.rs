@@ -1,0 +1,173 @@
+//! The signed-in learner's own account: read, change, export, delete.
+
+use crate::ports::{Unavailable, UserRepository, UserStoreError};
+use crate::{
+    AccountPatch, CefrLevel, DesiredRetention, DisplayName, Email, LearningProfile, Steps,
+    Timezone, User,
+};
+use lingo_kernel::jobs::Job;
+use lingo_kernel::{Clock, LanguageCode, UserId};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("no such account")]
+    NotFound,
+    #[error("the email address is already in use")]
+    EmailTaken,
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<Unavailable> for AccountError {
+    fn from(e: Unavailable) -> Self {
+        Self::Unavailable(e.0)
+    }
+}
+
+impl From<UserStoreError> for AccountError {
+    fn from(e: UserStoreError) -> Self {
+        match e {
+            UserStoreError::EmailTaken | UserStoreError::PhoneTaken => Self::EmailTaken,
+            UserStoreError::Unavailable(e) => e.into(),
+        }
+    }
+}
+
+/// Changes to the learning profile; `None` keeps the current value. Values are already valid
+/// (their types, or the range checks of `profile`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfileChanges {
+    pub native_language: Option<LanguageCode>,
+    pub target_language: Option<LanguageCode>,
+    pub level: Option<CefrLevel>,
+    pub timezone: Option<Timezone>,
+    pub day_rollover_hour: Option<u8>,
+    pub daily_new_limit: Option<u32>,
+    pub daily_review_limit: Option<u32>,
+    pub desired_retention: Option<DesiredRetention>,
+    pub learning_steps: Option<Steps>,
+    pub relearning_steps: Option<Steps>,
+    pub leech_threshold: Option<u32>,
+    pub suspend_leeches: Option<bool>,
+}
+
+impl ProfileChanges {
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+
+    pub fn applied_to(&self, profile: &LearningProfile) -> LearningProfile {
+        let mut p = profile.clone();
+        macro_rules! set {
+            ($($field:ident),*) => {$(if let Some(v) = &self.$field { p.$field = v.clone(); })*};
+        }
+        set!(
+            native_language,
+            target_language,
+            level,
+            timezone,
+            day_rollover_hour,
+            daily_new_limit,
+            daily_review_limit,
+            desired_retention,
+            learning_steps,
+            relearning_steps,
+            leech_threshold,
+            suspend_leeches
+        );
+        p
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountChanges {
+    pub display_name: Option<DisplayName>,
+    pub email: Option<Email>,
+    pub profile: ProfileChanges,
+}
+
+/// Erases what the user left outside PostgreSQL (Redis keys, MongoDB documents); staged in the
+/// transaction that deletes the account. Idempotent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PurgeUserData {
+    pub user_id: UserId,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Job for PurgeUserData {
+    const NAME: &'static str = "users.purge";
+}
+
+#[derive(Clone)]
+pub struct AccountService {
+    users: Arc<dyn UserRepository>,
+    clock: Arc<dyn Clock>,
+}
+
+impl AccountService {
+    pub fn new(users: Arc<dyn UserRepository>, clock: Arc<dyn Clock>) -> Self {
+        Self { users, clock }
+    }
+
+    pub async fn get(&self, id: UserId) -> Result<User, AccountError> {
+        self.users.by_id(id).await?.ok_or(AccountError::NotFound)
+    }
+
+    #[tracing::instrument(skip_all, fields(user_id = %id))]
+    pub async fn update(&self, id: UserId, changes: AccountChanges) -> Result<User, AccountError> {
+        let current = self.get(id).await?;
+        let profile =
+            (!changes.profile.is_empty()).then(|| changes.profile.applied_to(&current.profile));
+        let patch = AccountPatch {
+            display_name: changes.display_name,
+            email: changes.email,
+            password_hash: None,
+            profile,
+            now: Some(self.clock.now()),
+        };
+        self.users
+            .update(id, &patch)
+            .await?
+            .ok_or(AccountError::NotFound)
+    }
+
+    /// Deletes the account at once (it can no longer sign in or be seen); data in the other
+    /// stores follows through the `users.purge` job.
+    #[tracing::instrument(skip_all, fields(user_id = %id))]
+    pub async fn delete(&self, id: UserId) -> Result<(), AccountError> {
+        if self.users.delete(id).await? {
+            tracing::info!("account deleted");
+            Ok(())
+        } else {
+            Err(AccountError::NotFound)
+        }
+    }
+
+    pub async fn export(&self, id: UserId) -> Result<serde_json::Value, AccountError> {
+        self.users.export(id).await?.ok_or(AccountError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_changes_touch_only_the_given_fields() {
+        let profile = LearningProfile::default();
+        let changes = ProfileChanges {
+            native_language: Some(LanguageCode::parse("fa").expect("valid")),
+            daily_new_limit: Some(5),
+            ..Default::default()
+        };
+        let changed = changes.applied_to(&profile);
+        assert_eq!(changed.native_language.as_str(), "fa");
+        assert_eq!(changed.daily_new_limit, 5);
+        assert_eq!(changed.target_language, profile.target_language);
+        assert_eq!(changed.desired_retention, profile.desired_retention);
+        assert!(ProfileChanges::default().is_empty() && !changes.is_empty());
+    }
+}

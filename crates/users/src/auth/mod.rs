@@ -1,0 +1,132 @@
+//! Sign-in use cases: password, phone code, Google; sessions (access + refresh tokens).
+
+mod google_sign_in;
+mod password;
+mod phone_code;
+mod session;
+
+pub use password::{Registration, check_password};
+pub use session::Session;
+
+use crate::AccessTokens;
+use crate::ports::{
+    IdentityVerifier, OtpStore, PasswordHasher, RefreshTokenStore, SecretGenerator, SmsSender,
+    Unavailable, UserRepository, UserStoreError,
+};
+use lingo_kernel::Clock;
+use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimiter};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub refresh_ttl: Duration,
+    pub otp_ttl: Duration,
+    /// Wrong codes before a code is burned.
+    pub otp_max_attempts: u32,
+    /// Server secret mixed into stored code hashes, so a Redis dump does not reveal codes.
+    pub otp_pepper: Vec<u8>,
+    /// Code requests per phone.
+    pub otp_request_limit: RateLimit,
+    /// Code verifications per phone (on top of the per-code attempt limit).
+    pub otp_verify_limit: RateLimit,
+    /// Password attempts per account identifier.
+    pub login_limit: RateLimit,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            refresh_ttl: Duration::from_secs(30 * 86_400),
+            otp_ttl: Duration::from_secs(120),
+            otp_max_attempts: 5,
+            otp_pepper: b"development-otp-pepper".to_vec(),
+            otp_request_limit: RateLimit::per(3, Duration::from_secs(600)),
+            otp_verify_limit: RateLimit::per(10, Duration::from_secs(600)),
+            login_limit: RateLimit::per(10, Duration::from_secs(900)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuthError {
+    /// Deliberately vague: never says whether the account exists.
+    #[error("the email or the password is wrong")]
+    InvalidCredentials,
+    #[error("the email address is already in use")]
+    EmailTaken,
+    #[error("the phone number is already in use")]
+    PhoneTaken,
+    #[error("too many attempts; try again later")]
+    Throttled { retry_after: Duration },
+    #[error("the code is wrong")]
+    WrongCode { attempts_left: u32 },
+    #[error("no valid code for this number; request a new one")]
+    NoCode,
+    #[error("the refresh token is invalid or expired")]
+    InvalidRefreshToken,
+    #[error("the refresh token was already used; every session of this sign-in is revoked")]
+    RefreshTokenReused,
+    #[error("{0}")]
+    InvalidIdentity(String),
+    #[error("this account is disabled")]
+    AccountDisabled,
+    #[error("{0}")]
+    WeakPassword(String),
+    #[error("{0}")]
+    SmsRejected(String),
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<Unavailable> for AuthError {
+    fn from(e: Unavailable) -> Self {
+        Self::Unavailable(e.0)
+    }
+}
+
+impl From<UserStoreError> for AuthError {
+    fn from(e: UserStoreError) -> Self {
+        match e {
+            UserStoreError::EmailTaken => Self::EmailTaken,
+            UserStoreError::PhoneTaken => Self::PhoneTaken,
+            UserStoreError::Unavailable(e) => e.into(),
+        }
+    }
+}
+
+/// What the sign-in use cases need.
+#[derive(Clone)]
+pub struct AuthDeps {
+    pub users: Arc<dyn UserRepository>,
+    pub refresh_tokens: Arc<dyn RefreshTokenStore>,
+    pub otps: Arc<dyn OtpStore>,
+    pub sms: Arc<dyn SmsSender>,
+    pub identity: Arc<dyn IdentityVerifier>,
+    pub passwords: Arc<dyn PasswordHasher>,
+    pub access_tokens: Arc<dyn AccessTokens>,
+    pub secrets: Arc<dyn SecretGenerator>,
+    pub limiter: Arc<dyn RateLimiter>,
+    pub clock: Arc<dyn Clock>,
+}
+
+#[derive(Clone)]
+pub struct AuthService {
+    deps: AuthDeps,
+    settings: AuthSettings,
+}
+
+impl AuthService {
+    pub fn new(deps: AuthDeps, settings: AuthSettings) -> Self {
+        Self { deps, settings }
+    }
+
+    /// Counts one attempt of `key`; `Throttled` past the limit.
+    async fn throttle(&self, key: &str, limit: RateLimit) -> Result<(), AuthError> {
+        match self.deps.limiter.hit(key, limit).await {
+            Ok(RateDecision::Allowed) => Ok(()),
+            Ok(RateDecision::Limited { retry_after }) => Err(AuthError::Throttled { retry_after }),
+            Err(e) => Err(AuthError::Unavailable(e.to_string())),
+        }
+    }
+}

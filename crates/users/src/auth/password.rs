@@ -1,0 +1,99 @@
+use super::{AuthError, AuthService, Session};
+use crate::{DisplayName, Email, LearningProfile, NewUser, Role};
+use lingo_kernel::UserId;
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Length bounds, and not one character repeated: the rest is the user's business.
+pub fn check_password(password: &str) -> Result<(), AuthError> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(AuthError::WeakPassword(format!(
+            "a password has at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(AuthError::WeakPassword(format!(
+            "a password has at most {MAX_PASSWORD_CHARS} characters"
+        )));
+    }
+    let mut distinct: Vec<char> = password.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() < 3 {
+        return Err(AuthError::WeakPassword(
+            "a password needs more than two different characters".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// A new account with email and password.
+pub struct Registration {
+    pub email: Email,
+    pub password: String,
+    pub display_name: DisplayName,
+    pub profile: LearningProfile,
+}
+
+impl AuthService {
+    #[tracing::instrument(skip_all)]
+    pub async fn register_with_password(
+        &self,
+        registration: Registration,
+    ) -> Result<Session, AuthError> {
+        check_password(&registration.password)?;
+        let hash = self.deps.passwords.hash(&registration.password).await?;
+        let user = self
+            .deps
+            .users
+            .insert(&NewUser {
+                id: UserId::new(),
+                email: Some(registration.email),
+                phone: None,
+                password_hash: Some(hash),
+                display_name: registration.display_name,
+                role: Role::Learner,
+                profile: registration.profile,
+                now: self.deps.clock.now(),
+            })
+            .await?;
+        tracing::info!(user_id = %user.id, "account registered");
+        self.start_session(user, true).await
+    }
+
+    /// Signs in with email and password. Failure never says whether the account exists, and
+    /// costs the same time either way (a dummy hash is verified for unknown accounts).
+    #[tracing::instrument(skip_all)]
+    pub async fn login_with_password(
+        &self,
+        email: &Email,
+        password: &str,
+    ) -> Result<Session, AuthError> {
+        self.throttle(&format!("login:{email}"), self.settings.login_limit)
+            .await?;
+        let user = self.deps.users.by_email(email).await?;
+        let hash = user.as_ref().and_then(|u| u.password_hash.as_ref());
+        let matches = self.deps.passwords.verify(password, hash).await;
+        match user {
+            Some(user) if matches => self.start_session(user, false).await,
+            _ => Err(AuthError::InvalidCredentials),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_need_length_and_some_variety() {
+        assert!(check_password("short").is_err());
+        assert!(check_password("aaaaaaaaaaaa").is_err());
+        assert!(check_password("abababababab").is_err());
+        assert!(check_password(&"abc".repeat(50)).is_err());
+        assert!(check_password("correct horse").is_ok());
+        assert!(check_password("رمز عبور امن").is_ok());
+    }
+}
