@@ -44,6 +44,15 @@ impl RedisRateLimiter {
     }
 }
 
+impl RedisRateLimiter {
+    /// Forgets a subject's count (account deletion).
+    pub async fn reset(&self, subject: &str) -> Result<(), crate::RedisError> {
+        use fred::prelude::KeysInterface;
+        let _: i64 = self.client.del(self.key(subject)).await?;
+        Ok(())
+    }
+}
+
 #[async_trait]
 impl RateLimiter for RedisRateLimiter {
     async fn hit(&self, subject: &str, limit: RateLimit) -> Result<RateDecision, RateLimitError> {

@@ -58,11 +58,7 @@ async fn main() -> anyhow::Result<()> {
         heartbeat_every: (config.queue.visibility_timeout / 3).max(Duration::from_millis(100)),
         shutdown_grace: config.queue.shutdown_grace,
     };
-    let registry = jobs::registry(JobDeps {
-        outbox: stores.outbox.clone(),
-        queue: stores.queue.clone(),
-        outbox_retention: config.scheduler.outbox_retention,
-    });
+    let registry = jobs::registry(JobDeps::new(&stores, config.scheduler.outbox_retention));
     let worker = Worker::new(Arc::new(stores.queue.clone()), registry, settings);
     tokio::spawn(async move {
         shutdown::signal().await;

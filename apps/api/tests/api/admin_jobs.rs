@@ -21,11 +21,7 @@ impl RunningWorker {
 
 fn start_worker(app: &TestApp) -> RunningWorker {
     let queue = app.stores.stores.queue.clone();
-    let deps = JobDeps {
-        outbox: app.stores.stores.outbox.clone(),
-        queue: queue.clone(),
-        outbox_retention: Duration::from_secs(3600),
-    };
+    let deps = JobDeps::new(&app.stores.stores, Duration::from_secs(3600));
     let settings = WorkerSettings {
         name: "api-test".into(),
         concurrency: 2,

@@ -1,7 +1,14 @@
 //! The api through its front door: real HTTP against real PostgreSQL, MongoDB and Redis.
 
 mod admin_jobs;
+mod auth_password;
+mod auth_phone;
 mod errors;
+mod google;
 mod jobs;
+mod me;
 mod operations;
+mod privacy;
+mod rate_limits;
 mod readiness;
+mod tokens;

@@ -31,11 +31,7 @@ async fn a_job_of_a_killed_worker_is_reclaimed_and_finished_by_another() {
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");
 
-    let deps = JobDeps {
-        outbox: test.stores.outbox.clone(),
-        queue: queue.clone(),
-        outbox_retention: Duration::from_secs(3600),
-    };
+    let deps = JobDeps::new(&test.stores, Duration::from_secs(3600));
     let rescuer = spawn(queue, registry(deps), settings("rescuer"));
     let done = wait_for(queue, job.id, JobStatus::Succeeded, Duration::from_secs(20)).await;
     assert_eq!(done.result.expect("result")["echo"], "survives");

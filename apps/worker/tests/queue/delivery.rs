@@ -119,11 +119,10 @@ async fn graceful_shutdown_hands_an_unfinished_job_back() {
 async fn long_jobs_report_progress_through_the_status() {
     let test = TestStores::new(&[]).await;
     let queue = &test.stores.queue;
-    let registry = lingo_worker::jobs::registry(lingo_worker::jobs::JobDeps {
-        outbox: test.stores.outbox.clone(),
-        queue: queue.clone(),
-        outbox_retention: Duration::from_secs(3600),
-    });
+    let registry = lingo_worker::jobs::registry(lingo_worker::jobs::JobDeps::new(
+        &test.stores,
+        Duration::from_secs(3600),
+    ));
     let worker = spawn(queue, registry, settings("echo"));
     let job = NewJob::of(&lingo_worker::jobs::SystemEcho {
         message: "salaam".into(),

@@ -1,0 +1,179 @@
+use lingo_test_support::TestApp;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+pub async fn spawn() -> TestApp {
+    TestApp::spawn_with(&[("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", "1000")]).await
+}
+
+pub async fn register(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.post_json(
+        "/api/v1/auth/register",
+        &json!({"email": email, "password": password, "display_name": "Sara",
+                "profile": {"native_language": "fa", "timezone": "Asia/Tehran", "level": "B1"}}),
+    )
+    .await
+}
+
+pub async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.post_json(
+        "/api/v1/auth/login",
+        &json!({"email": email, "password": password}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn registering_signs_in_and_stores_the_profile() {
+    let app = spawn().await;
+    let response = register(&app, "Sara@Example.COM", "correct horse battery").await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let session: Value = response.json().await.expect("json");
+    assert_eq!(session["token_type"], "Bearer");
+    assert_eq!(session["created"], true);
+    assert!(session["expires_in"].as_i64().expect("seconds") > 800);
+    assert_eq!(session["user"]["email"], "sara@example.com");
+    let me: Value = app
+        .get_as(
+            "/api/v1/me",
+            session["access_token"].as_str().expect("token"),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["profile"]["native_language"], "fa");
+    assert_eq!(me["profile"]["target_language"], "en");
+    assert_eq!(me["profile"]["timezone"], "Asia/Tehran");
+    assert_eq!(me["profile"]["daily_new_limit"], 20);
+}
+
+#[tokio::test]
+async fn the_same_email_in_another_case_is_a_409() {
+    let app = spawn().await;
+    assert_eq!(
+        register(&app, "sara@example.com", "correct horse battery")
+            .await
+            .status(),
+        201
+    );
+    let again = register(&app, "SARA@example.com", "another password").await;
+    assert_eq!(again.status(), 409);
+    assert_eq!(again.headers()["content-type"], "application/problem+json");
+}
+
+#[tokio::test]
+async fn login_works_with_the_right_password_and_says_nothing_about_which_part_is_wrong() {
+    let app = spawn().await;
+    register(&app, "sara@example.com", "correct horse battery").await;
+    let ok = login(&app, "SARA@example.com", "correct horse battery").await;
+    assert_eq!(ok.status(), 200);
+    let wrong_password: Value = login(&app, "sara@example.com", "wrong horse battery")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let unknown_user: Value = login(&app, "nobody@example.com", "wrong horse battery")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(wrong_password["status"], 401);
+    assert_eq!(wrong_password, unknown_user);
+}
+
+#[tokio::test]
+async fn every_invalid_field_is_listed_in_one_422() {
+    let app = spawn().await;
+    let response = app
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "not-an-email", "password": "short", "display_name": " ",
+                    "profile": {"native_language": "persian", "timezone": "Mars/Olympus",
+                                "daily_new_limit": 5000, "desired_retention": 0.5}}),
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.expect("json");
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "display_name",
+            "email",
+            "password",
+            "profile.daily_new_limit",
+            "profile.desired_retention",
+            "profile.native_language",
+            "profile.timezone"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_weak_password_is_refused_with_the_reason() {
+    let app = spawn().await;
+    let response = register(&app, "sara@example.com", "aaaaaaaaaaaa").await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["errors"][0]["field"], "password");
+}
+
+#[tokio::test]
+async fn password_guessing_is_throttled_per_account() {
+    let app = spawn().await;
+    register(&app, "sara@example.com", "correct horse battery").await;
+    for _ in 0..10 {
+        assert_eq!(
+            login(&app, "sara@example.com", "guess guess")
+                .await
+                .status(),
+            401
+        );
+    }
+    let throttled = login(&app, "sara@example.com", "correct horse battery").await;
+    assert_eq!(throttled.status(), 429);
+    let retry_after: u64 = throttled.headers()["retry-after"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("seconds");
+    assert!(retry_after >= 1);
+}
+
+#[tokio::test]
+async fn an_unknown_account_costs_as_much_time_as_a_wrong_password() {
+    let app = spawn().await;
+    register(&app, "sara@example.com", "correct horse battery").await;
+    let median = |mut samples: Vec<Duration>| {
+        samples.sort();
+        samples[samples.len() / 2]
+    };
+    let mut wrong = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 0..5 {
+        let started = Instant::now();
+        login(&app, "sara@example.com", "wrong horse battery").await;
+        wrong.push(started.elapsed());
+        let started = Instant::now();
+        login(
+            &app,
+            &format!("nobody{i}@example.com"),
+            "wrong horse battery",
+        )
+        .await;
+        unknown.push(started.elapsed());
+    }
+    let (wrong, unknown) = (median(wrong), median(unknown));
+    // Without the dummy hash an unknown account answers in well under a tenth of the time.
+    assert!(
+        unknown.as_secs_f64() > wrong.as_secs_f64() * 0.3,
+        "unknown {unknown:?} vs wrong password {wrong:?}"
+    );
+}

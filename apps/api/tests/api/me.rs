@@ -1,0 +1,136 @@
+use crate::auth_password::{register, spawn};
+use lingo_kernel::jobs::JobQueue;
+use serde_json::{Value, json};
+
+async fn signed_in(app: &lingo_test_support::TestApp, email: &str) -> (String, Value) {
+    let session: Value = register(app, email, "correct horse battery")
+        .await
+        .json()
+        .await
+        .expect("json");
+    (
+        session["access_token"].as_str().expect("token").to_owned(),
+        session,
+    )
+}
+
+async fn patch(app: &lingo_test_support::TestApp, token: &str, body: Value) -> reqwest::Response {
+    app.client
+        .patch(app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("sent")
+}
+
+#[tokio::test]
+async fn the_learner_changes_name_and_profile_and_the_rest_stays() {
+    let app = spawn().await;
+    let (token, _) = signed_in(&app, "sara@example.com").await;
+    let response = patch(
+        &app,
+        &token,
+        json!({"display_name": "  Zoe\u{0308}  ", "profile": {"daily_new_limit": 5, "learning_steps": [60, 300, 1800]}}),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let me: Value = response.json().await.expect("json");
+    assert_eq!(me["display_name"], "Zoë");
+    assert_eq!(me["profile"]["daily_new_limit"], 5);
+    assert_eq!(me["profile"]["learning_steps"], json!([60, 300, 1800]));
+    assert_eq!(me["profile"]["native_language"], "fa");
+    assert_eq!(me["profile"]["timezone"], "Asia/Tehran");
+}
+
+#[tokio::test]
+async fn taking_another_accounts_email_is_409_and_bad_values_422() {
+    let app = spawn().await;
+    signed_in(&app, "taken@example.com").await;
+    let (token, _) = signed_in(&app, "sara@example.com").await;
+    assert_eq!(
+        patch(&app, &token, json!({"email": "Taken@Example.com"}))
+            .await
+            .status(),
+        409
+    );
+    let response = patch(
+        &app,
+        &token,
+        json!({"profile": {"day_rollover_hour": 24, "level": "D9"}}),
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["errors"].as_array().expect("errors").len(), 2);
+}
+
+#[tokio::test]
+async fn the_export_holds_the_account_and_profile_and_no_secrets() {
+    let app = spawn().await;
+    let (token, session) = signed_in(&app, "sara@example.com").await;
+    let response = app.get_as("/api/v1/me/export", &token).await;
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.expect("text");
+    let export: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(export["account"]["email"], "sara@example.com");
+    assert_eq!(export["account"]["has_password"], true);
+    assert_eq!(export["profile"]["native_language"], "fa");
+    assert_eq!(export["sessions"].as_array().expect("sessions").len(), 1);
+    assert!(!text.contains("argon2"));
+    assert!(!text.contains(session["refresh_token"].as_str().expect("token")));
+}
+
+#[tokio::test]
+async fn deleting_the_account_removes_it_everywhere() {
+    let app = spawn().await;
+    let (token, session) = signed_in(&app, "sara@example.com").await;
+    let delete = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(delete.status(), 204);
+    assert_eq!(app.get_as("/api/v1/me", &token).await.status(), 404);
+    let refresh = app
+        .post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": session["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(refresh.status(), 401);
+    let login = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": "sara@example.com", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(login.status(), 401);
+    // The purge of the other stores is staged with the deletion and relayed to the queue.
+    let outbox = &app.stores.stores.outbox;
+    assert_eq!(outbox.backlog().await.expect("backlog"), 1);
+    assert_eq!(
+        outbox
+            .relay(&app.stores.stores.queue, 10)
+            .await
+            .expect("relay"),
+        1
+    );
+    let stats = app.stores.stores.queue.stats().await.expect("stats");
+    assert_eq!(stats.ready, 1);
+    // The email is free again.
+    assert_eq!(
+        register(&app, "sara@example.com", "correct horse battery")
+            .await
+            .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn me_needs_a_token() {
+    let app = spawn().await;
+    assert_eq!(app.get("/api/v1/me").await.status(), 401);
+}
