@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks, each next to a baseline on the same machine:
 #   (a) queue: redis-benchmark XADD on the configured Redis  vs  cargo bench -p lingo-worker --bench queue_throughput
+#   (c) auth: login and refresh throughput (cargo bench -p lingo-api --bench auth_throughput)
 #   (b) HTTP:  lingo-api GET /api/v1/health (release)         vs  lingo-bench-hello GET / (bare actix-web, release)
 # Everything this script starts (apps, and private stores it had to start) is stopped on exit.
 set -euo pipefail
@@ -88,6 +89,11 @@ log "cargo bench -p lingo-worker --bench queue_throughput"
 QUEUE_RC=0
 cargo bench -p lingo-worker --bench queue_throughput 2>&1 | tee "$OUT/queue_throughput.txt" || QUEUE_RC=$?
 
+# ---- (c) auth: login (Argon2id) and refresh (rotation in PostgreSQL) through the api
+log "cargo bench -p lingo-api --bench auth_throughput"
+AUTH_RC=0
+cargo bench -p lingo-api --bench auth_throughput 2>&1 | tee "$OUT/auth_throughput.txt" || AUTH_RC=$?
+
 # ---- (b) HTTP
 log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
 cargo build --release --bin lingo-api --bin lingo-bench-hello
@@ -140,6 +146,9 @@ QUEUE_SUMMARY="$(grep -iE 'msg|jobs|/s|thrpt|throughput' "$OUT/queue_throughput.
     if [[ "$API_RPS" =~ ^[0-9.]+$ && "$HELLO_RPS" =~ ^[0-9.]+$ ]]; then
         awk -v a="$API_RPS" -v h="$HELLO_RPS" 'BEGIN { if (h > 0) printf "lingo-api reaches %.0f%% of the bare actix-web throughput\n", 100 * a / h }'
     fi
+    echo
+    echo "== Auth (in-process api, real stores) =="
+    grep -E 'auth throughput|login|refresh' "$OUT/auth_throughput.txt" | grep -vE '^\s*(Compiling|Running|Finished)' || echo "FAILED (exit $AUTH_RC)"
 } | tee "$OUT/summary.txt"
 
 [ "$QUEUE_RC" -eq 0 ] || exit "$QUEUE_RC"

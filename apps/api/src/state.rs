@@ -116,6 +116,10 @@ impl AppState {
         let settings = AuthSettings {
             refresh_ttl: auth.refresh_ttl,
             otp_pepper: auth.otp_pepper.as_bytes().to_vec(),
+            login_limit: RateLimit::per(
+                auth.login_attempts_per_15_minutes,
+                Duration::from_secs(15 * 60),
+            ),
             ..AuthSettings::default()
         };
         let otp_ttl = settings.otp_ttl;

@@ -113,6 +113,8 @@ pub struct AuthConfig {
     pub argon2_parallelism: u32,
     /// Requests per minute per client address on the auth routes.
     pub auth_requests_per_minute: u32,
+    /// Password attempts per account per 15 minutes.
+    pub login_attempts_per_15_minutes: u32,
     pub trust_forwarded: bool,
     pub sms: SmsConfig,
     /// Google OAuth client ids whose ID tokens are accepted; none disables Google sign-in.
@@ -306,6 +308,8 @@ fn auth_config(
         argon2_iterations: env.parse("LINGO_ARGON2_ITERATIONS", 2)?,
         argon2_parallelism: env.parse("LINGO_ARGON2_PARALLELISM", 1)?,
         auth_requests_per_minute: env.positive("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", 30)? as u32,
+        login_attempts_per_15_minutes: env.positive("LINGO_RATE_LIMIT_LOGIN_PER_15_MINUTES", 10)?
+            as u32,
         trust_forwarded: env.parse("LINGO_HTTP_TRUST_FORWARDED", false)?,
         sms: sms_config(env, production)?,
         google_client_ids: env.list("LINGO_GOOGLE_CLIENT_IDS"),
