@@ -7,19 +7,19 @@ use lingo_worker::{Worker, WorkerSettings};
 use std::sync::Arc;
 use std::time::Duration;
 
-struct RunningWorker {
+pub struct RunningWorker {
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl RunningWorker {
-    async fn stop(self) {
+    pub async fn stop(self) {
         let _ = self.stop.send(());
         self.task.await.expect("worker stopped");
     }
 }
 
-fn start_worker(app: &TestApp) -> RunningWorker {
+pub fn start_worker(app: &TestApp) -> RunningWorker {
     let queue = app.stores.stores.queue.clone();
     let deps = JobDeps::new(&app.stores.stores, Duration::from_secs(3600));
     let settings = WorkerSettings {

@@ -134,3 +134,65 @@ async fn me_needs_a_token() {
     let app = spawn().await;
     assert_eq!(app.get("/api/v1/me").await.status(), 401);
 }
+
+#[tokio::test]
+async fn deleting_a_phone_account_purges_its_pending_code_from_redis() {
+    use lingo_users::PhoneNumber;
+    use lingo_users::ports::{OtpCheck, OtpStore};
+    let app = spawn().await;
+    let phone = PhoneNumber::parse("+989120000001").expect("valid");
+    let body = json!({"phone": phone.as_str()});
+    let request = || app.post_json("/api/v1/auth/phone/request", &body);
+    request().await;
+    let code: String = app
+        .sms
+        .last_text_to(&phone)
+        .expect("sms")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(6)
+        .collect();
+    let session: Value = app
+        .post_json(
+            "/api/v1/auth/phone/verify",
+            &json!({"phone": phone.as_str(), "code": code}),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    request().await; // a code is pending again
+    let stores = &app.stores.stores;
+    let otps = lingo_redis::RedisOtpStore::new(stores.redis.clone(), &stores.redis_prefix);
+    assert!(matches!(
+        otps.check(&phone, b"not the code").await.expect("check"),
+        OtpCheck::Wrong { .. }
+    ));
+
+    let token = session["access_token"].as_str().expect("token");
+    let delete = app
+        .client
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(delete.status(), 204);
+    assert_eq!(
+        stores.outbox.relay(&stores.queue, 10).await.expect("relay"),
+        1
+    );
+    let worker = crate::admin_jobs::start_worker(&app);
+    for _ in 0..100 {
+        let stats = stores.queue.stats().await.expect("stats");
+        if stats.ready + stats.in_flight == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    worker.stop().await;
+    assert_eq!(
+        otps.check(&phone, b"not the code").await.expect("check"),
+        OtpCheck::Missing
+    );
+}
