@@ -21,6 +21,18 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// FSRS tools that need no store.
+    Fsrs {
+        #[command(subcommand)]
+        command: FsrsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FsrsCommand {
+    /// Read a scenario (scheduler + reviews, py-fsrs vocabulary) as JSON on stdin; print the card
+    /// after each review as a JSON array.
+    Replay,
 }
 
 #[derive(Subcommand)]
@@ -44,12 +56,28 @@ enum JobsCommand {
     Stats,
 }
 
+fn replay() -> anyhow::Result<()> {
+    let input: lingo_learning::replay::ReplayInput =
+        serde_json::from_reader(std::io::stdin().lock())
+            .map_err(|e| anyhow::anyhow!("invalid replay input: {e}"))?;
+    let cards = lingo_learning::replay::run(&input)?;
+    println!("{}", serde_json::to_string_pretty(&cards)?);
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if let Command::Fsrs {
+        command: FsrsCommand::Replay,
+    } = args.command
+    {
+        return replay();
+    }
     let config = Config::from_env()?;
     let _telemetry = telemetry::init(&config.telemetry, "admin")?;
     match args.command {
+        Command::Fsrs { .. } => {}
         Command::Migrate => {
             let applied = lingo_postgres::run_migrations(&config.database.url).await?;
             println!("{} migration(s) applied", applied.len());

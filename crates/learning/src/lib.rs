@@ -2,5 +2,7 @@
 //! holds the answer rating; the scheduler and the use cases arrive with the learning issue.
 
 mod rating;
+pub mod replay;
+pub mod scheduler;
 
 pub use rating::{Rating, RatingError};
