@@ -54,4 +54,90 @@ diesel::table! {
 
 diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, user_identities, refresh_tokens);
+
+diesel::table! {
+    words (id) {
+        id -> Uuid,
+        language -> Text,
+        lemma -> Text,
+        part_of_speech -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    decks (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        name -> Text,
+        description -> Text,
+        card_types -> Array<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    cards (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        deck_id -> Uuid,
+        word_id -> Uuid,
+        card_type -> Text,
+        state -> Text,
+        step -> Nullable<Int4>,
+        stability -> Nullable<Float8>,
+        difficulty -> Nullable<Float8>,
+        due -> Timestamptz,
+        last_review -> Nullable<Timestamptz>,
+        reps -> Int4,
+        lapses -> Int4,
+        suspended -> Bool,
+        buried_until -> Nullable<Timestamptz>,
+        leech -> Bool,
+        version -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    fsrs_parameters (user_id, version) {
+        user_id -> Uuid,
+        version -> Int4,
+        parameters -> Array<Float8>,
+        log_loss -> Nullable<Float8>,
+        reviews -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    review_logs (id) {
+        id -> Int8,
+        user_id -> Uuid,
+        card_id -> Uuid,
+        client_review_id -> Text,
+        rating -> Int2,
+        reviewed_at -> Timestamptz,
+        duration_ms -> Nullable<Int4>,
+        parameters_version -> Int4,
+        before -> Jsonb,
+        after -> Jsonb,
+        undone -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(cards -> decks (deck_id));
+diesel::joinable!(cards -> words (word_id));
+diesel::joinable!(review_logs -> cards (card_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    user_identities,
+    refresh_tokens,
+    words,
+    decks,
+    cards,
+    review_logs,
+    fsrs_parameters
+);

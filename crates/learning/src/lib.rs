@@ -1,8 +1,14 @@
-//! The learning domain: decks, cards, FSRS scheduling, reviews and statistics. The foundation
-//! holds the answer rating; the scheduler and the use cases arrive with the learning issue.
+//! The learning domain: decks, cards, FSRS scheduling, reviews, the study queue and statistics.
 
+pub mod card;
+pub mod deck;
+pub mod local_day;
+pub mod ports;
 mod rating;
 pub mod replay;
+pub mod review;
 pub mod scheduler;
+pub mod stats;
+pub mod study_queue;
 
 pub use rating::{Rating, RatingError};

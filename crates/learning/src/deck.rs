@@ -1,0 +1,67 @@
+use crate::card::CardType;
+use chrono::{DateTime, Utc};
+use lingo_kernel::UserId;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeckNameError {
+    #[error("a deck name has 1 to 100 characters")]
+    Length,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeckName(String);
+
+impl DeckName {
+    pub fn parse(raw: &str) -> Result<Self, DeckNameError> {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DeckNameError::Length);
+        }
+        Ok(Self(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deck {
+    pub id: Uuid,
+    pub owner: UserId,
+    pub name: DeckName,
+    pub description: String,
+    /// The card types made for each word added (at least one).
+    pub card_types: Vec<CardType>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Deck {
+    pub fn new(
+        owner: UserId,
+        name: DeckName,
+        description: String,
+        card_types: Vec<CardType>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let mut card_types = if card_types.is_empty() {
+            vec![CardType::Recognition, CardType::Recall]
+        } else {
+            card_types
+        };
+        card_types.sort();
+        card_types.dedup();
+        Self {
+            id: Uuid::now_v7(),
+            owner,
+            name,
+            description,
+            card_types,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}

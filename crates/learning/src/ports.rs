@@ -1,0 +1,149 @@
+//! What the learning use cases need from storage, named by role.
+
+use crate::card::{Card, CardType};
+use crate::deck::{Deck, DeckName};
+use crate::review::{ReviewOutcome, ReviewRejection, ReviewRequest, SchedulingContext};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lingo_kernel::{LanguageCode, UserId};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LearningStoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// A learner's FSRS parameters; version 0 means the defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParameterSet {
+    pub version: i32,
+    pub parameters: Vec<f64>,
+}
+
+/// One review of a card, as the optimiser needs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HistoryReview {
+    pub reviewed_at: DateTime<Utc>,
+    pub rating: u8,
+}
+
+#[async_trait]
+pub trait ParameterStore: Send + Sync {
+    async fn current(&self, user: UserId) -> Result<Option<ParameterSet>, LearningStoreError>;
+    /// Stores a new version (the next number) and returns it.
+    async fn save(
+        &self,
+        user: UserId,
+        parameters: &[f64],
+        log_loss: Option<f64>,
+        reviews: i32,
+    ) -> Result<i32, LearningStoreError>;
+}
+
+#[async_trait]
+pub trait ReviewHistory: Send + Sync {
+    /// Every card's reviews (not undone), oldest first, one vector per card.
+    async fn card_histories(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<Vec<HistoryReview>>, LearningStoreError>;
+    /// Learners with reviews since `since` (for the nightly optimisation).
+    async fn active_learners(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<UserId>, LearningStoreError>;
+}
+
+#[async_trait]
+pub trait DeckStore: Send + Sync {
+    async fn create(&self, deck: &Deck) -> Result<(), LearningStoreError>;
+    async fn list(&self, owner: UserId) -> Result<Vec<Deck>, LearningStoreError>;
+    /// `NotFound` also for another learner's deck.
+    async fn get(&self, owner: UserId, id: Uuid) -> Result<Deck, LearningStoreError>;
+    async fn rename(
+        &self,
+        owner: UserId,
+        id: Uuid,
+        name: &DeckName,
+        description: &str,
+    ) -> Result<Deck, LearningStoreError>;
+    async fn delete(&self, owner: UserId, id: Uuid) -> Result<(), LearningStoreError>;
+}
+
+/// A word to add to a deck.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WordRef {
+    Id(Uuid),
+    Lemma {
+        language: LanguageCode,
+        lemma: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddedWord {
+    pub word_id: Uuid,
+    /// Cards created now (0 when the word was in the deck already).
+    pub cards_created: usize,
+}
+
+/// Filters of the card listing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CardFilter {
+    pub deck: Option<Uuid>,
+    pub state: Option<crate::scheduler::CardState>,
+    pub due_before: Option<DateTime<Utc>>,
+    pub leech: Option<bool>,
+    /// Cursor: the id after which to continue (cards are listed by id).
+    pub after: Option<Uuid>,
+    pub limit: u32,
+}
+
+#[async_trait]
+pub trait CardStore: Send + Sync {
+    /// Adds words to a deck, one card per enabled type, in one transaction; idempotent.
+    async fn add_words(
+        &self,
+        owner: UserId,
+        deck: Uuid,
+        words: &[WordRef],
+        types: &[CardType],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AddedWord>, LearningStoreError>;
+    async fn list(
+        &self,
+        owner: UserId,
+        filter: &CardFilter,
+    ) -> Result<Vec<Card>, LearningStoreError>;
+    /// Runs one review atomically: locks the card, replays an earlier outcome of the same
+    /// `client_review_id` instead of applying it again, else lets `decide` compute the new card
+    /// from the locked one and stores it with its log row.
+    async fn apply_review(
+        &self,
+        owner: UserId,
+        request: &ReviewRequest,
+        decide: &(dyn Fn(&SchedulingContext) -> Result<Card, ReviewRejection> + Send + Sync),
+    ) -> Result<ReviewOutcome, LearningStoreError>;
+    /// Restores the card as it was before its last (not undone) review; `NotFound` when it has
+    /// none.
+    async fn undo_last_review(&self, owner: UserId, card: Uuid)
+    -> Result<Card, LearningStoreError>;
+    /// Cards to study now, for the queue: due, not suspended, not buried; new ones separately.
+    async fn study_candidates(
+        &self,
+        owner: UserId,
+        deck: Option<Uuid>,
+        now: DateTime<Utc>,
+        day_start: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<crate::study_queue::Candidates, LearningStoreError>;
+    async fn stats(
+        &self,
+        owner: UserId,
+        since: DateTime<Utc>,
+        utc_offset_seconds: i32,
+    ) -> Result<crate::stats::RawStats, LearningStoreError>;
+}

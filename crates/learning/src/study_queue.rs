@@ -1,0 +1,102 @@
+//! What to study now: due reviews first (lowest retrievability first), then learning cards whose
+//! step is due, then new cards within today's allowance; one card per word per day.
+
+use crate::card::Card;
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordSummary {
+    pub language: String,
+    pub lemma: String,
+}
+
+/// Cards the store found for the queue, and what was studied today.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates {
+    /// Review cards due now.
+    pub reviews: Vec<Card>,
+    /// Learning and relearning cards (reviewed before) due now.
+    pub learning: Vec<Card>,
+    /// Cards never reviewed, oldest first.
+    pub new: Vec<Card>,
+    pub new_studied_today: u32,
+    pub reviews_done_today: u32,
+    /// Words with a card reviewed today: their siblings wait for tomorrow.
+    pub words_reviewed_today: HashSet<Uuid>,
+    pub words: HashMap<Uuid, WordSummary>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct QueueLimits {
+    pub new_per_day: u32,
+    pub reviews_per_day: u32,
+    pub size: usize,
+}
+
+/// Orders the candidates into the queue.
+pub fn build(
+    candidates: &Candidates,
+    retrievability: impl Fn(&Card) -> f64,
+    limits: QueueLimits,
+) -> Vec<Card> {
+    let mut reviews: Vec<(f64, &Card)> = candidates
+        .reviews
+        .iter()
+        .map(|c| (retrievability(c), c))
+        .collect();
+    reviews.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then(a.1.schedule.due.cmp(&b.1.schedule.due))
+    });
+    let mut learning: Vec<&Card> = candidates.learning.iter().collect();
+    learning.sort_by_key(|c| c.schedule.due);
+    let review_room = limits
+        .reviews_per_day
+        .saturating_sub(candidates.reviews_done_today) as usize;
+    let new_room = limits
+        .new_per_day
+        .saturating_sub(candidates.new_studied_today) as usize;
+
+    let mut queue = Vec::new();
+    let mut words: HashSet<Uuid> = HashSet::new();
+    // A word already studied today shows none of its cards again, except the one in learning.
+    let mut take = |card: &Card, queue: &mut Vec<Card>| {
+        let sibling_seen =
+            candidates.words_reviewed_today.contains(&card.word) || words.contains(&card.word);
+        if !sibling_seen && queue.len() < limits.size {
+            words.insert(card.word);
+            queue.push(card.clone());
+            true
+        } else {
+            false
+        }
+    };
+    let mut taken = 0;
+    for (_, card) in reviews {
+        if taken >= review_room {
+            break;
+        }
+        if take(card, &mut queue) {
+            taken += 1;
+        }
+    }
+    for card in learning {
+        // Learning steps continue the same day: no sibling rule against its own word.
+        if queue.len() < limits.size
+            && !queue.iter().any(|c| c.word == card.word && c.id != card.id)
+        {
+            queue.push(card.clone());
+        }
+    }
+    let mut taken = 0;
+    for card in &candidates.new {
+        if taken >= new_room {
+            break;
+        }
+        if take(card, &mut queue) {
+            taken += 1;
+        }
+    }
+    queue
+}
