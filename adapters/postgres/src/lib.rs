@@ -1,6 +1,7 @@
 //! PostgreSQL adapters on diesel-async: the connection pool, the embedded migrations and the
 //! transactional outbox. Nothing outside this crate writes SQL.
 
+mod learning;
 mod migrate;
 mod outbox;
 mod pool;
@@ -8,6 +9,7 @@ mod refresh_tokens;
 mod schema;
 mod users;
 
+pub use learning::{PgCardStore, PgDeckStore};
 pub use migrate::{MigrationError, run_migrations};
 pub use outbox::{OutboxError, PgOutbox, stage_job};
 pub use pool::{PgPool, PoolSettings, connect};

@@ -102,6 +102,9 @@ pub struct CardFilter {
     pub limit: u32,
 }
 
+/// The review decision the store runs under the card's lock.
+pub type Decide = dyn for<'c> Fn(&'c SchedulingContext) -> Result<Card, ReviewRejection> + Send + Sync;
+
 #[async_trait]
 pub trait CardStore: Send + Sync {
     /// Adds words to a deck, one card per enabled type, in one transaction; idempotent.
@@ -125,7 +128,7 @@ pub trait CardStore: Send + Sync {
         &self,
         owner: UserId,
         request: &ReviewRequest,
-        decide: &(dyn Fn(&SchedulingContext) -> Result<Card, ReviewRejection> + Send + Sync),
+        decide: &Decide,
     ) -> Result<ReviewOutcome, LearningStoreError>;
     /// Restores the card as it was before its last (not undone) review; `NotFound` when it has
     /// none.

@@ -179,7 +179,8 @@ impl ReviewService {
         request: &ReviewRequest,
     ) -> Result<ReviewOutcome, ReviewError> {
         let now = self.clock.now();
-        let decision = |context: &SchedulingContext| decide(context, request, now);
+        let owned = request.clone();
+        let decision = move |context: &SchedulingContext| decide(context, &owned, now);
         Ok(self.cards.apply_review(owner, request, &decision).await?)
     }
 

@@ -1,0 +1,159 @@
+use super::card_row::{CardRow, state_name};
+use super::{from_diesel, unavailable};
+use crate::pool::PgPool;
+use crate::schema::{cards, decks, words};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use lingo_kernel::UserId;
+use lingo_learning::card::{Card, CardType};
+use lingo_learning::ports::{AddedWord, CardFilter, CardStore, Decide, LearningStoreError, WordRef};
+use lingo_learning::review::{ReviewOutcome, ReviewRequest};
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct PgCardStore {
+    pub(super) pool: PgPool,
+}
+
+impl PgCardStore {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+async fn resolve_word(
+    conn: &mut diesel_async::AsyncPgConnection,
+    word: &WordRef,
+) -> Result<Uuid, diesel::result::Error> {
+    match word {
+        WordRef::Id(id) => words::table.filter(words::id.eq(id)).select(words::id).first(conn).await,
+        WordRef::Lemma { language, lemma } => {
+            diesel::insert_into(words::table)
+                .values((
+                    words::id.eq(Uuid::now_v7()),
+                    words::language.eq(language.as_str()),
+                    words::lemma.eq(lemma),
+                ))
+                .on_conflict((words::language, words::lemma, words::part_of_speech))
+                .do_update()
+                .set(words::language.eq(language.as_str()))
+                .returning(words::id)
+                .get_result(conn)
+                .await
+        }
+    }
+}
+
+#[async_trait]
+impl CardStore for PgCardStore {
+    async fn add_words(
+        &self,
+        owner: UserId,
+        deck: Uuid,
+        word_refs: &[WordRef],
+        types: &[CardType],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AddedWord>, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+            decks::table
+                .filter(decks::id.eq(deck))
+                .filter(decks::owner_id.eq(owner.as_uuid()))
+                .select(decks::id)
+                .for_share()
+                .first::<Uuid>(conn)
+                .await?;
+            let mut added = Vec::with_capacity(word_refs.len());
+            for word in word_refs {
+                let word_id = resolve_word(conn, word).await?;
+                let rows: Vec<_> = types
+                    .iter()
+                    .map(|card_type| {
+                        (
+                            cards::id.eq(Uuid::now_v7()),
+                            cards::user_id.eq(owner.as_uuid()),
+                            cards::deck_id.eq(deck),
+                            cards::word_id.eq(word_id),
+                            cards::card_type.eq(card_type.as_str()),
+                            cards::state.eq("learning"),
+                            cards::step.eq(Some(0)),
+                            cards::due.eq(now),
+                            cards::created_at.eq(now),
+                        )
+                    })
+                    .collect();
+                let cards_created = diesel::insert_into(cards::table)
+                    .values(&rows)
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+                added.push(AddedWord { word_id, cards_created });
+            }
+            Ok(added)
+        })
+        .await
+        .map_err(from_diesel)
+    }
+
+    async fn list(&self, owner: UserId, filter: &CardFilter) -> Result<Vec<Card>, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let mut query = cards::table
+            .filter(cards::user_id.eq(owner.as_uuid()))
+            .select(CardRow::as_select())
+            .order(cards::id)
+            .limit(i64::from(filter.limit.clamp(1, 500)))
+            .into_boxed();
+        if let Some(deck) = filter.deck {
+            query = query.filter(cards::deck_id.eq(deck));
+        }
+        if let Some(state) = filter.state {
+            query = query.filter(cards::state.eq(state_name(state)));
+        }
+        if let Some(before) = filter.due_before {
+            query = query.filter(cards::due.le(before));
+        }
+        if let Some(leech) = filter.leech {
+            query = query.filter(cards::leech.eq(leech));
+        }
+        if let Some(after) = filter.after {
+            query = query.filter(cards::id.gt(after));
+        }
+        let rows: Vec<CardRow> = query.load(&mut conn).await.map_err(unavailable)?;
+        rows.into_iter().map(CardRow::into_card).collect()
+    }
+
+    async fn apply_review(
+        &self,
+        owner: UserId,
+        request: &ReviewRequest,
+        decide: &Decide,
+    ) -> Result<ReviewOutcome, LearningStoreError> {
+        self.review_in_transaction(owner, request, decide).await
+    }
+
+    async fn undo_last_review(&self, owner: UserId, card: Uuid) -> Result<Card, LearningStoreError> {
+        self.undo(owner, card).await
+    }
+
+    async fn study_candidates(
+        &self,
+        owner: UserId,
+        deck: Option<Uuid>,
+        now: DateTime<Utc>,
+        day_start: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<lingo_learning::study_queue::Candidates, LearningStoreError> {
+        self.candidates(owner, deck, now, day_start, limit).await
+    }
+
+    async fn stats(
+        &self,
+        owner: UserId,
+        since: DateTime<Utc>,
+        utc_offset_seconds: i32,
+    ) -> Result<lingo_learning::stats::RawStats, LearningStoreError> {
+        self.raw_stats(owner, since, utc_offset_seconds).await
+    }
+}

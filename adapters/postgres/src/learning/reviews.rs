@@ -1,0 +1,224 @@
+//! The review transaction: one locking read, one write, like a hand-written stored procedure.
+
+use super::card_row::{CardRow, state_name};
+use super::cards::PgCardStore;
+use super::{TxError, from_diesel, unavailable};
+use diesel::sql_types::{Array, Float8, Int2, Int4, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::{QueryableByName, sql_query};
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use lingo_kernel::UserId;
+use lingo_learning::card::{Card, CardSnapshot};
+use lingo_learning::ports::{Decide, LearningStoreError, ParameterSet};
+use lingo_learning::review::{ReviewOutcome, ReviewRequest, SchedulingContext, SchedulingSettings};
+use lingo_users::LearningProfile;
+use uuid::Uuid;
+
+/// The card (locked), its owner's profile and parameters, and an earlier outcome of the same
+/// client review if there is one — in one round trip.
+const CONTEXT: &str = r#"
+SELECT c.*, u.profile AS profile, p.version AS parameters_version, p.parameters AS parameters,
+       (SELECT r.after FROM review_logs r WHERE r.user_id = $1 AND r.client_review_id = $3) AS replay
+FROM cards c
+JOIN users u ON u.id = c.user_id
+LEFT JOIN LATERAL (
+    SELECT f.version, f.parameters FROM fsrs_parameters f
+    WHERE f.user_id = c.user_id ORDER BY f.version DESC LIMIT 1
+) p ON true
+WHERE c.id = $2 AND c.user_id = $1
+FOR UPDATE OF c
+"#;
+
+/// The log row and the card update in one statement; no row is written when the log insert
+/// meets an earlier review with the same client id.
+const WRITE: &str = r#"
+WITH log AS (
+    INSERT INTO review_logs (user_id, card_id, client_review_id, rating, reviewed_at, duration_ms,
+                             parameters_version, before, after)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (user_id, client_review_id) DO NOTHING
+    RETURNING id
+)
+UPDATE cards SET state = $10, step = $11, stability = $12, difficulty = $13, due = $14,
+    last_review = $15, reps = $16, lapses = $17, leech = $18, suspended = $19,
+    buried_until = NULL, version = version + 1
+WHERE id = $2 AND EXISTS (SELECT 1 FROM log)
+"#;
+
+#[derive(QueryableByName)]
+struct ContextRow {
+    #[diesel(embed)]
+    card: CardRow,
+    #[diesel(sql_type = Jsonb)]
+    profile: serde_json::Value,
+    #[diesel(sql_type = Nullable<Int4>)]
+    parameters_version: Option<i32>,
+    #[diesel(sql_type = Nullable<Array<Float8>>)]
+    parameters: Option<Vec<f64>>,
+    #[diesel(sql_type = Nullable<Jsonb>)]
+    replay: Option<serde_json::Value>,
+}
+
+enum Step {
+    Done(ReviewOutcome),
+    /// The write found the client id taken (a concurrent duplicate): replay it.
+    Raced,
+}
+
+pub(super) fn settings(profile: serde_json::Value) -> SchedulingSettings {
+    let profile: LearningProfile = serde_json::from_value(profile).unwrap_or_default();
+    SchedulingSettings {
+        desired_retention: profile.desired_retention.get(),
+        learning_steps: profile.learning_steps.durations().to_vec(),
+        relearning_steps: profile.relearning_steps.durations().to_vec(),
+        maximum_interval: 36_500,
+        leech_threshold: profile.leech_threshold,
+        suspend_leeches: profile.suspend_leeches,
+    }
+}
+
+fn snapshot_json(card: &Card) -> Result<serde_json::Value, LearningStoreError> {
+    serde_json::to_value(card.snapshot()).map_err(unavailable)
+}
+
+fn replayed(card: CardRow, after: serde_json::Value) -> Result<ReviewOutcome, LearningStoreError> {
+    let mut card = card.into_card()?;
+    let snapshot: CardSnapshot = serde_json::from_value(after).map_err(unavailable)?;
+    card.restore(&snapshot);
+    Ok(ReviewOutcome::Replayed { card })
+}
+
+impl PgCardStore {
+    pub(super) async fn review_in_transaction(
+        &self,
+        owner: UserId,
+        request: &ReviewRequest,
+        decide: &Decide,
+    ) -> Result<ReviewOutcome, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        for _ in 0..2 {
+            let step = conn
+                .transaction::<Step, TxError, _>(async |conn| {
+                    let row: ContextRow = sql_query(CONTEXT)
+                        .bind::<SqlUuid, _>(owner.as_uuid())
+                        .bind::<SqlUuid, _>(request.card_id)
+                        .bind::<Text, _>(&request.client_review_id)
+                        .get_result(conn)
+                        .await
+                        .map_err(from_diesel)?;
+                    if let Some(after) = row.replay {
+                        return Ok(Step::Done(replayed(row.card, after)?));
+                    }
+                    let card = row.card.clone().into_card()?;
+                    let context = SchedulingContext {
+                        card: card.clone(),
+                        settings: settings(row.profile),
+                        parameters: row
+                            .parameters
+                            .zip(row.parameters_version)
+                            .map(|(parameters, version)| ParameterSet { version, parameters }),
+                    };
+                    let next = match decide(&context) {
+                        Ok(next) => next,
+                        Err(rejection) => return Ok(Step::Done(ReviewOutcome::Rejected(rejection))),
+                    };
+                    let parameters_version = row.parameters_version.unwrap_or(0);
+                    let s = &next.schedule;
+                    let written = sql_query(WRITE)
+                        .bind::<SqlUuid, _>(owner.as_uuid())
+                        .bind::<SqlUuid, _>(card.id)
+                        .bind::<Text, _>(&request.client_review_id)
+                        .bind::<Int2, _>(i16::from(u8::from(request.rating)))
+                        .bind::<Timestamptz, _>(request.reviewed_at)
+                        .bind::<Nullable<Int4>, _>(request.duration_ms.map(|d| d.min(i32::MAX as u32) as i32))
+                        .bind::<Int4, _>(parameters_version)
+                        .bind::<Jsonb, _>(snapshot_json(&card)?)
+                        .bind::<Jsonb, _>(snapshot_json(&next)?)
+                        .bind::<Text, _>(state_name(s.state))
+                        .bind::<Nullable<Int4>, _>(s.step.map(|v| v as i32))
+                        .bind::<Nullable<Float8>, _>(s.stability)
+                        .bind::<Nullable<Float8>, _>(s.difficulty)
+                        .bind::<Timestamptz, _>(s.due)
+                        .bind::<Nullable<Timestamptz>, _>(s.last_review)
+                        .bind::<Int4, _>(next.reps)
+                        .bind::<Int4, _>(next.lapses)
+                        .bind::<diesel::sql_types::Bool, _>(next.leech)
+                        .bind::<diesel::sql_types::Bool, _>(next.suspended)
+                        .execute(conn)
+                        .await
+                        .map_err(unavailable)?;
+                    if written == 0 {
+                        return Ok(Step::Raced);
+                    }
+                    Ok(Step::Done(ReviewOutcome::Applied {
+                        card: next,
+                        parameters_version,
+                    }))
+                })
+                .await
+                .map_err(LearningStoreError::from)?;
+            if let Step::Done(outcome) = step {
+                return Ok(outcome);
+            }
+        }
+        Err(LearningStoreError::Unavailable("review could not be applied".to_owned()))
+    }
+
+    pub(super) async fn undo(&self, owner: UserId, card_id: Uuid) -> Result<Card, LearningStoreError> {
+        #[derive(QueryableByName)]
+        struct Last {
+            #[diesel(sql_type = diesel::sql_types::Int8)]
+            id: i64,
+            #[diesel(sql_type = Jsonb)]
+            before: serde_json::Value,
+        }
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        conn.transaction::<Card, TxError, _>(async |conn| {
+            let row: CardRow = sql_query("SELECT * FROM cards WHERE id = $1 AND user_id = $2 FOR UPDATE")
+                .bind::<SqlUuid, _>(card_id)
+                .bind::<SqlUuid, _>(owner.as_uuid())
+                .get_result(conn)
+                .await
+                .map_err(from_diesel)?;
+            let last: Last = sql_query(
+                "SELECT id, before FROM review_logs WHERE card_id = $1 AND NOT undone \
+                 ORDER BY reviewed_at DESC, id DESC LIMIT 1",
+            )
+            .bind::<SqlUuid, _>(card_id)
+            .get_result(conn)
+            .await
+            .map_err(from_diesel)?;
+            let snapshot: CardSnapshot = serde_json::from_value(last.before).map_err(unavailable)?;
+            let mut card = row.into_card()?;
+            card.restore(&snapshot);
+            card.version += 1;
+            let s = &card.schedule;
+            sql_query("UPDATE review_logs SET undone = true WHERE id = $1")
+                .bind::<diesel::sql_types::Int8, _>(last.id)
+                .execute(conn)
+                .await
+                .map_err(unavailable)?;
+            sql_query(
+                "UPDATE cards SET state = $2, step = $3, stability = $4, difficulty = $5, due = $6, \
+                 last_review = $7, reps = $8, lapses = $9, leech = $10, suspended = $11, \
+                 version = version + 1 WHERE id = $1",
+            )
+            .bind::<SqlUuid, _>(card.id)
+            .bind::<Text, _>(state_name(s.state))
+            .bind::<Nullable<Int4>, _>(s.step.map(|v| v as i32))
+            .bind::<Nullable<Float8>, _>(s.stability)
+            .bind::<Nullable<Float8>, _>(s.difficulty)
+            .bind::<Timestamptz, _>(s.due)
+            .bind::<Nullable<Timestamptz>, _>(s.last_review)
+            .bind::<Int4, _>(card.reps)
+            .bind::<Int4, _>(card.lapses)
+            .bind::<diesel::sql_types::Bool, _>(card.leech)
+            .bind::<diesel::sql_types::Bool, _>(card.suspended)
+            .execute(conn)
+            .await
+            .map_err(unavailable)?;
+            Ok(card)
+        })
+        .await
+        .map_err(LearningStoreError::from)
+    }
+}
