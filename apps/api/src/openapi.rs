@@ -1,5 +1,5 @@
 use crate::problem::Problem;
-use crate::routes::{admin_jobs, auth, health, jobs, me};
+use crate::routes::{admin_jobs, auth, cards, decks, health, jobs, me};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -11,7 +11,9 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, health::ready, jobs::get_job, admin_jobs::list_dead,
         admin_jobs::requeue_dead, admin_jobs::enqueue_echo, auth::register, auth::login,
         auth::request_phone_code, auth::verify_phone_code, auth::google, auth::refresh,
-        auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export),
+        auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export,
+        decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words,
+        cards::list, cards::review, cards::batch, cards::undo, cards::queue, cards::stats),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
         admin_jobs::Accepted)),
@@ -21,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         (name = "jobs", description = "Background jobs started by the caller"),
         (name = "auth", description = "Sign-up, sign-in and tokens (rate-limited per client)"),
         (name = "me", description = "The signed-in learner's account and profile"),
+        (name = "learning", description = "Decks, cards, reviews, the study queue and statistics"),
         (name = "admin", description = "Administrators only"),
     )
 )]

@@ -8,7 +8,13 @@ use lingo_jwt::JwtAccessTokens;
 use lingo_kernel::jobs::{DeadLetters, JobQueue};
 use lingo_kernel::rate_limit::{RateLimit, RateLimiter};
 use lingo_kernel::{Clock, SystemClock};
-use lingo_postgres::{PgRefreshTokenStore, PgUserRepository};
+use lingo_learning::ports::{CardStore, DeckStore};
+use lingo_learning::review::ReviewService;
+use lingo_learning::stats::StatsService;
+use lingo_learning::study_queue::StudyService;
+use lingo_postgres::{
+    PgCardStore, PgDeckStore, PgFsrsParameters, PgRefreshTokenStore, PgUserRepository,
+};
 use lingo_redis::{RedisOtpStore, RedisRateLimiter};
 use lingo_users::AccessTokens;
 use lingo_users::account::AccountService;
@@ -28,6 +34,11 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub auth: AuthService,
     pub accounts: AccountService,
+    pub decks: Arc<dyn DeckStore>,
+    pub cards: Arc<dyn CardStore>,
+    pub reviews: ReviewService,
+    pub study: StudyService,
+    pub stats: StatsService,
     pub limiter: Arc<dyn RateLimiter>,
     pub route_limits: RouteLimits,
     pub trust_forwarded: bool,
@@ -123,7 +134,17 @@ impl AppState {
             ..AuthSettings::default()
         };
         let otp_ttl = settings.otp_ttl;
+        let cards: Arc<dyn CardStore> = Arc::new(PgCardStore::new(stores.postgres.clone()));
         Ok(Self {
+            decks: Arc::new(PgDeckStore::new(stores.postgres.clone())),
+            reviews: ReviewService::new(cards.clone(), clock.clone()),
+            study: StudyService::new(
+                cards.clone(),
+                Arc::new(PgFsrsParameters::new(stores.postgres.clone())),
+                clock.clone(),
+            ),
+            stats: StatsService::new(cards.clone(), clock.clone()),
+            cards,
             jobs: Arc::new(stores.queue.clone()),
             dead_letters: Arc::new(stores.queue.clone()),
             tokens,

@@ -190,7 +190,7 @@ impl ReviewService {
         owner: UserId,
         mut requests: Vec<ReviewRequest>,
     ) -> Vec<BatchItem> {
-        requests.sort_by(|a, b| (a.card_id, a.reviewed_at).cmp(&(b.card_id, b.reviewed_at)));
+        requests.sort_by_key(|r| (r.card_id, r.reviewed_at));
         let mut items = Vec::with_capacity(requests.len());
         for request in &requests {
             items.push(BatchItem {

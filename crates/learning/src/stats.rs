@@ -112,3 +112,45 @@ mod tests {
         assert_eq!(summarise(raw, day("2026-03-12")).streak_days, 0);
     }
 }
+
+use crate::ports::{CardStore, LearningStoreError};
+use chrono::{Duration, Offset};
+use lingo_kernel::{Clock, UserId};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct StatsService {
+    cards: Arc<dyn CardStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl StatsService {
+    pub fn new(cards: Arc<dyn CardStore>, clock: Arc<dyn Clock>) -> Self {
+        Self { cards, clock }
+    }
+
+    /// The last 30 local days of reviews and the next 30 of due cards. Days are cut with the
+    /// learner's current UTC offset and rollover hour.
+    pub async fn stats(
+        &self,
+        owner: UserId,
+        timezone: chrono_tz::Tz,
+        rollover_hour: u8,
+    ) -> Result<Stats, LearningStoreError> {
+        let now = self.clock.now();
+        let offset = now
+            .with_timezone(&timezone)
+            .offset()
+            .fix()
+            .local_minus_utc();
+        let shift = offset - i32::from(rollover_hour) * 3600;
+        let raw = self
+            .cards
+            .stats(owner, now - Duration::days(30), shift)
+            .await?;
+        Ok(summarise(
+            raw,
+            crate::local_day::today(now, timezone, rollover_hour),
+        ))
+    }
+}

@@ -100,3 +100,110 @@ pub fn build(
     }
     queue
 }
+
+use crate::ports::{CardStore, LearningStoreError, ParameterStore};
+use crate::review::SchedulingSettings;
+use crate::scheduler::{DEFAULT_PARAMETERS, Scheduler, SchedulerConfig};
+use chrono::{DateTime, Utc};
+use lingo_kernel::{Clock, UserId};
+use std::sync::Arc;
+
+/// What "today" and "enough" mean for the learner, and how they are scheduled.
+#[derive(Debug, Clone)]
+pub struct StudySettings {
+    pub timezone: chrono_tz::Tz,
+    pub rollover_hour: u8,
+    pub new_per_day: u32,
+    pub reviews_per_day: u32,
+    pub scheduling: SchedulingSettings,
+}
+
+/// A card to study, with what the screen needs to show it.
+#[derive(Debug, Clone)]
+pub struct QueueEntry {
+    pub card: Card,
+    pub word: Option<WordSummary>,
+    /// Due dates after Again, Hard, Good and Easy (before fuzz).
+    pub preview: [DateTime<Utc>; 4],
+}
+
+#[derive(Clone)]
+pub struct StudyService {
+    cards: Arc<dyn CardStore>,
+    parameters: Arc<dyn ParameterStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl StudyService {
+    pub fn new(
+        cards: Arc<dyn CardStore>,
+        parameters: Arc<dyn ParameterStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            cards,
+            parameters,
+            clock,
+        }
+    }
+
+    pub async fn queue(
+        &self,
+        owner: UserId,
+        settings: &StudySettings,
+        deck: Option<Uuid>,
+        size: u32,
+    ) -> Result<Vec<QueueEntry>, LearningStoreError> {
+        let now = self.clock.now();
+        let day_start = crate::local_day::day_start(now, settings.timezone, settings.rollover_hour);
+        let candidates = self
+            .cards
+            .study_candidates(owner, deck, now, day_start, size)
+            .await?;
+        let parameters = self
+            .parameters
+            .current(owner)
+            .await?
+            .map(|p| p.parameters)
+            .unwrap_or_else(|| DEFAULT_PARAMETERS.to_vec());
+        let scheduling = &settings.scheduling;
+        let config = SchedulerConfig {
+            parameters,
+            desired_retention: scheduling.desired_retention,
+            learning_steps: scheduling.learning_steps.clone(),
+            relearning_steps: scheduling.relearning_steps.clone(),
+            maximum_interval: scheduling.maximum_interval,
+            enable_fuzzing: false,
+        };
+        let scheduler = Scheduler::new(config.clone())
+            .or_else(|_| {
+                Scheduler::new(SchedulerConfig {
+                    enable_fuzzing: false,
+                    ..SchedulerConfig::default()
+                })
+            })
+            .map_err(|e| LearningStoreError::Unavailable(e.to_string()))?;
+        let queue = build(
+            &candidates,
+            |card| scheduler.retrievability(&card.schedule, now),
+            QueueLimits {
+                new_per_day: settings.new_per_day,
+                reviews_per_day: settings.reviews_per_day,
+                size: size as usize,
+            },
+        );
+        Ok(queue
+            .into_iter()
+            .map(|card| {
+                let preview = scheduler
+                    .preview(&card.schedule, now, 0)
+                    .map(|next| next.due);
+                QueueEntry {
+                    word: candidates.words.get(&card.word).cloned(),
+                    card,
+                    preview,
+                }
+            })
+            .collect())
+    }
+}

@@ -41,7 +41,9 @@ pub fn state_name(state: CardState) -> &'static str {
 
 impl CardRow {
     pub fn into_card(self) -> Result<Card, LearningStoreError> {
-        let corrupt = |what: &str| LearningStoreError::Unavailable(format!("card {} has an invalid {what}", self.id));
+        let corrupt = |what: &str| {
+            LearningStoreError::Unavailable(format!("card {} has an invalid {what}", self.id))
+        };
         Ok(Card {
             id: self.id,
             user: UserId::from_uuid(self.user_id),

@@ -8,7 +8,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lingo_kernel::UserId;
 use lingo_learning::card::{Card, CardType};
-use lingo_learning::ports::{AddedWord, CardFilter, CardStore, Decide, LearningStoreError, WordRef};
+use lingo_learning::ports::{
+    AddedWord, CardFilter, CardStore, Decide, LearningStoreError, WordRef,
+};
 use lingo_learning::review::{ReviewOutcome, ReviewRequest};
 use uuid::Uuid;
 
@@ -28,7 +30,13 @@ async fn resolve_word(
     word: &WordRef,
 ) -> Result<Uuid, diesel::result::Error> {
     match word {
-        WordRef::Id(id) => words::table.filter(words::id.eq(id)).select(words::id).first(conn).await,
+        WordRef::Id(id) => {
+            words::table
+                .filter(words::id.eq(id))
+                .select(words::id)
+                .first(conn)
+                .await
+        }
         WordRef::Lemma { language, lemma } => {
             diesel::insert_into(words::table)
                 .values((
@@ -89,7 +97,10 @@ impl CardStore for PgCardStore {
                     .on_conflict_do_nothing()
                     .execute(conn)
                     .await?;
-                added.push(AddedWord { word_id, cards_created });
+                added.push(AddedWord {
+                    word_id,
+                    cards_created,
+                });
             }
             Ok(added)
         })
@@ -97,7 +108,11 @@ impl CardStore for PgCardStore {
         .map_err(from_diesel)
     }
 
-    async fn list(&self, owner: UserId, filter: &CardFilter) -> Result<Vec<Card>, LearningStoreError> {
+    async fn list(
+        &self,
+        owner: UserId,
+        filter: &CardFilter,
+    ) -> Result<Vec<Card>, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let mut query = cards::table
             .filter(cards::user_id.eq(owner.as_uuid()))
@@ -133,7 +148,11 @@ impl CardStore for PgCardStore {
         self.review_in_transaction(owner, request, decide).await
     }
 
-    async fn undo_last_review(&self, owner: UserId, card: Uuid) -> Result<Card, LearningStoreError> {
+    async fn undo_last_review(
+        &self,
+        owner: UserId,
+        card: Uuid,
+    ) -> Result<Card, LearningStoreError> {
         self.undo(owner, card).await
     }
 

@@ -41,7 +41,11 @@ impl DeckRow {
             owner: UserId::from_uuid(self.owner_id),
             name: DeckName::parse(&self.name).map_err(unavailable)?,
             description: self.description,
-            card_types: self.card_types.iter().filter_map(|t| CardType::parse(t)).collect(),
+            card_types: self
+                .card_types
+                .iter()
+                .filter_map(|t| CardType::parse(t))
+                .collect(),
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -58,7 +62,11 @@ impl DeckStore for PgDeckStore {
                 decks::owner_id.eq(deck.owner.as_uuid()),
                 decks::name.eq(deck.name.as_str()),
                 decks::description.eq(&deck.description),
-                decks::card_types.eq(deck.card_types.iter().map(|t| t.as_str()).collect::<Vec<_>>()),
+                decks::card_types.eq(deck
+                    .card_types
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()),
                 decks::created_at.eq(deck.created_at),
                 decks::updated_at.eq(deck.updated_at),
             ))
@@ -92,27 +100,41 @@ impl DeckStore for PgDeckStore {
             .into_deck()
     }
 
-    async fn rename(&self, owner: UserId, id: Uuid, name: &DeckName, description: &str) -> Result<Deck, LearningStoreError> {
+    async fn rename(
+        &self,
+        owner: UserId,
+        id: Uuid,
+        name: &DeckName,
+        description: &str,
+    ) -> Result<Deck, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
-        diesel::update(decks::table.filter(decks::id.eq(id)).filter(decks::owner_id.eq(owner.as_uuid())))
-            .set((
-                decks::name.eq(name.as_str()),
-                decks::description.eq(description),
-                decks::updated_at.eq(Utc::now()),
-            ))
-            .returning(DeckRow::as_returning())
-            .get_result(&mut conn)
-            .await
-            .map_err(from_diesel)?
-            .into_deck()
+        diesel::update(
+            decks::table
+                .filter(decks::id.eq(id))
+                .filter(decks::owner_id.eq(owner.as_uuid())),
+        )
+        .set((
+            decks::name.eq(name.as_str()),
+            decks::description.eq(description),
+            decks::updated_at.eq(Utc::now()),
+        ))
+        .returning(DeckRow::as_returning())
+        .get_result(&mut conn)
+        .await
+        .map_err(from_diesel)?
+        .into_deck()
     }
 
     async fn delete(&self, owner: UserId, id: Uuid) -> Result<(), LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
-        let deleted = diesel::delete(decks::table.filter(decks::id.eq(id)).filter(decks::owner_id.eq(owner.as_uuid())))
-            .execute(&mut conn)
-            .await
-            .map_err(unavailable)?;
+        let deleted = diesel::delete(
+            decks::table
+                .filter(decks::id.eq(id))
+                .filter(decks::owner_id.eq(owner.as_uuid())),
+        )
+        .execute(&mut conn)
+        .await
+        .map_err(unavailable)?;
         if deleted == 0 {
             return Err(LearningStoreError::NotFound);
         }

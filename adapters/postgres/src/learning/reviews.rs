@@ -3,7 +3,9 @@
 use super::card_row::{CardRow, state_name};
 use super::cards::PgCardStore;
 use super::{TxError, from_diesel, unavailable};
-use diesel::sql_types::{Array, Float8, Int2, Int4, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{
+    Array, Float8, Int2, Int4, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid,
+};
 use diesel::{QueryableByName, sql_query};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lingo_kernel::UserId;
@@ -112,14 +114,18 @@ impl PgCardStore {
                     let context = SchedulingContext {
                         card: card.clone(),
                         settings: settings(row.profile),
-                        parameters: row
-                            .parameters
-                            .zip(row.parameters_version)
-                            .map(|(parameters, version)| ParameterSet { version, parameters }),
+                        parameters: row.parameters.zip(row.parameters_version).map(
+                            |(parameters, version)| ParameterSet {
+                                version,
+                                parameters,
+                            },
+                        ),
                     };
                     let next = match decide(&context) {
                         Ok(next) => next,
-                        Err(rejection) => return Ok(Step::Done(ReviewOutcome::Rejected(rejection))),
+                        Err(rejection) => {
+                            return Ok(Step::Done(ReviewOutcome::Rejected(rejection)));
+                        }
                     };
                     let parameters_version = row.parameters_version.unwrap_or(0);
                     let s = &next.schedule;
@@ -129,7 +135,9 @@ impl PgCardStore {
                         .bind::<Text, _>(&request.client_review_id)
                         .bind::<Int2, _>(i16::from(u8::from(request.rating)))
                         .bind::<Timestamptz, _>(request.reviewed_at)
-                        .bind::<Nullable<Int4>, _>(request.duration_ms.map(|d| d.min(i32::MAX as u32) as i32))
+                        .bind::<Nullable<Int4>, _>(
+                            request.duration_ms.map(|d| d.min(i32::MAX as u32) as i32),
+                        )
                         .bind::<Int4, _>(parameters_version)
                         .bind::<Jsonb, _>(snapshot_json(&card)?)
                         .bind::<Jsonb, _>(snapshot_json(&next)?)
@@ -160,10 +168,16 @@ impl PgCardStore {
                 return Ok(outcome);
             }
         }
-        Err(LearningStoreError::Unavailable("review could not be applied".to_owned()))
+        Err(LearningStoreError::Unavailable(
+            "review could not be applied".to_owned(),
+        ))
     }
 
-    pub(super) async fn undo(&self, owner: UserId, card_id: Uuid) -> Result<Card, LearningStoreError> {
+    pub(super) async fn undo(
+        &self,
+        owner: UserId,
+        card_id: Uuid,
+    ) -> Result<Card, LearningStoreError> {
         #[derive(QueryableByName)]
         struct Last {
             #[diesel(sql_type = diesel::sql_types::Int8)]

@@ -3,9 +3,9 @@
 use super::cards::PgCardStore;
 use super::unavailable;
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::QueryableByName;
 use diesel::sql_query;
 use diesel::sql_types::{BigInt, Date, Timestamptz, Uuid as SqlUuid};
-use diesel::QueryableByName;
 use diesel_async::RunQueryDsl;
 use lingo_kernel::UserId;
 use lingo_learning::ports::LearningStoreError;
@@ -116,7 +116,12 @@ impl PgCardStore {
         Ok(RawStats {
             days: days
                 .into_iter()
-                .map(|d| DayCount { date: d.day, reviews: n(d.reviews), passed: n(d.passed), time_ms: d.time_ms })
+                .map(|d| DayCount {
+                    date: d.day,
+                    reviews: n(d.reviews),
+                    passed: n(d.passed),
+                    time_ms: d.time_ms,
+                })
                 .collect(),
             mature_reviews: n(totals.mature_reviews),
             mature_passed: n(totals.mature_passed),

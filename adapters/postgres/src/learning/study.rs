@@ -28,7 +28,11 @@ impl PgCardStore {
             let mut q = cards::table
                 .filter(cards::user_id.eq(user))
                 .filter(cards::suspended.eq(false))
-                .filter(cards::buried_until.is_null().or(cards::buried_until.le(now)))
+                .filter(
+                    cards::buried_until
+                        .is_null()
+                        .or(cards::buried_until.le(now)),
+                )
                 .select(CardRow::as_select())
                 .into_boxed();
             if let Some(deck) = deck {
@@ -37,7 +41,11 @@ impl PgCardStore {
             q
         };
         let fetch = i64::from(limit.clamp(1, 500)) * 4;
-        let rows = |rows: Vec<CardRow>| rows.into_iter().map(CardRow::into_card).collect::<Result<Vec<_>, _>>();
+        let rows = |rows: Vec<CardRow>| {
+            rows.into_iter()
+                .map(CardRow::into_card)
+                .collect::<Result<Vec<_>, _>>()
+        };
         let reviews = rows(
             base()
                 .filter(cards::state.eq("review"))
@@ -80,7 +88,11 @@ impl PgCardStore {
             .map_err(unavailable)?;
         let new_studied_today = today
             .iter()
-            .filter(|(_, before)| before.get("last_review").is_some_and(serde_json::Value::is_null))
+            .filter(|(_, before)| {
+                before
+                    .get("last_review")
+                    .is_some_and(serde_json::Value::is_null)
+            })
             .count() as u32;
         let word_ids: Vec<Uuid> = reviews
             .iter()

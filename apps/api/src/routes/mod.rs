@@ -1,9 +1,12 @@
 pub mod admin_jobs;
 pub mod auth;
+pub mod cards;
+pub mod decks;
 pub mod docs;
 mod fields;
 pub mod health;
 pub mod jobs;
+mod learning_settings;
 pub mod me;
 pub mod metrics;
 mod profile_dto;
@@ -43,7 +46,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .patch(me::update)
                     .delete(me::delete),
             )
-            .service(web::resource("/me/export").get(me::export)),
+            .service(web::resource("/me/export").get(me::export))
+            .service(web::resource("/decks").get(decks::list).post(decks::create))
+            .service(
+                web::resource("/decks/{id}")
+                    .get(decks::get)
+                    .patch(decks::update)
+                    .delete(decks::delete),
+            )
+            .service(web::resource("/decks/{id}/words").post(decks::add_words))
+            .service(web::resource("/cards").get(cards::list))
+            .service(web::resource("/cards/{id}/undo").post(cards::undo))
+            .service(web::resource("/reviews").post(cards::review))
+            .service(web::resource("/reviews/batch").post(cards::batch))
+            .service(web::resource("/study/queue").get(cards::queue))
+            .service(web::resource("/stats").get(cards::stats)),
     )
     .service(web::resource("/metrics").get(metrics::metrics))
     .service(web::resource("/docs").get(docs::page))

@@ -6,6 +6,7 @@ mod auth_phone;
 mod errors;
 mod google;
 mod jobs;
+mod learning;
 mod me;
 mod operations;
 mod privacy;

@@ -1,0 +1,228 @@
+//! Decks and adding words to them (`/api/v1/decks`).
+
+use crate::auth::Authenticated;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use lingo_kernel::LanguageCode;
+use lingo_learning::card::CardType;
+use lingo_learning::deck::{Deck, DeckName};
+use lingo_learning::ports::{LearningStoreError, WordRef};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+impl From<LearningStoreError> for ApiError {
+    fn from(e: LearningStoreError) -> Self {
+        match e {
+            LearningStoreError::NotFound => Self::NotFound("not found".to_owned()),
+            LearningStoreError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeckView {
+    id: Uuid,
+    name: String,
+    description: String,
+    /// recognition, recall, typing
+    card_types: Vec<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl From<Deck> for DeckView {
+    fn from(d: Deck) -> Self {
+        Self {
+            id: d.id,
+            name: d.name.as_str().to_owned(),
+            description: d.description,
+            card_types: d.card_types.iter().map(|t| t.as_str().to_owned()).collect(),
+            created_at: d.created_at,
+        }
+    }
+}
+
+fn card_type(value: &str) -> Result<(), validator::ValidationError> {
+    CardType::parse(value).map(|_| ()).ok_or_else(|| {
+        validator::ValidationError::new("card_type")
+            .with_message("recognition, recall or typing".into())
+    })
+}
+
+fn deck_name(value: &str) -> Result<(), validator::ValidationError> {
+    DeckName::parse(value)
+        .map(|_| ())
+        .map_err(|e| validator::ValidationError::new("name").with_message(e.to_string().into()))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"name": "IELTS words", "card_types": ["recognition", "recall"]}))]
+pub struct DeckInput {
+    #[validate(custom(function = "deck_name"))]
+    name: String,
+    #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[serde(default)]
+    description: String,
+    #[validate(
+        length(max = 3, message = "at most three types"),
+        custom(function = "card_types")
+    )]
+    #[serde(default)]
+    card_types: Vec<String>,
+}
+
+fn card_types(values: &[String]) -> Result<(), validator::ValidationError> {
+    values.iter().try_for_each(|v| card_type(v))
+}
+
+/// Creates a deck.
+#[utoipa::path(post, path = "/api/v1/decks", tag = "learning", request_body = DeckInput, security(("bearer" = [])),
+    responses((status = 201, body = DeckView), (status = 422, body = Problem)))]
+pub async fn create(
+    caller: Authenticated,
+    body: web::Json<DeckInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let body = body.into_inner();
+    let name = DeckName::parse(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
+    let types = body
+        .card_types
+        .iter()
+        .filter_map(|t| CardType::parse(t))
+        .collect();
+    let deck = Deck::new(
+        caller.user,
+        name,
+        body.description,
+        types,
+        state.clock.now(),
+    );
+    state.decks.create(&deck).await?;
+    Ok(HttpResponse::Created().json(DeckView::from(deck)))
+}
+
+/// The caller's decks.
+#[utoipa::path(get, path = "/api/v1/decks", tag = "learning", security(("bearer" = [])),
+    responses((status = 200, body = [DeckView])))]
+pub async fn list(
+    caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let decks = state.decks.list(caller.user).await?;
+    Ok(HttpResponse::Ok().json(decks.into_iter().map(DeckView::from).collect::<Vec<_>>()))
+}
+
+/// One deck (404 for another learner's deck).
+#[utoipa::path(get, path = "/api/v1/decks/{id}", tag = "learning", security(("bearer" = [])),
+    responses((status = 200, body = DeckView), (status = 404, body = Problem)))]
+pub async fn get(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(DeckView::from(state.decks.get(caller.user, *id).await?)))
+}
+
+/// Renames a deck or changes its description.
+#[utoipa::path(patch, path = "/api/v1/decks/{id}", tag = "learning", request_body = DeckInput, security(("bearer" = [])),
+    responses((status = 200, body = DeckView), (status = 404, body = Problem)))]
+pub async fn update(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<DeckInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let name = DeckName::parse(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
+    let deck = state
+        .decks
+        .rename(caller.user, *id, &name, &body.description)
+        .await?;
+    Ok(HttpResponse::Ok().json(DeckView::from(deck)))
+}
+
+/// Deletes a deck and its cards.
+#[utoipa::path(delete, path = "/api/v1/decks/{id}", tag = "learning", security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"), (status = 404, body = Problem)))]
+pub async fn delete(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.decks.delete(caller.user, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum WordInput {
+    /// A dictionary word by id.
+    Id { word_id: Uuid },
+    /// A word by language and lemma (created in the dictionary when new).
+    Lemma { language: String, lemma: String },
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"words": [{"language": "en", "lemma": "resilient"}, {"language": "en", "lemma": "thrive"}]}))]
+pub struct AddWords {
+    #[validate(length(min = 1, max = 500, message = "1 to 500 words"))]
+    words: Vec<WordInput>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AddedView {
+    word_id: Uuid,
+    cards_created: usize,
+}
+
+/// Adds words to a deck: one card per card type of the deck, scheduled independently.
+/// Adding a word twice creates nothing the second time.
+#[utoipa::path(post, path = "/api/v1/decks/{id}/words", tag = "learning", request_body = AddWords, security(("bearer" = [])),
+    responses((status = 200, body = [AddedView]), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_words(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<AddWords>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let mut words = Vec::with_capacity(body.words.len());
+    for (i, word) in body.words.iter().enumerate() {
+        words.push(match word {
+            WordInput::Id { word_id } => WordRef::Id(*word_id),
+            WordInput::Lemma { language, lemma } => WordRef::Lemma {
+                language: LanguageCode::parse(language).map_err(|e| {
+                    ApiError::invalid(&format!("words[{i}].language"), e.to_string())
+                })?,
+                lemma: lingo_dictionary::Lemma::parse(lemma)
+                    .map_err(|e| ApiError::invalid(&format!("words[{i}].lemma"), e.to_string()))?
+                    .as_str()
+                    .to_owned(),
+            },
+        });
+    }
+    let deck = state.decks.get(caller.user, *id).await?;
+    let added = state
+        .cards
+        .add_words(
+            caller.user,
+            deck.id,
+            &words,
+            &deck.card_types,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(
+        added
+            .into_iter()
+            .map(|a| AddedView {
+                word_id: a.word_id,
+                cards_created: a.cards_created,
+            })
+            .collect::<Vec<_>>(),
+    ))
+}
