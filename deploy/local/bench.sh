@@ -94,6 +94,11 @@ log "cargo bench -p lingo-api --bench auth_throughput"
 AUTH_RC=0
 cargo bench -p lingo-api --bench auth_throughput 2>&1 | tee "$OUT/auth_throughput.txt" || AUTH_RC=$?
 
+# ---- (d) the review path next to pgbench, and the study queue
+log "cargo bench -p lingo-api --bench review_path"
+REVIEW_RC=0
+cargo bench -p lingo-api --bench review_path 2>&1 | tee "$OUT/review_path.txt" || REVIEW_RC=$?
+
 # ---- (b) HTTP
 log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
 cargo build --release --bin lingo-api --bin lingo-bench-hello
@@ -149,6 +154,9 @@ QUEUE_SUMMARY="$(grep -iE 'msg|jobs|/s|thrpt|throughput' "$OUT/queue_throughput.
     echo
     echo "== Auth (in-process api, real stores) =="
     grep -E 'auth throughput|login|refresh' "$OUT/auth_throughput.txt" | grep -vE '^\s*(Compiling|Running|Finished)' || echo "FAILED (exit $AUTH_RC)"
+    echo
+    echo "== Review path (in-process api, real stores) =="
+    grep -E 'review path|reviews/s|study/queue|pgbench' "$OUT/review_path.txt" || echo "FAILED (exit $REVIEW_RC)"
 } | tee "$OUT/summary.txt"
 
 [ "$QUEUE_RC" -eq 0 ] || exit "$QUEUE_RC"
