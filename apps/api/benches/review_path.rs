@@ -20,7 +20,10 @@ const SECONDS: u64 = 10;
 async fn sql(app: &TestApp, statement: &str) {
     use diesel_async::RunQueryDsl;
     let mut conn = app.stores.stores.postgres.get().await.expect("connection");
-    diesel::sql_query(statement).execute(&mut conn).await.expect(statement);
+    diesel::sql_query(statement)
+        .execute(&mut conn)
+        .await
+        .expect(statement);
 }
 
 fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
@@ -93,7 +96,12 @@ async fn reviews(app: &TestApp, token: &str, cards: Arc<Vec<String>>) -> (f64, D
     let mut tasks = Vec::new();
     let started = Instant::now();
     for client in 0..CLIENTS {
-        let (http, url, token, cards) = (app.client.clone(), app.url("/api/v1/reviews"), token.to_owned(), cards.clone());
+        let (http, url, token, cards) = (
+            app.client.clone(),
+            app.url("/api/v1/reviews"),
+            token.to_owned(),
+            cards.clone(),
+        );
         let (counter, errors) = (counter.clone(), errors.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
@@ -123,7 +131,11 @@ async fn reviews(app: &TestApp, token: &str, cards: Arc<Vec<String>>) -> (f64, D
         latencies.extend(task.await.expect("client"));
     }
     let rate = latencies.len() as f64 / started.elapsed().as_secs_f64();
-    (rate, percentile(latencies, 0.99), errors.load(Ordering::Relaxed))
+    (
+        rate,
+        percentile(latencies, 0.99),
+        errors.load(Ordering::Relaxed),
+    )
 }
 
 async fn queue_p99(app: &TestApp, token: &str) -> Duration {
@@ -140,7 +152,11 @@ async fn queue_p99(app: &TestApp, token: &str) -> Duration {
 async fn pgbench(app: &TestApp) -> Option<f64> {
     sql(app, "CREATE TABLE bench_cards (LIKE cards INCLUDING ALL)").await;
     sql(app, "INSERT INTO bench_cards SELECT * FROM cards").await;
-    sql(app, "CREATE TABLE bench_logs (LIKE review_logs INCLUDING ALL)").await;
+    sql(
+        app,
+        "CREATE TABLE bench_logs (LIKE review_logs INCLUDING ALL)",
+    )
+    .await;
     sql(app, "ALTER TABLE bench_cards ADD COLUMN n SERIAL UNIQUE").await;
     sql(app, "ANALYZE").await;
     let script = std::env::temp_dir().join(format!("lingo-review-{}.sql", std::process::id()));
@@ -156,7 +172,16 @@ async fn pgbench(app: &TestApp) -> Option<f64> {
     )
     .ok()?;
     let output = Command::new("pgbench")
-        .args(["-n", "-c", &CLIENTS.to_string(), "-j", "2", "-T", &SECONDS.to_string(), "-f"])
+        .args([
+            "-n",
+            "-c",
+            &CLIENTS.to_string(),
+            "-j",
+            "2",
+            "-T",
+            &SECONDS.to_string(),
+            "-f",
+        ])
         .arg(&script)
         .arg(&app.stores.config.database.url)
         .output()
@@ -180,9 +205,15 @@ async fn main() {
     let (token, cards) = seed(&app).await;
     println!("review path ({CARDS} cards, {LOGS} review rows, {CLIENTS} clients, {SECONDS} s)");
     let (rate, p99, errors) = reviews(&app, &token, Arc::new(cards)).await;
-    println!("  POST /api/v1/reviews   {rate:>8.0} reviews/s   p99 {:>6.1} ms   errors {errors}", p99.as_secs_f64() * 1e3);
+    println!(
+        "  POST /api/v1/reviews   {rate:>8.0} reviews/s   p99 {:>6.1} ms   errors {errors}",
+        p99.as_secs_f64() * 1e3
+    );
     let queue = queue_p99(&app, &token).await;
-    println!("  GET /api/v1/study/queue p99 {:>6.1} ms (sequential, limit 20)", queue.as_secs_f64() * 1e3);
+    println!(
+        "  GET /api/v1/study/queue p99 {:>6.1} ms (sequential, limit 20)",
+        queue.as_secs_f64() * 1e3
+    );
     match pgbench(&app).await {
         Some(tps) => println!(
             "  pgbench UPDATE+INSERT  {tps:>8.0} tps        → the api reaches {:.0}% of PostgreSQL's own rate",

@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
         auth::request_phone_code, auth::verify_phone_code, auth::google, auth::refresh,
         auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words,
-        cards::list, cards::review, cards::batch, cards::undo, cards::queue, cards::stats),
+        cards::list, cards::review, cards::batch, cards::undo, cards::act, cards::queue, cards::stats),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
         admin_jobs::Accepted)),

@@ -8,6 +8,7 @@ use lingo_jwt::JwtAccessTokens;
 use lingo_kernel::jobs::{DeadLetters, JobQueue};
 use lingo_kernel::rate_limit::{RateLimit, RateLimiter};
 use lingo_kernel::{Clock, SystemClock};
+use lingo_learning::card_actions::CardActions;
 use lingo_learning::ports::{CardStore, DeckStore};
 use lingo_learning::review::ReviewService;
 use lingo_learning::stats::StatsService;
@@ -39,6 +40,7 @@ pub struct AppState {
     pub reviews: ReviewService,
     pub study: StudyService,
     pub stats: StatsService,
+    pub card_actions: CardActions,
     pub limiter: Arc<dyn RateLimiter>,
     pub route_limits: RouteLimits,
     pub trust_forwarded: bool,
@@ -144,6 +146,7 @@ impl AppState {
                 clock.clone(),
             ),
             stats: StatsService::new(cards.clone(), clock.clone()),
+            card_actions: CardActions::new(cards.clone(), clock.clone()),
             cards,
             jobs: Arc::new(stores.queue.clone()),
             dead_letters: Arc::new(stores.queue.clone()),

@@ -103,7 +103,8 @@ pub struct CardFilter {
 }
 
 /// The review decision the store runs under the card's lock.
-pub type Decide = dyn for<'c> Fn(&'c SchedulingContext) -> Result<Card, ReviewRejection> + Send + Sync;
+pub type Decide =
+    dyn for<'c> Fn(&'c SchedulingContext) -> Result<Card, ReviewRejection> + Send + Sync;
 
 #[async_trait]
 pub trait CardStore: Send + Sync {
@@ -134,6 +135,13 @@ pub trait CardStore: Send + Sync {
     /// none.
     async fn undo_last_review(&self, owner: UserId, card: Uuid)
     -> Result<Card, LearningStoreError>;
+    /// Suspends, buries, resets or moves a card (`NotFound` for another learner's card or deck).
+    async fn change(
+        &self,
+        owner: UserId,
+        card: Uuid,
+        change: crate::card_actions::CardChange,
+    ) -> Result<Card, LearningStoreError>;
     /// Cards to study now, for the queue: due, not suspended, not buried; new ones separately.
     async fn study_candidates(
         &self,

@@ -156,6 +156,69 @@ impl CardStore for PgCardStore {
         self.undo(owner, card).await
     }
 
+    async fn change(
+        &self,
+        owner: UserId,
+        card: Uuid,
+        change: lingo_learning::card_actions::CardChange,
+    ) -> Result<Card, LearningStoreError> {
+        use lingo_learning::card_actions::CardChange;
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let target = cards::table
+            .filter(cards::id.eq(card))
+            .filter(cards::user_id.eq(owner.as_uuid()));
+        let bump = cards::version.eq(cards::version + 1);
+        let row: CardRow = match change {
+            CardChange::Suspended(on) => {
+                diesel::update(target)
+                    .set((cards::suspended.eq(on), bump))
+                    .returning(CardRow::as_returning())
+                    .get_result(&mut conn)
+                    .await
+            }
+            CardChange::BuriedUntil(until) => {
+                diesel::update(target)
+                    .set((cards::buried_until.eq(until), bump))
+                    .returning(CardRow::as_returning())
+                    .get_result(&mut conn)
+                    .await
+            }
+            CardChange::Reset { now } => {
+                diesel::update(target)
+                    .set((
+                        cards::state.eq("learning"),
+                        cards::step.eq(Some(0)),
+                        cards::stability.eq(None::<f64>),
+                        cards::difficulty.eq(None::<f64>),
+                        cards::due.eq(now),
+                        cards::last_review.eq(None::<DateTime<Utc>>),
+                        cards::reps.eq(0),
+                        cards::lapses.eq(0),
+                        cards::leech.eq(false),
+                        cards::suspended.eq(false),
+                        cards::buried_until.eq(None::<DateTime<Utc>>),
+                        bump,
+                    ))
+                    .returning(CardRow::as_returning())
+                    .get_result(&mut conn)
+                    .await
+            }
+            CardChange::Move { deck } => {
+                let owned = decks::table
+                    .filter(decks::id.eq(deck))
+                    .filter(decks::owner_id.eq(owner.as_uuid()))
+                    .select(decks::id);
+                diesel::update(target.filter(diesel::dsl::exists(owned)))
+                    .set((cards::deck_id.eq(deck), bump))
+                    .returning(CardRow::as_returning())
+                    .get_result(&mut conn)
+                    .await
+            }
+        }
+        .map_err(from_diesel)?;
+        row.into_card()
+    }
+
     async fn study_candidates(
         &self,
         owner: UserId,

@@ -76,24 +76,23 @@ impl PgCardStore {
                 .await
                 .map_err(unavailable)?,
         )?;
-        // Today's reviews: how many, how many were of new cards, and which words they touched.
-        let today: Vec<(Uuid, serde_json::Value)> = review_logs::table
-            .inner_join(cards::table)
-            .filter(review_logs::user_id.eq(user))
-            .filter(review_logs::reviewed_at.ge(day_start))
-            .filter(review_logs::undone.eq(false))
-            .select((cards::word_id, review_logs::before))
-            .load(&mut conn)
-            .await
-            .map_err(unavailable)?;
-        let new_studied_today = today
-            .iter()
-            .filter(|(_, before)| {
-                before
-                    .get("last_review")
-                    .is_some_and(serde_json::Value::is_null)
-            })
-            .count() as u32;
+        // Today's counts, and which of the candidates' words were studied today (siblings).
+        #[derive(diesel::QueryableByName)]
+        struct Today {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            total: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            new: i64,
+        }
+        let today: Today = diesel::sql_query(
+            "SELECT count(*) AS total, count(*) FILTER (WHERE before->'last_review' = 'null'::jsonb) AS new \
+             FROM review_logs WHERE user_id = $1 AND reviewed_at >= $2 AND NOT undone",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(user)
+        .bind::<diesel::sql_types::Timestamptz, _>(day_start)
+        .get_result(&mut conn)
+        .await
+        .map_err(unavailable)?;
         let word_ids: Vec<Uuid> = reviews
             .iter()
             .chain(&learning)
@@ -102,6 +101,17 @@ impl PgCardStore {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
+        let studied: Vec<Uuid> = review_logs::table
+            .inner_join(cards::table)
+            .filter(review_logs::user_id.eq(user))
+            .filter(review_logs::reviewed_at.ge(day_start))
+            .filter(review_logs::undone.eq(false))
+            .filter(cards::word_id.eq_any(&word_ids))
+            .select(cards::word_id)
+            .distinct()
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
         let summaries: Vec<(Uuid, String, String)> = words::table
             .filter(words::id.eq_any(&word_ids))
             .select((words::id, words::language, words::lemma))
@@ -112,9 +122,9 @@ impl PgCardStore {
             reviews,
             learning,
             new,
-            new_studied_today,
-            reviews_done_today: today.len() as u32 - new_studied_today,
-            words_reviewed_today: today.iter().map(|(word, _)| *word).collect(),
+            new_studied_today: u32::try_from(today.new).unwrap_or(u32::MAX),
+            reviews_done_today: u32::try_from(today.total - today.new).unwrap_or(u32::MAX),
+            words_reviewed_today: studied.into_iter().collect(),
             words: summaries
                 .into_iter()
                 .map(|(id, language, lemma)| (id, WordSummary { language, lemma }))

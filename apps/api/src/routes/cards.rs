@@ -312,3 +312,48 @@ pub async fn stats(
         .await?;
     Ok(HttpResponse::Ok().json(stats))
 }
+
+#[derive(Deserialize, ToSchema, Default)]
+pub struct ActionInput {
+    /// For `move`: the deck to move the card to.
+    deck_id: Option<Uuid>,
+}
+
+/// Suspends, unsuspends, buries until tomorrow, resets or moves a card.
+#[utoipa::path(post, path = "/api/v1/cards/{id}/{action}", tag = "learning", request_body = ActionInput,
+    params(("id" = Uuid, Path), ("action" = String, Path, description = "suspend, unsuspend, bury, reset or move")),
+    security(("bearer" = [])),
+    responses((status = 200, body = CardView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn act(
+    caller: Authenticated,
+    path: web::Path<(Uuid, String)>,
+    body: Option<web::Json<ActionInput>>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    use lingo_learning::card_actions::CardAction;
+    let (card, action) = path.into_inner();
+    let action = match action.as_str() {
+        "suspend" => CardAction::Suspend,
+        "unsuspend" => CardAction::Unsuspend,
+        "bury" => CardAction::Bury,
+        "reset" => CardAction::Reset,
+        "move" => CardAction::Move {
+            deck: body
+                .and_then(|b| b.deck_id)
+                .ok_or_else(|| ApiError::invalid("deck_id", "required to move a card"))?,
+        },
+        _ => return Err(ApiError::NotFound("no such card action".to_owned())),
+    };
+    let profile = state.accounts.get(caller.user).await?.profile;
+    let card = state
+        .card_actions
+        .apply(
+            caller.user,
+            card,
+            action,
+            profile.timezone.tz(),
+            profile.day_rollover_hour,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(CardView::from(&card)))
+}

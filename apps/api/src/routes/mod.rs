@@ -57,6 +57,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/decks/{id}/words").post(decks::add_words))
             .service(web::resource("/cards").get(cards::list))
             .service(web::resource("/cards/{id}/undo").post(cards::undo))
+            .service(web::resource("/cards/{id}/{action}").post(cards::act))
             .service(web::resource("/reviews").post(cards::review))
             .service(web::resource("/reviews/batch").post(cards::batch))
             .service(web::resource("/study/queue").get(cards::queue))

@@ -335,3 +335,53 @@ async fn a_card_that_keeps_lapsing_becomes_a_suspended_leech_and_stats_count_it(
     assert_eq!(stats["streak_days"], 1);
     assert_eq!(stats["time_spent_ms"], 6 * 2500);
 }
+
+#[tokio::test]
+async fn cards_are_suspended_buried_reset_and_moved() {
+    let app = spawn().await;
+    let sara = Learner::new(&app, "sara@example.com").await;
+    sara.deck_with(&["resilient"]).await;
+    let other = sara.deck_with(&["thrive"]).await;
+    let card = sara.cards("").await[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let act = |action: &'static str, body: Value| {
+        let path = format!("/api/v1/cards/{card}/{action}");
+        let sara = &sara;
+        async move { sara.post(&path, body).await }
+    };
+    let (status, suspended) = act("suspend", json!({})).await;
+    assert_eq!(
+        (status, suspended["suspended"].as_bool()),
+        (200, Some(true))
+    );
+    assert_eq!(sara.review(&card, 3, Utc::now(), "s-1").await.0, 422);
+    act("unsuspend", json!({})).await;
+    sara.review(&card, 4, Utc::now(), "s-2").await;
+    let (_, reset) = act("reset", json!({})).await;
+    assert_eq!(
+        (reset["reps"].as_i64(), reset["last_review"].is_null()),
+        (Some(0), true)
+    );
+    let (_, moved) = act("move", json!({"deck_id": other})).await;
+    assert_eq!(moved["deck_id"], other.as_str());
+    assert_eq!(act("bury", json!({})).await.0, 200);
+    let (_, queue) = sara.get("/api/v1/study/queue").await;
+    assert!(
+        queue
+            .as_array()
+            .expect("queue")
+            .iter()
+            .all(|q| q["card"]["id"] != card.as_str()),
+        "buried"
+    );
+    assert_eq!(act("explode", json!({})).await.0, 404);
+    let reza = Learner::new(&app, "reza@example.com").await;
+    assert_eq!(
+        reza.post(&format!("/api/v1/cards/{card}/suspend"), json!({}))
+            .await
+            .0,
+        404
+    );
+}

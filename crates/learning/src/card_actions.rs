@@ -1,0 +1,63 @@
+//! What a learner does to a card outside reviews: suspend, bury until tomorrow, reset, move.
+
+use crate::card::Card;
+use crate::ports::{CardStore, LearningStoreError};
+use chrono::{DateTime, Duration, Utc};
+use lingo_kernel::{Clock, UserId};
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardAction {
+    Suspend,
+    Unsuspend,
+    /// Hidden from the queue until the learner's next day starts.
+    Bury,
+    /// Back to new: no memory, no reps, due now (the review log is kept).
+    Reset,
+    Move {
+        deck: Uuid,
+    },
+}
+
+/// The change the store applies, with instants already worked out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardChange {
+    Suspended(bool),
+    BuriedUntil(DateTime<Utc>),
+    Reset { now: DateTime<Utc> },
+    Move { deck: Uuid },
+}
+
+#[derive(Clone)]
+pub struct CardActions {
+    cards: Arc<dyn CardStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl CardActions {
+    pub fn new(cards: Arc<dyn CardStore>, clock: Arc<dyn Clock>) -> Self {
+        Self { cards, clock }
+    }
+
+    pub async fn apply(
+        &self,
+        owner: UserId,
+        card: Uuid,
+        action: CardAction,
+        timezone: chrono_tz::Tz,
+        rollover_hour: u8,
+    ) -> Result<Card, LearningStoreError> {
+        let now = self.clock.now();
+        let change = match action {
+            CardAction::Suspend => CardChange::Suspended(true),
+            CardAction::Unsuspend => CardChange::Suspended(false),
+            CardAction::Bury => CardChange::BuriedUntil(
+                crate::local_day::day_start(now, timezone, rollover_hour) + Duration::days(1),
+            ),
+            CardAction::Reset => CardChange::Reset { now },
+            CardAction::Move { deck } => CardChange::Move { deck },
+        };
+        self.cards.change(owner, card, change).await
+    }
+}
