@@ -139,7 +139,8 @@ pub enum SmsConfig {
     },
 }
 
-pub const DEFAULT_SCHEDULE: &str = "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *";
+pub const DEFAULT_SCHEDULE: &str =
+    "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *;learning.optimise_all=0 0 4 * * *";
 
 const DEV_JWT_SECRET: &str = "development-only-secret-change-me-0123456789";
 

@@ -1,8 +1,10 @@
 //! The learning domain: decks, cards, FSRS scheduling, reviews, the study queue and statistics.
 
 pub mod card;
+pub mod card_actions;
 pub mod deck;
 pub mod local_day;
+pub mod optimise;
 pub mod ports;
 mod rating;
 pub mod replay;
