@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, health::ready, jobs::get_job, admin_jobs::list_dead,
         admin_jobs::requeue_dead, admin_jobs::enqueue_echo, auth::register, auth::login,
         auth::request_phone_code, auth::verify_phone_code, auth::google, auth::refresh,
-        auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export,
+        auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export, me::optimise,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words,
         cards::list, cards::review, cards::batch, cards::undo, cards::act, cards::queue, cards::stats),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,

@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(me::delete),
             )
             .service(web::resource("/me/export").get(me::export))
+            .service(web::resource("/me/fsrs/optimise").post(me::optimise))
             .service(web::resource("/decks").get(decks::list).post(decks::create))
             .service(
                 web::resource("/decks/{id}")

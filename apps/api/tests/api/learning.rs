@@ -3,6 +3,7 @@
 
 use crate::auth_password::{register, spawn};
 use chrono::{Duration, Utc};
+use lingo_kernel::jobs::JobQueue;
 use lingo_test_support::TestApp;
 use serde_json::{Value, json};
 
@@ -383,5 +384,23 @@ async fn cards_are_suspended_buried_reset_and_moved() {
             .await
             .0,
         404
+    );
+}
+
+#[tokio::test]
+async fn a_learner_asks_for_optimisation_once_a_day_and_follows_the_job() {
+    let app = spawn().await;
+    let sara = Learner::new(&app, "sara@example.com").await;
+    let (status, first) = sara.post("/api/v1/me/fsrs/optimise", json!({})).await;
+    assert_eq!(status, 202, "{first}");
+    let (_, second) = sara.post("/api/v1/me/fsrs/optimise", json!({})).await;
+    assert_eq!(first["job_id"], second["job_id"]);
+    let (status, job) = sara.get(first["status_url"].as_str().expect("url")).await;
+    assert_eq!(status, 200);
+    assert_eq!(job["type"], "learning.optimise");
+    assert_eq!(job["status"], "queued");
+    assert_eq!(
+        app.stores.stores.queue.stats().await.expect("stats").ready,
+        1
     );
 }
