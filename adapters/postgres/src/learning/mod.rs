@@ -3,6 +3,7 @@
 mod card_row;
 mod cards;
 mod decks;
+mod review_sql;
 mod reviews;
 mod stats;
 mod study;

@@ -2,10 +2,9 @@
 
 use super::card_row::{CardRow, state_name};
 use super::cards::PgCardStore;
+use super::review_sql::{ContextQuery, WriteQuery};
 use super::{TxError, from_diesel, unavailable};
-use diesel::sql_types::{
-    Array, Float8, Int2, Int4, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid,
-};
+use diesel::sql_types::{Array, Float8, Int4, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::{QueryableByName, sql_query};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lingo_kernel::UserId;
@@ -14,37 +13,6 @@ use lingo_learning::ports::{Decide, LearningStoreError, ParameterSet};
 use lingo_learning::review::{ReviewOutcome, ReviewRequest, SchedulingContext, SchedulingSettings};
 use lingo_users::LearningProfile;
 use uuid::Uuid;
-
-/// The card (locked), its owner's profile and parameters, and an earlier outcome of the same
-/// client review if there is one — in one round trip.
-const CONTEXT: &str = r#"
-SELECT c.*, u.profile AS profile, p.version AS parameters_version, p.parameters AS parameters,
-       (SELECT r.after FROM review_logs r WHERE r.user_id = $1 AND r.client_review_id = $3) AS replay
-FROM cards c
-JOIN users u ON u.id = c.user_id
-LEFT JOIN LATERAL (
-    SELECT f.version, f.parameters FROM fsrs_parameters f
-    WHERE f.user_id = c.user_id ORDER BY f.version DESC LIMIT 1
-) p ON true
-WHERE c.id = $2 AND c.user_id = $1
-FOR UPDATE OF c
-"#;
-
-/// The log row and the card update in one statement; no row is written when the log insert
-/// meets an earlier review with the same client id.
-const WRITE: &str = r#"
-WITH log AS (
-    INSERT INTO review_logs (user_id, card_id, client_review_id, rating, reviewed_at, duration_ms,
-                             parameters_version, before, after)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-    ON CONFLICT (user_id, client_review_id) DO NOTHING
-    RETURNING id
-)
-UPDATE cards SET state = $10, step = $11, stability = $12, difficulty = $13, due = $14,
-    last_review = $15, reps = $16, lapses = $17, leech = $18, suspended = $19,
-    buried_until = NULL, version = version + 1
-WHERE id = $2 AND EXISTS (SELECT 1 FROM log)
-"#;
 
 #[derive(QueryableByName)]
 struct ContextRow {
@@ -100,13 +68,14 @@ impl PgCardStore {
         for _ in 0..2 {
             let step = conn
                 .transaction::<Step, TxError, _>(async |conn| {
-                    let row: ContextRow = sql_query(CONTEXT)
-                        .bind::<SqlUuid, _>(owner.as_uuid())
-                        .bind::<SqlUuid, _>(request.card_id)
-                        .bind::<Text, _>(&request.client_review_id)
-                        .get_result(conn)
-                        .await
-                        .map_err(from_diesel)?;
+                    let row: ContextRow = ContextQuery {
+                        user: owner.as_uuid(),
+                        card: request.card_id,
+                        client_review_id: &request.client_review_id,
+                    }
+                    .get_result(conn)
+                    .await
+                    .map_err(from_diesel)?;
                     if let Some(after) = row.replay {
                         return Ok(Step::Done(replayed(row.card, after)?));
                     }
@@ -129,31 +98,30 @@ impl PgCardStore {
                     };
                     let parameters_version = row.parameters_version.unwrap_or(0);
                     let s = &next.schedule;
-                    let written = sql_query(WRITE)
-                        .bind::<SqlUuid, _>(owner.as_uuid())
-                        .bind::<SqlUuid, _>(card.id)
-                        .bind::<Text, _>(&request.client_review_id)
-                        .bind::<Int2, _>(i16::from(u8::from(request.rating)))
-                        .bind::<Timestamptz, _>(request.reviewed_at)
-                        .bind::<Nullable<Int4>, _>(
-                            request.duration_ms.map(|d| d.min(i32::MAX as u32) as i32),
-                        )
-                        .bind::<Int4, _>(parameters_version)
-                        .bind::<Jsonb, _>(snapshot_json(&card)?)
-                        .bind::<Jsonb, _>(snapshot_json(&next)?)
-                        .bind::<Text, _>(state_name(s.state))
-                        .bind::<Nullable<Int4>, _>(s.step.map(|v| v as i32))
-                        .bind::<Nullable<Float8>, _>(s.stability)
-                        .bind::<Nullable<Float8>, _>(s.difficulty)
-                        .bind::<Timestamptz, _>(s.due)
-                        .bind::<Nullable<Timestamptz>, _>(s.last_review)
-                        .bind::<Int4, _>(next.reps)
-                        .bind::<Int4, _>(next.lapses)
-                        .bind::<diesel::sql_types::Bool, _>(next.leech)
-                        .bind::<diesel::sql_types::Bool, _>(next.suspended)
-                        .execute(conn)
-                        .await
-                        .map_err(unavailable)?;
+                    let written = WriteQuery {
+                        user: owner.as_uuid(),
+                        card: card.id,
+                        client_review_id: &request.client_review_id,
+                        rating: i16::from(u8::from(request.rating)),
+                        reviewed_at: request.reviewed_at,
+                        duration_ms: request.duration_ms.map(|d| d.min(i32::MAX as u32) as i32),
+                        parameters_version,
+                        before: snapshot_json(&card)?,
+                        after: snapshot_json(&next)?,
+                        state: state_name(s.state),
+                        step: s.step.map(|v| v as i32),
+                        stability: s.stability,
+                        difficulty: s.difficulty,
+                        due: s.due,
+                        last_review: s.last_review,
+                        reps: next.reps,
+                        lapses: next.lapses,
+                        leech: next.leech,
+                        suspended: next.suspended,
+                    }
+                    .execute(conn)
+                    .await
+                    .map_err(unavailable)?;
                     if written == 0 {
                         return Ok(Step::Raced);
                     }
