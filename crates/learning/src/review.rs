@@ -35,6 +35,22 @@ pub struct SchedulingSettings {
     pub suspend_leeches: bool,
 }
 
+/// Review intervals never exceed a hundred years.
+pub const MAXIMUM_INTERVAL_DAYS: u32 = 36_500;
+
+impl SchedulingSettings {
+    pub fn from_profile(profile: &lingo_users::LearningProfile) -> Self {
+        Self {
+            desired_retention: profile.desired_retention.get(),
+            learning_steps: profile.learning_steps.durations().to_vec(),
+            relearning_steps: profile.relearning_steps.durations().to_vec(),
+            maximum_interval: MAXIMUM_INTERVAL_DAYS,
+            leech_threshold: profile.leech_threshold,
+            suspend_leeches: profile.suspend_leeches,
+        }
+    }
+}
+
 /// Everything `decide` needs, loaded under the card's lock.
 #[derive(Debug, Clone)]
 pub struct SchedulingContext {

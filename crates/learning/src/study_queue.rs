@@ -118,6 +118,19 @@ pub struct StudySettings {
     pub scheduling: SchedulingSettings,
 }
 
+impl StudySettings {
+    /// The learner's profile, as the queue and the scheduler read it.
+    pub fn from_profile(profile: &lingo_users::LearningProfile) -> Self {
+        Self {
+            timezone: profile.timezone.tz(),
+            rollover_hour: profile.day_rollover_hour,
+            new_per_day: profile.daily_new_limit,
+            reviews_per_day: profile.daily_review_limit,
+            scheduling: SchedulingSettings::from_profile(profile),
+        }
+    }
+}
+
 /// A card to study, with what the screen needs to show it.
 #[derive(Debug, Clone)]
 pub struct QueueEntry {

@@ -34,16 +34,9 @@ enum Step {
     Raced,
 }
 
-pub(super) fn settings(profile: serde_json::Value) -> SchedulingSettings {
+fn settings(profile: serde_json::Value) -> SchedulingSettings {
     let profile: LearningProfile = serde_json::from_value(profile).unwrap_or_default();
-    SchedulingSettings {
-        desired_retention: profile.desired_retention.get(),
-        learning_steps: profile.learning_steps.durations().to_vec(),
-        relearning_steps: profile.relearning_steps.durations().to_vec(),
-        maximum_interval: 36_500,
-        leech_threshold: profile.leech_threshold,
-        suspend_leeches: profile.suspend_leeches,
-    }
+    SchedulingSettings::from_profile(&profile)
 }
 
 fn snapshot_json(card: &Card) -> Result<serde_json::Value, LearningStoreError> {

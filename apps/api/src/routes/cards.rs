@@ -1,6 +1,5 @@
 //! Cards, reviews, undo, the study queue and statistics.
 
-use super::learning_settings::study_settings;
 use crate::auth::Authenticated;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -270,7 +269,7 @@ pub async fn queue(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let user = state.accounts.get(caller.user).await?;
-    let settings = study_settings(&user.profile);
+    let settings = lingo_learning::study_queue::StudySettings::from_profile(&user.profile);
     let entries = state
         .study
         .queue(

@@ -6,7 +6,6 @@ pub mod docs;
 mod fields;
 pub mod health;
 pub mod jobs;
-mod learning_settings;
 pub mod me;
 pub mod metrics;
 mod profile_dto;
