@@ -74,6 +74,16 @@ diesel::table! {
         card_types -> Array<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        kind -> Text,
+        source_deck_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    system_deck_words (deck_id, word_id) {
+        deck_id -> Uuid,
+        word_id -> Uuid,
+        added_at -> Timestamptz,
     }
 }
 
@@ -139,5 +149,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     decks,
     cards,
     review_logs,
-    fsrs_parameters
+    fsrs_parameters,
+    system_deck_words
 );

@@ -27,6 +27,34 @@ impl DeckName {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeckKind {
+    /// A learner's own deck (including a subscription to a system deck).
+    Personal,
+    /// A standard deck an admin publishes; learners subscribe to it.
+    System,
+}
+
+impl DeckKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Personal => "personal",
+            Self::System => "system",
+        }
+    }
+}
+
+/// Words added to a system deck reach its subscribers through this job (idempotent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropagateSystemDeck {
+    pub deck_id: Uuid,
+}
+
+impl lingo_kernel::jobs::Job for PropagateSystemDeck {
+    const NAME: &'static str = "decks.propagate";
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deck {
     pub id: Uuid,
@@ -35,6 +63,9 @@ pub struct Deck {
     pub description: String,
     /// The card types made for each word added (at least one).
     pub card_types: Vec<CardType>,
+    pub kind: DeckKind,
+    /// For a subscription: the system deck it follows.
+    pub source: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -60,8 +91,38 @@ impl Deck {
             name,
             description,
             card_types,
+            kind: DeckKind::Personal,
+            source: None,
             created_at: now,
             updated_at: now,
+        }
+    }
+
+    /// A standard deck, published by the admin `owner`.
+    pub fn system(
+        owner: UserId,
+        name: DeckName,
+        description: String,
+        card_types: Vec<CardType>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            kind: DeckKind::System,
+            ..Self::new(owner, name, description, card_types, now)
+        }
+    }
+
+    /// A learner's subscription to the system deck `source`.
+    pub fn subscription(owner: UserId, source: &Deck, now: DateTime<Utc>) -> Self {
+        Self {
+            source: Some(source.id),
+            ..Self::new(
+                owner,
+                source.name.clone(),
+                source.description.clone(),
+                source.card_types.clone(),
+                now,
+            )
         }
     }
 }

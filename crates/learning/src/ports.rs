@@ -71,6 +71,27 @@ pub trait DeckStore: Send + Sync {
         description: &str,
     ) -> Result<Deck, LearningStoreError>;
     async fn delete(&self, owner: UserId, id: Uuid) -> Result<(), LearningStoreError>;
+    async fn list_system(&self) -> Result<Vec<Deck>, LearningStoreError>;
+    /// Adds words to a system deck and, in the same transaction, stages the job that gives them
+    /// to every subscriber.
+    async fn add_system_words(
+        &self,
+        deck: Uuid,
+        words: &[WordRef],
+    ) -> Result<Vec<Uuid>, LearningStoreError>;
+    /// Links a new deck of `owner` to the system deck (or returns the existing link) and gives it
+    /// the system deck's words.
+    async fn subscribe(
+        &self,
+        owner: UserId,
+        system_deck: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Deck, LearningStoreError>;
+    /// Unlinks the subscription; the learner keeps the deck and its cards.
+    async fn unsubscribe(&self, owner: UserId, system_deck: Uuid)
+    -> Result<(), LearningStoreError>;
+    /// Creates the missing cards of every subscription of the system deck; returns how many.
+    async fn propagate(&self, system_deck: Uuid) -> Result<usize, LearningStoreError>;
 }
 
 /// A word to add to a deck.

@@ -25,7 +25,7 @@ impl PgCardStore {
     }
 }
 
-async fn resolve_word(
+pub(super) async fn resolve_word(
     conn: &mut diesel_async::AsyncPgConnection,
     word: &WordRef,
 ) -> Result<Uuid, diesel::result::Error> {

@@ -1,13 +1,17 @@
-use super::{from_diesel, unavailable};
+use super::{TxError, from_diesel, unavailable};
+use crate::outbox::stage_job;
 use crate::pool::PgPool;
-use crate::schema::decks;
+use crate::schema::{decks, system_deck_words};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel_async::AsyncConnection;
 use diesel_async::RunQueryDsl;
 use lingo_kernel::UserId;
+use lingo_kernel::jobs::NewJob;
 use lingo_learning::card::CardType;
-use lingo_learning::deck::{Deck, DeckName};
+use lingo_learning::deck::{Deck, DeckKind, DeckName, PropagateSystemDeck};
+use lingo_learning::ports::WordRef;
 use lingo_learning::ports::{DeckStore, LearningStoreError};
 use uuid::Uuid;
 
@@ -32,6 +36,8 @@ struct DeckRow {
     card_types: Vec<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    kind: String,
+    source_deck_id: Option<Uuid>,
 }
 
 impl DeckRow {
@@ -46,6 +52,12 @@ impl DeckRow {
                 .iter()
                 .filter_map(|t| CardType::parse(t))
                 .collect(),
+            kind: if self.kind == "system" {
+                DeckKind::System
+            } else {
+                DeckKind::Personal
+            },
+            source: self.source_deck_id,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -69,6 +81,8 @@ impl DeckStore for PgDeckStore {
                     .collect::<Vec<_>>()),
                 decks::created_at.eq(deck.created_at),
                 decks::updated_at.eq(deck.updated_at),
+                decks::kind.eq(deck.kind.as_str()),
+                decks::source_deck_id.eq(deck.source),
             ))
             .execute(&mut conn)
             .await
@@ -80,6 +94,7 @@ impl DeckStore for PgDeckStore {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let rows: Vec<DeckRow> = decks::table
             .filter(decks::owner_id.eq(owner.as_uuid()))
+            .filter(decks::kind.eq("personal"))
             .order(decks::created_at)
             .select(DeckRow::as_select())
             .load(&mut conn)
@@ -140,4 +155,152 @@ impl DeckStore for PgDeckStore {
         }
         Ok(())
     }
+
+    async fn list_system(&self) -> Result<Vec<Deck>, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let rows: Vec<DeckRow> = decks::table
+            .filter(decks::kind.eq("system"))
+            .order(decks::created_at)
+            .select(DeckRow::as_select())
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        rows.into_iter().map(DeckRow::into_deck).collect()
+    }
+
+    async fn add_system_words(
+        &self,
+        deck: Uuid,
+        words: &[WordRef],
+    ) -> Result<Vec<Uuid>, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        conn.transaction::<Vec<Uuid>, TxError, _>(async |conn| {
+            decks::table
+                .filter(decks::id.eq(deck))
+                .filter(decks::kind.eq("system"))
+                .select(decks::id)
+                .for_share()
+                .first::<Uuid>(conn)
+                .await?;
+            let mut ids = Vec::with_capacity(words.len());
+            for word in words {
+                let word_id = super::cards::resolve_word(conn, word).await?;
+                diesel::insert_into(system_deck_words::table)
+                    .values((
+                        system_deck_words::deck_id.eq(deck),
+                        system_deck_words::word_id.eq(word_id),
+                    ))
+                    .on_conflict_do_nothing()
+                    .execute(conn)
+                    .await?;
+                ids.push(word_id);
+            }
+            let job = NewJob::of(&PropagateSystemDeck { deck_id: deck }).map_err(unavailable)?;
+            stage_job(conn, &job).await.map_err(unavailable)?;
+            Ok(ids)
+        })
+        .await
+        .map_err(LearningStoreError::from)
+    }
+
+    async fn subscribe(
+        &self,
+        owner: UserId,
+        system_deck: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Deck, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let deck = conn
+            .transaction::<Deck, TxError, _>(async |conn| {
+                let source = decks::table
+                    .filter(decks::id.eq(system_deck))
+                    .filter(decks::kind.eq("system"))
+                    .select(DeckRow::as_select())
+                    .first(conn)
+                    .await?
+                    .into_deck()?;
+                let existing: Option<DeckRow> = decks::table
+                    .filter(decks::owner_id.eq(owner.as_uuid()))
+                    .filter(decks::source_deck_id.eq(system_deck))
+                    .select(DeckRow::as_select())
+                    .first(conn)
+                    .await
+                    .optional()?;
+                if let Some(existing) = existing {
+                    return Ok(existing.into_deck()?);
+                }
+                let deck = Deck::subscription(owner, &source, now);
+                diesel::insert_into(decks::table)
+                    .values((
+                        decks::id.eq(deck.id),
+                        decks::owner_id.eq(owner.as_uuid()),
+                        decks::name.eq(deck.name.as_str()),
+                        decks::description.eq(&deck.description),
+                        decks::card_types.eq(deck
+                            .card_types
+                            .iter()
+                            .map(|t| t.as_str())
+                            .collect::<Vec<_>>()),
+                        decks::created_at.eq(now),
+                        decks::updated_at.eq(now),
+                        decks::source_deck_id.eq(Some(system_deck)),
+                    ))
+                    .execute(conn)
+                    .await?;
+                propagate(conn, system_deck, Some(deck.id)).await?;
+                Ok(deck)
+            })
+            .await?;
+        Ok(deck)
+    }
+
+    async fn unsubscribe(
+        &self,
+        owner: UserId,
+        system_deck: Uuid,
+    ) -> Result<(), LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let unlinked = diesel::update(
+            decks::table
+                .filter(decks::owner_id.eq(owner.as_uuid()))
+                .filter(decks::source_deck_id.eq(system_deck)),
+        )
+        .set(decks::source_deck_id.eq(None::<Uuid>))
+        .execute(&mut conn)
+        .await
+        .map_err(unavailable)?;
+        if unlinked == 0 {
+            return Err(LearningStoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn propagate(&self, system_deck: Uuid) -> Result<usize, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        propagate(&mut conn, system_deck, None)
+            .await
+            .map_err(unavailable)
+    }
+}
+
+/// Creates the cards every subscription (or just `only`) lacks: one per word of the system deck
+/// and card type of the subscription. Idempotent.
+async fn propagate(
+    conn: &mut diesel_async::AsyncPgConnection,
+    system_deck: Uuid,
+    only: Option<Uuid>,
+) -> Result<usize, diesel::result::Error> {
+    diesel::sql_query(
+        "INSERT INTO cards (id, user_id, deck_id, word_id, card_type, state, step, due, created_at) \
+         SELECT gen_random_uuid(), d.owner_id, d.id, w.word_id, t.card_type, 'learning', 0, now(), now() \
+         FROM decks d \
+         JOIN system_deck_words w ON w.deck_id = d.source_deck_id \
+         CROSS JOIN LATERAL unnest(d.card_types) AS t(card_type) \
+         WHERE d.source_deck_id = $1 AND ($2::uuid IS NULL OR d.id = $2) \
+         ON CONFLICT (deck_id, word_id, card_type) DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(system_deck)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(only)
+    .execute(conn)
+    .await
 }

@@ -30,6 +30,10 @@ pub struct DeckView {
     description: String,
     /// recognition, recall, typing
     card_types: Vec<String>,
+    /// personal or system
+    kind: &'static str,
+    /// For a subscription: the system deck it follows.
+    source_deck_id: Option<Uuid>,
     created_at: DateTime<Utc>,
 }
 
@@ -40,6 +44,8 @@ impl From<Deck> for DeckView {
             name: d.name.as_str().to_owned(),
             description: d.description,
             card_types: d.card_types.iter().map(|t| t.as_str().to_owned()).collect(),
+            kind: d.kind.as_str(),
+            source_deck_id: d.source,
             created_at: d.created_at,
         }
     }
@@ -190,21 +196,7 @@ pub async fn add_words(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
-    let mut words = Vec::with_capacity(body.words.len());
-    for (i, word) in body.words.iter().enumerate() {
-        words.push(match word {
-            WordInput::Id { word_id } => WordRef::Id(*word_id),
-            WordInput::Lemma { language, lemma } => WordRef::Lemma {
-                language: LanguageCode::parse(language).map_err(|e| {
-                    ApiError::invalid(&format!("words[{i}].language"), e.to_string())
-                })?,
-                lemma: lingo_dictionary::Lemma::parse(lemma)
-                    .map_err(|e| ApiError::invalid(&format!("words[{i}].lemma"), e.to_string()))?
-                    .as_str()
-                    .to_owned(),
-            },
-        });
-    }
+    let words = word_refs(&body.words)?;
     let deck = state.decks.get(caller.user, *id).await?;
     let added = state
         .cards
@@ -225,4 +217,112 @@ pub async fn add_words(
             })
             .collect::<Vec<_>>(),
     ))
+}
+
+/// Publishes a system (standard) deck that learners can subscribe to.
+#[utoipa::path(post, path = "/api/v1/admin/decks", tag = "admin", request_body = DeckInput, security(("bearer" = [])),
+    responses((status = 201, body = DeckView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_system(
+    caller: Authenticated,
+    body: web::Json<DeckInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    body.validate()?;
+    let body = body.into_inner();
+    let name = DeckName::parse(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
+    let types = body
+        .card_types
+        .iter()
+        .filter_map(|t| CardType::parse(t))
+        .collect();
+    let deck = Deck::system(
+        caller.user,
+        name,
+        body.description,
+        types,
+        state.clock.now(),
+    );
+    state.decks.create(&deck).await?;
+    Ok(HttpResponse::Created().json(DeckView::from(deck)))
+}
+
+fn word_refs(words: &[WordInput]) -> Result<Vec<WordRef>, ApiError> {
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            Ok(match word {
+                WordInput::Id { word_id } => WordRef::Id(*word_id),
+                WordInput::Lemma { language, lemma } => WordRef::Lemma {
+                    language: LanguageCode::parse(language).map_err(|e| {
+                        ApiError::invalid(&format!("words[{i}].language"), e.to_string())
+                    })?,
+                    lemma: lingo_dictionary::Lemma::parse(lemma)
+                        .map_err(|e| {
+                            ApiError::invalid(&format!("words[{i}].lemma"), e.to_string())
+                        })?
+                        .as_str()
+                        .to_owned(),
+                },
+            })
+        })
+        .collect()
+}
+
+/// Adds words to a system deck; every subscriber gets them (through a background job).
+#[utoipa::path(post, path = "/api/v1/admin/decks/{id}/words", tag = "admin", request_body = AddWords, security(("bearer" = [])),
+    responses((status = 200, description = "Word ids", body = [Uuid]), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn add_system_words(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<AddWords>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require_admin()?;
+    body.validate()?;
+    let ids = state
+        .decks
+        .add_system_words(*id, &word_refs(&body.words)?)
+        .await?;
+    Ok(HttpResponse::Ok().json(ids))
+}
+
+/// The system decks learners can subscribe to.
+#[utoipa::path(get, path = "/api/v1/system-decks", tag = "learning", security(("bearer" = [])),
+    responses((status = 200, body = [DeckView])))]
+pub async fn list_system(
+    _caller: Authenticated,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let decks = state.decks.list_system().await?;
+    Ok(HttpResponse::Ok().json(decks.into_iter().map(DeckView::from).collect::<Vec<_>>()))
+}
+
+/// Subscribes to a system deck: a deck of the caller's own, with a card per word, that follows
+/// later additions. Subscribing twice returns the same deck.
+#[utoipa::path(post, path = "/api/v1/system-decks/{id}/subscription", tag = "learning", security(("bearer" = [])),
+    responses((status = 201, body = DeckView), (status = 404, body = Problem)))]
+pub async fn subscribe(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let deck = state
+        .decks
+        .subscribe(caller.user, *id, state.clock.now())
+        .await?;
+    Ok(HttpResponse::Created().json(DeckView::from(deck)))
+}
+
+/// Stops following a system deck; the caller keeps the deck and its cards.
+#[utoipa::path(delete, path = "/api/v1/system-decks/{id}/subscription", tag = "learning", security(("bearer" = [])),
+    responses((status = 204, description = "Unsubscribed"), (status = 404, body = Problem)))]
+pub async fn unsubscribe(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    state.decks.unsubscribe(caller.user, *id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

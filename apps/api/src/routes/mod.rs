@@ -55,6 +55,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(decks::delete),
             )
             .service(web::resource("/decks/{id}/words").post(decks::add_words))
+            .service(web::resource("/admin/decks").post(decks::create_system))
+            .service(web::resource("/admin/decks/{id}/words").post(decks::add_system_words))
+            .service(web::resource("/system-decks").get(decks::list_system))
+            .service(
+                web::resource("/system-decks/{id}/subscription")
+                    .post(decks::subscribe)
+                    .delete(decks::unsubscribe),
+            )
             .service(web::resource("/cards").get(cards::list))
             .service(web::resource("/cards/{id}/undo").post(cards::undo))
             .service(web::resource("/cards/{id}/{action}").post(cards::act))

@@ -404,3 +404,107 @@ async fn a_learner_asks_for_optimisation_once_a_day_and_follows_the_job() {
         1
     );
 }
+
+#[tokio::test]
+async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
+    use lingo_users::Role;
+    let app = spawn().await;
+    let account: Value = register(&app, "admin@example.com", "correct horse battery")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let admin_id: lingo_kernel::UserId = account["user"]["id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("uuid");
+    {
+        use diesel_async::RunQueryDsl;
+        let mut conn = app.stores.stores.postgres.get().await.expect("connection");
+        diesel::sql_query(format!(
+            "UPDATE users SET role = 'admin' WHERE id = '{admin_id}'"
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("promoted");
+    }
+    let admin = Learner {
+        app: &app,
+        token: app.token(admin_id, Role::Admin),
+    };
+    let sara = Learner::new(&app, "sara@example.com").await;
+    assert_eq!(
+        sara.post("/api/v1/admin/decks", json!({"name": "Oxford 3000"}))
+            .await
+            .0,
+        403
+    );
+    let (status, system) = admin
+        .post(
+            "/api/v1/admin/decks",
+            json!({"name": "Oxford 3000", "card_types": ["recognition"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{system}");
+    let system_id = system["id"].as_str().expect("id").to_owned();
+    let words = json!({"words": [{"language": "en", "lemma": "abandon"}, {"language": "en", "lemma": "ability"}]});
+    assert_eq!(
+        admin
+            .post(&format!("/api/v1/admin/decks/{system_id}/words"), words)
+            .await
+            .0,
+        200
+    );
+
+    let (_, listed) = sara.get("/api/v1/system-decks").await;
+    assert_eq!(listed[0]["id"], system_id.as_str());
+    let (status, mine) = sara
+        .post(
+            &format!("/api/v1/system-decks/{system_id}/subscription"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 201, "{mine}");
+    assert_eq!(mine["source_deck_id"], system_id.as_str());
+    let my_deck = mine["id"].as_str().expect("id").to_owned();
+    assert_eq!(sara.cards(&format!("deck={my_deck}")).await.len(), 2);
+    let (_, again) = sara
+        .post(
+            &format!("/api/v1/system-decks/{system_id}/subscription"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(again["id"], my_deck.as_str());
+
+    // A word added later reaches the subscriber through the outbox and the propagation job.
+    let more = json!({"words": [{"language": "en", "lemma": "able"}]});
+    admin
+        .post(&format!("/api/v1/admin/decks/{system_id}/words"), more)
+        .await;
+    let stores = &app.stores.stores;
+    assert!(stores.outbox.relay(&stores.queue, 10).await.expect("relay") >= 1);
+    let worker = crate::admin_jobs::start_worker(&app);
+    for _ in 0..100 {
+        if sara.cards(&format!("deck={my_deck}")).await.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    worker.stop().await;
+    assert_eq!(sara.cards(&format!("deck={my_deck}")).await.len(), 3);
+
+    let unsubscribe = app
+        .client
+        .delete(app.url(&format!("/api/v1/system-decks/{system_id}/subscription")))
+        .bearer_auth(&sara.token)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(unsubscribe.status(), 204);
+    assert_eq!(
+        sara.cards(&format!("deck={my_deck}")).await.len(),
+        3,
+        "the cards stay"
+    );
+}

@@ -2,6 +2,7 @@
 
 mod optimise_fsrs;
 mod outbox_purge;
+mod propagate_deck;
 mod purge_user;
 mod queue_stats;
 mod system_echo;
@@ -10,11 +11,15 @@ pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
 
 use crate::Registry;
 use lingo_kernel::jobs::Job;
+use lingo_kernel::jobs::{JobContext, JobError};
+use lingo_learning::deck::PropagateSystemDeck;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs, OptimiseParameters};
-use lingo_learning::ports::ReviewHistory;
-use lingo_postgres::{PgFsrsParameters, PgOutbox};
+use lingo_learning::ports::{DeckStore, ReviewHistory};
+use lingo_postgres::{PgDeckStore, PgFsrsParameters, PgOutbox};
 use lingo_redis::{RedisJobQueue, RedisOtpStore, RedisRateLimiter};
 use lingo_users::account::PurgeUserData;
+use serde::Serialize;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,6 +31,7 @@ pub const KNOWN: &[&str] = &[
     PurgeUserData::NAME,
     OptimiseFsrs::NAME,
     OptimiseAllFsrs::NAME,
+    PropagateSystemDeck::NAME,
 ];
 
 /// What the job handlers need.
@@ -38,6 +44,7 @@ pub struct JobDeps {
     pub outbox_retention: Duration,
     pub optimise: Arc<OptimiseParameters>,
     pub review_history: Arc<dyn ReviewHistory>,
+    pub decks: Arc<dyn DeckStore>,
 }
 
 impl JobDeps {
@@ -54,29 +61,31 @@ impl JobDeps {
                 Arc::new(fsrs.clone()),
             )),
             review_history: Arc::new(fsrs),
+            decks: Arc::new(PgDeckStore::new(stores.postgres.clone())),
         }
     }
+}
+
+/// Registers a handler that needs the shared dependencies.
+fn with_deps<J, F, Fut, R>(registry: &mut Registry, deps: &JobDeps, handler: F)
+where
+    J: Job,
+    F: Fn(JobDeps, JobContext, J) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<R, JobError>> + Send + 'static,
+    R: Serialize,
+{
+    let deps = deps.clone();
+    registry.register(move |ctx, job| handler(deps.clone(), ctx, job));
 }
 
 pub fn registry(deps: JobDeps) -> Registry {
     let mut registry = Registry::new();
     registry.register(system_echo::run);
-    {
-        let deps = deps.clone();
-        registry.register(move |ctx, job| outbox_purge::run(deps.clone(), ctx, job));
-    }
-    {
-        let deps = deps.clone();
-        registry.register(move |ctx, job| purge_user::run(deps.clone(), ctx, job));
-    }
-    {
-        let deps = deps.clone();
-        registry.register(move |ctx, job| optimise_fsrs::run(deps.clone(), ctx, job));
-    }
-    {
-        let deps = deps.clone();
-        registry.register(move |ctx, job| optimise_fsrs::run_all(deps.clone(), ctx, job));
-    }
-    registry.register(move |ctx, job| queue_stats::run(deps.clone(), ctx, job));
+    with_deps(&mut registry, &deps, outbox_purge::run);
+    with_deps(&mut registry, &deps, purge_user::run);
+    with_deps(&mut registry, &deps, optimise_fsrs::run);
+    with_deps(&mut registry, &deps, optimise_fsrs::run_all);
+    with_deps(&mut registry, &deps, propagate_deck::run);
+    with_deps(&mut registry, &deps, queue_stats::run);
     registry
 }
