@@ -68,25 +68,7 @@ impl DeckRow {
 impl DeckStore for PgDeckStore {
     async fn create(&self, deck: &Deck) -> Result<(), LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
-        diesel::insert_into(decks::table)
-            .values((
-                decks::id.eq(deck.id),
-                decks::owner_id.eq(deck.owner.as_uuid()),
-                decks::name.eq(deck.name.as_str()),
-                decks::description.eq(&deck.description),
-                decks::card_types.eq(deck
-                    .card_types
-                    .iter()
-                    .map(|t| t.as_str())
-                    .collect::<Vec<_>>()),
-                decks::created_at.eq(deck.created_at),
-                decks::updated_at.eq(deck.updated_at),
-                decks::kind.eq(deck.kind.as_str()),
-                decks::source_deck_id.eq(deck.source),
-            ))
-            .execute(&mut conn)
-            .await
-            .map_err(unavailable)?;
+        insert(&mut conn, deck).await.map_err(unavailable)?;
         Ok(())
     }
 
@@ -230,23 +212,7 @@ impl DeckStore for PgDeckStore {
                     return Ok(existing.into_deck()?);
                 }
                 let deck = Deck::subscription(owner, &source, now);
-                diesel::insert_into(decks::table)
-                    .values((
-                        decks::id.eq(deck.id),
-                        decks::owner_id.eq(owner.as_uuid()),
-                        decks::name.eq(deck.name.as_str()),
-                        decks::description.eq(&deck.description),
-                        decks::card_types.eq(deck
-                            .card_types
-                            .iter()
-                            .map(|t| t.as_str())
-                            .collect::<Vec<_>>()),
-                        decks::created_at.eq(now),
-                        decks::updated_at.eq(now),
-                        decks::source_deck_id.eq(Some(system_deck)),
-                    ))
-                    .execute(conn)
-                    .await?;
+                insert(conn, &deck).await?;
                 propagate(conn, system_deck, Some(deck.id)).await?;
                 Ok(deck)
             })
@@ -281,6 +247,27 @@ impl DeckStore for PgDeckStore {
             .await
             .map_err(unavailable)
     }
+}
+
+async fn insert(
+    conn: &mut diesel_async::AsyncPgConnection,
+    deck: &Deck,
+) -> Result<usize, diesel::result::Error> {
+    let card_types: Vec<&str> = deck.card_types.iter().map(|t| t.as_str()).collect();
+    diesel::insert_into(decks::table)
+        .values((
+            decks::id.eq(deck.id),
+            decks::owner_id.eq(deck.owner.as_uuid()),
+            decks::name.eq(deck.name.as_str()),
+            decks::description.eq(&deck.description),
+            decks::card_types.eq(card_types),
+            decks::created_at.eq(deck.created_at),
+            decks::updated_at.eq(deck.updated_at),
+            decks::kind.eq(deck.kind.as_str()),
+            decks::source_deck_id.eq(deck.source),
+        ))
+        .execute(conn)
+        .await
 }
 
 /// Creates the cards every subscription (or just `only`) lacks: one per word of the system deck

@@ -5,7 +5,7 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use lingo_kernel::LanguageCode;
+use lingo_kernel::{LanguageCode, UserId};
 use lingo_learning::card::CardType;
 use lingo_learning::deck::{Deck, DeckName};
 use lingo_learning::ports::{LearningStoreError, WordRef};
@@ -84,13 +84,13 @@ fn card_types(values: &[String]) -> Result<(), validator::ValidationError> {
     values.iter().try_for_each(|v| card_type(v))
 }
 
-/// Creates a deck.
-#[utoipa::path(post, path = "/api/v1/decks", tag = "learning", request_body = DeckInput, security(("bearer" = [])),
-    responses((status = 201, body = DeckView), (status = 422, body = Problem)))]
-pub async fn create(
+type DeckConstructor = fn(UserId, DeckName, String, Vec<CardType>, DateTime<Utc>) -> Deck;
+
+async fn create_deck(
     caller: Authenticated,
     body: web::Json<DeckInput>,
     state: web::Data<AppState>,
+    construct: DeckConstructor,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let body = body.into_inner();
@@ -100,7 +100,7 @@ pub async fn create(
         .iter()
         .filter_map(|t| CardType::parse(t))
         .collect();
-    let deck = Deck::new(
+    let deck = construct(
         caller.user,
         name,
         body.description,
@@ -109,6 +109,17 @@ pub async fn create(
     );
     state.decks.create(&deck).await?;
     Ok(HttpResponse::Created().json(DeckView::from(deck)))
+}
+
+/// Creates a deck.
+#[utoipa::path(post, path = "/api/v1/decks", tag = "learning", request_body = DeckInput, security(("bearer" = [])),
+    responses((status = 201, body = DeckView), (status = 422, body = Problem)))]
+pub async fn create(
+    caller: Authenticated,
+    body: web::Json<DeckInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    create_deck(caller, body, state, Deck::new).await
 }
 
 /// The caller's decks.
@@ -228,23 +239,7 @@ pub async fn create_system(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require_admin()?;
-    body.validate()?;
-    let body = body.into_inner();
-    let name = DeckName::parse(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
-    let types = body
-        .card_types
-        .iter()
-        .filter_map(|t| CardType::parse(t))
-        .collect();
-    let deck = Deck::system(
-        caller.user,
-        name,
-        body.description,
-        types,
-        state.clock.now(),
-    );
-    state.decks.create(&deck).await?;
-    Ok(HttpResponse::Created().json(DeckView::from(deck)))
+    create_deck(caller, body, state, Deck::system).await
 }
 
 fn word_refs(words: &[WordInput]) -> Result<Vec<WordRef>, ApiError> {
