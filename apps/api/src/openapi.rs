@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
         cards::list, cards::review, cards::batch, cards::undo, cards::act, cards::queue, cards::stats),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
-        admin_jobs::Accepted)),
+        jobs::JobAccepted)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness and readiness"),

@@ -40,6 +40,19 @@ const JOB_ID_NAMESPACE: uuid::Uuid =
     uuid::Uuid::from_u128(0x6c69_6e67_6f2d_6673_7273_2d6f_7074_0000);
 
 /// The id of the optimisation of `user` on `day`: enqueueing it twice the same day is a no-op.
+/// The job a learner's own request starts: owned by them, one per local day (asking again the
+/// same day names the same job).
+pub fn requested_job(
+    user: UserId,
+    today: NaiveDate,
+) -> Result<lingo_kernel::jobs::NewJob, serde_json::Error> {
+    Ok(
+        lingo_kernel::jobs::NewJob::of(&OptimiseFsrs { user_id: user })?
+            .with_id(optimise_job_id(user, today))
+            .owned_by(user),
+    )
+}
+
 pub fn optimise_job_id(user: UserId, day: NaiveDate) -> JobId {
     let name = format!("{}@{day}", user.as_uuid());
     JobId::from_uuid(uuid::Uuid::new_v5(&JOB_ID_NAMESPACE, name.as_bytes()))

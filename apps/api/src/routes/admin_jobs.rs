@@ -96,19 +96,11 @@ pub struct EchoRequest {
     delay_ms: u64,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct Accepted {
-    #[schema(value_type = String, format = Uuid)]
-    job_id: JobId,
-    /// Where to follow the job.
-    status_url: String,
-}
-
 /// Enqueues a `system.echo` job owned by the caller: a smoke test of api → queue → worker.
 #[utoipa::path(post, path = "/api/v1/admin/jobs/echo", tag = "admin", request_body = EchoRequest,
     security(("bearer" = [])),
     responses(
-        (status = 202, description = "Enqueued", body = Accepted),
+        (status = 202, description = "Enqueued", body = super::jobs::JobAccepted),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
@@ -128,10 +120,5 @@ pub async fn enqueue_echo(
     })
     .map_err(|e| ApiError::Internal(e.to_string()))?
     .owned_by(caller.user);
-    let job_id = job.id;
-    state.jobs.enqueue(job).await?;
-    let status_url = format!("/api/v1/jobs/{job_id}");
-    Ok(HttpResponse::Accepted()
-        .insert_header(("location", status_url.clone()))
-        .json(Accepted { job_id, status_url }))
+    super::jobs::enqueue_accepted(&state, job).await
 }

@@ -3,7 +3,7 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use lingo_kernel::jobs::{JobId, JobRecord, JobStatus};
+use lingo_kernel::jobs::{JobId, JobRecord, JobStatus, NewJob};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -100,4 +100,24 @@ pub async fn get_job(
 /// A malformed id names no job: 404 like an unknown one, so ids cannot be probed.
 pub fn parse_job_id(raw: &str) -> Option<JobId> {
     raw.parse().ok()
+}
+
+/// The answer to a request that started a background job.
+#[derive(Serialize, ToSchema)]
+pub struct JobAccepted {
+    #[schema(value_type = String, format = Uuid)]
+    job_id: JobId,
+    /// Where to follow the job.
+    status_url: String,
+}
+
+/// Enqueues `job` and answers 202 with where to follow it. Enqueueing an id that exists returns
+/// the same job.
+pub async fn enqueue_accepted(state: &AppState, job: NewJob) -> Result<HttpResponse, ApiError> {
+    let job_id = job.id;
+    state.jobs.enqueue(job).await?;
+    let status_url = format!("/api/v1/jobs/{job_id}");
+    Ok(HttpResponse::Accepted()
+        .insert_header(("location", status_url.clone()))
+        .json(JobAccepted { job_id, status_url }))
 }

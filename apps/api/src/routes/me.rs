@@ -122,39 +122,21 @@ pub async fn export(
         .json(data))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct OptimiseAccepted {
-    #[schema(value_type = String, format = Uuid)]
-    job_id: lingo_kernel::jobs::JobId,
-    status_url: String,
-}
-
 /// Asks for the caller's FSRS parameters to be fitted to their review history. One request a
 /// day counts (asking again the same day returns the same job).
 #[utoipa::path(post, path = "/api/v1/me/fsrs/optimise", tag = "me", security(("bearer" = [])),
-    responses((status = 202, body = OptimiseAccepted), (status = 401, body = Problem)))]
+    responses((status = 202, body = super::jobs::JobAccepted), (status = 401, body = Problem)))]
 pub async fn optimise(
     caller: Authenticated,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    use lingo_kernel::jobs::NewJob;
-    use lingo_learning::optimise::{OptimiseFsrs, optimise_job_id};
     let user = state.accounts.get(caller.user).await?;
     let today = lingo_learning::local_day::today(
         state.clock.now(),
         user.profile.timezone.tz(),
         user.profile.day_rollover_hour,
     );
-    let job = NewJob::of(&OptimiseFsrs {
-        user_id: caller.user,
-    })
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-    .with_id(optimise_job_id(caller.user, today))
-    .owned_by(caller.user);
-    let job_id = job.id;
-    state.jobs.enqueue(job).await?;
-    let status_url = format!("/api/v1/jobs/{job_id}");
-    Ok(HttpResponse::Accepted()
-        .insert_header(("location", status_url.clone()))
-        .json(OptimiseAccepted { job_id, status_url }))
+    let job = lingo_learning::optimise::requested_job(caller.user, today)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    super::jobs::enqueue_accepted(&state, job).await
 }
