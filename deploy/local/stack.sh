@@ -2,12 +2,16 @@
 # Local development stack for Lingo: PostgreSQL, MongoDB (SecantusDB), Redis and the apps.
 #
 #   deploy/local/stack.sh stores   ensure the three stores answer (reuse or start private ones)
-#   deploy/local/stack.sh up       stores + build + migrate + start api/worker/scheduler
+#   deploy/local/stack.sh up       stores + data + build + migrate + start api/worker/scheduler + seed
 #   deploy/local/stack.sh down     stop the apps and the private stores this script started
 #   deploy/local/stack.sh status   show stores and apps
 #   deploy/local/stack.sh logs     follow the app logs
 #   deploy/local/stack.sh migrate  stores + build lingo-admin + apply migrations
 #   deploy/local/stack.sh venv     ensure .dev/venv (rust-just, secantusdb)
+#   deploy/local/stack.sh data     install the dictionary data (deploy/local/data.sh install)
+#
+# `up` also installs the dictionary data and seeds it once the worker runs (docs/data.md);
+# LINGO_SKIP_DATA=1 skips both. `stores`, `migrate` and the tests never touch that data.
 #
 # Configuration comes from LINGO_* environment variables (defaults below); the effective values are
 # written to .dev/env. A store that does not answer at its configured URL is started privately under
@@ -30,34 +34,17 @@ APPS=(lingo-api lingo-worker lingo-scheduler)
 : "${LINGO_ENV:=development}"
 export LINGO_DATABASE_URL LINGO_MONGO_URL LINGO_MONGO_DATABASE LINGO_REDIS_URL LINGO_HTTP_PORT LINGO_ENV
 
-if [ -t 2 ]; then C_B=$'\033[1;34m' C_Y=$'\033[1;33m' C_R=$'\033[1;31m' C_0=$'\033[0m'; else C_B='' C_Y='' C_R='' C_0=''; fi
-log() { printf '%s[stack]%s %s\n' "$C_B" "$C_0" "$*" >&2; }
-warn() { printf '%s[stack]%s %s\n' "$C_Y" "$C_0" "$*" >&2; }
-die() { printf '%s[stack]%s %s\n' "$C_R" "$C_0" "$*" >&2; exit 1; }
+DATA_SH="$ROOT/deploy/local/data.sh"
+
+# log/warn/die, as_root, apt_install, ensure_cargo_path, venv_create, venv_pip_install
+LOG_TAG=stack
+# shellcheck source=deploy/local/lib.sh
+source "$ROOT/deploy/local/lib.sh"
 
 mkdirs() { mkdir -p "$LOGS" "$PIDS"; }
 
 # --------------------------------------------------------------------------------------------
 # packages
-
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"
-    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-    else die "need root (or sudo) to run: $*"
-    fi
-}
-
-APT_UPDATED=0
-apt_install() {
-    [ "$#" -gt 0 ] || return 0
-    command -v apt-get >/dev/null 2>&1 || die "apt-get not found; install manually: $*"
-    log "installing Debian packages: $*"
-    if [ "$APT_UPDATED" -eq 0 ]; then
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-        APT_UPDATED=1
-    fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2
-}
 
 pg_bindir() {
     local d
@@ -79,24 +66,11 @@ ensure_packages() {
 # .dev/venv with rust-just (the `just` binary) and secantusdb (a MongoDB-wire-compatible server).
 ensure_venv() {
     mkdirs
-    if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
-        command -v python3 >/dev/null 2>&1 || apt_install python3
-        rm -rf "$VENV"
-        if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-            rm -rf "$VENV"
-            local pyver
-            pyver="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-            apt_install python3-venv "python${pyver}-venv" || apt_install python3-venv
-            python3 -m venv "$VENV" || die "python3 -m venv failed"
-        fi
-    fi
+    venv_create "$VENV"
     local need=()
     [ -x "$VENV/bin/just" ] || need+=(rust-just)
     [ -x "$VENV/bin/secantusd-py" ] || need+=(secantusdb)
-    if [ "${#need[@]}" -gt 0 ]; then
-        log "pip install ${need[*]} into .dev/venv"
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${need[@]}" >&2
-    fi
+    [ "${#need[@]}" -eq 0 ] || venv_pip_install "$VENV" "${need[@]}"
 }
 
 # --------------------------------------------------------------------------------------------
@@ -400,7 +374,7 @@ stop_app() {
 }
 
 build_bins() {
-    command -v cargo >/dev/null 2>&1 || export PATH="${HOME:-/root}/.cargo/bin:$PATH"
+    ensure_cargo_path
     log "cargo build --bins"
     (cd "$ROOT" && cargo build --bins)
 }
@@ -412,13 +386,48 @@ run_migrate() {
 
 cmd_migrate() {
     cmd_stores
-    command -v cargo >/dev/null 2>&1 || export PATH="${HOME:-/root}/.cargo/bin:$PATH"
+    ensure_cargo_path
     (cd "$ROOT" && cargo build --bin lingo-admin)
     run_migrate
 }
 
+# --------------------------------------------------------------------------------------------
+# dictionary data (deploy/local/data.sh, docs/data.md)
+
+# `up` without the data is still a useful stack (offline machine, no apt): a failed install or
+# seed warns and the stack stays up. DATA_INSTALLED tells cmd_up whether there is anything to seed.
+DATA_INSTALLED=0
+up_data_install() {
+    if [ "${LINGO_SKIP_DATA:-0}" = 1 ]; then
+        log "dictionary data: skipped (LINGO_SKIP_DATA=1)"
+        return 0
+    fi
+    log "dictionary data: deploy/local/data.sh install"
+    if "$DATA_SH" install; then
+        DATA_INSTALLED=1
+    else
+        warn "dictionary data: install failed; the stack comes up without it (retry: deploy/local/stack.sh data)"
+    fi
+}
+
+# after migrations and once the worker runs: the `import` commands enqueue jobs for it
+up_data_seed() {
+    [ "$DATA_INSTALLED" -eq 1 ] || return 0
+    log "dictionary data: seeding with lingo-admin (deploy/local/data.sh seed)"
+    if "$DATA_SH" seed --no-build; then
+        log "dictionary data: seeded (imports continue in lingo-worker; see its log)"
+    else
+        warn "dictionary data: seeding failed; the stack stays up (retry: deploy/local/data.sh seed)"
+    fi
+}
+
+cmd_data() {
+    "$DATA_SH" install
+}
+
 cmd_up() {
     cmd_stores
+    up_data_install
     build_bins
     run_migrate
     local name pid
@@ -447,6 +456,7 @@ cmd_up() {
         done
         exit 1
     fi
+    up_data_seed
     cat <<EOF
 
 Lingo is up ($LINGO_ENV)
@@ -455,6 +465,7 @@ Lingo is up ($LINGO_ENV)
   OpenAPI    $url/api/v1/openapi.json
   Metrics    $url/metrics
   Logs       $LOGS/{lingo-api,lingo-worker,lingo-scheduler}.log   (deploy/local/stack.sh logs)
+  Data       ${LINGO_DATA_DIR:-$DEV/data}   (deploy/local/data.sh; docs/data.md)
   Stop       deploy/local/stack.sh down
 EOF
 }
@@ -532,7 +543,7 @@ cmd_logs() {
 }
 
 usage() {
-    sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -546,6 +557,7 @@ main() {
         logs) cmd_logs ;;
         migrate) cmd_migrate ;;
         venv) ensure_venv ;;
+        data) cmd_data ;;
         stop-store) cmd_stop_store "$@" ;;
         -h|--help|help|"") usage ;;
         *) usage >&2; exit 2 ;;

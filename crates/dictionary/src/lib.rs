@@ -1,7 +1,20 @@
-//! The dictionary domain: words, entries, lookups and imports. The foundation holds the value
-//! types every later use case parses its input into; the use cases arrive with the dictionary
-//! issue.
+//! The dictionary domain: words and their entries, lookups through stores and external
+//! providers, bulk imports, lemmatisation and the vocabulary of a text. No I/O here: every store,
+//! provider and file format is a port (`ports`), implemented in `adapters/`.
 
+pub mod entry;
+pub mod frequency;
+pub mod import;
 mod lemma;
+pub mod lookup;
+pub mod normalise;
+pub mod ports;
+pub mod word;
 
+pub use entry::{
+    Entry, Example, Form, PartOfSpeech, Pronunciation, Provenance, RawRecord, Sense, SourceId,
+    Translation,
+};
+pub use frequency::Zipf;
 pub use lemma::{Lemma, LemmaError};
+pub use word::{SearchHit, WordLookup, WordMetadata, WordUpsert};

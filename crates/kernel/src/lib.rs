@@ -2,6 +2,7 @@
 //! pagination, the cache port and the job-queue port. No I/O and no framework here.
 
 pub mod cache;
+pub mod cefr;
 pub mod clock;
 pub mod ids;
 pub mod jobs;
@@ -9,6 +10,7 @@ pub mod language;
 pub mod pagination;
 pub mod rate_limit;
 
+pub use cefr::CefrLevel;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::UserId;
 pub use language::{LanguageCode, LanguageCodeError};

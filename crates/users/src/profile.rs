@@ -2,40 +2,13 @@
 
 use lingo_kernel::LanguageCode;
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 use std::time::Duration;
 
-/// Self-assessed CEFR level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum CefrLevel {
-    A1,
-    A2,
-    B1,
-    B2,
-    C1,
-    C2,
-}
-
-impl FromStr for CefrLevel {
-    type Err = ProfileError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s.to_ascii_uppercase().as_str() {
-            "A1" => Self::A1,
-            "A2" => Self::A2,
-            "B1" => Self::B1,
-            "B2" => Self::B2,
-            "C1" => Self::C1,
-            "C2" => Self::C2,
-            _ => return Err(ProfileError::Level(s.to_owned())),
-        })
-    }
-}
+/// Self-assessed CEFR level (the kernel's type, shared with word difficulty).
+pub use lingo_kernel::CefrLevel;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ProfileError {
-    #[error("'{0}' is not a CEFR level (A1, A2, B1, B2, C1 or C2)")]
-    Level(String),
     #[error("'{0}' is not an IANA time zone (e.g. Asia/Tehran, Europe/Berlin, UTC)")]
     Timezone(String),
     #[error("the day rolls over at an hour from 0 to 23")]
