@@ -88,7 +88,8 @@ install_debian() {
     done
     missing_wordnet_files >/dev/null || want+=(wordnet-base)
     if [ "${#want[@]}" -gt 0 ]; then
-        apt_install "${want[@]}"
+        # --reinstall also restores files deleted from a package that dpkg thinks is installed
+        apt_install --reinstall "${want[@]}"
     else
         log "Debian dictionaries present (FreeDict ${FREEDICT_PAIRS[*]%%:*}, WordNet)"
     fi
@@ -170,7 +171,9 @@ install_frequencies() {
     "$PY" - "$wheel" "$DATA_DIR/frequency" "${todo[@]}" <<'PY'
 # wordfreq's cBpack format: gzip(msgpack([header, bucket1, bucket2, ...])); bucket i holds the
 # words whose frequency rounds to Zipf 9 - (i-1)/100 (centibels). Read from the wheel directly.
-import gzip, os, sys, zipfile
+# Tokens without a single letter (emoji, symbols, digit patterns like "00", a lone ZWNJ) are not
+# vocabulary and are left out.
+import gzip, os, sys, unicodedata, zipfile
 import msgpack
 
 wheel, outdir, items = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -183,7 +186,7 @@ with zipfile.ZipFile(wheel) as zf:
         if not (isinstance(header, dict) and header.get("format") == "cB"):
             sys.exit(f"{member}: unexpected header {header!r}")
         out = os.path.join(outdir, f"{lang}.tsv")
-        seen, skipped = set(), 0
+        seen, written, skipped = set(), 0, 0
         with open(out + ".tmp", "w", encoding="utf-8", newline="\n") as f:
             for i, bucket in enumerate(data[1:], start=1):
                 zipf = f"{(900 - (i - 1)) / 100:.2f}"
@@ -191,14 +194,17 @@ with zipfile.ZipFile(wheel) as zf:
                     # buckets go from frequent to rare: the first occurrence has the highest Zipf
                     if word in seen:
                         continue
-                    if not word or any(c in word for c in "\t\n\r"):
+                    seen.add(word)
+                    if any(c in word for c in "\t\n\r") or not any(
+                        unicodedata.category(c).startswith("L") for c in word
+                    ):
                         skipped += 1
                         continue
-                    seen.add(word)
+                    written += 1
                     f.write(f"{word}\t{zipf}\n")
         os.replace(out + ".tmp", out)
-        print(f"  frequency/{lang}.tsv: {len(seen)} words from {member}"
-              + (f" ({skipped} unusable skipped)" if skipped else ""), file=sys.stderr)
+        print(f"  frequency/{lang}.tsv: {written} words from {member} "
+              f"({skipped} tokens without a letter left out)", file=sys.stderr)
 PY
 }
 
@@ -265,14 +271,15 @@ PY
 cmd_summary() {
     [ -f "$MANIFEST" ] || die "no $MANIFEST: run deploy/local/data.sh install"
     echo "Dictionary data ($DATA_DIR)"
-    local file source licence version path lines
-    while IFS=$'\t' read -r file source licence version; do
+    local file source _licence version path lines origin package
+    while IFS=$'\t' read -r file source _licence version; do
         [ "$file" != file ] || continue
         case "$file" in /*) path="$file" ;; *) path="$DATA_DIR/$file" ;; esac
         if [ -d "$path" ]; then lines="$(find "$path" -maxdepth 1 -type f | wc -l) files"
         elif [ -f "$path" ]; then lines="$(wc -l <"$path") lines"
         else lines=MISSING; fi
-        printf '  %-40s %14s  %s %s\n' "$file" "$lines" "${source%% *}" "$version"
+        read -r origin package _ <<<"$source"
+        printf '  %-40s %14s  %s %s %s\n' "$file" "$lines" "$origin" "$package" "$version"
     done <"$MANIFEST"
 }
 

@@ -2,13 +2,17 @@
 //! providers, bulk imports, lemmatisation and the vocabulary of a text. No I/O here: every store,
 //! provider and file format is a port (`ports`), implemented in `adapters/`.
 
+pub mod analyse_text;
 pub mod entry;
 pub mod frequency;
 pub mod import;
 mod lemma;
+pub mod lemmatise;
 pub mod lookup;
 pub mod normalise;
 pub mod ports;
+pub mod reference_data;
+pub mod tokenise;
 pub mod word;
 
 pub use entry::{
@@ -16,5 +20,5 @@ pub use entry::{
     Translation,
 };
 pub use frequency::Zipf;
-pub use lemma::{Lemma, LemmaError};
+pub use lemma::{Lemma, LemmaError, MAX_LEMMA_CHARS};
 pub use word::{SearchHit, WordLookup, WordMetadata, WordUpsert};

@@ -1,8 +1,347 @@
-//! Looking a word up: cache, then the stores, then the external providers in order.
+//! Looking a word up: the cache, then the stores, then the external providers in order.
+//!
+//! Writes go MongoDB first (raw answer, entries), PostgreSQL second (metadata): MongoDB holds the
+//! content, PostgreSQL is derived from it. If a crash leaves entries without metadata, the next
+//! lookup finds the entries and writes the missing rows (`repair`), so the stores cannot drift
+//! for long. Concurrent misses for one word share one provider call through a lock every replica
+//! sees; misses are cached briefly (negative caching) with their close matches.
 
+use crate::entry::Entry;
+use crate::import::{invalidate, word_upserts_from};
+use crate::lemma::Lemma;
+use crate::lemmatise::Lemmatiser;
+use crate::normalise::{fold_key, normalise};
+use crate::ports::{
+    DictionaryProvider, EntryStore, FrequencySource, ProviderError, StoreError, WordRepository,
+};
+use crate::word::{SearchHit, WordLookup};
 use lingo_kernel::LanguageCode;
+use lingo_kernel::cache::Cache;
+use lingo_kernel::pagination::PageSize;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The cache key of a lookup of `key` (a fold key) in `language`.
 pub fn cache_key(language: &LanguageCode, key: &str) -> String {
     format!("dict:v1:{language}:{key}")
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LookupError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no dictionary knows this word")]
+    NotFound { close_matches: Vec<String> },
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<StoreError> for LookupError {
+    fn from(e: StoreError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct LookupSettings {
+    pub found_ttl: Duration,
+    pub miss_ttl: Duration,
+    /// How long one caller may hold a word's lock (covers the provider chain's timeouts).
+    pub lock_ttl: Duration,
+    /// How long a caller waits for another one's provider call before asking itself.
+    pub wait: Duration,
+    pub close_matches: u32,
+}
+
+impl Default for LookupSettings {
+    fn default() -> Self {
+        Self {
+            found_ttl: Duration::from_secs(24 * 3600),
+            miss_ttl: Duration::from_secs(3600),
+            lock_ttl: Duration::from_secs(30),
+            wait: Duration::from_secs(10),
+            close_matches: 5,
+        }
+    }
+}
+
+/// What the cache holds for a word: the lookup, or a remembered miss.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Cached {
+    Found { lookup: Box<WordLookup> },
+    Missing { close_matches: Vec<String> },
+}
+
+pub struct LookupDeps {
+    pub words: Arc<dyn WordRepository>,
+    pub entries: Arc<dyn EntryStore>,
+    pub frequencies: Arc<dyn FrequencySource>,
+    pub lemmatiser: Arc<Lemmatiser>,
+    /// Asked in order; the first that knows the word wins.
+    pub providers: Vec<Arc<dyn DictionaryProvider>>,
+    pub cache: Arc<dyn Cache>,
+    pub lock: Arc<dyn crate::ports::LookupLock>,
+}
+
+pub struct LookupService {
+    deps: LookupDeps,
+    settings: LookupSettings,
+}
+
+impl LookupService {
+    pub fn new(deps: LookupDeps, settings: LookupSettings) -> Self {
+        Self { deps, settings }
+    }
+
+    /// The assembled word for `input`, which may be an inflected form.
+    #[tracing::instrument(skip(self), fields(language = %language))]
+    pub async fn lookup(
+        &self,
+        language: &LanguageCode,
+        input: &str,
+    ) -> Result<WordLookup, LookupError> {
+        let query = Lemma::parse(&normalise(input)).map_err(|e| LookupError::Invalid(e.to_string()))?;
+        let key = fold_key(query.as_str());
+        let cache_key = cache_key(language, &key);
+        if let Some(hit) = self.cached(&cache_key).await {
+            return hit;
+        }
+        let lock_key = format!("{cache_key}:lock");
+        let deadline_tries = 3;
+        for _ in 0..deadline_tries {
+            match self.deps.lock.try_acquire(&lock_key, self.settings.lock_ttl).await {
+                Ok(Some(token)) => {
+                    let outcome = self.resolve_and_cache(language, &query, &key, &cache_key).await;
+                    if let Err(e) = self.deps.lock.release(&lock_key, &token).await {
+                        tracing::warn!(error = %e, "lookup lock release failed; it expires by itself");
+                    }
+                    return outcome;
+                }
+                Ok(None) => {
+                    self.deps
+                        .lock
+                        .wait_released(&lock_key, self.settings.wait)
+                        .await?;
+                    if let Some(hit) = self.cached(&cache_key).await {
+                        return hit;
+                    }
+                }
+                // No lock service: answer anyway, at the price of possibly duplicate calls.
+                Err(e) => {
+                    tracing::warn!(error = %e, "lookup lock unavailable");
+                    break;
+                }
+            }
+        }
+        self.resolve_and_cache(language, &query, &key, &cache_key).await
+    }
+
+    async fn cached(&self, cache_key: &str) -> Option<Result<WordLookup, LookupError>> {
+        let bytes = match self.deps.cache.get(cache_key).await {
+            Ok(bytes) => bytes?,
+            Err(e) => {
+                tracing::warn!(error = %e, "dictionary cache unavailable");
+                return None;
+            }
+        };
+        match serde_json::from_slice::<Cached>(&bytes) {
+            Ok(Cached::Found { lookup }) => Some(Ok(*lookup)),
+            Ok(Cached::Missing { close_matches }) => {
+                Some(Err(LookupError::NotFound { close_matches }))
+            }
+            // An entry from an older release: ignore it; it is overwritten below.
+            Err(_) => None,
+        }
+    }
+
+    async fn resolve_and_cache(
+        &self,
+        language: &LanguageCode,
+        query: &Lemma,
+        key: &str,
+        cache_key: &str,
+    ) -> Result<WordLookup, LookupError> {
+        let outcome = self.resolve(language, query, key).await;
+        let (cached, ttl) = match &outcome {
+            Ok(lookup) => (
+                Cached::Found {
+                    lookup: Box::new(lookup.clone()),
+                },
+                self.settings.found_ttl,
+            ),
+            Err(LookupError::NotFound { close_matches }) => (
+                Cached::Missing {
+                    close_matches: close_matches.clone(),
+                },
+                self.settings.miss_ttl,
+            ),
+            Err(_) => return outcome,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&cached)
+            && let Err(e) = self.deps.cache.set(cache_key, &bytes, ttl).await
+        {
+            tracing::warn!(error = %e, "dictionary cache write failed");
+        }
+        outcome
+    }
+
+    /// Stores first (the form itself, then its lemma), providers second.
+    async fn resolve(
+        &self,
+        language: &LanguageCode,
+        query: &Lemma,
+        key: &str,
+    ) -> Result<WordLookup, LookupError> {
+        let lemma = self
+            .deps
+            .lemmatiser
+            .lemmas(language, &[key.to_owned()])
+            .await?
+            .remove(key)
+            .unwrap_or_else(|| key.to_owned());
+        let mut candidates = vec![lemma.clone()];
+        if lemma != key {
+            candidates.push(key.to_owned());
+        }
+        let stored = self.deps.entries.entries(language, &candidates).await?;
+        for candidate in &candidates {
+            let entries: Vec<Entry> = stored
+                .iter()
+                .filter(|e| &e.lemma_key() == candidate)
+                .cloned()
+                .collect();
+            if !entries.is_empty() {
+                return self.assemble(language, query, candidate, entries).await;
+            }
+        }
+        self.ask_providers(language, query, &candidates).await
+    }
+
+    async fn ask_providers(
+        &self,
+        language: &LanguageCode,
+        query: &Lemma,
+        candidates: &[String],
+    ) -> Result<WordLookup, LookupError> {
+        let mut unavailable = None;
+        for provider in self.deps.providers.iter().filter(|p| p.serves(language)) {
+            for candidate in candidates {
+                match provider.fetch(language, candidate).await {
+                    Ok(answer) if answer.entries.iter().any(Entry::has_content) => {
+                        self.deps.entries.put_raw(&[answer.raw]).await?;
+                        self.deps.entries.put_entries(&answer.entries).await?;
+                        let key = fold_key(&answer.entries[0].lemma);
+                        return self.assemble(language, query, &key, answer.entries).await;
+                    }
+                    Ok(_) | Err(ProviderError::NotFound) => {}
+                    Err(e) => {
+                        tracing::warn!(source = %provider.source(), error = %e, "dictionary provider failed");
+                        unavailable = Some(e.to_string());
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(reason) = unavailable {
+            // A miss we are not sure of is not cached: the provider may know the word.
+            return Err(LookupError::Unavailable(reason));
+        }
+        let close_matches = self
+            .deps
+            .words
+            .search(language, &fold_key(query.as_str()), self.settings.close_matches, 0)
+            .await?
+            .into_iter()
+            .map(|hit| hit.lemma)
+            .collect::<Vec<_>>();
+        Err(LookupError::NotFound {
+            close_matches: dedup(close_matches),
+        })
+    }
+
+    /// Builds the answer, writing any metadata row the entries imply but PostgreSQL lacks.
+    async fn assemble(
+        &self,
+        language: &LanguageCode,
+        query: &Lemma,
+        key: &str,
+        entries: Vec<Entry>,
+    ) -> Result<WordLookup, LookupError> {
+        let keys = [key.to_owned()];
+        let mut words = self.deps.words.find(language, &keys).await?;
+        let present: HashSet<(String, String, String)> = words
+            .iter()
+            .flat_map(|w| {
+                w.sources.iter().map(|s| {
+                    (
+                        w.lemma.clone(),
+                        w.part_of_speech.as_str().to_owned(),
+                        s.as_str().to_owned(),
+                    )
+                })
+            })
+            .collect();
+        let missing: Vec<Entry> = entries
+            .iter()
+            .filter(|e| {
+                !present.contains(&(
+                    e.lemma.clone(),
+                    e.part_of_speech.as_str().to_owned(),
+                    e.provenance.source.as_str().to_owned(),
+                ))
+            })
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            let upserts =
+                word_upserts_from(self.deps.frequencies.as_ref(), language, &missing).await?;
+            self.deps.words.upsert(&upserts).await?;
+            invalidate(self.deps.cache.as_ref(), language, &missing).await;
+            words = self.deps.words.find(language, &keys).await?;
+        }
+        let zipf = words.iter().find_map(|w| w.zipf);
+        let lemma = entries
+            .first()
+            .map(|e| e.lemma.clone())
+            .unwrap_or_else(|| key.to_owned());
+        Ok(WordLookup {
+            language: language.clone(),
+            query: (fold_key(query.as_str()) != key).then(|| query.as_str().to_owned()),
+            lemma,
+            zipf,
+            cefr: zipf.map(|z| z.estimated_cefr()),
+            words,
+            entries,
+        })
+    }
+
+    /// Prefix and typo-tolerant search, ranked by frequency.
+    pub async fn search(
+        &self,
+        language: &LanguageCode,
+        query: &str,
+        page: PageSize,
+        offset: u32,
+    ) -> Result<Vec<SearchHit>, LookupError> {
+        let key = fold_key(query);
+        if key.is_empty() {
+            return Err(LookupError::Invalid("the search text must not be empty".into()));
+        }
+        if key.chars().count() > crate::lemma::MAX_LEMMA_CHARS {
+            return Err(LookupError::Invalid("the search text is too long".into()));
+        }
+        Ok(self
+            .deps
+            .words
+            .search(language, &key, page.get(), offset)
+            .await?)
+    }
+}
+
+fn dedup(items: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    items.into_iter().filter(|i| seen.insert(i.clone())).collect()
 }
