@@ -208,7 +208,12 @@ impl Entry {
     }
 }
 
-pub fn entry_id(source: &SourceId, language: &LanguageCode, lemma: &str, discriminator: &str) -> String {
+pub fn entry_id(
+    source: &SourceId,
+    language: &LanguageCode,
+    lemma: &str,
+    discriminator: &str,
+) -> String {
     format!("{source}|{language}|{}|{discriminator}", fold_key(lemma))
 }
 

@@ -184,7 +184,8 @@ impl ImportService {
                 .open(spec, self.deps.clock.now())
                 .map_err(|e| JobError::Permanent(e.to_string()))?;
             self.skip(reader.as_mut(), resumed_from)?;
-            self.stream(ctx, spec, reader.as_mut(), &mut checkpoint).await?;
+            self.stream(ctx, spec, reader.as_mut(), &mut checkpoint)
+                .await?;
         }
         tracing::info!(source = %spec.source, counters = ?checkpoint.counters, resumed_from, "dictionary import finished");
         Ok(ImportReport {
@@ -350,10 +351,7 @@ pub(crate) async fn invalidate(cache: &dyn Cache, language: &LanguageCode, entri
     }
 }
 
-fn progress(
-    checkpoint: &ImportCheckpoint,
-    position: crate::ports::ReadPosition,
-) -> JobProgress {
+fn progress(checkpoint: &ImportCheckpoint, position: crate::ports::ReadPosition) -> JobProgress {
     let c = checkpoint.counters;
     let mut counters = BTreeMap::new();
     counters.insert("read".to_owned(), c.read);

@@ -83,7 +83,10 @@ fn persian_candidates(form: &str) -> Vec<String> {
     let mut out = Vec::new();
     if parts.len() >= 2 {
         let last = parts[parts.len() - 1];
-        if ["ها", "های", "هایی", "هایم", "هایت", "هایش", "ای", "ی", "ام", "ات", "اش"].contains(&last)
+        if [
+            "ها", "های", "هایی", "هایم", "هایت", "هایش", "ای", "ی", "ام", "ات", "اش",
+        ]
+        .contains(&last)
         {
             out.push(parts[..parts.len() - 1].join("\u{200C}"));
         }
@@ -124,7 +127,7 @@ impl Lemmatiser {
         if language.primary() == "en" {
             self.english(language, forms).await
         } else {
-            self.from_table(language, forms).await
+            self.by_table(language, forms).await
         }
     }
 
@@ -163,7 +166,7 @@ impl Lemmatiser {
             .collect())
     }
 
-    async fn from_table(
+    async fn by_table(
         &self,
         language: &LanguageCode,
         forms: &[String],
@@ -171,7 +174,16 @@ impl Lemmatiser {
         let persian = language.primary() == "fa";
         let derived: HashMap<&String, Vec<String>> = forms
             .iter()
-            .map(|f| (f, if persian { persian_candidates(f) } else { vec![] }))
+            .map(|f| {
+                (
+                    f,
+                    if persian {
+                        persian_candidates(f)
+                    } else {
+                        vec![]
+                    },
+                )
+            })
             .collect();
         let mut asked: HashSet<String> = forms.iter().cloned().collect();
         asked.extend(derived.values().flatten().cloned());
@@ -188,7 +200,11 @@ impl Lemmatiser {
             .iter()
             .map(|form| {
                 let lemma = lemma_of(form)
-                    .or_else(|| derived[form].iter().find_map(|c| lemma_of(c).or_else(|| Some(c.clone()))))
+                    .or_else(|| {
+                        derived[form]
+                            .iter()
+                            .find_map(|c| lemma_of(c).or_else(|| Some(c.clone())))
+                    })
                     .unwrap_or_else(|| form.clone());
                 (form.clone(), lemma)
             })

@@ -103,7 +103,8 @@ impl LookupService {
         language: &LanguageCode,
         input: &str,
     ) -> Result<WordLookup, LookupError> {
-        let query = Lemma::parse(&normalise(input)).map_err(|e| LookupError::Invalid(e.to_string()))?;
+        let query =
+            Lemma::parse(&normalise(input)).map_err(|e| LookupError::Invalid(e.to_string()))?;
         let key = fold_key(query.as_str());
         let cache_key = cache_key(language, &key);
         if let Some(hit) = self.cached(&cache_key).await {
@@ -112,9 +113,16 @@ impl LookupService {
         let lock_key = format!("{cache_key}:lock");
         let deadline_tries = 3;
         for _ in 0..deadline_tries {
-            match self.deps.lock.try_acquire(&lock_key, self.settings.lock_ttl).await {
+            match self
+                .deps
+                .lock
+                .try_acquire(&lock_key, self.settings.lock_ttl)
+                .await
+            {
                 Ok(Some(token)) => {
-                    let outcome = self.resolve_and_cache(language, &query, &key, &cache_key).await;
+                    let outcome = self
+                        .resolve_and_cache(language, &query, &key, &cache_key)
+                        .await;
                     if let Err(e) = self.deps.lock.release(&lock_key, &token).await {
                         tracing::warn!(error = %e, "lookup lock release failed; it expires by itself");
                     }
@@ -136,7 +144,8 @@ impl LookupService {
                 }
             }
         }
-        self.resolve_and_cache(language, &query, &key, &cache_key).await
+        self.resolve_and_cache(language, &query, &key, &cache_key)
+            .await
     }
 
     async fn cached(&self, cache_key: &str) -> Option<Result<WordLookup, LookupError>> {
@@ -252,7 +261,12 @@ impl LookupService {
         let close_matches = self
             .deps
             .words
-            .search(language, &fold_key(query.as_str()), self.settings.close_matches, 0)
+            .search(
+                language,
+                &fold_key(query.as_str()),
+                self.settings.close_matches,
+                0,
+            )
             .await?
             .into_iter()
             .map(|hit| hit.lemma)
@@ -328,7 +342,9 @@ impl LookupService {
     ) -> Result<Vec<SearchHit>, LookupError> {
         let key = fold_key(query);
         if key.is_empty() {
-            return Err(LookupError::Invalid("the search text must not be empty".into()));
+            return Err(LookupError::Invalid(
+                "the search text must not be empty".into(),
+            ));
         }
         if key.chars().count() > crate::lemma::MAX_LEMMA_CHARS {
             return Err(LookupError::Invalid("the search text is too long".into()));
@@ -343,5 +359,8 @@ impl LookupService {
 
 fn dedup(items: Vec<String>) -> Vec<String> {
     let mut seen = HashSet::new();
-    items.into_iter().filter(|i| seen.insert(i.clone())).collect()
+    items
+        .into_iter()
+        .filter(|i| seen.insert(i.clone()))
+        .collect()
 }

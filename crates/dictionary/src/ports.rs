@@ -73,8 +73,11 @@ pub trait FrequencySource: Send + Sync {
         keys: &[String],
     ) -> Result<HashMap<String, Zipf>, StoreError>;
     /// Replaces or adds rows; returns how many were written.
-    async fn load(&self, language: &LanguageCode, rows: &[(String, Zipf)])
-    -> Result<u64, StoreError>;
+    async fn load(
+        &self,
+        language: &LanguageCode,
+        rows: &[(String, Zipf)],
+    ) -> Result<u64, StoreError>;
 }
 
 /// Inflected form → lemma tables for languages without rule-based lemmatisation here.
@@ -144,8 +147,11 @@ pub trait DictionaryProvider: Send + Sync {
     fn source(&self) -> &SourceId;
     /// Whether it is worth asking for words of `language`.
     fn serves(&self, language: &LanguageCode) -> bool;
-    async fn fetch(&self, language: &LanguageCode, lemma: &str)
-    -> Result<ProviderAnswer, ProviderError>;
+    async fn fetch(
+        &self,
+        language: &LanguageCode,
+        lemma: &str,
+    ) -> Result<ProviderAnswer, ProviderError>;
 }
 
 /// Reads one file format record by record, with bounded memory.

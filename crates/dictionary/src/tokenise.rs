@@ -30,7 +30,10 @@ mod tests {
 
     #[test]
     fn persian_zwnj_words_stay_whole() {
-        assert_eq!(tokenise("این کتاب‌ها خوب است."), ["این", "کتاب\u{200C}ها", "خوب", "است"]);
+        assert_eq!(
+            tokenise("این کتاب‌ها خوب است."),
+            ["این", "کتاب\u{200C}ها", "خوب", "است"]
+        );
     }
 
     #[test]

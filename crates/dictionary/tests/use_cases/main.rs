@@ -1,0 +1,7 @@
+//! The dictionary use cases against in-memory ports (the adapters have their own tests against
+//! the real stores).
+#![allow(clippy::unwrap_used)] // test fakes: a poisoned mutex is a failed test
+
+mod fakes;
+mod lookup;
+mod text_analysis;
