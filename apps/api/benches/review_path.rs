@@ -56,7 +56,7 @@ async fn seed(app: &TestApp) -> (String, Vec<String>) {
         .expect("deck");
     let deck = deck["id"].as_str().expect("id");
     sql(app, &format!(
-        "INSERT INTO words (id, language, lemma) SELECT gen_random_uuid(), 'en', 'w' || g FROM generate_series(1, {CARDS}) g"
+        "INSERT INTO words (id, language, lemma, lemma_key) SELECT gen_random_uuid(), 'en', 'w' || g, 'w' || g FROM generate_series(1, {CARDS}) g"
     )).await;
     sql(app, &format!(
         "INSERT INTO cards (id, user_id, deck_id, word_id, card_type, state, stability, difficulty, due, last_review, reps, created_at) \

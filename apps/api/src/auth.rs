@@ -61,3 +61,21 @@ impl FromRequest for Authenticated {
         ready(authenticate(req))
     }
 }
+
+/// The caller when a bearer token is sent, `None` for anonymous requests. A token that is sent
+/// but invalid is still a 401: a client with an expired token must learn it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaybeAuthenticated(pub Option<Authenticated>);
+
+impl FromRequest for MaybeAuthenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            ready(authenticate(req).map(|a| Self(Some(a))))
+        } else {
+            ready(Ok(Self(None)))
+        }
+    }
+}

@@ -1,5 +1,7 @@
 use crate::problem::Problem;
-use crate::routes::{admin_jobs, auth, cards, decks, health, jobs, me};
+use crate::routes::{
+    admin_dictionary, admin_jobs, auth, cards, decks, dictionary, health, jobs, me,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -14,10 +16,12 @@ use utoipa::{Modify, OpenApi};
         auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export, me::optimise,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
         decks::list_system, decks::subscribe, decks::unsubscribe,
-        cards::list, cards::review, cards::batch, cards::undo, cards::act, cards::queue, cards::stats),
+        cards::list, cards::review, cards::batch, cards::undo, cards::act, cards::queue, cards::stats,
+        dictionary::lookup, dictionary::search, dictionary::analyse, admin_dictionary::import_path,
+        admin_dictionary::upload),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
-        jobs::JobAccepted)),
+        jobs::JobAccepted, dictionary::AnalyseRequest, admin_dictionary::ImportRequest)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness and readiness"),
@@ -25,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Sign-up, sign-in and tokens (rate-limited per client)"),
         (name = "me", description = "The signed-in learner's account and profile"),
         (name = "learning", description = "Decks, cards, reviews, the study queue and statistics"),
+        (name = "dictionary", description = "Word lookups, search and the vocabulary of a text"),
         (name = "admin", description = "Administrators only"),
     )
 )]

@@ -85,6 +85,9 @@ pub enum ApiError {
     Throttled(std::time::Duration),
     #[error("{0}")]
     Internal(String),
+    /// A problem with extension members (e.g. a miss with its close matches).
+    #[error("{}", .0.title)]
+    Detailed(Box<Problem>),
 }
 
 impl ApiError {
@@ -103,6 +106,7 @@ impl ApiError {
             Self::Validation(errors) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY)
                 .detail("some fields are invalid; see `errors`")
                 .extension("errors", errors),
+            Self::Detailed(problem) => (**problem).clone(),
             // The cause is logged, not shown.
             Self::Internal(_) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR)
                 .detail("an unexpected error occurred; it has been logged"),

@@ -1,8 +1,10 @@
 use crate::metrics::Metrics;
 use crate::rate_limit::RouteLimits;
-use lingo_bootstrap::config::SmsConfig;
+use lingo_bootstrap::config::{DictionaryConfig, SmsConfig};
+use lingo_bootstrap::dictionary::Dictionary;
 use lingo_bootstrap::{Config, Stores};
 use lingo_crypto::{Argon2Hasher, Argon2Settings, OsSecrets};
+use lingo_dictionary::ports::DictionaryProvider;
 use lingo_google::{GoogleIdTokenVerifier, GoogleSettings};
 use lingo_jwt::JwtAccessTokens;
 use lingo_kernel::jobs::{DeadLetters, JobQueue};
@@ -41,6 +43,8 @@ pub struct AppState {
     pub study: StudyService,
     pub stats: StatsService,
     pub card_actions: CardActions,
+    pub dictionary: Dictionary,
+    pub dictionary_config: DictionaryConfig,
     pub limiter: Arc<dyn RateLimiter>,
     pub route_limits: RouteLimits,
     pub trust_forwarded: bool,
@@ -54,6 +58,8 @@ pub struct AppState {
 pub struct Overrides {
     pub sms: Option<Arc<dyn SmsSender>>,
     pub clock: Option<Arc<dyn Clock>>,
+    /// Dictionary providers instead of the configured ones (local doubles in tests).
+    pub dictionary_providers: Option<Vec<Arc<dyn DictionaryProvider>>>,
 }
 
 fn sms_sender(config: &SmsConfig) -> anyhow::Result<Arc<dyn SmsSender>> {
@@ -137,7 +143,13 @@ impl AppState {
         };
         let otp_ttl = settings.otp_ttl;
         let cards: Arc<dyn CardStore> = Arc::new(PgCardStore::new(stores.postgres.clone()));
+        let dictionary = match overrides.dictionary_providers {
+            Some(providers) => Dictionary::build_with(&config.dictionary, &stores, providers)?,
+            None => Dictionary::build(&config.dictionary, &stores)?,
+        };
         Ok(Self {
+            dictionary,
+            dictionary_config: config.dictionary.clone(),
             decks: Arc::new(PgDeckStore::new(stores.postgres.clone())),
             reviews: ReviewService::new(cards.clone(), clock.clone()),
             study: StudyService::new(

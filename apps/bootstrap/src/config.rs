@@ -32,6 +32,7 @@ pub struct Config {
     pub scheduler: SchedulerConfig,
     pub telemetry: TelemetryConfig,
     pub auth: AuthConfig,
+    pub dictionary: DictionaryConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +121,24 @@ pub struct AuthConfig {
     /// Google OAuth client ids whose ID tokens are accepted; none disables Google sign-in.
     pub google_client_ids: Vec<String>,
     pub google_jwks_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DictionaryConfig {
+    /// Providers asked in order on a miss: `free-dictionary-api`, `wiktionary`; `none` for none.
+    pub providers: Vec<String>,
+    pub free_dictionary_url: String,
+    pub wiktionary_url: String,
+    pub provider_timeout: Duration,
+    pub provider_attempts: usize,
+    pub user_agent: String,
+    pub cache_ttl: Duration,
+    pub miss_ttl: Duration,
+    /// Server-side directories an admin may import from (absolute, canonicalised at use).
+    pub import_roots: Vec<String>,
+    /// Where uploaded import files are written; must be shared with the workers.
+    pub upload_dir: String,
+    pub upload_limit_bytes: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -247,8 +266,64 @@ impl Config {
                 otlp_endpoint: env.optional("LINGO_OTLP_ENDPOINT"),
             },
             auth: auth_config(env, jwt_secret, production)?,
+            dictionary: dictionary_config(env, production)?,
         })
     }
+}
+
+fn dictionary_config(env: &EnvSource, production: bool) -> Result<DictionaryConfig, ConfigError> {
+    let providers = env
+        .optional("LINGO_DICTIONARY_PROVIDERS")
+        .map(|raw| {
+            raw.split(',')
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty() && p != "none")
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_else(|| vec!["free-dictionary-api".into(), "wiktionary".into()]);
+    if let Some(unknown) = providers
+        .iter()
+        .find(|p| !["free-dictionary-api", "wiktionary"].contains(&p.as_str()))
+    {
+        return Err(ConfigError::invalid(
+            "LINGO_DICTIONARY_PROVIDERS",
+            unknown,
+            "known providers: free-dictionary-api, wiktionary",
+        ));
+    }
+    let dev_root = if production { "/var/lib/lingo" } else { ".dev" };
+    Ok(DictionaryConfig {
+        providers,
+        free_dictionary_url: env
+            .string("LINGO_FREE_DICTIONARY_URL", "https://api.dictionaryapi.dev"),
+        wiktionary_url: env.string("LINGO_WIKTIONARY_URL", "https://en.wiktionary.org"),
+        provider_timeout: env.millis("LINGO_DICTIONARY_PROVIDER_TIMEOUT_MS", 4_000)?,
+        provider_attempts: env.positive("LINGO_DICTIONARY_PROVIDER_ATTEMPTS", 3)?,
+        user_agent: env.string(
+            "LINGO_DICTIONARY_USER_AGENT",
+            "Lingo/0.1 (https://github.com/lingo; ops@lingo.invalid)",
+        ),
+        cache_ttl: env.millis("LINGO_DICTIONARY_CACHE_TTL_MS", 86_400_000)?,
+        miss_ttl: env.millis("LINGO_DICTIONARY_MISS_TTL_MS", 3_600_000)?,
+        import_roots: env
+            .optional("LINGO_IMPORT_ROOTS")
+            .map(|raw| {
+                raw.split(',')
+                    .map(|r| r.trim().to_owned())
+                    .filter(|r| !r.is_empty())
+                    .collect()
+            })
+            .unwrap_or_else(|| {
+                vec![
+                    "/usr/share/dictd".into(),
+                    "/usr/share/wordnet".into(),
+                    format!("{dev_root}/data"),
+                    format!("{dev_root}/uploads"),
+                ]
+            }),
+        upload_dir: env.string("LINGO_IMPORT_UPLOAD_DIR", &format!("{dev_root}/uploads")),
+        upload_limit_bytes: env.parse("LINGO_IMPORT_UPLOAD_LIMIT_BYTES", 512 * 1024 * 1024)?,
+    })
 }
 
 fn required(env: &EnvSource, var: &str) -> Result<String, ConfigError> {

@@ -39,7 +39,7 @@ impl TestApp {
             stores.stores.clone(),
             Overrides {
                 sms: Some(sms.clone()),
-                clock: None,
+                ..Overrides::default()
             },
         )
         .expect("app state");

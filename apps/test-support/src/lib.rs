@@ -44,6 +44,8 @@ impl TestStores {
             ("LINGO_DATABASE_POOL_SIZE", "4"),
             ("LINGO_REDIS_POOL_SIZE", "4"),
             ("LINGO_ENV", "development"),
+            // No internet here: tests that want providers point them at local doubles.
+            ("LINGO_DICTIONARY_PROVIDERS", "none"),
         ]
         .into_iter()
         .chain(overrides.iter().copied())

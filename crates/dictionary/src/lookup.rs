@@ -10,7 +10,7 @@ use crate::entry::Entry;
 use crate::import::{invalidate, word_upserts_from};
 use crate::lemma::Lemma;
 use crate::lemmatise::Lemmatiser;
-use crate::normalise::{fold_key, normalise};
+use crate::normalise::fold_key;
 use crate::ports::{
     DictionaryProvider, EntryStore, FrequencySource, ProviderError, StoreError, WordRepository,
 };
@@ -103,8 +103,9 @@ impl LookupService {
         language: &LanguageCode,
         input: &str,
     ) -> Result<WordLookup, LookupError> {
-        let query =
-            Lemma::parse(&normalise(input)).map_err(|e| LookupError::Invalid(e.to_string()))?;
+        // Kept as written for the providers (page titles are case- and letter-sensitive);
+        // the stores are asked by fold key.
+        let query = Lemma::parse(input).map_err(|e| LookupError::Invalid(e.to_string()))?;
         let key = fold_key(query.as_str());
         let cache_key = cache_key(language, &key);
         if let Some(hit) = self.cached(&cache_key).await {
@@ -238,7 +239,12 @@ impl LookupService {
         let mut unavailable = None;
         for provider in self.deps.providers.iter().filter(|p| p.serves(language)) {
             for candidate in candidates {
-                match provider.fetch(language, candidate).await {
+                let asked = if *candidate == fold_key(query.as_str()) {
+                    query.as_str()
+                } else {
+                    candidate.as_str()
+                };
+                match provider.fetch(language, asked).await {
                     Ok(answer) if answer.entries.iter().any(Entry::has_content) => {
                         self.deps.entries.put_raw(&[answer.raw]).await?;
                         self.deps.entries.put_entries(&answer.entries).await?;

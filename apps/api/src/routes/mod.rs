@@ -1,7 +1,9 @@
+pub mod admin_dictionary;
 pub mod admin_jobs;
 pub mod auth;
 pub mod cards;
 pub mod decks;
+pub mod dictionary;
 pub mod docs;
 mod fields;
 pub mod health;
@@ -69,7 +71,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/reviews").post(cards::review))
             .service(web::resource("/reviews/batch").post(cards::batch))
             .service(web::resource("/study/queue").get(cards::queue))
-            .service(web::resource("/stats").get(cards::stats)),
+            .service(web::resource("/stats").get(cards::stats))
+            .service(web::resource("/dictionary/{lang}/words/{lemma}").get(dictionary::lookup))
+            .service(web::resource("/dictionary/{lang}/search").get(dictionary::search))
+            .service(web::resource("/texts/analyze").post(dictionary::analyse))
+            .service(web::resource("/admin/dictionary/imports").post(admin_dictionary::import_path))
+            .service(
+                web::resource("/admin/dictionary/imports/upload").post(admin_dictionary::upload),
+            ),
     )
     .service(web::resource("/metrics").get(metrics::metrics))
     .service(web::resource("/docs").get(docs::page))

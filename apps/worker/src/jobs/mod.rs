@@ -1,5 +1,6 @@
 //! The job types the worker runs today, and their registration. Later features add theirs here.
 
+mod import_dictionary;
 mod optimise_fsrs;
 mod outbox_purge;
 mod propagate_deck;
@@ -10,6 +11,7 @@ mod system_echo;
 pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
 
 use crate::Registry;
+use lingo_dictionary::import::{ImportDictionary, ImportService};
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
@@ -32,6 +34,7 @@ pub const KNOWN: &[&str] = &[
     OptimiseFsrs::NAME,
     OptimiseAllFsrs::NAME,
     PropagateSystemDeck::NAME,
+    ImportDictionary::NAME,
 ];
 
 /// What the job handlers need.
@@ -45,6 +48,7 @@ pub struct JobDeps {
     pub optimise: Arc<OptimiseParameters>,
     pub review_history: Arc<dyn ReviewHistory>,
     pub decks: Arc<dyn DeckStore>,
+    pub import: Arc<ImportService>,
 }
 
 impl JobDeps {
@@ -62,6 +66,7 @@ impl JobDeps {
             )),
             review_history: Arc::new(fsrs),
             decks: Arc::new(PgDeckStore::new(stores.postgres.clone())),
+            import: Arc::new(lingo_bootstrap::dictionary::import_service(stores)),
         }
     }
 }
@@ -87,5 +92,6 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, optimise_fsrs::run_all);
     with_deps(&mut registry, &deps, propagate_deck::run);
     with_deps(&mut registry, &deps, queue_stats::run);
+    with_deps(&mut registry, &deps, import_dictionary::run);
     registry
 }

@@ -28,7 +28,8 @@ async fn learner_with(pool: &PgPool, histories: &[Vec<HistoryReview>]) -> UserId
          VALUES ($1, 'Optimiser', '{}', now(), now())",
         "INSERT INTO decks (id, owner_id, name, created_at, updated_at) \
          VALUES ($2, $1, 'Deck', now(), now())",
-        "INSERT INTO words (id, language, lemma) SELECT c, 'en', c::text FROM unnest($3) c",
+        "INSERT INTO words (id, language, lemma, lemma_key) \
+         SELECT c, 'en', c::text, c::text FROM unnest($3) c",
         "INSERT INTO cards (id, user_id, deck_id, word_id, card_type, state, due, created_at) \
          SELECT c, $1, $2, c, 'recall', 'review', now(), now() FROM unnest($3) c",
     ];

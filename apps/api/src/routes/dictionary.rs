@@ -1,0 +1,138 @@
+//! Dictionary lookups, search and the vocabulary of a text.
+
+use crate::auth::MaybeAuthenticated;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use lingo_dictionary::analyse_text::AnalyseError;
+use lingo_dictionary::lookup::LookupError;
+use lingo_kernel::LanguageCode;
+use lingo_kernel::pagination::{Page, PageSize};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+pub fn language(raw: &str) -> Result<LanguageCode, ApiError> {
+    LanguageCode::parse(raw).map_err(|e| ApiError::invalid("lang", e.to_string()))
+}
+
+impl From<LookupError> for ApiError {
+    fn from(e: LookupError) -> Self {
+        match e {
+            LookupError::Invalid(reason) => ApiError::invalid("lemma", reason),
+            LookupError::NotFound { close_matches } => ApiError::Detailed(Box::new(
+                Problem::new(StatusCode::NOT_FOUND)
+                    .detail("no dictionary knows this word")
+                    .extension("close_matches", close_matches),
+            )),
+            LookupError::Unavailable(reason) => ApiError::Unavailable(format!(
+                "the dictionary is unavailable; retry later ({reason})"
+            )),
+        }
+    }
+}
+
+impl From<AnalyseError> for ApiError {
+    fn from(e: AnalyseError) -> Self {
+        match e {
+            AnalyseError::Store(e) => ApiError::Unavailable(e.to_string()),
+            other => ApiError::invalid("text", other.to_string()),
+        }
+    }
+}
+
+/// A word: every entry the stores hold for it (any source), its metadata rows (one per part of
+/// speech, with the ids decks take) and frequency. Inflected forms resolve to the lemma.
+#[utoipa::path(get, path = "/api/v1/dictionary/{lang}/words/{lemma}", tag = "dictionary",
+    params(("lang" = String, Path, description = "BCP 47 language of the word"),
+           ("lemma" = String, Path, description = "The word, inflected or not")),
+    responses(
+        (status = 200, description = "The assembled word", body = Object),
+        (status = 404, description = "No dictionary knows it; `close_matches` lists near spellings", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid language or word", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "A provider or store is unavailable", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn lookup(
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (lang, lemma) = path.into_inner();
+    let word = state
+        .dictionary
+        .lookup
+        .lookup(&language(&lang)?, &lemma)
+        .await?;
+    Ok(HttpResponse::Ok().json(word))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct SearchQuery {
+    /// Prefix or misspelt word.
+    q: String,
+    /// 1–200, default 50.
+    limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Prefix and typo-tolerant search, most frequent words first.
+#[utoipa::path(get, path = "/api/v1/dictionary/{lang}/search", tag = "dictionary",
+    params(("lang" = String, Path, description = "BCP 47 language"), SearchQuery),
+    responses(
+        (status = 200, description = "A page of matching words", body = Object),
+        (status = 422, description = "Invalid query", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn search(
+    path: web::Path<String>,
+    query: web::Query<SearchQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let language = language(&path)?;
+    let size = PageSize::clamped(query.limit);
+    let offset = match &query.cursor {
+        None => 0,
+        Some(c) => c
+            .parse::<u32>()
+            .map_err(|_| ApiError::invalid("cursor", "not a cursor from a previous page"))?,
+    };
+    let items = state
+        .dictionary
+        .lookup
+        .search(&language, &query.q, size, offset)
+        .await?;
+    let next_cursor = (items.len() as u32 == size.get()).then(|| (offset + size.get()).to_string());
+    Ok(HttpResponse::Ok().json(Page { items, next_cursor }))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct AnalyseRequest {
+    /// BCP 47 language of the text.
+    #[validate(length(min = 2, max = 35))]
+    language: String,
+    /// At most 50,000 characters.
+    text: String,
+}
+
+/// The distinct lemmas of a text with counts, frequency, CEFR estimate, whether the dictionary
+/// knows them and, for a signed-in learner, whether they are already in one of their decks.
+#[utoipa::path(post, path = "/api/v1/texts/analyze", tag = "dictionary", request_body = AnalyseRequest,
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The vocabulary of the text", body = Object),
+        (status = 422, description = "Empty or too long text, invalid language", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn analyse(
+    caller: MaybeAuthenticated,
+    body: web::Json<AnalyseRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let language = language(&body.language)?;
+    let analysis = state
+        .dictionary
+        .analyser
+        .analyse(&language, &body.text, caller.0.map(|c| c.user))
+        .await?;
+    Ok(HttpResponse::Ok().json(analysis))
+}
