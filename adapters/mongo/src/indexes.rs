@@ -1,7 +1,8 @@
 use crate::{MongoError, MongoStore};
-use mongodb::IndexModel;
 use mongodb::bson::{Document, doc};
+use mongodb::error::ErrorKind;
 use mongodb::options::IndexOptions;
+use mongodb::{Collection, IndexModel};
 
 /// Collection names, in one place.
 pub mod collections {
@@ -10,6 +11,18 @@ pub mod collections {
     /// Normalised dictionary entries.
     pub const ENTRIES: &str = "entries";
 }
+
+/// Indexes earlier versions created, dropped where they still exist: `language_lemma_source`
+/// was unique on (language, lemma, source) and would refuse a source's second record for one
+/// lemma; both are replaced by indexes on the folded `lemma_key`. (A changed definition under
+/// an existing name is refused by the server, hence new names.)
+const OBSOLETE: [(&str, &str); 2] = [
+    (collections::RAW_ENTRIES, "language_lemma_source"),
+    (collections::ENTRIES, "language_lemma"),
+];
+
+/// The server's code for "index not found" (another process dropped it first).
+const INDEX_NOT_FOUND: i32 = 27;
 
 fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
     IndexModel::builder()
@@ -23,23 +36,49 @@ fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
         .build()
 }
 
-/// Creates the indexes the adapters rely on. Idempotent: creating an index that exists with the
-/// same definition is a no-op, so every process runs this at start-up.
+/// Creates the indexes the adapters rely on and drops obsolete ones. Idempotent: creating an
+/// index that exists with the same definition is a no-op, so every process runs this at
+/// start-up.
 pub async fn ensure_indexes(store: &MongoStore) -> Result<(), MongoError> {
     let db = store.database();
+    // `_id` (the record's stable id) makes writes idempotent; this one serves re-processing
+    // by word and source.
     db.collection::<Document>(collections::RAW_ENTRIES)
         .create_indexes([index(
-            doc! { "language": 1, "lemma": 1, "source": 1 },
-            "language_lemma_source",
-            true,
+            doc! { "language": 1, "lemma_key": 1, "source": 1 },
+            "language_lemma_key_source",
+            false,
         )])
         .await?;
     db.collection::<Document>(collections::ENTRIES)
         .create_indexes([index(
-            doc! { "language": 1, "lemma": 1 },
-            "language_lemma",
+            doc! { "language": 1, "lemma_key": 1 },
+            "language_lemma_key",
             false,
         )])
         .await?;
+    for (collection, name) in OBSOLETE {
+        drop_index_if_present(&db.collection(collection), name).await?;
+    }
     Ok(())
+}
+
+async fn drop_index_if_present(
+    collection: &Collection<Document>,
+    name: &str,
+) -> Result<(), MongoError> {
+    if !collection
+        .list_index_names()
+        .await?
+        .iter()
+        .any(|n| n == name)
+    {
+        return Ok(());
+    }
+    match collection.drop_index(name).await {
+        Err(e) if matches!(*e.kind, ErrorKind::Command(ref c) if c.code == INDEX_NOT_FOUND) => {
+            Ok(())
+        }
+        other => Ok(other?),
+    }
 }

@@ -1,15 +1,21 @@
-//! MongoDB adapters (official driver): raw dictionary entries and generated word content.
-//! Only standard MongoDB features are used, so the same code runs against MongoDB in production
-//! and the MongoDB-wire-compatible server used in development and tests.
+//! MongoDB adapters (official driver): raw dictionary records, normalised entries and generated
+//! word content. Only standard MongoDB features are used, so the same code runs against MongoDB
+//! in production and the MongoDB-wire-compatible server used in development and tests.
 
+mod bulk_upsert;
+mod entry_document;
+mod entry_store;
 pub mod indexes;
+mod raw_record_document;
 
 use mongodb::bson::doc;
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
 use std::time::Duration;
 
+pub use entry_store::MongoEntryStore;
 pub use indexes::ensure_indexes;
+pub use raw_record_document::JSON_TEXT_FORMAT;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MongoError {
@@ -54,6 +60,12 @@ impl MongoStore {
         let client = Client::with_options(options).map_err(|e| MongoError::Url(e.to_string()))?;
         let database = client.database(&settings.database);
         Ok(Self { client, database })
+    }
+
+    /// A store on a client configured by the caller (e.g. a test that watches the commands sent).
+    pub fn with_client(client: Client, database: &str) -> Self {
+        let database = client.database(database);
+        Self { client, database }
     }
 
     pub fn database(&self) -> &Database {

@@ -1,6 +1,8 @@
-//! PostgreSQL adapters on diesel-async: the connection pool, the embedded migrations and the
-//! transactional outbox. Nothing outside this crate writes SQL.
+//! PostgreSQL adapters on diesel-async: the connection pool, the embedded migrations, the
+//! transactional outbox and the users, learning and dictionary stores. Nothing outside this
+//! crate writes SQL.
 
+mod dictionary;
 mod fsrs_parameters;
 mod learning;
 mod migrate;
@@ -10,6 +12,9 @@ mod refresh_tokens;
 mod schema;
 mod users;
 
+pub use dictionary::{
+    PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,
+};
 pub use fsrs_parameters::PgFsrsParameters;
 pub use learning::{PgCardStore, PgDeckStore};
 pub use migrate::{MigrationError, run_migrations};

@@ -62,6 +62,35 @@ diesel::table! {
         lemma -> Text,
         part_of_speech -> Text,
         created_at -> Timestamptz,
+        lemma_key -> Text,
+        zipf -> Nullable<Float8>,
+        cefr -> Nullable<Text>,
+        sources -> Array<Text>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    word_frequencies (language, word_key) {
+        language -> Text,
+        word_key -> Text,
+        zipf -> Float8,
+    }
+}
+
+diesel::table! {
+    lemma_forms (language, form_key, lemma) {
+        language -> Text,
+        form_key -> Text,
+        lemma -> Text,
+    }
+}
+
+diesel::table! {
+    dictionary_imports (job_id) {
+        job_id -> Uuid,
+        checkpoint -> Jsonb,
+        updated_at -> Timestamptz,
     }
 }
 

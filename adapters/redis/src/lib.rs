@@ -1,10 +1,11 @@
-//! Redis adapters: the job queue on Redis streams (`fred`), the cache (`deadpool-redis`) and the
-//! scheduler's lease. Every key starts with a configurable prefix, so tests (and several
-//! environments sharing one server) never see each other's keys.
+//! Redis adapters: the job queue on Redis streams (`fred`), the cache (`deadpool-redis`), the
+//! scheduler's lease and the dictionary lookup lock. Every key starts with a configurable prefix,
+//! so tests (and several environments sharing one server) never see each other's keys.
 
 mod cache;
 mod connection;
 mod lease;
+mod lookup_lock;
 mod otp;
 mod queue;
 mod rate_limit;
@@ -12,6 +13,7 @@ mod rate_limit;
 pub use cache::RedisCache;
 pub use connection::{RedisError, RedisSettings, connect_fred, connect_pool};
 pub use lease::{Lease, RedisLease};
+pub use lookup_lock::RedisLookupLock;
 pub use otp::RedisOtpStore;
 pub use queue::{QueueSettings, RedisJobQueue, TraceInjector};
 pub use rate_limit::RedisRateLimiter;

@@ -1,3 +1,5 @@
+mod dictionary;
+
 use clap::{Parser, Subcommand};
 use lingo_bootstrap::{Config, Stores, telemetry};
 use lingo_kernel::jobs::{DeadLetters, JobId, JobQueue, NewJob};
@@ -20,6 +22,11 @@ enum Command {
     Jobs {
         #[command(subcommand)]
         command: JobsCommand,
+    },
+    /// Reference lists (frequencies, lemma tables) and dictionary imports.
+    Dictionary {
+        #[command(subcommand)]
+        command: dictionary::DictionaryCommand,
     },
     /// FSRS tools that need no store.
     Fsrs {
@@ -84,6 +91,10 @@ async fn main() -> anyhow::Result<()> {
             for version in applied {
                 println!("  {version}");
             }
+        }
+        Command::Dictionary { command } => {
+            let stores = Stores::connect(&config, "admin").await?;
+            dictionary::run(&stores, command).await?;
         }
         Command::Jobs { command } => {
             let stores = Stores::connect(&config, "admin").await?;

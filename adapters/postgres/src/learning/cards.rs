@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
+use lingo_dictionary::normalise::fold_key;
 use lingo_kernel::UserId;
 use lingo_learning::card::{Card, CardType};
 use lingo_learning::ports::{
@@ -43,6 +44,7 @@ pub(super) async fn resolve_word(
                     words::id.eq(Uuid::now_v7()),
                     words::language.eq(language.as_str()),
                     words::lemma.eq(lemma),
+                    words::lemma_key.eq(fold_key(lemma)),
                 ))
                 .on_conflict((words::language, words::lemma, words::part_of_speech))
                 .do_update()

@@ -3,6 +3,7 @@
 mod admin_jobs;
 mod auth_password;
 mod auth_phone;
+mod dictionary;
 mod errors;
 mod google;
 mod jobs;

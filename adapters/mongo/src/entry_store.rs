@@ -1,0 +1,85 @@
+//! Raw records and normalised dictionary entries in MongoDB (`raw_entries`, `entries`).
+
+use crate::MongoStore;
+use crate::bulk_upsert::{Replacement, upsert_by_id};
+use crate::entry_document::{entry_from_document, entry_to_document};
+use crate::indexes::collections;
+use crate::raw_record_document::raw_record_to_document;
+use async_trait::async_trait;
+use lingo_dictionary::normalise::fold_key;
+use lingo_dictionary::ports::{EntryStore, StoreError};
+use lingo_dictionary::{Entry, RawRecord};
+use lingo_kernel::LanguageCode;
+use mongodb::bson::{Document, doc};
+use mongodb::{Collection, Database};
+
+pub(crate) fn unavailable(e: mongodb::error::Error) -> StoreError {
+    StoreError::Unavailable(format!("mongodb: {e}"))
+}
+
+/// `EntryStore` on MongoDB. Writes replace whole documents by `_id` (the record's and the
+/// entry's stable ids), so writing the same batch again changes nothing.
+#[derive(Clone)]
+pub struct MongoEntryStore {
+    database: Database,
+}
+
+impl MongoEntryStore {
+    pub fn new(store: &MongoStore) -> Self {
+        Self {
+            database: store.database().clone(),
+        }
+    }
+
+    fn entries_collection(&self) -> Collection<Document> {
+        self.database.collection(collections::ENTRIES)
+    }
+}
+
+#[async_trait]
+impl EntryStore for MongoEntryStore {
+    #[tracing::instrument(skip_all, fields(records = records.len()))]
+    async fn put_raw(&self, records: &[RawRecord]) -> Result<(), StoreError> {
+        let replacements = records
+            .iter()
+            .map(|record| Replacement::encode(record.id(), &raw_record_to_document(record)))
+            .collect::<Result<Vec<_>, _>>()?;
+        upsert_by_id(&self.database, collections::RAW_ENTRIES, replacements).await
+    }
+
+    #[tracing::instrument(skip_all, fields(entries = entries.len()))]
+    async fn put_entries(&self, entries: &[Entry]) -> Result<(), StoreError> {
+        let replacements = entries
+            .iter()
+            .map(|entry| Replacement::encode(entry.id(), &entry_to_document(entry)?))
+            .collect::<Result<Vec<_>, _>>()?;
+        upsert_by_id(&self.database, collections::ENTRIES, replacements).await
+    }
+
+    #[tracing::instrument(skip_all, fields(language = %language, keys = keys.len()))]
+    async fn entries(
+        &self,
+        language: &LanguageCode,
+        keys: &[String],
+    ) -> Result<Vec<Entry>, StoreError> {
+        // Folding again is a no-op for fold keys and makes "House" find "house".
+        let mut keys: Vec<String> = keys.iter().map(|k| fold_key(k)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut cursor = self
+            .entries_collection()
+            .find(doc! { "language": language.as_str(), "lemma_key": { "$in": keys } })
+            .sort(doc! { "source": 1, "lemma": 1, "_id": 1 })
+            .await
+            .map_err(unavailable)?;
+        let mut entries = Vec::new();
+        while cursor.advance().await.map_err(unavailable)? {
+            let document: Document = cursor.deserialize_current().map_err(unavailable)?;
+            entries.push(entry_from_document(document)?);
+        }
+        Ok(entries)
+    }
+}

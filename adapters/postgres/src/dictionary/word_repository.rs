@@ -1,0 +1,99 @@
+use super::word_row::WordRow;
+use super::{unavailable, word_search, word_upsert};
+use crate::pool::PgPool;
+use crate::schema::words;
+use async_trait::async_trait;
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use lingo_dictionary::ports::{StoreError, WordRepository};
+use lingo_dictionary::{SearchHit, WordMetadata, WordUpsert};
+use lingo_kernel::LanguageCode;
+use std::collections::HashSet;
+
+/// Word metadata in the `words` table, which cards reference.
+#[derive(Clone)]
+pub struct PgWordRepository {
+    pool: PgPool,
+}
+
+impl PgWordRepository {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait]
+impl WordRepository for PgWordRepository {
+    #[tracing::instrument(name = "words.upsert", skip_all, fields(words = words.len()))]
+    async fn upsert(&self, words: &[WordUpsert]) -> Result<(), StoreError> {
+        if words.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        word_upsert::upsert(&mut conn, words)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn find(
+        &self,
+        language: &LanguageCode,
+        keys: &[String],
+    ) -> Result<Vec<WordMetadata>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let rows: Vec<WordRow> = words::table
+            .filter(words::language.eq(language.as_str()))
+            .filter(words::lemma_key.eq_any(keys))
+            .order((
+                words::lemma_key,
+                words::lemma,
+                words::part_of_speech,
+                words::id,
+            ))
+            .select(WordRow::as_select())
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        rows.into_iter().map(WordRow::into_metadata).collect()
+    }
+
+    async fn known(
+        &self,
+        language: &LanguageCode,
+        keys: &[String],
+    ) -> Result<HashSet<String>, StoreError> {
+        if keys.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let found: Vec<String> = words::table
+            .filter(words::language.eq(language.as_str()))
+            .filter(words::lemma_key.eq_any(keys))
+            .select(words::lemma_key)
+            .distinct()
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(found.into_iter().collect())
+    }
+
+    /// An empty key or limit finds nothing (rather than every word of the language).
+    #[tracing::instrument(name = "words.search", skip(self), fields(language = %language))]
+    async fn search(
+        &self,
+        language: &LanguageCode,
+        key: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        if key.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        word_search::search(&mut conn, language, key, limit, offset).await
+    }
+}

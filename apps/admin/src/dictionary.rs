@@ -1,0 +1,180 @@
+//! `lingo-admin dictionary …`: load reference lists and start imports.
+
+use clap::Subcommand;
+use lingo_bootstrap::Stores;
+use lingo_bootstrap::dictionary::import_job;
+use lingo_dictionary::SourceId;
+use lingo_dictionary::import::{ImportFormat, ImportSpec};
+use lingo_dictionary::ports::{FrequencySource, LemmaTable};
+use lingo_dictionary::reference_data::{BadLine, parse_frequency_line, parse_lemma_line};
+use lingo_kernel::LanguageCode;
+use lingo_kernel::jobs::JobQueue;
+use lingo_postgres::{PgFrequencies, PgLemmaTable};
+use std::collections::{BTreeSet, HashMap};
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const CHUNK: usize = 5_000;
+const REPORTED_BAD_LINES: usize = 10;
+
+#[derive(Subcommand)]
+pub enum DictionaryCommand {
+    /// Load a frequency list (`word<TAB>zipf` lines) for a language; reloading replaces values.
+    LoadFrequencies {
+        #[arg(long)]
+        language: String,
+        file: PathBuf,
+    },
+    /// Load a lemma table (`form<TAB>lemma` lines) for a language.
+    LoadLemmas {
+        #[arg(long)]
+        language: String,
+        file: PathBuf,
+    },
+    /// Enqueue an import job (idempotent: the same file twice is one job).
+    Import {
+        /// dictd, wordnet, kaikki, csv or tsv.
+        #[arg(long)]
+        format: String,
+        #[arg(long)]
+        source: String,
+        #[arg(long)]
+        licence: String,
+        #[arg(long)]
+        language: String,
+        #[arg(long)]
+        translation_language: Option<String>,
+        /// Wait for the job to finish, printing its progress.
+        #[arg(long)]
+        wait: bool,
+        /// dictd: the `.index` file; wordnet: the directory; others: the file.
+        path: PathBuf,
+    },
+}
+
+fn read_lines<T>(
+    file: &PathBuf,
+    parse: impl Fn(u64, &str) -> Result<T, BadLine>,
+) -> anyhow::Result<(Vec<T>, Vec<BadLine>)> {
+    let reader = std::io::BufReader::new(std::fs::File::open(file)?);
+    let (mut good, mut bad) = (Vec::new(), Vec::new());
+    for (i, line) in reader.lines().enumerate() {
+        let line_no = i as u64 + 1;
+        match line {
+            Ok(line) if line.trim().is_empty() => {}
+            Ok(line) => match parse(line_no, &line) {
+                Ok(value) => good.push(value),
+                Err(e) => bad.push(e),
+            },
+            Err(e) => bad.push(BadLine {
+                line: line_no,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok((good, bad))
+}
+
+fn report(what: &str, loaded: u64, bad: &[BadLine]) {
+    println!("{loaded} {what} loaded, {} line(s) refused", bad.len());
+    for e in bad.iter().take(REPORTED_BAD_LINES) {
+        println!("  {e}");
+    }
+}
+
+pub async fn run(stores: &Stores, command: DictionaryCommand) -> anyhow::Result<()> {
+    match command {
+        DictionaryCommand::LoadFrequencies { language, file } => {
+            let language = LanguageCode::parse(&language)?;
+            let (rows, bad) = read_lines(&file, parse_frequency_line)?;
+            // Spellings that normalise alike keep the highest frequency.
+            let mut best: HashMap<String, lingo_dictionary::Zipf> = HashMap::new();
+            for (key, zipf) in rows {
+                let slot = best.entry(key).or_insert(zipf);
+                if zipf.get() > slot.get() {
+                    *slot = zipf;
+                }
+            }
+            let rows: Vec<_> = best.into_iter().collect();
+            let store = PgFrequencies::new(stores.postgres.clone());
+            let mut loaded = 0;
+            for chunk in rows.chunks(CHUNK) {
+                loaded += store.load(&language, chunk).await?;
+            }
+            report("frequencies", loaded, &bad);
+        }
+        DictionaryCommand::LoadLemmas { language, file } => {
+            let language = LanguageCode::parse(&language)?;
+            let (rows, bad) = read_lines(&file, parse_lemma_line)?;
+            let rows: Vec<_> = rows
+                .into_iter()
+                .filter(|(form, lemma)| form != lemma)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let store = PgLemmaTable::new(stores.postgres.clone());
+            let mut loaded = 0;
+            for chunk in rows.chunks(CHUNK) {
+                loaded += store.load(&language, chunk).await?;
+            }
+            report("lemma forms", loaded, &bad);
+        }
+        DictionaryCommand::Import {
+            format,
+            source,
+            licence,
+            language,
+            translation_language,
+            wait,
+            path,
+        } => {
+            let path = std::fs::canonicalize(&path)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let spec = ImportSpec {
+                format: ImportFormat::parse(&format)
+                    .ok_or_else(|| anyhow::anyhow!("unknown format '{format}'"))?,
+                path: path.to_string_lossy().into_owned(),
+                source: SourceId::parse(&source)?,
+                licence,
+                language: LanguageCode::parse(&language)?,
+                translation_language: translation_language
+                    .as_deref()
+                    .map(LanguageCode::parse)
+                    .transpose()?,
+            };
+            let job = import_job(&spec)?;
+            let id = job.id;
+            let enqueued = stores.queue.enqueue(job).await?;
+            println!("{id} ({enqueued:?})");
+            if wait {
+                follow(stores, id).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn follow(stores: &Stores, id: lingo_kernel::jobs::JobId) -> anyhow::Result<()> {
+    loop {
+        let Some(record) = stores.queue.status(id).await? else {
+            anyhow::bail!("job {id} disappeared");
+        };
+        if let Some(progress) = &record.progress {
+            println!(
+                "{:?} {:.1}% {:?}",
+                record.status,
+                progress.percent().unwrap_or(0.0),
+                progress.counters
+            );
+        }
+        if record.status.is_final() {
+            println!("{}", serde_json::to_string_pretty(&record)?);
+            if record.last_error.is_some() && record.result.is_none() {
+                anyhow::bail!("import failed");
+            }
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}

@@ -1,0 +1,451 @@
+//! The dictionary through the api: imports of every format run by the worker, lookups through
+//! the stores and a local double of the Free Dictionary API, search and text analysis.
+
+use crate::admin_jobs::start_worker;
+use crate::auth_password::register;
+use lingo_kernel::UserId;
+use lingo_test_support::TestApp;
+use lingo_users::Role;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn fixtures() -> String {
+    format!(
+        "{}/../../adapters/dictfiles/tests/fixtures",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+async fn spawn(extra: &[(&str, &str)]) -> TestApp {
+    let roots = fixtures();
+    let uploads = std::env::temp_dir().join(format!("lingo-uploads-{}", uuid::Uuid::new_v4()));
+    let uploads = uploads.to_string_lossy().into_owned();
+    let roots = format!("{roots},{uploads}");
+    let mut vars = vec![
+        ("LINGO_IMPORT_ROOTS", roots.as_str()),
+        ("LINGO_IMPORT_UPLOAD_DIR", uploads.as_str()),
+    ];
+    vars.extend_from_slice(extra);
+    TestApp::spawn_with(&vars).await
+}
+
+async fn json_of(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn import(app: &TestApp, admin: &str, body: Value) -> Value {
+    let (status, accepted) = json_of(
+        app.client
+            .post(app.url("/api/v1/admin/dictionary/imports"))
+            .bearer_auth(admin)
+            .json(&body)
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    finished(app, admin, accepted["status_url"].as_str().expect("url")).await
+}
+
+async fn finished(app: &TestApp, token: &str, url: &str) -> Value {
+    for _ in 0..300 {
+        let (_, job) = json_of(app.get_as(url, token).await).await;
+        if job["status"] == "succeeded" {
+            return job;
+        }
+        assert_ne!(job["status"], "dead", "{job}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{url} never finished");
+}
+
+fn fixture(path: &str) -> String {
+    format!("{}/{path}", fixtures())
+}
+
+#[tokio::test]
+async fn imports_of_every_format_run_in_the_worker_and_feed_lookups_and_search() {
+    let app = spawn(&[]).await;
+    let worker = start_worker(&app);
+    let admin = app.token(UserId::new(), Role::Admin);
+    let dictd = import(&app, &admin, json!({"format": "dictd", "path": fixture("dictd/tiny-eng-ara.index"),
+        "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"})).await;
+    let counters = &dictd["progress"]["counters"];
+    assert!(
+        counters["imported"].as_u64().expect("imported") >= 5,
+        "{dictd}"
+    );
+    assert_eq!(counters["failed"], 0);
+    assert_eq!(dictd["progress"]["percent"], 100.0);
+    import(
+        &app,
+        &admin,
+        json!({"format": "wordnet", "path": fixture("wordnet"),
+        "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
+    )
+    .await;
+    let kaikki = import(
+        &app,
+        &admin,
+        json!({"format": "kaikki", "path": fixture("kaikki/tiny-en.jsonl"),
+        "source": "kaikki-en", "licence": "CC-BY-SA-4.0", "language": "en"}),
+    )
+    .await;
+    // Malformed lines are counted and reported with their line numbers; the rest is imported.
+    assert!(
+        kaikki["result"]["counters"]["failed"]
+            .as_u64()
+            .expect("failed")
+            >= 2,
+        "{kaikki}"
+    );
+    assert!(kaikki["result"]["errors"][0]["line"].as_u64().is_some());
+    import(&app, &admin, json!({"format": "csv", "path": fixture("word_lists/with-header.csv"),
+        "source": "flashcards", "licence": "user data", "language": "en", "translation_language": "es"})).await;
+
+    let (status, bank) = json_of(app.get("/api/v1/dictionary/en/words/Bank").await).await;
+    assert_eq!(status, 200, "{bank}");
+    let sources: std::collections::BTreeSet<&str> = bank["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["provenance"]["source"].as_str().expect("source"))
+        .collect();
+    assert!(
+        sources.contains("tiny-eng-ara")
+            && sources.contains("kaikki-en")
+            && sources.contains("flashcards"),
+        "{sources:?}"
+    );
+    let arabic = bank["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .flat_map(|e| e["translations"].as_array().cloned().unwrap_or_default())
+        .any(|t| t["language"] == "ar");
+    assert!(arabic, "{bank}");
+    assert!(
+        bank["words"]
+            .as_array()
+            .expect("words")
+            .iter()
+            .any(|w| w["part_of_speech"] == "noun")
+    );
+
+    // Inflected input resolves to the lemma.
+    let (status, houses) = json_of(app.get("/api/v1/dictionary/en/words/houses").await).await;
+    assert_eq!(status, 200, "{houses}");
+    assert_eq!(houses["lemma"], "house");
+    assert_eq!(houses["query"], "houses");
+
+    // Prefix and typo-tolerant search.
+    let (status, page) = json_of(app.get("/api/v1/dictionary/en/search?q=ho").await).await;
+    assert_eq!(status, 200);
+    assert!(
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|h| h["lemma"] == "house"),
+        "{page}"
+    );
+    let (_, typo) = json_of(app.get("/api/v1/dictionary/en/search?q=hause").await).await;
+    assert!(
+        typo["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|h| h["lemma"] == "house"),
+        "{typo}"
+    );
+
+    // Unknown: 404 problem with close matches.
+    let (status, missing) = json_of(app.get("/api/v1/dictionary/en/words/housse").await).await;
+    assert_eq!(status, 404, "{missing}");
+    assert!(
+        missing["close_matches"]
+            .as_array()
+            .expect("close matches")
+            .iter()
+            .any(|m| m == "house"),
+        "{missing}"
+    );
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn the_same_import_asked_twice_is_one_job_and_its_data_stays_the_same() {
+    let app = spawn(&[]).await;
+    let worker = start_worker(&app);
+    let admin = app.token(UserId::new(), Role::Admin);
+    let body = json!({"format": "tsv", "path": fixture("word_lists/no-header.tsv"),
+        "source": "list", "licence": "CC0", "language": "en", "translation_language": "fa"});
+    let first = import(&app, &admin, body.clone()).await;
+    let second = import(&app, &admin, body).await;
+    assert_eq!(first["id"], second["id"]);
+    assert_eq!(first["attempts"], second["attempts"]);
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn import_requests_are_checked() {
+    let app = spawn(&[]).await;
+    let admin = app.token(UserId::new(), Role::Admin);
+    let learner = app.token(UserId::new(), Role::Learner);
+    let send = |token: String, body: Value| {
+        let request = app
+            .client
+            .post(app.url("/api/v1/admin/dictionary/imports"))
+            .bearer_auth(token)
+            .json(&body);
+        async move { json_of(request.send().await.expect("sent")).await }
+    };
+    let good = json!({"format": "csv", "path": fixture("word_lists/with-header.csv"), "source": "list", "licence": "CC0", "language": "en"});
+    assert_eq!(send(learner, good.clone()).await.0, 403);
+    let outside = json!({"format": "csv", "path": "/etc/passwd", "source": "list", "licence": "CC0", "language": "en"});
+    let (status, problem) = send(admin.clone(), outside).await;
+    assert_eq!(status, 422, "{problem}");
+    let traversal = json!({"format": "csv", "path": format!("{}/../../../../Cargo.toml", fixtures()), "source": "list", "licence": "CC0", "language": "en"});
+    assert_eq!(send(admin.clone(), traversal).await.0, 422);
+    let bad_format = json!({"format": "xls", "path": fixture("word_lists/with-header.csv"), "source": "list", "licence": "CC0", "language": "en"});
+    assert_eq!(send(admin.clone(), bad_format).await.0, 422);
+    let bad_source = json!({"format": "csv", "path": fixture("word_lists/with-header.csv"), "source": "My List", "licence": "CC0", "language": "en"});
+    assert_eq!(send(admin, bad_source).await.0, 422);
+}
+
+#[tokio::test]
+async fn an_uploaded_word_list_is_imported() {
+    let app = spawn(&[]).await;
+    let worker = start_worker(&app);
+    let admin = app.token(UserId::new(), Role::Admin);
+    let csv = "word,translation,example\nlibrary,biblioteca,The library is open.\n\"malformed\n";
+    let (status, accepted) = json_of(
+        app.client
+            .post(app.url("/api/v1/admin/dictionary/imports/upload?format=csv&source=upload&licence=CC0&language=en&translation_language=es"))
+            .bearer_auth(&admin)
+            .body(csv)
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    finished(&app, &admin, accepted["status_url"].as_str().expect("url")).await;
+    let (status, library) = json_of(app.get("/api/v1/dictionary/en/words/library").await).await;
+    assert_eq!(status, 200, "{library}");
+    assert_eq!(
+        library["entries"][0]["translations"][0]["text"],
+        "biblioteca"
+    );
+    worker.stop().await;
+}
+
+/// A local stand-in for the Free Dictionary API: documented 200 array for "hello", documented
+/// 404 object otherwise; counts requests and answers slowly so concurrent lookups overlap.
+async fn free_dictionary_double() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 8192];
+                let mut read = 0;
+                while !buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer[read..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let head = String::from_utf8_lossy(&buffer[..read]).to_string();
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                let (status, body) = if head.starts_with("GET /api/v2/entries/en/hello ") {
+                    ("200 OK", json!([{"word": "hello", "phonetic": "həˈləʊ",
+                        "phonetics": [{"text": "həˈləʊ", "audio": "https://example.org/hello-uk.mp3"}],
+                        "meanings": [{"partOfSpeech": "exclamation", "definitions": [{"definition": "used as a greeting",
+                            "example": "hello there, Katie!", "synonyms": [], "antonyms": []}], "synonyms": [], "antonyms": []}],
+                        "license": {"name": "CC BY-SA 3.0", "url": "https://creativecommons.org/licenses/by-sa/3.0"},
+                        "sourceUrls": ["https://en.wiktionary.org/wiki/hello"]}]).to_string())
+                } else {
+                    ("404 Not Found", json!({"title": "No Definitions Found",
+                        "message": "Sorry pal, we couldn't find definitions for the word you were looking for.",
+                        "resolution": "You can try the search again at later time or head to the web instead."}).to_string())
+                };
+                let response = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (address, requests)
+}
+
+#[tokio::test]
+async fn a_miss_asks_the_provider_once_stores_the_answer_and_caches_it() {
+    let (url, requests) = free_dictionary_double().await;
+    let app = spawn(&[
+        ("LINGO_DICTIONARY_PROVIDERS", "free-dictionary-api"),
+        ("LINGO_FREE_DICTIONARY_URL", &url),
+    ])
+    .await;
+    let lookups = (0..8).map(|_| app.get("/api/v1/dictionary/en/words/hello"));
+    for response in futures_util::future::join_all(lookups).await {
+        let (status, hello) = json_of(response).await;
+        assert_eq!(status, 200, "{hello}");
+        assert_eq!(
+            hello["entries"][0]["senses"][0]["gloss"],
+            "used as a greeting"
+        );
+        assert_eq!(
+            hello["entries"][0]["provenance"]["source"],
+            "free-dictionary-api"
+        );
+    }
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        1,
+        "concurrent misses share one provider call"
+    );
+    let (status, _) = json_of(app.get("/api/v1/dictionary/en/words/HELLO").await).await;
+    assert_eq!(status, 200);
+    assert_eq!(requests.load(Ordering::SeqCst), 1, "cached");
+    // A word the provider does not know: 404, and the miss is remembered.
+    for _ in 0..2 {
+        let (status, problem) = json_of(app.get("/api/v1/dictionary/en/words/qwzx").await).await;
+        assert_eq!(status, 404, "{problem}");
+    }
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_provider_that_does_not_answer_is_a_503_not_a_miss() {
+    let app = spawn(&[
+        ("LINGO_DICTIONARY_PROVIDERS", "free-dictionary-api"),
+        ("LINGO_FREE_DICTIONARY_URL", "http://127.0.0.1:9"),
+        ("LINGO_DICTIONARY_PROVIDER_ATTEMPTS", "1"),
+    ])
+    .await;
+    let (status, problem) = json_of(app.get("/api/v1/dictionary/en/words/hello").await).await;
+    assert_eq!(status, 503, "{problem}");
+    assert_eq!(problem["status"], 503);
+    let (status, _) = json_of(app.get("/api/v1/dictionary/xx-yy-zz/words/hello").await).await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
+    let app = spawn(&[]).await;
+    let worker = start_worker(&app);
+    let admin = app.token(UserId::new(), Role::Admin);
+    import(
+        &app,
+        &admin,
+        json!({"format": "wordnet", "path": fixture("wordnet"),
+        "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
+    )
+    .await;
+    worker.stop().await;
+    let text = json!({"language": "en", "text": "The children went to the bank. Two banks! The child ran."});
+    let (status, anonymous) = json_of(app.post_json("/api/v1/texts/analyze", &text).await).await;
+    assert_eq!(status, 200, "{anonymous}");
+    let words = anonymous["words"].as_array().expect("words");
+    let find = |lemma: &str| {
+        words
+            .iter()
+            .find(|w| w["lemma"] == lemma)
+            .unwrap_or_else(|| panic!("{lemma} in {anonymous}"))
+            .clone()
+    };
+    assert_eq!(find("child")["count"], 2);
+    assert_eq!(find("bank")["count"], 2);
+    assert_eq!(find("go")["count"], 1);
+    assert_eq!(find("run")["count"], 1);
+    assert_eq!(find("bank")["in_my_decks"], Value::Null);
+
+    let session: Value = register(&app, "reader@example.org", "correct horse battery")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let token = session["access_token"].as_str().expect("token");
+    let deck: Value = app
+        .client
+        .post(app.url("/api/v1/decks"))
+        .bearer_auth(token)
+        .json(&json!({"name": "Reading"}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let added = app
+        .client
+        .post(app.url(&format!(
+            "/api/v1/decks/{}/words",
+            deck["id"].as_str().expect("id")
+        )))
+        .bearer_auth(token)
+        .json(&json!({"words": [{"language": "en", "lemma": "bank"}]}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(added.status(), 200);
+    let (_, mine) = json_of(
+        app.client
+            .post(app.url("/api/v1/texts/analyze"))
+            .bearer_auth(token)
+            .json(&text)
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
+    let words = mine["words"].as_array().expect("words");
+    let bank = words.iter().find(|w| w["lemma"] == "bank").expect("bank");
+    assert_eq!(bank["in_my_decks"], true);
+    assert_eq!(
+        words.iter().find(|w| w["lemma"] == "child").expect("child")["in_my_decks"],
+        false
+    );
+
+    let persian = json!({"language": "fa", "text": "کتاب‌ها را خواندم و کتاب خوب بود."});
+    let (status, fa) = json_of(app.post_json("/api/v1/texts/analyze", &persian).await).await;
+    assert_eq!(status, 200, "{fa}");
+    assert_eq!(fa["words"][0]["lemma"], "کتاب");
+    assert_eq!(fa["words"][0]["count"], 2);
+
+    let (status, _) = json_of(
+        app.post_json(
+            "/api/v1/texts/analyze",
+            &json!({"language": "en", "text": "  42 "}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 422);
+    let expired = app
+        .client
+        .post(app.url("/api/v1/texts/analyze"))
+        .bearer_auth("not-a-token")
+        .json(&text)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(expired.status(), 401);
+}
