@@ -34,7 +34,11 @@ pub(crate) struct EntryText {
 
 pub(crate) fn parse_entry_text(text: &str, index_headword: &str) -> EntryText {
     let mut parsed = EntryText::default();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty()).peekable();
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .peekable();
     if let Some(first) = lines.peek()
         && read_headword_line(first, index_headword, &mut parsed)
     {
@@ -98,10 +102,15 @@ fn take_markers(line: &str) -> (Vec<String>, String) {
     let mut remaining = line;
     while let Some(open) = remaining.find('<') {
         let after = &remaining[open + 1..];
-        let marker = after.find('>').map(|close| &after[..close]).filter(|inside| {
-            (1..=30).contains(&inside.len())
-                && inside.chars().all(|c| c.is_alphanumeric() || " ,.-".contains(c))
-        });
+        let marker = after
+            .find('>')
+            .map(|close| &after[..close])
+            .filter(|inside| {
+                (1..=30).contains(&inside.len())
+                    && inside
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || " ,.-".contains(c))
+            });
         rest.push_str(&remaining[..open]);
         match marker {
             Some(inside) => {
@@ -192,9 +201,15 @@ mod tests {
 
     #[test]
     fn markers_give_the_part_of_speech_and_grammar_labels_are_dropped() {
-        let parsed = parse_entry_text("cat /kæt/ <n, masc>\ngata <f>, gato (animal, doméstico)\n", "cat");
+        let parsed = parse_entry_text(
+            "cat /kæt/ <n, masc>\ngata <f>, gato (animal, doméstico)\n",
+            "cat",
+        );
         assert_eq!(parsed.part_of_speech, Some(PartOfSpeech::parse("noun")));
-        assert_eq!(parsed.translations, vec!["gata", "gato (animal, doméstico)"]);
+        assert_eq!(
+            parsed.translations,
+            vec!["gata", "gato (animal, doméstico)"]
+        );
     }
 
     #[test]
@@ -215,7 +230,10 @@ mod tests {
 
     #[test]
     fn slashes_inside_a_headword_are_not_ipa() {
-        assert_eq!(split_trailing_ipa("and/or /ænd ɔː/"), ("and/or", Some("/ænd ɔː/")));
+        assert_eq!(
+            split_trailing_ipa("and/or /ænd ɔː/"),
+            ("and/or", Some("/ænd ɔː/"))
+        );
         assert_eq!(split_trailing_ipa("and/or"), ("and/or", None));
         assert_eq!(split_trailing_ipa("a/b/"), ("a/b/", None));
         assert_eq!(split_trailing_ipa("//"), ("//", None));

@@ -98,7 +98,11 @@ impl KaikkiLine {
     /// `noun`, or `noun-2` for the second etymology: stable across runs of one file.
     pub(crate) fn discriminator(&self) -> String {
         let pos = self.part_of_speech();
-        let pos = if pos.is_unknown() { "unknown" } else { pos.as_str() };
+        let pos = if pos.is_unknown() {
+            "unknown"
+        } else {
+            pos.as_str()
+        };
         match self.etymology_number {
             Some(n) => format!("{pos}-{n}"),
             None => pos.to_owned(),
@@ -184,7 +188,11 @@ fn pronunciation(raw: KaikkiSound) -> Option<Pronunciation> {
 }
 
 fn form(raw: KaikkiForm) -> Option<Form> {
-    if raw.tags.iter().any(|t| BOOKKEEPING_FORM_TAGS.contains(&t.as_str())) {
+    if raw
+        .tags
+        .iter()
+        .any(|t| BOOKKEEPING_FORM_TAGS.contains(&t.as_str()))
+    {
         return None;
     }
     let form = clean_text(&raw.form?);

@@ -11,6 +11,7 @@
 //! [`ReadError::Io`] only when the input cannot be read at all. Paths are trusted: the caller
 //! checks them against the configured import roots before the job is enqueued.
 
+mod csv_fields;
 mod dictd_entry_text;
 mod dictd_index;
 mod dictd_stream;

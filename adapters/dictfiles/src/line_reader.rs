@@ -117,8 +117,8 @@ mod tests {
     #[test]
     fn invalid_utf8_is_reported_for_that_line_only() -> io::Result<()> {
         let mut reader = LineReader::new(&b"ok\nbad \xff\nok again\n"[..]);
-        let lines: Vec<Line> = std::iter::from_fn(|| reader.next_line().transpose())
-            .collect::<io::Result<_>>()?;
+        let lines: Vec<Line> =
+            std::iter::from_fn(|| reader.next_line().transpose()).collect::<io::Result<_>>()?;
         assert!(lines[0].text.is_ok());
         assert_eq!(
             lines[1].text,

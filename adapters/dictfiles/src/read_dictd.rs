@@ -39,7 +39,9 @@ impl DictdReader {
         let dict_path = dict_beside(index_path)?;
         let index = read_index(index_path)?;
         let file = File::open(&dict_path).map_err(|e| unreadable(&dict_path, e))?;
-        let compressed = dict_path.extension().is_some_and(|ext| ext == "dz" || ext == "gz");
+        let compressed = dict_path
+            .extension()
+            .is_some_and(|ext| ext == "dz" || ext == "gz");
         let text: Box<dyn Read + Send> = if compressed {
             Box::new(MultiGzDecoder::new(BufReader::new(file)))
         } else {
@@ -156,7 +158,10 @@ impl RecordReader for DictdReader {
 /// `name.index` → `name.dict.dz`, else `name.dict`.
 fn dict_beside(index_path: &Path) -> Result<PathBuf, ReadError> {
     let Some(base) = index_path.to_str().and_then(|p| p.strip_suffix(".index")) else {
-        return Err(unreadable(index_path, "a dictd import names the .index file"));
+        return Err(unreadable(
+            index_path,
+            "a dictd import names the .index file",
+        ));
     };
     [format!("{base}.dict.dz"), format!("{base}.dict")]
         .into_iter()

@@ -5,6 +5,8 @@
 //! Several rows for one word are several entries: each entry's discriminator is a hash of its
 //! meaning, so re-importing a list, even reordered, replaces entries instead of adding copies.
 
+use crate::csv_fields::{sniff_delimiter, split_fields};
+use crate::line_reader::LineReader;
 use crate::record_labels::{RecordLabels, malformed, unreadable};
 use crate::strip_markup::clean_text;
 use crate::word_list_columns::{Column, Columns};
@@ -15,13 +17,13 @@ use lingo_dictionary::ports::{ReadPosition, RecordReader};
 use lingo_dictionary::{Entry, Example, PartOfSpeech, Sense, Translation};
 use lingo_kernel::LanguageCode;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::BufReader;
 use std::path::PathBuf;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+const BOM: char = '\u{feff}';
 
-/// How far into the first line the separator is sniffed.
-const SNIFF_BYTES: u64 = 64 * 1024;
+/// A quoted field may span lines, up to this many bytes for the whole record.
+const MAX_RECORD_BYTES: usize = 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Separator {
@@ -42,12 +44,13 @@ struct Row {
 pub(crate) struct WordListReader {
     labels: RecordLabels,
     translation_language: Option<LanguageCode>,
-    csv: csv::Reader<File>,
+    lines: LineReader<BufReader<File>>,
+    separator: Separator,
+    /// Sniffed from the first line for CSV.
+    delimiter: Option<char>,
     /// Known after the first row.
     columns: Option<Columns>,
-    row: csv::ByteRecord,
     path: PathBuf,
-    bom_bytes: u64,
     total: u64,
     failed: bool,
 }
@@ -59,29 +62,16 @@ impl WordListReader {
         separator: Separator,
     ) -> Result<Self, ReadError> {
         let path = PathBuf::from(&spec.path);
-        let io_error = |e: std::io::Error| unreadable(&path, e);
-        let mut file = File::open(&path).map_err(io_error)?;
-        let total = file.metadata().map_err(io_error)?.len();
-        let (first_line, bom_bytes) = first_line(&mut file).map_err(io_error)?;
-        let delimiter = match separator {
-            Separator::Tab => b'\t',
-            Separator::CommaOrSemicolon => sniff_delimiter(&first_line),
-        };
-        file.seek(SeekFrom::Start(bom_bytes)).map_err(io_error)?;
-        let csv = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(file);
+        let file = File::open(&path).map_err(|e| unreadable(&path, e))?;
+        let total = file.metadata().map_err(|e| unreadable(&path, e))?.len();
         Ok(Self {
             labels: RecordLabels::new(spec, retrieved_at),
             translation_language: spec.translation_language.clone(),
-            csv,
+            lines: LineReader::new(BufReader::new(file)),
+            separator,
+            delimiter: None,
             columns: None,
-            row: csv::ByteRecord::new(),
             path,
-            bom_bytes,
             total,
             failed: false,
         })
@@ -118,7 +108,11 @@ impl WordListReader {
     }
 
     fn entry(&self, row: &Row) -> Entry {
-        let meaning = if row.translation.is_empty() { &row.definition } else { &row.translation };
+        let meaning = if row.translation.is_empty() {
+            &row.definition
+        } else {
+            &row.translation
+        };
         let discriminator = format!("m{:016x}", fnv1a(fold_key(meaning).as_bytes()));
         let pos = PartOfSpeech::parse(&row.part_of_speech);
         let mut entry = self.labels.entry(&row.word, pos, discriminator);
@@ -157,33 +151,56 @@ impl WordListReader {
         entry
     }
 
-    /// The next row's 1-based line and cells; `None` at the end.
+    /// The next record's first line and its fields; `None` at the end. Blank lines are
+    /// skipped; a quoted field may run over several lines.
     fn next_row(&mut self) -> Option<Result<(u64, Vec<String>), ReadError>> {
-        match self.csv.read_byte_record(&mut self.row) {
-            Ok(false) => return None,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                return Some(match e.into_kind() {
-                    csv::ErrorKind::Io(io) => {
-                        self.failed = true;
-                        Err(unreadable(&self.path, io))
-                    }
-                    other => Err(malformed(line, format!("{other:?}"))),
-                });
+        let mut record = String::new();
+        let mut first_line = 0;
+        loop {
+            let line = match self.lines.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) if first_line == 0 => return None,
+                Ok(None) => {
+                    return Some(Err(malformed(first_line, "a quoted field is never closed")));
+                }
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(unreadable(&self.path, e)));
+                }
+            };
+            let text = match line.text {
+                Ok(text) => text,
+                Err(reason) => return Some(Err(malformed(line.number, reason))),
+            };
+            let text = match line.number {
+                1 => text.strip_prefix(BOM).unwrap_or(&text).to_owned(),
+                _ => text,
+            };
+            if first_line == 0 {
+                if text.trim().is_empty() {
+                    continue;
+                }
+                first_line = line.number;
+            } else {
+                record.push('\n');
+            }
+            record.push_str(&text);
+            let delimiter = self.delimiter(&record);
+            if let Some(fields) = split_fields(&record, delimiter) {
+                return Some(Ok((first_line, fields)));
+            }
+            if record.len() > MAX_RECORD_BYTES {
+                let reason = format!("a quoted field runs over more than {MAX_RECORD_BYTES} bytes");
+                return Some(Err(malformed(first_line, reason)));
             }
         }
-        let line = self.row.position().map_or(0, csv::Position::line);
-        let cells = self
-            .row
-            .iter()
-            .map(|cell| String::from_utf8(cell.to_vec()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| {
-                let at = e.utf8_error().valid_up_to();
-                malformed(line, format!("a cell is not UTF-8 (byte {at} of the cell)"))
-            });
-        Some(cells.map(|cells| (line, cells)))
+    }
+
+    fn delimiter(&mut self, first_record: &str) -> char {
+        *self.delimiter.get_or_insert_with(|| match self.separator {
+            Separator::Tab => '\t',
+            Separator::CommaOrSemicolon => sniff_delimiter(first_record),
+        })
     }
 }
 
@@ -216,36 +233,10 @@ impl RecordReader for WordListReader {
 
     fn position(&self) -> ReadPosition {
         ReadPosition {
-            done: self.bom_bytes + self.csv.position().byte(),
+            done: self.lines.bytes_read(),
             total: Some(self.total),
         }
     }
-}
-
-/// The file's first line (at most `SNIFF_BYTES`) after a byte-order mark, and the mark's length.
-fn first_line(file: &mut File) -> std::io::Result<(Vec<u8>, u64)> {
-    let mut reader = BufReader::new(Read::by_ref(file).take(SNIFF_BYTES));
-    let mut line = Vec::new();
-    reader.read_until(b'\n', &mut line)?;
-    match line.strip_prefix(BOM) {
-        Some(rest) => Ok((rest.to_vec(), BOM.len() as u64)),
-        None => Ok((line, 0)),
-    }
-}
-
-/// `;` when the line has more semicolons than commas outside quotes, else `,`.
-fn sniff_delimiter(line: &[u8]) -> u8 {
-    let mut quoted = false;
-    let (mut commas, mut semicolons) = (0usize, 0usize);
-    for &byte in line {
-        match byte {
-            b'"' => quoted = !quoted,
-            b',' if !quoted => commas += 1,
-            b';' if !quoted => semicolons += 1,
-            _ => {}
-        }
-    }
-    if semicolons > commas { b';' } else { b',' }
 }
 
 /// 64-bit FNV-1a: tiny, and stable across Rust versions and platforms (unlike `DefaultHasher`),
@@ -261,32 +252,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_delimiter_is_the_more_frequent_one_outside_quotes() {
-        assert_eq!(sniff_delimiter(b"word,translation,example\n"), b',');
-        assert_eq!(sniff_delimiter(b"word;translation;\"a, b, c\"\n"), b';');
-        assert_eq!(sniff_delimiter(b"house\n"), b',');
-    }
-
-    #[test]
     fn fnv1a_matches_the_reference_vectors() {
         assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
-    }
-}
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn probe_lines() {
-        for input in ["a,b\n\nc,d\ne,f\n", "a,\"b\nb\"\nc,d\n", "a,b\n\n\n\nc,d\n", "a,b\r\n\r\nc,d\r\n"] {
-            let mut r = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input.as_bytes());
-            let mut rec = csv::ByteRecord::new();
-            let mut out = vec![];
-            while r.read_byte_record(&mut rec).unwrap() {
-                let p = rec.position().unwrap();
-                out.push((p.line(), p.byte(), String::from_utf8_lossy(&rec[0]).into_owned()));
-            }
-            println!("{input:?} -> {out:?}");
-        }
     }
 }

@@ -6,7 +6,9 @@
 use crate::line_reader::{Line, LineReader};
 use crate::record_labels::{RecordLabels, malformed, unreadable};
 use crate::strip_markup::clean_text;
-use crate::wordnet_lines::{IndexLine, Synset, display_word, is_header, parse_data_line, parse_index_line};
+use crate::wordnet_lines::{
+    IndexLine, Synset, display_word, is_header, parse_data_line, parse_index_line,
+};
 use chrono::{DateTime, Utc};
 use lingo_dictionary::import::{ImportSpec, ImportedRecord, ReadError};
 use lingo_dictionary::normalise::fold_key;
@@ -89,7 +91,10 @@ impl WordnetReader {
             if !index_path.is_file() {
                 continue;
             }
-            total += index_path.metadata().map_err(|e| unreadable(&index_path, e))?.len();
+            total += index_path
+                .metadata()
+                .map_err(|e| unreadable(&index_path, e))?
+                .len();
             let data = DataFile::open(dir.join(format!("data.{suffix}")))?;
             pending.push_back(PartFiles {
                 suffix,
@@ -98,7 +103,10 @@ impl WordnetReader {
             });
         }
         if pending.is_empty() {
-            return Err(unreadable(dir, "no WordNet index.noun, index.verb, index.adj or index.adv here"));
+            return Err(unreadable(
+                dir,
+                "no WordNet index.noun, index.verb, index.adj or index.adv here",
+            ));
         }
         Ok(Self {
             labels: RecordLabels::new(spec, retrieved_at),
@@ -120,7 +128,8 @@ impl WordnetReader {
                     let Some(part) = self.pending.pop_front() else {
                         return Ok(None);
                     };
-                    let file = File::open(&part.index_path).map_err(|e| unreadable(&part.index_path, e))?;
+                    let file = File::open(&part.index_path)
+                        .map_err(|e| unreadable(&part.index_path, e))?;
                     self.current.insert(CurrentIndex {
                         part,
                         lines: LineReader::new(BufReader::new(file)),
@@ -141,22 +150,30 @@ impl WordnetReader {
 
     fn record(&mut self, number: u64, text: &str) -> Result<ImportedRecord, ReadError> {
         let Some(current) = self.current.as_mut() else {
-            return Err(ReadError::Io("WordNet index file closed unexpectedly".to_owned()));
+            return Err(ReadError::Io(
+                "WordNet index file closed unexpectedly".to_owned(),
+            ));
         };
         let suffix = current.part.suffix;
         let file_line = current.lines.lines_read();
-        let bad = |reason: String| malformed(number, format!("index.{suffix} line {file_line}: {reason}"));
+        let bad = |reason: String| {
+            malformed(number, format!("index.{suffix} line {file_line}: {reason}"))
+        };
         let index = parse_index_line(text).map_err(bad)?;
         let mut synsets = Vec::with_capacity(index.offsets.len());
         let mut raw_lines = Vec::with_capacity(index.offsets.len());
         for &offset in &index.offsets {
             let data = &mut current.part.data;
-            let bytes = data.line_at(offset).map_err(|e| unreadable(&data.path, e))?;
+            let bytes = data
+                .line_at(offset)
+                .map_err(|e| unreadable(&data.path, e))?;
             let line = String::from_utf8(bytes)
                 .map_err(|_| bad(format!("data.{suffix} at offset {offset} is not UTF-8")))?;
             // A synset line starts with its own offset; anything else means a wrong offset.
             if !line.starts_with(&format!("{offset:08} ")) {
-                return Err(bad(format!("data.{suffix} has no synset at offset {offset}")));
+                return Err(bad(format!(
+                    "data.{suffix} has no synset at offset {offset}"
+                )));
             }
             let synset = parse_data_line(&line)
                 .map_err(|e| bad(format!("data.{suffix} at offset {offset}: {e}")))?;
@@ -183,7 +200,9 @@ impl WordnetReader {
         let payload = serde_json::json!({ "index": text, "synsets": raw_lines });
         ImportedRecord {
             line: number,
-            raw: self.labels.raw_json(&headword, format!("{}|{}", index.lemma, index.pos), payload),
+            raw: self
+                .labels
+                .raw_json(&headword, format!("{}|{}", index.lemma, index.pos), payload),
             entries: vec![entry],
         }
     }

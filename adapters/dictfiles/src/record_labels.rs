@@ -56,7 +56,12 @@ impl RecordLabels {
 
     /// A raw record whose payload is the record's text as read.
     pub(crate) fn raw_text(&self, lemma: &str, key: String, text: &str) -> RawRecord {
-        self.raw(lemma, key, "text", serde_json::Value::String(text.to_owned()))
+        self.raw(
+            lemma,
+            key,
+            "text",
+            serde_json::Value::String(text.to_owned()),
+        )
     }
 
     pub(crate) fn raw_json(&self, lemma: &str, key: String, value: serde_json::Value) -> RawRecord {

@@ -126,7 +126,10 @@ mod tests {
 
     #[test]
     fn tags_are_removed_and_breaking_tags_separate_words() {
-        assert_eq!(clean_text("<b>bank</b> of a <i>river</i>"), "bank of a river");
+        assert_eq!(
+            clean_text("<b>bank</b> of a <i>river</i>"),
+            "bank of a river"
+        );
         assert_eq!(clean_text("one<br/>two"), "one two");
         assert_eq!(clean_text("<a href=\"x\">link</a>"), "link");
     }
@@ -139,7 +142,10 @@ mod tests {
 
     #[test]
     fn entities_are_decoded() {
-        assert_eq!(clean_text("fish &amp; chips&nbsp;&#233;&#x41;"), "fish & chips éA");
+        assert_eq!(
+            clean_text("fish &amp; chips&nbsp;&#233;&#x41;"),
+            "fish & chips éA"
+        );
         assert_eq!(clean_text("AT&T; R&D"), "AT&T; R&D");
     }
 

@@ -38,7 +38,11 @@ impl Columns {
                 role_of(cell)?
             };
             // A role named twice is read from its first column only.
-            roles.push(if roles.contains(&role) { Column::Ignored } else { role });
+            roles.push(if roles.contains(&role) {
+                Column::Ignored
+            } else {
+                role
+            });
         }
         roles.contains(&Column::Word).then_some(Self { roles })
     }
@@ -51,9 +55,8 @@ impl Columns {
 fn role_of(name: &str) -> Option<Column> {
     let name = name.trim().to_lowercase().replace(['_', '-'], " ");
     Some(match name.as_str() {
-        "word" | "term" | "front" | "headword" | "lemma" | "expression" | "vocabulary" | "vocab" => {
-            Column::Word
-        }
+        "word" | "term" | "front" | "headword" | "lemma" | "expression" | "vocabulary"
+        | "vocab" => Column::Word,
         "translation" | "translations" | "meaning" | "back" => Column::Translation,
         "definition" | "definitions" | "gloss" => Column::Definition,
         "example" | "examples" | "sentence" | "example sentence" | "context" => Column::Example,
@@ -87,7 +90,10 @@ mod tests {
     fn a_row_of_words_is_not_a_header() {
         assert_eq!(Columns::from_header(&cells(&["house", "casa"])), None);
         assert_eq!(Columns::from_header(&cells(&["word", "casa"])), None);
-        assert_eq!(Columns::from_header(&cells(&["translation", "example"])), None);
+        assert_eq!(
+            Columns::from_header(&cells(&["translation", "example"])),
+            None
+        );
     }
 
     #[test]

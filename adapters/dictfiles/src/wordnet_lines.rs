@@ -60,7 +60,7 @@ pub(crate) fn parse_data_line(line: &str) -> Result<Synset, String> {
         .split_once(" | ")
         .ok_or("data line: no ' | ' before the gloss")?;
     let fields: Vec<&str> = head.split_whitespace().collect();
-    if !fields.first().is_some_and(|f| f.parse::<u64>().is_ok()) {
+    if fields.first().is_none_or(|f| f.parse::<u64>().is_err()) {
         return Err("data line: offset is not a number".to_owned());
     }
     let count = fields
@@ -94,7 +94,10 @@ pub(crate) fn display_word(word: &str) -> String {
 /// `definition; "example one"; "example two"` → the definition and the examples.
 pub(crate) fn split_gloss(gloss: &str) -> (String, Vec<String>) {
     let gloss = gloss.trim();
-    let Some(at) = gloss.find("; \"").or_else(|| gloss.starts_with('"').then_some(0)) else {
+    let Some(at) = gloss
+        .find("; \"")
+        .or_else(|| gloss.starts_with('"').then_some(0))
+    else {
         return (gloss.to_owned(), Vec::new());
     };
     let definition = gloss[..at].trim().to_owned();
@@ -137,7 +140,10 @@ mod tests {
             Ok(Synset {
                 words: vec!["abounding".to_owned(), "galore".to_owned()],
                 definition: "existing in abundance".to_owned(),
-                examples: vec!["abounding confidence".to_owned(), "whiskey galore".to_owned()],
+                examples: vec![
+                    "abounding confidence".to_owned(),
+                    "whiskey galore".to_owned()
+                ],
             })
         );
     }

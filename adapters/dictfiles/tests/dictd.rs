@@ -25,7 +25,10 @@ fn every_index_line_becomes_a_record_in_dictionary_order() {
     // ("read", line 12, before "ice cream", line 11), then dictfmt's alphabet at the end.
     assert_eq!(all.order, vec![7, 1, 3, 6, 5, 4, 8, 9, 10, 12, 11, 13, 2]);
     let lemmas: Vec<&str> = all.entries().iter().map(|e| e.lemma.as_str()).collect();
-    assert_eq!(lemmas, vec!["bank", "bank", "house", "read", "ice cream", "tea"]);
+    assert_eq!(
+        lemmas,
+        vec!["bank", "bank", "house", "read", "ice cream", "tea"]
+    );
     assert_eq!(all.position.total, Some(666));
     assert_eq!(all.position.done, 666);
 }
@@ -54,7 +57,11 @@ fn homographs_are_separate_entries_with_part_of_speech_ipa_and_numbered_translat
     assert_eq!(noun.part_of_speech, PartOfSpeech::parse("noun"));
     assert_eq!(noun.pronunciations[0].ipa.as_deref(), Some("/bæŋk/"));
     assert_eq!(translations(noun), vec!["بنك", "مصرف", "ضفة النهر"]);
-    assert!(noun.translations.iter().all(|t| t.language == language("ar")));
+    assert!(
+        noun.translations
+            .iter()
+            .all(|t| t.language == language("ar"))
+    );
     assert_eq!(verb.discriminator, "2");
     assert_eq!(verb.part_of_speech, PartOfSpeech::parse("verb"));
     assert_eq!(translations(verb), vec!["يودع في المصرف"]);
@@ -85,7 +92,10 @@ fn the_raw_record_is_the_entry_text_and_provenance_names_the_file() {
         .expect("house is read");
     assert_eq!(record.line, 10);
     assert_eq!(record.raw.format, "text");
-    assert_eq!(record.raw.payload, serde_json::json!("House /haʊs/\nمنزل، بيت\n"));
+    assert_eq!(
+        record.raw.payload,
+        serde_json::json!("House /haʊs/\nمنزل، بيت\n")
+    );
     assert_eq!(record.raw.lemma, "house");
     let provenance = &record.entries[0].provenance;
     assert_eq!(provenance.origin.as_deref(), Some("tiny-eng-ara.index"));
@@ -111,9 +121,21 @@ fn broken_index_lines_are_reported_with_their_line_numbers_and_reading_goes_on()
     assert!(all.io_errors.is_empty());
     let bad: Vec<u64> = all.malformed.iter().map(|m| m.line).collect();
     assert_eq!(bad, vec![4, 6, 7, 10, 11]);
-    assert!(all.malformed[1].reason.contains("base-64"), "{:?}", all.malformed[1]);
-    assert!(all.malformed[3].reason.contains("UTF-8"), "{:?}", all.malformed[3]);
-    assert!(all.malformed[4].reason.contains("beyond the end"), "{:?}", all.malformed[4]);
+    assert!(
+        all.malformed[1].reason.contains("base-64"),
+        "{:?}",
+        all.malformed[1]
+    );
+    assert!(
+        all.malformed[3].reason.contains("UTF-8"),
+        "{:?}",
+        all.malformed[3]
+    );
+    assert!(
+        all.malformed[4].reason.contains("beyond the end"),
+        "{:?}",
+        all.malformed[4]
+    );
     let lemmas: Vec<&str> = all.entries().iter().map(|e| e.lemma.as_str()).collect();
     assert_eq!(lemmas, vec!["bank", "bank", "house", "read", "tea"]);
     assert_eq!(all.records.len(), 6);
@@ -121,7 +143,12 @@ fn broken_index_lines_are_reported_with_their_line_numbers_and_reading_goes_on()
 
 #[test]
 fn a_dictd_import_needs_a_translation_language() {
-    let spec = spec(ImportFormat::Dictd, &fixture("dictd/tiny-eng-ara.index"), "en", None);
+    let spec = spec(
+        ImportFormat::Dictd,
+        &fixture("dictd/tiny-eng-ara.index"),
+        "en",
+        None,
+    );
     assert!(matches!(open_error(&spec), ReadError::Io(e) if e.contains("translations")));
 }
 
@@ -132,7 +159,12 @@ fn a_missing_dict_file_or_a_path_that_is_not_an_index_fails_to_open() {
     std::fs::copy(fixture("dictd/tiny-eng-ara.index"), &index).expect("copied");
     let missing = spec(ImportFormat::Dictd, &path_string(&index), "en", Some("ar"));
     assert!(matches!(open_error(&missing), ReadError::Io(e) if e.contains(".dict")));
-    let not_index = spec(ImportFormat::Dictd, &fixture("dictd/tiny-eng-ara.dict.dz"), "en", Some("ar"));
+    let not_index = spec(
+        ImportFormat::Dictd,
+        &fixture("dictd/tiny-eng-ara.dict.dz"),
+        "en",
+        Some("ar"),
+    );
     assert!(matches!(open_error(&not_index), ReadError::Io(_)));
 }
 
@@ -141,15 +173,27 @@ fn an_uncompressed_dict_beside_the_index_is_read_the_same() {
     let dir = scratch_dir("dictd-plain");
     let mut text = Vec::new();
     let compressed = std::fs::File::open(fixture("dictd/tiny-eng-ara.dict.dz")).expect("fixture");
-    MultiGzDecoder::new(compressed).read_to_end(&mut text).expect("fixture decompresses");
+    MultiGzDecoder::new(compressed)
+        .read_to_end(&mut text)
+        .expect("fixture decompresses");
     std::fs::write(dir.join("plain.dict"), text).expect("written");
     std::fs::copy(fixture("dictd/tiny-eng-ara.index"), dir.join("plain.index")).expect("copied");
-    let plain = read_all(&spec(ImportFormat::Dictd, &path_string(&dir.join("plain.index")), "en", Some("ar")));
+    let plain = read_all(&spec(
+        ImportFormat::Dictd,
+        &path_string(&dir.join("plain.index")),
+        "en",
+        Some("ar"),
+    ));
     let zipped = read_all(&tiny("dictd/tiny-eng-ara.index"));
     let entries = |all: &ReadAll| -> Vec<(String, Vec<String>)> {
         all.entries()
             .iter()
-            .map(|e| (e.id(), e.translations.iter().map(|t| t.text.clone()).collect()))
+            .map(|e| {
+                (
+                    e.id(),
+                    e.translations.iter().map(|t| t.text.clone()).collect(),
+                )
+            })
             .collect()
     };
     assert_eq!(entries(&plain), entries(&zipped));
@@ -158,9 +202,18 @@ fn an_uncompressed_dict_beside_the_index_is_read_the_same() {
 #[test]
 fn a_corrupt_dictzip_stream_is_an_io_error_that_ends_the_reading() {
     let dir = scratch_dir("dictd-corrupt");
-    std::fs::copy(fixture("dictd/tiny-eng-ara.index"), dir.join("corrupt.index")).expect("copied");
+    std::fs::copy(
+        fixture("dictd/tiny-eng-ara.index"),
+        dir.join("corrupt.index"),
+    )
+    .expect("copied");
     std::fs::write(dir.join("corrupt.dict.dz"), b"this is not gzip at all").expect("written");
-    let all = read_all(&spec(ImportFormat::Dictd, &path_string(&dir.join("corrupt.index")), "en", Some("ar")));
+    let all = read_all(&spec(
+        ImportFormat::Dictd,
+        &path_string(&dir.join("corrupt.index")),
+        "en",
+        Some("ar"),
+    ));
     assert_eq!(all.io_errors.len(), 1);
     assert!(all.records.is_empty());
 }

@@ -7,7 +7,12 @@ use lingo_dictionary::{Entry, PartOfSpeech};
 use support::*;
 
 fn tiny(translations_into: Option<&str>) -> ImportSpec {
-    spec(ImportFormat::Kaikki, &fixture("kaikki/tiny-en.jsonl"), "en", translations_into)
+    spec(
+        ImportFormat::Kaikki,
+        &fixture("kaikki/tiny-en.jsonl"),
+        "en",
+        translations_into,
+    )
 }
 
 fn by_discriminator<'a>(all: &'a ReadAll, lemma: &str, discriminator: &str) -> &'a Entry {
@@ -24,16 +29,32 @@ fn one_record_per_non_blank_line_and_malformed_lines_are_reported() {
     assert_eq!(all.order, vec![1, 2, 4, 5, 6, 7, 8, 9, 10]);
     let bad: Vec<u64> = all.malformed.iter().map(|m| m.line).collect();
     assert_eq!(bad, vec![4, 6, 9]);
-    assert!(all.malformed[0].reason.contains("JSON"), "{:?}", all.malformed[0]);
-    assert!(all.malformed[1].reason.contains("word"), "{:?}", all.malformed[1]);
-    assert!(all.malformed[2].reason.contains("schema"), "{:?}", all.malformed[2]);
+    assert!(
+        all.malformed[0].reason.contains("JSON"),
+        "{:?}",
+        all.malformed[0]
+    );
+    assert!(
+        all.malformed[1].reason.contains("word"),
+        "{:?}",
+        all.malformed[1]
+    );
+    assert!(
+        all.malformed[2].reason.contains("schema"),
+        "{:?}",
+        all.malformed[2]
+    );
     assert_eq!(all.position.done, all.position.total.unwrap_or_default());
 }
 
 #[test]
 fn lines_in_another_language_are_records_without_entries() {
     let all = read_all(&tiny(None));
-    let german = all.records.iter().find(|r| r.line == 5).expect("line 5 is a record");
+    let german = all
+        .records
+        .iter()
+        .find(|r| r.line == 5)
+        .expect("line 5 is a record");
     assert!(german.entries.is_empty());
     assert_eq!(all.skipped(), 1);
     assert_eq!(all.entries().len(), 5);
@@ -47,13 +68,23 @@ fn a_noun_with_sounds_forms_senses_and_translations() {
     let accents: Vec<(Option<&str>, Option<&str>, Option<&str>)> = house
         .pronunciations
         .iter()
-        .map(|p| (p.ipa.as_deref(), p.audio_url.as_deref(), p.accent.as_deref()))
+        .map(|p| {
+            (
+                p.ipa.as_deref(),
+                p.audio_url.as_deref(),
+                p.accent.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         accents,
         vec![
             (Some("/haʊs/"), None, Some("UK")),
-            (Some("/haʊs/"), Some("https://upload.example.org/en-us-house.mp3"), Some("US")),
+            (
+                Some("/haʊs/"),
+                Some("https://upload.example.org/en-us-house.mp3"),
+                Some("US")
+            ),
         ]
     );
     let forms: Vec<&str> = house.forms.iter().map(|f| f.form.as_str()).collect();
@@ -70,8 +101,14 @@ fn a_noun_with_sounds_forms_senses_and_translations() {
     assert_eq!(first.tags, vec!["countable"]);
     assert_eq!(first.synonyms, vec!["home", "dwelling"]);
     // A sub-sense's gloss is its own, not the parent's repeated.
-    assert_eq!(house.senses[1].gloss, "The people who live in such a building.");
-    assert_eq!(house.senses[1].examples[0].translation.as_deref(), Some("(all of them)"));
+    assert_eq!(
+        house.senses[1].gloss,
+        "The people who live in such a building."
+    );
+    assert_eq!(
+        house.senses[1].examples[0].translation.as_deref(),
+        Some("(all of them)")
+    );
     let translations: Vec<(&str, &str, Option<&str>)> = house
         .translations
         .iter()
@@ -79,7 +116,11 @@ fn a_noun_with_sounds_forms_senses_and_translations() {
         .collect();
     assert_eq!(
         translations,
-        vec![("fa", "خانه", Some("dwelling")), ("ar", "بَيْت", Some("dwelling")), ("es", "casa", None)]
+        vec![
+            ("fa", "خانه", Some("dwelling")),
+            ("ar", "بَيْت", Some("dwelling")),
+            ("es", "casa", None)
+        ]
     );
 }
 
@@ -112,7 +153,11 @@ fn etymologies_tell_homographs_apart_and_markup_is_stripped() {
 #[test]
 fn the_raw_record_is_the_json_object() {
     let all = read_all(&tiny(None));
-    let record = all.records.iter().find(|r| r.line == 2).expect("line 2 is a record");
+    let record = all
+        .records
+        .iter()
+        .find(|r| r.line == 2)
+        .expect("line 2 is a record");
     assert_eq!(record.raw.format, "json");
     assert_eq!(record.raw.key, "house|verb");
     assert_eq!(record.raw.payload["senses"][0]["tags"][0], "transitive");
@@ -132,9 +177,13 @@ fn reading_twice_gives_identical_entries_and_ids() {
 fn invalid_utf8_is_a_malformed_line_and_reading_goes_on() {
     let dir = scratch_dir("kaikki-utf8");
     let path = dir.join("bad.jsonl");
-    let mut bytes = br#"{"word": "one", "pos": "num", "lang_code": "en", "senses": [{"glosses": ["1"]}]}"#.to_vec();
+    let mut bytes =
+        br#"{"word": "one", "pos": "num", "lang_code": "en", "senses": [{"glosses": ["1"]}]}"#
+            .to_vec();
     bytes.extend_from_slice(b"\n{\"word\": \"caf\xe9\", \"lang_code\": \"en\"}\n");
-    bytes.extend_from_slice(br#"{"word": "two", "pos": "num", "lang_code": "en", "senses": [{"glosses": ["2"]}]}"#);
+    bytes.extend_from_slice(
+        br#"{"word": "two", "pos": "num", "lang_code": "en", "senses": [{"glosses": ["2"]}]}"#,
+    );
     std::fs::write(&path, bytes).expect("written");
     let all = read_all(&spec(ImportFormat::Kaikki, &path_string(&path), "en", None));
     assert_eq!(all.order, vec![1, 2, 3]);

@@ -7,7 +7,12 @@ use lingo_dictionary::import::{ImportFormat, ImportSpec};
 use support::*;
 
 fn list(format: ImportFormat, name: &str, translations_into: Option<&str>) -> ImportSpec {
-    spec(format, &fixture(&format!("word_lists/{name}")), "en", translations_into)
+    spec(
+        format,
+        &fixture(&format!("word_lists/{name}")),
+        "en",
+        translations_into,
+    )
 }
 
 fn summary(entry: &Entry) -> (String, Vec<String>, Vec<String>, Vec<String>) {
@@ -34,19 +39,46 @@ fn a_csv_with_a_byte_order_mark_and_a_header() {
     // The header (line 1) and the blank line 6 are no records.
     assert_eq!(all.order, vec![2, 3, 4, 5, 7, 8]);
     assert_eq!(all.malformed.len(), 1);
-    assert_eq!((all.malformed[0].line, all.malformed[0].reason.as_str()), (5, "empty word"));
+    assert_eq!(
+        (all.malformed[0].line, all.malformed[0].reason.as_str()),
+        (5, "empty word")
+    );
     let entries: Vec<_> = all.entries().into_iter().map(summary).collect();
     assert_eq!(
         entries,
         vec![
-            ("house".into(), strings(&["casa"]), strings(&["casa"]), strings(&["La casa es grande, muy grande."])),
-            ("bank".into(), strings(&["banco"]), strings(&["banco"]), strings(&["Voy al banco."])),
-            ("bank".into(), strings(&["orilla"]), strings(&["orilla"]), strings(&["Se sentó en la orilla del río."])),
-            ("ice cream".into(), strings(&["helado, mantecado"]), vec![], vec![]),
+            (
+                "house".into(),
+                strings(&["casa"]),
+                strings(&["casa"]),
+                strings(&["La casa es grande, muy grande."])
+            ),
+            (
+                "bank".into(),
+                strings(&["banco"]),
+                strings(&["banco"]),
+                strings(&["Voy al banco."])
+            ),
+            (
+                "bank".into(),
+                strings(&["orilla"]),
+                strings(&["orilla"]),
+                strings(&["Se sentó en la orilla del río."])
+            ),
+            (
+                "ice cream".into(),
+                strings(&["helado, mantecado"]),
+                vec![],
+                vec![]
+            ),
             ("say \"hi\"".into(), strings(&["saludar"]), vec![], vec![]),
         ]
     );
-    assert!(all.entries().iter().all(|e| e.translations.iter().all(|t| t.language == language("es"))));
+    assert!(
+        all.entries()
+            .iter()
+            .all(|e| e.translations.iter().all(|t| t.language == language("es")))
+    );
     assert_eq!(all.position.done, all.position.total.unwrap_or_default());
 }
 
@@ -56,7 +88,11 @@ fn lines_for_one_word_are_entries_told_apart_by_their_meaning() {
     let banks = all.entries_of("bank");
     assert_eq!(banks.len(), 2);
     assert_ne!(banks[0].id(), banks[1].id());
-    assert!(banks.iter().all(|b| b.discriminator.len() == 17 && b.discriminator.starts_with('m')));
+    assert!(
+        banks
+            .iter()
+            .all(|b| b.discriminator.len() == 17 && b.discriminator.starts_with('m'))
+    );
     let raw_keys: Vec<&str> = all
         .records
         .iter()
@@ -72,7 +108,12 @@ fn reimporting_a_reordered_list_gives_the_same_ids() {
     let dir = scratch_dir("word-list-reordered");
     let path = dir.join("reordered.csv");
     std::fs::write(&path, "bank,orilla\nhouse,Casa\nbank,banco\n").expect("written");
-    let reordered = read_all(&spec(ImportFormat::Csv, &path_string(&path), "en", Some("es")));
+    let reordered = read_all(&spec(
+        ImportFormat::Csv,
+        &path_string(&path),
+        "en",
+        Some("es"),
+    ));
     let original = read_all(&list(ImportFormat::Csv, "with-header.csv", Some("es")));
     let mut ids = reordered.ids();
     ids.sort();
@@ -85,7 +126,10 @@ fn reimporting_a_reordered_list_gives_the_same_ids() {
     original_ids.sort();
     // Case of the meaning does not matter either ("Casa" and "casa").
     assert_eq!(ids, original_ids);
-    assert_eq!(original.records, read_all(&list(ImportFormat::Csv, "with-header.csv", Some("es"))).records);
+    assert_eq!(
+        original.records,
+        read_all(&list(ImportFormat::Csv, "with-header.csv", Some("es"))).records
+    );
 }
 
 #[test]
@@ -107,7 +151,12 @@ fn a_semicolon_csv_without_header_is_read_by_position() {
     assert_eq!(
         entries,
         vec![
-            ("house".into(), strings(&["casa"]), strings(&["casa"]), strings(&["La casa es grande."])),
+            (
+                "house".into(),
+                strings(&["casa"]),
+                strings(&["casa"]),
+                strings(&["La casa es grande."])
+            ),
             ("tea".into(), strings(&["té"]), vec![], vec![]),
             ("bank; river".into(), strings(&["orilla"]), vec![], vec![]),
         ]
@@ -122,8 +171,18 @@ fn a_tsv_header_can_name_definitions() {
     assert_eq!(
         entries,
         vec![
-            ("house".into(), vec![], strings(&["a building where people live"]), strings(&["They live in a small house."])),
-            ("run".into(), vec![], strings(&["to move fast on foot"]), vec![]),
+            (
+                "house".into(),
+                vec![],
+                strings(&["a building where people live"]),
+                strings(&["They live in a small house."])
+            ),
+            (
+                "run".into(),
+                vec![],
+                strings(&["to move fast on foot"]),
+                vec![]
+            ),
         ]
     );
 }
@@ -143,8 +202,50 @@ fn invalid_utf8_in_a_cell_is_malformed() {
     let dir = scratch_dir("word-list-utf8");
     let path = dir.join("latin1.csv");
     std::fs::write(&path, b"house,casa\ncaf\xe9,cafe\ntea,te\n").expect("written");
-    let all = read_all(&spec(ImportFormat::Csv, &path_string(&path), "en", Some("es")));
+    let all = read_all(&spec(
+        ImportFormat::Csv,
+        &path_string(&path),
+        "en",
+        Some("es"),
+    ));
     assert_eq!(all.order, vec![1, 2, 3]);
     assert_eq!(all.malformed.len(), 1);
     assert!(all.malformed[0].reason.contains("UTF-8"));
+}
+
+#[test]
+fn quoted_line_breaks_crlf_and_blank_lines_keep_line_numbers_right() {
+    let dir = scratch_dir("word-list-multiline");
+    let path = dir.join("multiline.csv");
+    let text = "house,\"casa,\r\nhogar\",\"Line one\r\nline two\"\r\n\r\nbank,banco\r\n,nada\r\ntea,\"never closed\r\n";
+    std::fs::write(&path, text).expect("written");
+    let all = read_all(&spec(
+        ImportFormat::Csv,
+        &path_string(&path),
+        "en",
+        Some("es"),
+    ));
+    assert_eq!(all.order, vec![1, 4, 5, 6]);
+    let entries: Vec<_> = all.entries().into_iter().map(summary).collect();
+    assert_eq!(
+        entries,
+        vec![
+            (
+                "house".into(),
+                strings(&["casa, hogar"]),
+                strings(&["casa, hogar"]),
+                strings(&["Line one line two"])
+            ),
+            ("bank".into(), strings(&["banco"]), vec![], vec![]),
+        ]
+    );
+    let bad: Vec<(u64, &str)> = all
+        .malformed
+        .iter()
+        .map(|m| (m.line, m.reason.as_str()))
+        .collect();
+    assert_eq!(
+        bad,
+        vec![(5, "empty word"), (6, "a quoted field is never closed")]
+    );
 }

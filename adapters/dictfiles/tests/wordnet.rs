@@ -7,7 +7,12 @@ use lingo_dictionary::{Entry, PartOfSpeech};
 use support::*;
 
 fn tiny() -> ReadAll {
-    read_all(&spec(ImportFormat::Wordnet, &fixture("wordnet"), "en", None))
+    read_all(&spec(
+        ImportFormat::Wordnet,
+        &fixture("wordnet"),
+        "en",
+        None,
+    ))
 }
 
 fn entry<'a>(all: &'a ReadAll, lemma: &str, pos: &str) -> &'a Entry {
@@ -39,10 +44,20 @@ fn senses_come_in_index_order_with_definition_examples_and_synonyms() {
     assert_eq!(bank.discriminator, "noun");
     assert_eq!(
         glosses(bank),
-        vec!["the land along the edge of a river", "a business that keeps and lends money"]
+        vec![
+            "the land along the edge of a river",
+            "a business that keeps and lends money"
+        ]
     );
-    let examples: Vec<&str> = bank.senses[0].examples.iter().map(|e| e.text.as_str()).collect();
-    assert_eq!(examples, vec!["we walked along the bank", "fish hid under the bank"]);
+    let examples: Vec<&str> = bank.senses[0]
+        .examples
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(
+        examples,
+        vec!["we walked along the bank", "fish hid under the bank"]
+    );
     assert_eq!(bank.senses[0].synonyms, vec!["riverbank"]);
     assert_eq!(
         bank.senses[1].synonyms,
@@ -63,7 +78,10 @@ fn multi_word_lemmas_semicolons_and_attributions() {
     let run = entry(&all, "run", "noun");
     assert_eq!(
         glosses(run),
-        vec!["a point scored in baseball", "a quick trip on foot; an outing for exercise"]
+        vec![
+            "a point scored in baseball",
+            "a quick trip on foot; an outing for exercise"
+        ]
     );
     assert!(run.senses[0].examples.is_empty());
     assert_eq!(run.senses[1].examples[0].text, "an early morning run");
@@ -72,14 +90,24 @@ fn multi_word_lemmas_semicolons_and_attributions() {
 #[test]
 fn adjective_markers_are_stripped_from_synonyms() {
     let all = tiny();
-    assert_eq!(entry(&all, "galore", "adjective").senses[0].synonyms, vec!["abundant"]);
-    assert_eq!(entry(&all, "abundant", "adjective").senses[0].synonyms, vec!["galore"]);
+    assert_eq!(
+        entry(&all, "galore", "adjective").senses[0].synonyms,
+        vec!["abundant"]
+    );
+    assert_eq!(
+        entry(&all, "abundant", "adjective").senses[0].synonyms,
+        vec!["galore"]
+    );
 }
 
 #[test]
 fn broken_index_lines_are_malformed_with_file_and_line() {
     let all = tiny();
-    let bad: Vec<(u64, &str)> = all.malformed.iter().map(|m| (m.line, m.reason.as_str())).collect();
+    let bad: Vec<(u64, &str)> = all
+        .malformed
+        .iter()
+        .map(|m| (m.line, m.reason.as_str()))
+        .collect();
     assert_eq!(bad.len(), 2);
     assert_eq!(bad[0].0, 12);
     assert!(bad[0].1.starts_with("index.verb line 6:"), "{}", bad[0].1);
@@ -90,12 +118,20 @@ fn broken_index_lines_are_malformed_with_file_and_line() {
 #[test]
 fn the_raw_record_holds_the_index_line_and_its_synset_lines() {
     let all = tiny();
-    let record = all.records.iter().find(|r| r.raw.key == "run|v").expect("run (verb) is read");
+    let record = all
+        .records
+        .iter()
+        .find(|r| r.raw.key == "run|v")
+        .expect("run (verb) is read");
     assert_eq!(record.raw.format, "json");
     assert_eq!(record.raw.payload["index"], "run v 1 1 + 1 0 00000155  ");
     let synsets = record.raw.payload["synsets"].as_array().expect("a list");
     assert_eq!(synsets.len(), 1);
-    assert!(synsets[0].as_str().is_some_and(|s| s.starts_with("00000155 38 v 01 run 0")));
+    assert!(
+        synsets[0]
+            .as_str()
+            .is_some_and(|s| s.starts_with("00000155 38 v 01 run 0"))
+    );
 }
 
 #[test]

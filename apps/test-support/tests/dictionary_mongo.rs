@@ -103,6 +103,19 @@ async fn writing_entries_twice_keeps_one_document_each_with_the_later_content() 
         .await
         .expect("entries");
     assert_eq!(found, second);
+
+    // One id twice in one batch: the later one wins, as if written one by one.
+    let mut third = second[0].clone();
+    third.senses[0].gloss = "a dwelling".into();
+    store
+        .put_entries(&[second[0].clone(), third.clone()])
+        .await
+        .expect("third write");
+    let found = store
+        .entries(&language("en"), &keys(&["house"]))
+        .await
+        .expect("entries");
+    assert_eq!(found, vec![third, second[1].clone()]);
 }
 
 #[tokio::test]

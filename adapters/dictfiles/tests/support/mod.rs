@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use lingo_dictfiles::FileFormats;
-use lingo_dictionary::import::{ImportFormat, ImportSpec, ImportedRecord, MalformedRecord, ReadError};
+use lingo_dictionary::import::{
+    ImportFormat, ImportSpec, ImportedRecord, MalformedRecord, ReadError,
+};
 use lingo_dictionary::ports::{ReadPosition, RecordFormats};
 use lingo_dictionary::{Entry, SourceId};
 use lingo_kernel::LanguageCode;
@@ -22,7 +24,12 @@ pub fn language(code: &str) -> LanguageCode {
     LanguageCode::parse(code).expect("valid language code")
 }
 
-pub fn spec(format: ImportFormat, path: &str, language_code: &str, translation: Option<&str>) -> ImportSpec {
+pub fn spec(
+    format: ImportFormat,
+    path: &str,
+    language_code: &str,
+    translation: Option<&str>,
+) -> ImportSpec {
     ImportSpec {
         format,
         path: path.to_owned(),
@@ -34,7 +41,9 @@ pub fn spec(format: ImportFormat, path: &str, language_code: &str, translation: 
 }
 
 pub fn imported_at() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("valid time")
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
+        .single()
+        .expect("valid time")
 }
 
 /// Everything a reader yields, in order, and its final position.
@@ -53,7 +62,10 @@ impl ReadAll {
     }
 
     pub fn entries_of(&self, headword: &str) -> Vec<&Entry> {
-        self.entries().into_iter().filter(|e| e.lemma == headword).collect()
+        self.entries()
+            .into_iter()
+            .filter(|e| e.lemma == headword)
+            .collect()
     }
 
     pub fn ids(&self) -> Vec<String> {
@@ -62,12 +74,17 @@ impl ReadAll {
 
     /// Records that carry nothing to import (the import counts them as skipped).
     pub fn skipped(&self) -> usize {
-        self.records.iter().filter(|r| !r.entries.iter().any(Entry::has_content)).count()
+        self.records
+            .iter()
+            .filter(|r| !r.entries.iter().any(Entry::has_content))
+            .count()
     }
 }
 
 pub fn read_all(spec: &ImportSpec) -> ReadAll {
-    let mut reader = FileFormats::new().open(spec, imported_at()).expect("the input opens");
+    let mut reader = FileFormats::new()
+        .open(spec, imported_at())
+        .expect("the input opens");
     let mut all = ReadAll {
         records: Vec::new(),
         malformed: Vec::new(),
@@ -101,7 +118,9 @@ pub fn open_error(spec: &ImportSpec) -> ReadError {
 
 /// An empty directory for one test's generated files.
 pub fn scratch_dir(test: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lingo-dictfiles").join(test);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("lingo-dictfiles")
+        .join(test);
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("old scratch dir removed");
     }

@@ -449,3 +449,156 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
         .expect("sent");
     assert_eq!(expired.status(), 401);
 }
+
+mod resumable {
+    use super::*;
+    use async_trait::async_trait;
+    use lingo_dictionary::SourceId;
+    use lingo_dictionary::import::{ImportCheckpoint, ImportCounters, ImportFormat, ImportSpec};
+    use lingo_dictionary::normalise::fold_key;
+    use lingo_dictionary::ports::{EntryStore, ImportCheckpoints, WordRepository};
+    use lingo_kernel::LanguageCode;
+    use lingo_kernel::jobs::{JobContext, JobId, JobProgress, ProgressSink};
+    use lingo_mongo::MongoEntryStore;
+    use lingo_postgres::{PgImportCheckpoints, PgWordRepository};
+
+    struct Progress(std::sync::Mutex<Vec<JobProgress>>);
+
+    #[async_trait]
+    impl ProgressSink for Progress {
+        async fn report(&self, _job: JobId, progress: &JobProgress) {
+            self.0.lock().expect("lock").push(progress.clone());
+        }
+    }
+
+    fn context(job: JobId) -> (JobContext, Arc<Progress>) {
+        let progress = Arc::new(Progress(std::sync::Mutex::new(vec![])));
+        (JobContext::new(job, 1, 10, progress.clone()), progress)
+    }
+
+    fn word_list(lines: &[&str]) -> String {
+        let path = std::env::temp_dir().join(format!("lingo-list-{}.csv", uuid::Uuid::new_v4()));
+        std::fs::write(&path, lines.join("\n")).expect("written");
+        path.to_string_lossy().into_owned()
+    }
+
+    fn spec(path: String) -> ImportSpec {
+        ImportSpec {
+            format: ImportFormat::Csv,
+            path,
+            source: SourceId::parse("list").expect("valid"),
+            licence: "CC0".into(),
+            language: LanguageCode::english(),
+            translation_language: Some(LanguageCode::parse("es").expect("valid")),
+        }
+    }
+
+    const WORDS: [&str; 5] = ["alpha", "bravo", "charlie", "delta", "echo"];
+
+    async fn stored(app: &TestApp) -> (Vec<String>, Vec<String>) {
+        let keys: Vec<String> = WORDS.iter().map(|w| fold_key(w)).collect();
+        let en = LanguageCode::english();
+        let mut entries: Vec<String> = MongoEntryStore::new(&app.stores.stores.mongo)
+            .entries(&en, &keys)
+            .await
+            .expect("entries")
+            .into_iter()
+            .map(|e| serde_json::to_string(&(e.id(), &e.translations, &e.senses)).expect("json"))
+            .collect();
+        entries.sort();
+        let mut words: Vec<String> = PgWordRepository::new(app.stores.stores.postgres.clone())
+            .find(&en, &keys)
+            .await
+            .expect("words")
+            .into_iter()
+            .map(|w| format!("{} {} {:?} {}", w.id, w.lemma, w.sources, w.created_at))
+            .collect();
+        words.sort();
+        (entries, words)
+    }
+
+    #[tokio::test]
+    async fn importing_the_same_file_twice_leaves_the_same_data() {
+        let app = spawn(&[]).await;
+        let path = word_list(&[
+            "alpha,uno",
+            "bravo,dos",
+            "charlie,tres",
+            "delta,cuatro",
+            "echo,cinco",
+        ]);
+        let import = lingo_bootstrap::dictionary::import_service(&app.stores.stores);
+        let first = import
+            .run(&context(JobId::new()).0, &spec(path.clone()))
+            .await
+            .expect("imported");
+        let after_first = stored(&app).await;
+        let second = import
+            .run(&context(JobId::new()).0, &spec(path))
+            .await
+            .expect("imported");
+        assert_eq!(first.counters, second.counters);
+        assert_eq!(first.counters.imported, 5);
+        assert_eq!(after_first.0.len(), 5);
+        assert_eq!(after_first.1.len(), 5);
+        assert_eq!(stored(&app).await, after_first, "no duplicate, no change");
+    }
+
+    #[tokio::test]
+    async fn a_rerun_after_a_crash_resumes_at_its_checkpoint() {
+        let app = spawn(&[]).await;
+        let path = word_list(&[
+            "alpha,uno",
+            "bravo,dos",
+            "charlie,tres",
+            "delta,cuatro",
+            "echo,cinco",
+        ]);
+        let job = JobId::new();
+        // The first run got through two records before the worker died.
+        let checkpoint = ImportCheckpoint {
+            records_done: 2,
+            counters: ImportCounters {
+                read: 2,
+                imported: 2,
+                entries: 2,
+                ..ImportCounters::default()
+            },
+            errors: vec![],
+            finished: false,
+        };
+        PgImportCheckpoints::new(app.stores.stores.postgres.clone())
+            .save(job, &checkpoint)
+            .await
+            .expect("saved");
+        let (ctx, progress) = context(job);
+        let import = lingo_bootstrap::dictionary::import_service(&app.stores.stores);
+        let report = import
+            .run(&ctx, &spec(path.clone()))
+            .await
+            .expect("imported");
+        assert_eq!(report.resumed_from, 2);
+        assert_eq!(report.counters.read, 5);
+        assert_eq!(report.counters.imported, 5);
+        let (entries, _) = stored(&app).await;
+        // Only the records after the checkpoint were written by this run.
+        assert_eq!(entries.len(), 3, "{entries:?}");
+        assert!(
+            entries
+                .iter()
+                .all(|e| !e.contains("alpha") && !e.contains("bravo"))
+        );
+        let last = progress
+            .0
+            .lock()
+            .expect("lock")
+            .last()
+            .cloned()
+            .expect("progress");
+        assert_eq!(last.percent(), Some(100.0));
+        assert_eq!(last.counters["read"], 5);
+        // A finished import run again does nothing more.
+        let again = import.run(&ctx, &spec(path)).await.expect("imported");
+        assert_eq!(again.counters, report.counters);
+    }
+}
