@@ -3,7 +3,9 @@
 
 use crate::record_labels::{RecordLabels, same_language};
 use crate::strip_markup::clean_text;
-use lingo_dictionary::{Entry, Example, Form, PartOfSpeech, Pronunciation, Sense, Translation};
+use lingo_dictionary::{
+    Entry, Example, Form, LemmaError, PartOfSpeech, Pronunciation, Sense, Translation,
+};
 use lingo_kernel::LanguageCode;
 use serde::Deserialize;
 
@@ -121,8 +123,8 @@ impl KaikkiLine {
         word: &str,
         labels: &RecordLabels,
         translations_into: Option<&LanguageCode>,
-    ) -> Entry {
-        let mut entry = labels.entry(word, self.part_of_speech(), self.discriminator());
+    ) -> Result<Entry, LemmaError> {
+        let mut entry = labels.entry(word, self.part_of_speech(), self.discriminator())?;
         entry.senses = self.senses.into_iter().filter_map(sense).collect();
         entry.pronunciations = self.sounds.into_iter().filter_map(pronunciation).collect();
         entry.forms = self.forms.into_iter().filter_map(form).collect();
@@ -132,7 +134,7 @@ impl KaikkiLine {
             .filter_map(translation)
             .filter(|t| translations_into.is_none_or(|into| same_language(&t.language, into)))
             .collect();
-        entry
+        Ok(entry)
     }
 }
 

@@ -30,8 +30,6 @@ use chrono::{DateTime, Utc};
 use lingo_dictionary::import::{ImportFormat, ImportSpec, ReadError};
 use lingo_dictionary::ports::{RecordFormats, RecordReader};
 
-pub use strip_markup::clean_text;
-
 /// The file formats Lingo imports. Stateless: each `open` returns an independent reader.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FileFormats;

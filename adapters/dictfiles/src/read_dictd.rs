@@ -65,21 +65,22 @@ impl DictdReader {
         })
     }
 
-    fn record(&self, entry: &IndexEntry, text: &str) -> ImportedRecord {
+    fn record(&self, entry: &IndexEntry, text: &str) -> Result<ImportedRecord, ReadError> {
         let key_word = entry.original.as_deref().unwrap_or(&entry.headword);
         if entry.is_metadata() {
-            return ImportedRecord {
+            return Ok(ImportedRecord {
                 line: entry.line,
                 raw: self.labels.raw_text(key_word, key_word.to_owned(), text),
                 entries: Vec::new(),
-            };
+            });
         }
         let parsed = parse_entry_text(text, key_word);
         let headword = parsed.headword.as_deref().unwrap_or(key_word);
         let part_of_speech = parsed.part_of_speech.unwrap_or_else(PartOfSpeech::unknown);
         let mut built = self
             .labels
-            .entry(headword, part_of_speech, entry.ordinal.to_string());
+            .entry(headword, part_of_speech, entry.ordinal.to_string())
+            .map_err(|e| malformed(entry.line, e.to_string()))?;
         // The index spelling is the dictionary's lookup key; the text may capitalise it.
         built.lemma = normalise(key_word);
         built.pronunciations = parsed
@@ -101,11 +102,11 @@ impl DictdReader {
             })
             .collect();
         let key = format!("{}#{}", fold_key(key_word), entry.ordinal);
-        ImportedRecord {
+        Ok(ImportedRecord {
             line: entry.line,
             raw: self.labels.raw_text(key_word, key, text),
             entries: vec![built],
-        }
+        })
     }
 }
 
@@ -144,7 +145,7 @@ impl RecordReader for DictdReader {
                 }
             },
         };
-        Some(Ok(self.record(&entry, &text)))
+        Some(self.record(&entry, &text))
     }
 
     fn position(&self) -> ReadPosition {

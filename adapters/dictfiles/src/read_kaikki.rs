@@ -57,7 +57,10 @@ impl KaikkiReader {
             LanguageCode::parse(code).is_ok_and(|code| same_language(&code, &self.labels.language))
         });
         let entries = if in_language {
-            vec![line.into_entry(&word, &self.labels, self.translations_into.as_ref())]
+            let entry = line
+                .into_entry(&word, &self.labels, self.translations_into.as_ref())
+                .map_err(|e| malformed(number, e.to_string()))?;
+            vec![entry]
         } else {
             Vec::new()
         };

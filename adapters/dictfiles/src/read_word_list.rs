@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use lingo_dictionary::import::{ImportSpec, ImportedRecord, ReadError};
 use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::{ReadPosition, RecordReader};
-use lingo_dictionary::{Entry, Example, PartOfSpeech, Sense, Translation};
+use lingo_dictionary::{Entry, Example, LemmaError, PartOfSpeech, Sense, Translation};
 use lingo_kernel::LanguageCode;
 use std::fs::File;
 use std::io::BufReader;
@@ -97,7 +97,9 @@ impl WordListReader {
         if row.word.is_empty() {
             return Err(malformed(line, "empty word"));
         }
-        let entry = self.entry(&row);
+        let entry = self
+            .entry(&row)
+            .map_err(|e| malformed(line, e.to_string()))?;
         let key = format!("{}|{}", fold_key(&row.word), entry.discriminator);
         let payload = serde_json::Value::from(cells);
         Ok(ImportedRecord {
@@ -107,7 +109,7 @@ impl WordListReader {
         })
     }
 
-    fn entry(&self, row: &Row) -> Entry {
+    fn entry(&self, row: &Row) -> Result<Entry, LemmaError> {
         let meaning = if row.translation.is_empty() {
             &row.definition
         } else {
@@ -115,7 +117,7 @@ impl WordListReader {
         };
         let discriminator = format!("m{:016x}", fnv1a(fold_key(meaning).as_bytes()));
         let pos = PartOfSpeech::parse(&row.part_of_speech);
-        let mut entry = self.labels.entry(&row.word, pos, discriminator);
+        let mut entry = self.labels.entry(&row.word, pos, discriminator)?;
         let translate_into = self
             .translation_language
             .as_ref()
@@ -148,7 +150,7 @@ impl WordListReader {
                 synonyms: Vec::new(),
             });
         }
-        entry
+        Ok(entry)
     }
 
     /// The next record's first line and its fields; `None` at the end. Blank lines are

@@ -43,7 +43,7 @@ impl DataFile {
         let file = File::open(&path).map_err(|e| unreadable(&path, e))?;
         Ok(Self {
             path,
-            reader: BufReader::with_capacity(16 * 1024, file),
+            reader: BufReader::with_capacity(4 * 1024, file),
             position: 0,
         })
     }
@@ -180,7 +180,7 @@ impl WordnetReader {
             synsets.push(synset);
             raw_lines.push(serde_json::Value::String(line));
         }
-        Ok(self.build(number, &index, text, synsets, raw_lines))
+        self.build(number, &index, text, synsets, raw_lines)
     }
 
     fn build(
@@ -190,21 +190,24 @@ impl WordnetReader {
         text: &str,
         synsets: Vec<Synset>,
         raw_lines: Vec<serde_json::Value>,
-    ) -> ImportedRecord {
+    ) -> Result<ImportedRecord, ReadError> {
         let headword = display_word(&index.lemma);
         let part_of_speech = PartOfSpeech::parse(&index.pos.to_string());
         let discriminator = part_of_speech.as_str().to_owned();
-        let mut entry = self.labels.entry(&headword, part_of_speech, discriminator);
+        let mut entry = self
+            .labels
+            .entry(&headword, part_of_speech, discriminator)
+            .map_err(|e| malformed(number, e.to_string()))?;
         let own_key = fold_key(&headword);
         entry.senses = synsets.into_iter().map(|s| sense(s, &own_key)).collect();
         let payload = serde_json::json!({ "index": text, "synsets": raw_lines });
-        ImportedRecord {
+        Ok(ImportedRecord {
             line: number,
             raw: self
                 .labels
                 .raw_json(&headword, format!("{}|{}", index.lemma, index.pos), payload),
             entries: vec![entry],
-        }
+        })
     }
 }
 

@@ -5,7 +5,7 @@ use crate::strip_markup::clean_text;
 use chrono::{DateTime, Utc};
 use lingo_dictionary::import::{ImportSpec, MalformedRecord, ReadError};
 use lingo_dictionary::normalise::normalise;
-use lingo_dictionary::{Entry, PartOfSpeech, Provenance, RawRecord};
+use lingo_dictionary::{Entry, Lemma, LemmaError, PartOfSpeech, Provenance, RawRecord};
 use lingo_kernel::LanguageCode;
 use std::path::Path;
 
@@ -32,17 +32,18 @@ impl RecordLabels {
     }
 
     /// An entry with no content yet. The headword is cleaned of markup; the lemma is its
-    /// normalised form.
+    /// normalised form, and must be a valid [`Lemma`] (not empty, not overlong).
     pub(crate) fn entry(
         &self,
         headword: &str,
         part_of_speech: PartOfSpeech,
         discriminator: String,
-    ) -> Entry {
+    ) -> Result<Entry, LemmaError> {
         let headword = clean_text(headword);
-        Entry {
+        let lemma = Lemma::parse(&normalise(&headword))?;
+        Ok(Entry {
             language: self.language.clone(),
-            lemma: normalise(&headword),
+            lemma: lemma.into(),
             headword,
             part_of_speech,
             discriminator,
@@ -51,7 +52,7 @@ impl RecordLabels {
             translations: Vec::new(),
             forms: Vec::new(),
             provenance: self.provenance.clone(),
-        }
+        })
     }
 
     /// A raw record whose payload is the record's text as read.

@@ -225,7 +225,8 @@ fn quoted_line_breaks_crlf_and_blank_lines_keep_line_numbers_right() {
         "en",
         Some("es"),
     ));
-    assert_eq!(all.order, vec![1, 4, 5, 6]);
+    // Lines 1-3 are one record, line 4 is blank.
+    assert_eq!(all.order, vec![1, 5, 6, 7]);
     let entries: Vec<_> = all.entries().into_iter().map(summary).collect();
     assert_eq!(
         entries,
@@ -246,6 +247,36 @@ fn quoted_line_breaks_crlf_and_blank_lines_keep_line_numbers_right() {
         .collect();
     assert_eq!(
         bad,
-        vec![(5, "empty word"), (6, "a quoted field is never closed")]
+        vec![(6, "empty word"), (7, "a quoted field is never closed")]
     );
+}
+
+#[test]
+fn a_word_that_is_no_valid_lemma_is_malformed() {
+    let dir = scratch_dir("word-list-long-word");
+    let path = dir.join("long.csv");
+    std::fs::write(
+        &path,
+        format!("{},long\n<b></b>,markup only\nok,bien\n", "a".repeat(101)),
+    )
+    .expect("written");
+    let all = read_all(&spec(
+        ImportFormat::Csv,
+        &path_string(&path),
+        "en",
+        Some("es"),
+    ));
+    let bad: Vec<(u64, &str)> = all
+        .malformed
+        .iter()
+        .map(|m| (m.line, m.reason.as_str()))
+        .collect();
+    assert_eq!(
+        bad,
+        vec![
+            (1, "a word must be at most 100 characters"),
+            (2, "empty word")
+        ]
+    );
+    assert_eq!(all.entries().len(), 1);
 }
