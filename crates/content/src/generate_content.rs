@@ -1,0 +1,237 @@
+//! The `content.generate` job: make, check and store one version of a word's learner content.
+//!
+//! The generator's answer must pass `LearnerContent::parse`; if it does not (or was cut off), the
+//! generator is asked once to repair it, naming every problem; if that fails too, the job fails
+//! permanently with the reasons. Token usage of every call is recorded per model and day.
+
+use crate::content_key::{ContentKey, LevelBand};
+use crate::learner_content::LearnerContent;
+use crate::ports::{
+    ContentGenerator, ContentProvenance, ContentRequest, ContentStore, ContentVersion,
+    GeneratorError, Repair, TokenUsage, UsageLedger, WordForContent,
+};
+use lingo_dictionary::normalise::fold_key;
+use lingo_dictionary::ports::{EntryStore, StoreError, WordRepository};
+use lingo_kernel::jobs::{Job, JobError};
+use lingo_kernel::{Clock, LanguageCode, UserId};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenerateContent {
+    pub key: ContentKey,
+    /// A new version even if one exists (admins); otherwise a rerun keeps the existing one.
+    #[serde(default)]
+    pub regenerate: bool,
+    #[serde(default)]
+    pub requested_by: Option<UserId>,
+}
+
+impl Job for GenerateContent {
+    const NAME: &'static str = "content.generate";
+    const MAX_ATTEMPTS: u32 = 4;
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Generation {
+    pub key: String,
+    pub version: u32,
+    pub generator: String,
+    pub model: String,
+    pub repaired: bool,
+    pub usage: TokenUsage,
+    /// The job found the content already made (a rerun or a duplicate request).
+    pub already_existed: bool,
+}
+
+pub struct ContentDeps {
+    pub words: Arc<dyn WordRepository>,
+    pub entries: Arc<dyn EntryStore>,
+    pub generator: Arc<dyn ContentGenerator>,
+    pub store: Arc<dyn ContentStore>,
+    pub ledger: Arc<dyn UsageLedger>,
+    pub clock: Arc<dyn Clock>,
+}
+
+pub struct ContentService {
+    deps: ContentDeps,
+}
+
+fn retryable(e: StoreError) -> JobError {
+    JobError::Retryable(e.to_string())
+}
+
+/// What one attempt produced: content, or the text and problems to send back for repair.
+enum Attempt {
+    Valid(LearnerContent),
+    Invalid { text: String, problems: Vec<String> },
+}
+
+impl ContentService {
+    pub fn new(deps: ContentDeps) -> Self {
+        Self { deps }
+    }
+
+    pub fn generator_name(&self) -> &str {
+        self.deps.generator.name()
+    }
+
+    /// The word with its stored entries, or `None` when no word has this id.
+    pub async fn word(&self, id: Uuid) -> Result<Option<WordForContent>, StoreError> {
+        let Some(meta) = self.deps.words.by_ids(&[id]).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let key = fold_key(&meta.lemma);
+        let entries = self.deps.entries.entries(&meta.language, &[key]).await?;
+        Ok(Some(WordForContent {
+            id: meta.id,
+            language: meta.language,
+            lemma: meta.lemma,
+            part_of_speech: meta.part_of_speech,
+            zipf: meta.zipf,
+            entries,
+        }))
+    }
+
+    pub async fn latest(&self, key: &ContentKey) -> Result<Option<ContentVersion>, StoreError> {
+        self.deps.store.latest(key).await
+    }
+
+    #[tracing::instrument(skip(self), fields(key = %job.key.id()))]
+    pub async fn run(&self, job: &GenerateContent) -> Result<Generation, JobError> {
+        let latest = self.deps.store.latest(&job.key).await.map_err(retryable)?;
+        if let Some(existing) = latest.as_ref().filter(|_| !job.regenerate) {
+            return Ok(summary(existing, true));
+        }
+        let word = self
+            .word(job.key.word_id)
+            .await
+            .map_err(retryable)?
+            .ok_or_else(|| JobError::Permanent(format!("no word {}", job.key.word_id)))?;
+        let mut request = ContentRequest {
+            word,
+            native: job.key.native.clone(),
+            level: job.key.band.target_level(),
+            repair: None,
+        };
+        let mut usage = TokenUsage::default();
+        let mut repaired = false;
+        let content = match self.attempt(&request, &mut usage).await? {
+            Attempt::Valid(content) => content,
+            Attempt::Invalid { text, problems } => {
+                tracing::warn!(
+                    ?problems,
+                    "generated content failed the schema; asking for a repair"
+                );
+                repaired = true;
+                request.repair = Some(Repair {
+                    previous: text,
+                    problems,
+                });
+                match self.attempt(&request, &mut usage).await? {
+                    Attempt::Valid(content) => content,
+                    Attempt::Invalid { problems, .. } => {
+                        return Err(JobError::Permanent(format!(
+                            "generated content failed the schema twice: {}",
+                            problems.join("; ")
+                        )));
+                    }
+                }
+            }
+        };
+        let version = ContentVersion {
+            key: job.key.clone(),
+            version: latest.map_or(1, |v| v.version + 1),
+            content,
+            provenance: ContentProvenance {
+                generator: self.deps.generator.name().to_owned(),
+                model: self.deps.generator.model().to_owned(),
+                prompt_version: self.deps.generator.prompt_version().to_owned(),
+                created_at: self.deps.clock.now(),
+                repaired,
+                usage,
+            },
+        };
+        self.deps.store.put(&version).await.map_err(retryable)?;
+        tracing::info!(
+            version = version.version,
+            repaired,
+            ?usage,
+            "learner content stored"
+        );
+        Ok(summary(&version, false))
+    }
+
+    /// One generator call, its usage recorded, its answer checked.
+    async fn attempt(
+        &self,
+        request: &ContentRequest,
+        usage: &mut TokenUsage,
+    ) -> Result<Attempt, JobError> {
+        let generator = &self.deps.generator;
+        let outcome = generator.generate(request).await;
+        let (spent, model) = match &outcome {
+            Ok(g) => (g.usage, g.model.clone()),
+            Err(GeneratorError::Truncated { usage, .. }) => (*usage, generator.model().to_owned()),
+            Err(_) => (TokenUsage::default(), generator.model().to_owned()),
+        };
+        *usage = usage.add(spent);
+        if outcome.is_ok() || matches!(outcome, Err(GeneratorError::Truncated { .. })) {
+            self.deps
+                .ledger
+                .record(
+                    self.deps.clock.now().date_naive(),
+                    generator.name(),
+                    &model,
+                    spent,
+                )
+                .await
+                .map_err(retryable)?;
+        }
+        match outcome {
+            Ok(generated) => Ok(
+                match LearnerContent::parse(&generated.text, &request.word.lemma) {
+                    Ok(content) => Attempt::Valid(content),
+                    Err(problems) => Attempt::Invalid {
+                        text: generated.text,
+                        problems,
+                    },
+                },
+            ),
+            Err(GeneratorError::Truncated { partial, .. }) => Ok(Attempt::Invalid {
+                text: partial,
+                problems: vec!["the answer was cut off: answer with shorter texts".to_owned()],
+            }),
+            Err(GeneratorError::Unavailable(e)) => Err(JobError::Retryable(e)),
+            Err(e @ (GeneratorError::Refused(_) | GeneratorError::Malformed(_))) => {
+                Err(JobError::Permanent(e.to_string()))
+            }
+        }
+    }
+}
+
+fn summary(version: &ContentVersion, already_existed: bool) -> Generation {
+    Generation {
+        key: version.key.id(),
+        version: version.version,
+        generator: version.provenance.generator.clone(),
+        model: version.provenance.model.clone(),
+        repaired: version.provenance.repaired,
+        usage: version.provenance.usage,
+        already_existed,
+    }
+}
+
+/// The key of a request: the word, the native language and the band of the level.
+pub fn content_key(
+    word_id: Uuid,
+    native: LanguageCode,
+    level: lingo_kernel::CefrLevel,
+) -> ContentKey {
+    ContentKey {
+        word_id,
+        native,
+        band: LevelBand::of(level),
+    }
+}

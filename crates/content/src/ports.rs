@@ -1,0 +1,139 @@
+//! What content generation needs from the outside: generators (an LLM, the offline extractive
+//! one), the content store (MongoDB) and the usage ledger (PostgreSQL).
+
+use crate::content_key::ContentKey;
+use crate::learner_content::LearnerContent;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use lingo_dictionary::ports::StoreError;
+use lingo_dictionary::{Entry, PartOfSpeech, Zipf};
+use lingo_kernel::{CefrLevel, LanguageCode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The word content is made for, with the stored entries that ground it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WordForContent {
+    pub id: Uuid,
+    pub language: LanguageCode,
+    pub lemma: String,
+    pub part_of_speech: PartOfSpeech,
+    pub zipf: Option<Zipf>,
+    pub entries: Vec<Entry>,
+}
+
+/// A request to a generator. `repair` carries the previous answer and what was wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentRequest {
+    pub word: WordForContent,
+    pub native: LanguageCode,
+    pub level: CefrLevel,
+    pub repair: Option<Repair>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repair {
+    pub previous: String,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TokenUsage {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+impl TokenUsage {
+    pub fn add(self, other: TokenUsage) -> Self {
+        Self {
+            prompt_tokens: self.prompt_tokens + other.prompt_tokens,
+            completion_tokens: self.completion_tokens + other.completion_tokens,
+        }
+    }
+}
+
+/// What a generator answered: the text (to be checked against the schema) and its cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    pub text: String,
+    pub usage: TokenUsage,
+    /// The model that actually answered (servers may resolve aliases).
+    pub model: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GeneratorError {
+    /// Timeouts, 429 and 5xx after retries: worth another attempt of the job later.
+    #[error("generator unavailable: {0}")]
+    Unavailable(String),
+    /// The model declined.
+    #[error("the model refused: {0}")]
+    Refused(String),
+    /// The answer was cut off (`finish_reason: length`); the partial text is kept for repair.
+    #[error("the answer was truncated")]
+    Truncated { partial: String, usage: TokenUsage },
+    /// The server's answer did not have the documented shape.
+    #[error("malformed generator response: {0}")]
+    Malformed(String),
+}
+
+#[async_trait]
+pub trait ContentGenerator: Send + Sync {
+    /// `openai-compatible`, `extractive`, …
+    fn name(&self) -> &str;
+    fn model(&self) -> &str;
+    /// The version of the prompt files used (`learner_content/v1`).
+    fn prompt_version(&self) -> &str;
+    async fn generate(&self, request: &ContentRequest) -> Result<Generated, GeneratorError>;
+}
+
+/// How a version was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentProvenance {
+    pub generator: String,
+    pub model: String,
+    pub prompt_version: String,
+    pub created_at: DateTime<Utc>,
+    /// Whether the first answer failed the schema and a repair was needed.
+    pub repaired: bool,
+    pub usage: TokenUsage,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentVersion {
+    pub key: ContentKey,
+    /// 1 for the first generation; regeneration adds versions, older ones are kept.
+    pub version: u32,
+    pub content: LearnerContent,
+    pub provenance: ContentProvenance,
+}
+
+#[async_trait]
+pub trait ContentStore: Send + Sync {
+    async fn latest(&self, key: &ContentKey) -> Result<Option<ContentVersion>, StoreError>;
+    /// Stores a new version; storing a version number that exists is a no-op (a rerun).
+    async fn put(&self, version: &ContentVersion) -> Result<(), StoreError>;
+}
+
+/// Tokens and requests per model and day, for cost accounting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UsageRow {
+    pub day: NaiveDate,
+    pub generator: String,
+    pub model: String,
+    pub requests: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+#[async_trait]
+pub trait UsageLedger: Send + Sync {
+    async fn record(
+        &self,
+        day: NaiveDate,
+        generator: &str,
+        model: &str,
+        usage: TokenUsage,
+    ) -> Result<(), StoreError>;
+    async fn between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<UsageRow>, StoreError>;
+}

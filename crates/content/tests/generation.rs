@@ -1,0 +1,434 @@
+//! Content generation against in-memory ports: schema checks, one repair, failures, versions,
+//! usage accounting, and the extractive generator on dictionary-shaped data.
+#![allow(clippy::unwrap_used)] // test fakes: a poisoned mutex is a failed test
+
+use async_trait::async_trait;
+use chrono::{NaiveDate, TimeZone, Utc};
+use lingo_content::extractive::{ExtractiveGenerator, extract};
+use lingo_content::generate_content::{ContentDeps, ContentService, GenerateContent};
+use lingo_content::ports::*;
+use lingo_content::{ContentKey, LearnerContent, LevelBand};
+use lingo_dictionary::ports::{EntryStore, StoreError, WordRepository};
+use lingo_dictionary::*;
+use lingo_kernel::jobs::JobError;
+use lingo_kernel::{CefrLevel, FixedClock, LanguageCode};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use uuid::Uuid;
+
+fn en() -> LanguageCode {
+    LanguageCode::english()
+}
+fn fa() -> LanguageCode {
+    LanguageCode::parse("fa").unwrap()
+}
+
+fn provenance(source: &str) -> Provenance {
+    Provenance {
+        source: SourceId::parse(source).unwrap(),
+        licence: "test".into(),
+        retrieved_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        origin: None,
+    }
+}
+
+fn wordnet_house() -> Entry {
+    Entry {
+        language: en(),
+        lemma: "house".into(),
+        headword: "house".into(),
+        part_of_speech: PartOfSpeech::parse("noun"),
+        discriminator: "noun".into(),
+        senses: vec![Sense {
+            gloss: "a dwelling that serves as living quarters for one or more families".into(),
+            examples: vec![Example {
+                text: "he has a house on Cape Cod".into(),
+                translation: None,
+            }],
+            tags: vec![],
+            synonyms: vec!["house".into(), "full house".into()],
+        }],
+        pronunciations: vec![],
+        translations: vec![],
+        forms: vec![],
+        provenance: provenance("wordnet-3.0"),
+    }
+}
+
+fn freedict_house(language: &str, text: &str) -> Entry {
+    Entry {
+        discriminator: "1".into(),
+        senses: vec![],
+        part_of_speech: PartOfSpeech::unknown(),
+        pronunciations: vec![Pronunciation {
+            ipa: Some("/haʊs/".into()),
+            audio_url: None,
+            accent: None,
+        }],
+        translations: vec![Translation {
+            language: LanguageCode::parse(language).unwrap(),
+            text: text.into(),
+            sense: None,
+        }],
+        provenance: provenance("freedict"),
+        ..wordnet_house()
+    }
+}
+
+struct Words(WordMetadata);
+#[async_trait]
+impl WordRepository for Words {
+    async fn upsert(&self, _w: &[WordUpsert]) -> Result<(), StoreError> {
+        Ok(())
+    }
+    async fn find(
+        &self,
+        _l: &LanguageCode,
+        _k: &[String],
+    ) -> Result<Vec<WordMetadata>, StoreError> {
+        Ok(vec![self.0.clone()])
+    }
+    async fn by_ids(&self, ids: &[Uuid]) -> Result<Vec<WordMetadata>, StoreError> {
+        Ok(ids
+            .iter()
+            .filter(|i| **i == self.0.id)
+            .map(|_| self.0.clone())
+            .collect())
+    }
+    async fn known(&self, _l: &LanguageCode, _k: &[String]) -> Result<HashSet<String>, StoreError> {
+        Ok(HashSet::new())
+    }
+    async fn search(
+        &self,
+        _l: &LanguageCode,
+        _k: &str,
+        _n: u32,
+        _o: u32,
+    ) -> Result<Vec<SearchHit>, StoreError> {
+        Ok(vec![])
+    }
+    async fn similar(
+        &self,
+        _l: &LanguageCode,
+        _p: &PartOfSpeech,
+        _min: Option<f64>,
+        _max: Option<f64>,
+        _n: u32,
+    ) -> Result<Vec<WordMetadata>, StoreError> {
+        Ok(vec![])
+    }
+}
+
+struct Entries(Vec<Entry>);
+#[async_trait]
+impl EntryStore for Entries {
+    async fn put_raw(&self, _r: &[RawRecord]) -> Result<(), StoreError> {
+        Ok(())
+    }
+    async fn put_entries(&self, _e: &[Entry]) -> Result<(), StoreError> {
+        Ok(())
+    }
+    async fn entries(&self, _l: &LanguageCode, _k: &[String]) -> Result<Vec<Entry>, StoreError> {
+        Ok(self.0.clone())
+    }
+}
+
+#[derive(Default)]
+struct Store(Mutex<Vec<ContentVersion>>);
+#[async_trait]
+impl ContentStore for Store {
+    async fn latest(&self, key: &ContentKey) -> Result<Option<ContentVersion>, StoreError> {
+        Ok(self
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|v| &v.key == key)
+            .max_by_key(|v| v.version)
+            .cloned())
+    }
+    async fn put(&self, version: &ContentVersion) -> Result<(), StoreError> {
+        self.0.lock().unwrap().push(version.clone());
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+struct Ledger(Mutex<HashMap<String, TokenUsage>>);
+#[async_trait]
+impl UsageLedger for Ledger {
+    async fn record(
+        &self,
+        _d: NaiveDate,
+        generator: &str,
+        model: &str,
+        usage: TokenUsage,
+    ) -> Result<(), StoreError> {
+        let mut all = self.0.lock().unwrap();
+        let slot = all.entry(format!("{generator}/{model}")).or_default();
+        *slot = slot.add(usage);
+        Ok(())
+    }
+    async fn between(&self, _f: NaiveDate, _t: NaiveDate) -> Result<Vec<UsageRow>, StoreError> {
+        Ok(vec![])
+    }
+}
+
+/// Answers from a script, one per call, and remembers the requests.
+struct Scripted {
+    answers: Mutex<Vec<Result<Generated, GeneratorError>>>,
+    requests: Mutex<Vec<ContentRequest>>,
+}
+
+impl Scripted {
+    fn new(answers: Vec<Result<Generated, GeneratorError>>) -> Arc<Self> {
+        Arc::new(Self {
+            answers: Mutex::new(answers),
+            requests: Mutex::new(vec![]),
+        })
+    }
+}
+
+#[async_trait]
+impl ContentGenerator for Scripted {
+    fn name(&self) -> &str {
+        "scripted"
+    }
+    fn model(&self) -> &str {
+        "test-model"
+    }
+    fn prompt_version(&self) -> &str {
+        "learner_content/v1"
+    }
+    async fn generate(&self, request: &ContentRequest) -> Result<Generated, GeneratorError> {
+        self.requests.lock().unwrap().push(request.clone());
+        self.answers.lock().unwrap().remove(0)
+    }
+}
+
+fn answer(text: &str) -> Result<Generated, GeneratorError> {
+    Ok(Generated {
+        text: text.into(),
+        usage: TokenUsage {
+            prompt_tokens: 100,
+            completion_tokens: 50,
+        },
+        model: "test-model-2026".into(),
+    })
+}
+
+fn valid() -> String {
+    serde_json::json!({
+        "ipa": "/haʊs/",
+        "senses": [{"part_of_speech": "noun", "definition": "a building people live in", "translation": "خانه"}],
+        "examples": [{"text": "Our house is small.", "translation": "خانه ما کوچک است."}, {"text": "I like your house.", "translation": "خانه‌ات را دوست دارم."}],
+        "collocations": ["big house"],
+        "mnemonic": "A mouse in a house.",
+        "common_mistakes": "Say 'at home', not 'at house'."
+    }).to_string()
+}
+
+struct World {
+    service: ContentService,
+    store: Arc<Store>,
+    ledger: Arc<Ledger>,
+    key: ContentKey,
+}
+
+fn world(generator: Arc<dyn ContentGenerator>) -> World {
+    let id = Uuid::now_v7();
+    let meta = WordMetadata {
+        id,
+        language: en(),
+        lemma: "house".into(),
+        part_of_speech: PartOfSpeech::parse("noun"),
+        zipf: None,
+        cefr: None,
+        sources: vec![],
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    };
+    let store = Arc::new(Store::default());
+    let ledger = Arc::new(Ledger::default());
+    let service = ContentService::new(ContentDeps {
+        words: Arc::new(Words(meta)),
+        entries: Arc::new(Entries(vec![wordnet_house(), freedict_house("fa", "خانه")])),
+        generator,
+        store: store.clone(),
+        ledger: ledger.clone(),
+        clock: Arc::new(FixedClock::at(
+            Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap(),
+        )),
+    });
+    World {
+        service,
+        store,
+        ledger,
+        key: ContentKey {
+            word_id: id,
+            native: fa(),
+            band: LevelBand::of(CefrLevel::B1),
+        },
+    }
+}
+
+fn job(key: &ContentKey, regenerate: bool) -> GenerateContent {
+    GenerateContent {
+        key: key.clone(),
+        regenerate,
+        requested_by: None,
+    }
+}
+
+#[tokio::test]
+async fn valid_content_is_stored_with_its_provenance_and_usage() {
+    let generator = Scripted::new(vec![answer(&valid())]);
+    let w = world(generator.clone());
+    let outcome = w.service.run(&job(&w.key, false)).await.expect("generated");
+    assert_eq!(
+        (outcome.version, outcome.repaired, outcome.already_existed),
+        (1, false, false)
+    );
+    let stored = w.store.0.lock().unwrap()[0].clone();
+    assert_eq!(stored.provenance.prompt_version, "learner_content/v1");
+    assert_eq!(stored.provenance.usage.completion_tokens, 50);
+    assert_eq!(stored.content.senses[0].translation, "خانه");
+    let request = generator.requests.lock().unwrap()[0].clone();
+    assert_eq!((request.native, request.level), (fa(), CefrLevel::B2));
+    assert_eq!(
+        request.word.entries.len(),
+        2,
+        "grounded in the stored entries"
+    );
+    assert_eq!(
+        w.ledger.0.lock().unwrap()["scripted/test-model-2026"].prompt_tokens,
+        100
+    );
+    // A rerun (or a second request) keeps the stored version.
+    let again = w.service.run(&job(&w.key, false)).await.expect("kept");
+    assert!(again.already_existed);
+    assert_eq!(generator.requests.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn invalid_content_is_repaired_once_with_every_problem_named() {
+    let generator = Scripted::new(vec![answer("{\"ipa\": 3}"), answer(&valid())]);
+    let w = world(generator.clone());
+    let outcome = w.service.run(&job(&w.key, false)).await.expect("repaired");
+    assert!(outcome.repaired);
+    assert_eq!(outcome.usage.prompt_tokens, 200, "both calls are paid for");
+    let repair = generator.requests.lock().unwrap()[1]
+        .repair
+        .clone()
+        .expect("repair request");
+    assert_eq!(repair.previous, "{\"ipa\": 3}");
+    assert!(!repair.problems.is_empty());
+}
+
+#[tokio::test]
+async fn content_that_fails_twice_fails_the_job_with_the_reasons() {
+    let mut bad: serde_json::Value = serde_json::from_str(&valid()).unwrap();
+    bad["examples"] = serde_json::json!([]);
+    let generator = Scripted::new(vec![answer(&bad.to_string()), answer("not json")]);
+    let w = world(generator);
+    match w.service.run(&job(&w.key, false)).await {
+        Err(JobError::Permanent(reason)) => {
+            assert!(reason.contains("failed the schema twice"), "{reason}")
+        }
+        other => panic!("expected a permanent failure, got {other:?}"),
+    }
+    assert!(
+        w.store.0.lock().unwrap().is_empty(),
+        "nothing invalid is stored"
+    );
+}
+
+#[tokio::test]
+async fn truncation_is_repaired_refusal_is_permanent_and_outages_are_retried() {
+    let truncated = Err(GeneratorError::Truncated {
+        partial: "{\"ipa\":".into(),
+        usage: TokenUsage {
+            prompt_tokens: 10,
+            completion_tokens: 1200,
+        },
+    });
+    let w = world(Scripted::new(vec![truncated, answer(&valid())]));
+    assert!(
+        w.service
+            .run(&job(&w.key, false))
+            .await
+            .expect("repaired")
+            .repaired
+    );
+
+    let w = world(Scripted::new(vec![Err(GeneratorError::Refused(
+        "policy".into(),
+    ))]));
+    assert!(matches!(
+        w.service.run(&job(&w.key, false)).await,
+        Err(JobError::Permanent(_))
+    ));
+
+    let w = world(Scripted::new(vec![Err(GeneratorError::Unavailable(
+        "429".into(),
+    ))]));
+    assert!(matches!(
+        w.service.run(&job(&w.key, false)).await,
+        Err(JobError::Retryable(_))
+    ));
+}
+
+#[tokio::test]
+async fn regeneration_adds_a_version() {
+    let w = world(Scripted::new(vec![answer(&valid()), answer(&valid())]));
+    w.service.run(&job(&w.key, false)).await.expect("v1");
+    let second = w.service.run(&job(&w.key, true)).await.expect("v2");
+    assert_eq!(second.version, 2);
+    assert_eq!(
+        w.store.0.lock().unwrap().len(),
+        2,
+        "older versions are kept"
+    );
+}
+
+#[tokio::test]
+async fn extractive_content_passes_the_schema_and_says_where_it_came_from() {
+    let w = world(Arc::new(ExtractiveGenerator));
+    let outcome = w.service.run(&job(&w.key, false)).await.expect("generated");
+    assert_eq!(
+        (outcome.generator.as_str(), outcome.repaired),
+        ("extractive", false)
+    );
+    let content = w.store.0.lock().unwrap()[0].content.clone();
+    assert!(content.senses[0].definition.starts_with("a dwelling"));
+    assert_eq!(content.senses[0].translation, "خانه");
+    assert_eq!(content.ipa, "/haʊs/");
+    assert_eq!(content.examples[0].text, "he has a house on Cape Cod");
+    assert_eq!(content.collocations, ["full house"]);
+    assert!(content.common_mistakes.contains("a house"));
+}
+
+#[test]
+fn extractive_content_from_translations_only_is_still_valid() {
+    let request = ContentRequest {
+        word: WordForContent {
+            id: Uuid::now_v7(),
+            language: en(),
+            lemma: "tea".into(),
+            part_of_speech: PartOfSpeech::unknown(),
+            zipf: None,
+            entries: vec![Entry {
+                lemma: "tea".into(),
+                headword: "tea".into(),
+                ..freedict_house("ar", "شاي")
+            }],
+        },
+        native: LanguageCode::parse("ar").unwrap(),
+        level: CefrLevel::A2,
+        repair: None,
+    };
+    let content = extract(&request);
+    let text = serde_json::to_string(&content).unwrap();
+    assert!(LearnerContent::parse(&text, "tea").is_ok(), "{text}");
+    assert_eq!(content.senses[0].translation, "شاي");
+}
