@@ -10,6 +10,8 @@ pub mod collections {
     pub const RAW_ENTRIES: &str = "raw_entries";
     /// Normalised dictionary entries.
     pub const ENTRIES: &str = "entries";
+    /// Generated learner content, one document per version.
+    pub const LEARNER_CONTENT: &str = "learner_content";
 }
 
 /// Indexes earlier versions created, dropped where they still exist: `language_lemma_source`
@@ -55,6 +57,13 @@ pub async fn ensure_indexes(store: &MongoStore) -> Result<(), MongoError> {
             doc! { "language": 1, "lemma_key": 1 },
             "language_lemma_key",
             false,
+        )])
+        .await?;
+    db.collection::<Document>(collections::LEARNER_CONTENT)
+        .create_indexes([index(
+            doc! { "key_id": 1, "version": -1 },
+            "key_version",
+            true,
         )])
         .await?;
     for (collection, name) in OBSOLETE {

@@ -5,6 +5,7 @@
 mod bulk_upsert;
 mod entry_document;
 mod entry_store;
+mod content_store;
 pub mod indexes;
 mod raw_record_document;
 
@@ -13,6 +14,7 @@ use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
 use std::time::Duration;
 
+pub use content_store::MongoContentStore;
 pub use entry_store::MongoEntryStore;
 pub use indexes::ensure_indexes;
 pub use raw_record_document::JSON_TEXT_FORMAT;

@@ -2,6 +2,7 @@
 //! transactional outbox and the users, learning and dictionary stores. Nothing outside this
 //! crate writes SQL.
 
+mod content_usage;
 mod dictionary;
 mod fsrs_parameters;
 mod learning;
@@ -15,8 +16,9 @@ mod users;
 pub use dictionary::{
     PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,
 };
+pub use content_usage::PgUsageLedger;
 pub use fsrs_parameters::PgFsrsParameters;
-pub use learning::{PgCardStore, PgDeckStore};
+pub use learning::{PgCardStore, PgDeckStore, PgQuizStore};
 pub use migrate::{MigrationError, run_migrations};
 pub use outbox::{OutboxError, PgOutbox, stage_job};
 pub use pool::{PgPool, PoolSettings, connect};

@@ -33,6 +33,7 @@ pub struct Config {
     pub telemetry: TelemetryConfig,
     pub auth: AuthConfig,
     pub dictionary: DictionaryConfig,
+    pub content: ContentConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +122,24 @@ pub struct AuthConfig {
     /// Google OAuth client ids whose ID tokens are accepted; none disables Google sign-in.
     pub google_client_ids: Vec<String>,
     pub google_jwks_url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContentConfig {
+    /// An OpenAI-compatible chat-completions base URL (`https://api.openai.com/v1`,
+    /// `http://localhost:11434/v1`); unset means the offline extractive generator.
+    pub llm_base_url: Option<String>,
+    pub llm_api_key: Option<String>,
+    pub llm_model: String,
+    /// `json_schema`, `json_object` or `none` (what the server supports).
+    pub llm_structured_output: String,
+    pub llm_timeout: Duration,
+    pub llm_max_tokens: u32,
+    /// New generations a learner may start per day.
+    pub daily_quota: u32,
+    /// Prices per million tokens, for the cost report.
+    pub price_prompt_per_mtok: f64,
+    pub price_completion_per_mtok: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -267,8 +286,31 @@ impl Config {
             },
             auth: auth_config(env, jwt_secret, production)?,
             dictionary: dictionary_config(env, production)?,
+            content: content_config(env)?,
         })
     }
+}
+
+fn content_config(env: &EnvSource) -> Result<ContentConfig, ConfigError> {
+    let structured = env.string("LINGO_LLM_STRUCTURED_OUTPUT", "json_schema");
+    if !["json_schema", "json_object", "none"].contains(&structured.as_str()) {
+        return Err(ConfigError::invalid(
+            "LINGO_LLM_STRUCTURED_OUTPUT",
+            &structured,
+            "expected json_schema, json_object or none",
+        ));
+    }
+    Ok(ContentConfig {
+        llm_base_url: env.optional("LINGO_LLM_BASE_URL"),
+        llm_api_key: env.optional("LINGO_LLM_API_KEY"),
+        llm_model: env.string("LINGO_LLM_MODEL", "gpt-4o-mini"),
+        llm_structured_output: structured,
+        llm_timeout: env.millis("LINGO_LLM_TIMEOUT_MS", 60_000)?,
+        llm_max_tokens: env.parse("LINGO_LLM_MAX_TOKENS", 1_200)?,
+        daily_quota: env.parse("LINGO_CONTENT_DAILY_QUOTA", 50)?,
+        price_prompt_per_mtok: env.parse("LINGO_LLM_PRICE_PROMPT_PER_MTOK", 0.0)?,
+        price_completion_per_mtok: env.parse("LINGO_LLM_PRICE_COMPLETION_PER_MTOK", 0.0)?,
+    })
 }
 
 fn dictionary_config(env: &EnvSource, production: bool) -> Result<DictionaryConfig, ConfigError> {

@@ -2,6 +2,7 @@
 //! shutdown signals. Binaries stay thin: read config, call `telemetry::init`, build `Stores`.
 
 pub mod config;
+pub mod content;
 pub mod dictionary;
 pub mod readiness;
 pub mod shutdown;

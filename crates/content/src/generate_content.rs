@@ -176,7 +176,7 @@ impl ContentService {
             Err(GeneratorError::Truncated { usage, .. }) => (*usage, generator.model().to_owned()),
             Err(_) => (TokenUsage::default(), generator.model().to_owned()),
         };
-        *usage = usage.add(spent);
+        *usage = *usage + spent;
         if outcome.is_ok() || matches!(outcome, Err(GeneratorError::Truncated { .. })) {
             self.deps
                 .ledger
@@ -204,9 +204,11 @@ impl ContentService {
                 problems: vec!["the answer was cut off: answer with shorter texts".to_owned()],
             }),
             Err(GeneratorError::Unavailable(e)) => Err(JobError::Retryable(e)),
-            Err(e @ (GeneratorError::Refused(_) | GeneratorError::Malformed(_))) => {
-                Err(JobError::Permanent(e.to_string()))
-            }
+            Err(
+                e @ (GeneratorError::Refused(_)
+                | GeneratorError::Malformed(_)
+                | GeneratorError::Misconfigured(_)),
+            ) => Err(JobError::Permanent(e.to_string())),
         }
     }
 }

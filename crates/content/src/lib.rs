@@ -7,6 +7,7 @@ pub mod extractive;
 pub mod generate_content;
 pub mod learner_content;
 pub mod ports;
+pub mod request_content;
 
 pub use content_key::{ContentKey, LevelBand};
 pub use learner_content::{ContentExample, ContentSense, LEARNER_CONTENT_SCHEMA, LearnerContent};

@@ -43,8 +43,10 @@ pub struct TokenUsage {
     pub completion_tokens: u64,
 }
 
-impl TokenUsage {
-    pub fn add(self, other: TokenUsage) -> Self {
+impl std::ops::Add for TokenUsage {
+    type Output = Self;
+
+    fn add(self, other: TokenUsage) -> Self {
         Self {
             prompt_tokens: self.prompt_tokens + other.prompt_tokens,
             completion_tokens: self.completion_tokens + other.completion_tokens,
@@ -72,6 +74,10 @@ pub enum GeneratorError {
     /// The answer was cut off (`finish_reason: length`); the partial text is kept for repair.
     #[error("the answer was truncated")]
     Truncated { partial: String, usage: TokenUsage },
+    /// The generator cannot work as configured (a rejected key, an unknown model): retrying
+    /// cannot help until an operator fixes the configuration.
+    #[error("generator misconfigured: {0}")]
+    Misconfigured(String),
     /// The server's answer did not have the documented shape.
     #[error("malformed generator response: {0}")]
     Malformed(String),

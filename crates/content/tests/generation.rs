@@ -166,7 +166,7 @@ impl UsageLedger for Ledger {
     ) -> Result<(), StoreError> {
         let mut all = self.0.lock().unwrap();
         let slot = all.entry(format!("{generator}/{model}")).or_default();
-        *slot = slot.add(usage);
+        *slot = *slot + usage;
         Ok(())
     }
     async fn between(&self, _f: NaiveDate, _t: NaiveDate) -> Result<Vec<UsageRow>, StoreError> {

@@ -1,0 +1,109 @@
+//! A learner asks for a word's content: served when it exists, otherwise one generation is
+//! enqueued (its job id is fixed by the content key, so concurrent requests share it), counted
+//! against the learner's daily quota.
+
+use crate::content_key::ContentKey;
+use crate::generate_content::GenerateContent;
+use crate::ports::{ContentStore, ContentVersion};
+use lingo_dictionary::ports::{StoreError, WordRepository};
+use lingo_kernel::UserId;
+use lingo_kernel::jobs::{JobId, JobQueue, NewJob, QueueError};
+use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimiter};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContentAnswer {
+    Ready(Box<ContentVersion>),
+    /// Being generated: follow the job.
+    Pending(JobId),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("no word with this id")]
+    UnknownWord,
+    #[error("daily generation quota reached")]
+    QuotaExceeded { retry_after: Duration },
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl From<StoreError> for RequestError {
+    fn from(e: StoreError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}
+
+impl From<QueueError> for RequestError {
+    fn from(e: QueueError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}
+
+pub struct ContentRequests {
+    pub store: Arc<dyn ContentStore>,
+    pub words: Arc<dyn WordRepository>,
+    pub queue: Arc<dyn JobQueue>,
+    pub limiter: Arc<dyn RateLimiter>,
+    /// New generations per learner per day.
+    pub daily_quota: u32,
+}
+
+impl ContentRequests {
+    #[tracing::instrument(skip(self), fields(key = %key.id()))]
+    pub async fn request(
+        &self,
+        learner: UserId,
+        key: &ContentKey,
+    ) -> Result<ContentAnswer, RequestError> {
+        if let Some(version) = self.store.latest(key).await? {
+            return Ok(ContentAnswer::Ready(Box::new(version)));
+        }
+        if self.words.by_ids(&[key.word_id]).await?.is_empty() {
+            return Err(RequestError::UnknownWord);
+        }
+        let job_id = key.job_id();
+        // Someone already asked: follow that generation, free of charge.
+        if self.queue.status(job_id).await?.is_some() {
+            return Ok(ContentAnswer::Pending(job_id));
+        }
+        let quota = RateLimit::per(self.daily_quota, Duration::from_secs(86_400));
+        match self.limiter.hit(&format!("content:{learner}"), quota).await {
+            Ok(RateDecision::Allowed) => {}
+            Ok(RateDecision::Limited { retry_after }) => {
+                return Err(RequestError::QuotaExceeded { retry_after });
+            }
+            Err(e) => return Err(RequestError::Unavailable(e.to_string())),
+        }
+        let job = GenerateContent {
+            key: key.clone(),
+            regenerate: false,
+            requested_by: Some(learner),
+        };
+        let job = NewJob::of(&job)
+            .map_err(|e| RequestError::Unavailable(e.to_string()))?
+            .with_id(job_id)
+            .owned_by(learner);
+        self.queue.enqueue(job).await?;
+        Ok(ContentAnswer::Pending(job_id))
+    }
+
+    /// An admin asks for a new version whatever exists.
+    pub async fn regenerate(&self, admin: UserId, key: &ContentKey) -> Result<JobId, RequestError> {
+        if self.words.by_ids(&[key.word_id]).await?.is_empty() {
+            return Err(RequestError::UnknownWord);
+        }
+        let job = GenerateContent {
+            key: key.clone(),
+            regenerate: true,
+            requested_by: Some(admin),
+        };
+        let job = NewJob::of(&job)
+            .map_err(|e| RequestError::Unavailable(e.to_string()))?
+            .owned_by(admin);
+        let id = job.id;
+        self.queue.enqueue(job).await?;
+        Ok(id)
+    }
+}
