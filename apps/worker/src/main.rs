@@ -58,7 +58,11 @@ async fn main() -> anyhow::Result<()> {
         heartbeat_every: (config.queue.visibility_timeout / 3).max(Duration::from_millis(100)),
         shutdown_grace: config.queue.shutdown_grace,
     };
-    let registry = jobs::registry(JobDeps::new(&stores, config.scheduler.outbox_retention));
+    let content = lingo_bootstrap::content::content_service(&config.content, &stores)?;
+    tracing::info!(generator = content.generator_name(), "learner content generator");
+    let registry = jobs::registry(
+        JobDeps::new(&stores, config.scheduler.outbox_retention).with_content(content),
+    );
     let worker = Worker::new(Arc::new(stores.queue.clone()), registry, settings);
     tokio::spawn(async move {
         shutdown::signal().await;

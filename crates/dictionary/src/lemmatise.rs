@@ -143,23 +143,42 @@ impl Lemmatiser {
         let mut asked: HashSet<String> = forms.iter().cloned().collect();
         asked.extend(rules.values().flatten().cloned());
         let asked: Vec<String> = asked.into_iter().collect();
-        let in_dictionary = self.words.known(language, &asked).await?;
-        let candidates: Vec<String> = rules.values().flatten().cloned().collect();
-        let in_frequency_list = self.frequencies.zipf(language, &candidates).await?;
+        // A form that is itself a headword with a part of speech (WordNet's "news", "glasses",
+        // the adjective "abandoned") stays whole, as morphy keeps it; headwords without one
+        // (bilingual lists carry "houses", "books") do not stop the suffix rules.
+        let rows = self.words.find(language, &asked).await?;
+        let in_dictionary: HashSet<String> = rows.iter().map(|w| fold_key(&w.lemma)).collect();
+        let lemma_with_pos: HashSet<String> = rows
+            .iter()
+            .filter(|w| !w.part_of_speech.is_unknown())
+            .map(|w| fold_key(&w.lemma))
+            .collect();
+        let zipf = self.frequencies.zipf(language, &asked).await?;
+        // A candidate much rarer than the form itself is another word ("his" is not a plural
+        // of "hi"): the form must not be clearly more frequent than its lemma.
+        let plausible =
+            |form: &String, candidate: &String| match (zipf.get(form), zipf.get(candidate)) {
+                (Some(f), Some(c)) => f.get() <= c.get() + 0.5,
+                _ => true,
+            };
         Ok(forms
             .iter()
             .map(|form| {
                 let lemma = english_exceptions(form)
                     .first()
                     .cloned()
-                    .or_else(|| in_dictionary.contains(form).then(|| form.clone()))
+                    .or_else(|| lemma_with_pos.contains(form).then(|| form.clone()))
                     .or_else(|| {
                         let rule = &rules[form];
                         rule.iter()
-                            .find(|c| in_dictionary.contains(*c))
-                            .or_else(|| rule.iter().find(|c| in_frequency_list.contains_key(*c)))
+                            .find(|c| in_dictionary.contains(*c) && plausible(form, c))
+                            .or_else(|| {
+                                rule.iter()
+                                    .find(|c| zipf.contains_key(*c) && plausible(form, c))
+                            })
                             .cloned()
                     })
+                    .or_else(|| in_dictionary.contains(form).then(|| form.clone()))
                     .unwrap_or_else(|| form.clone());
                 (form.clone(), lemma)
             })

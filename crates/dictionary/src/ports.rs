@@ -34,6 +34,19 @@ pub trait WordRepository: Send + Sync {
         language: &LanguageCode,
         keys: &[String],
     ) -> Result<Vec<WordMetadata>, StoreError>;
+    /// The rows with these ids (missing ids are left out).
+    async fn by_ids(&self, ids: &[uuid::Uuid]) -> Result<Vec<WordMetadata>, StoreError>;
+    /// Up to `limit` rows of `language` with this part of speech whose Zipf lies within
+    /// `zipf_min..=zipf_max` (a bound left out is open; rows without a frequency match only when
+    /// both are), most frequent first (quiz distractors).
+    async fn similar(
+        &self,
+        language: &LanguageCode,
+        part_of_speech: &crate::entry::PartOfSpeech,
+        zipf_min: Option<f64>,
+        zipf_max: Option<f64>,
+        limit: u32,
+    ) -> Result<Vec<WordMetadata>, StoreError>;
     /// Which of `keys` have a row.
     async fn known(
         &self,

@@ -20,8 +20,11 @@ impl RunningWorker {
 }
 
 pub fn start_worker(app: &TestApp) -> RunningWorker {
+    start_worker_with(app, JobDeps::new(&app.stores.stores, Duration::from_secs(3600)))
+}
+
+pub fn start_worker_with(app: &TestApp, deps: JobDeps) -> RunningWorker {
     let queue = app.stores.stores.queue.clone();
-    let deps = JobDeps::new(&app.stores.stores, Duration::from_secs(3600));
     let settings = WorkerSettings {
         name: "api-test".into(),
         concurrency: 2,

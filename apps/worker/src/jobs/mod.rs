@@ -1,5 +1,6 @@
 //! The job types the worker runs today, and their registration. Later features add theirs here.
 
+mod generate_content;
 mod import_dictionary;
 mod optimise_fsrs;
 mod outbox_purge;
@@ -11,6 +12,7 @@ mod system_echo;
 pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
 
 use crate::Registry;
+use lingo_content::generate_content::{ContentService, GenerateContent};
 use lingo_dictionary::import::{ImportDictionary, ImportService};
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
@@ -35,6 +37,7 @@ pub const KNOWN: &[&str] = &[
     OptimiseAllFsrs::NAME,
     PropagateSystemDeck::NAME,
     ImportDictionary::NAME,
+    GenerateContent::NAME,
 ];
 
 /// What the job handlers need.
@@ -49,6 +52,8 @@ pub struct JobDeps {
     pub review_history: Arc<dyn ReviewHistory>,
     pub decks: Arc<dyn DeckStore>,
     pub import: Arc<ImportService>,
+    /// Learner content; the offline extractive generator unless `with_content` says otherwise.
+    pub content: Arc<ContentService>,
 }
 
 impl JobDeps {
@@ -67,7 +72,17 @@ impl JobDeps {
             review_history: Arc::new(fsrs),
             decks: Arc::new(PgDeckStore::new(stores.postgres.clone())),
             import: Arc::new(lingo_bootstrap::dictionary::import_service(stores)),
+            content: Arc::new(lingo_bootstrap::content::content_service_with(
+                Arc::new(lingo_content::extractive::ExtractiveGenerator),
+                stores,
+            )),
         }
+    }
+
+    /// With the content service the configuration names (an LLM or the extractive generator).
+    pub fn with_content(mut self, content: ContentService) -> Self {
+        self.content = Arc::new(content);
+        self
     }
 }
 
@@ -93,5 +108,6 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, propagate_deck::run);
     with_deps(&mut registry, &deps, queue_stats::run);
     with_deps(&mut registry, &deps, import_dictionary::run);
+    with_deps(&mut registry, &deps, generate_content::run);
     registry
 }

@@ -92,6 +92,47 @@ impl WordRepository for MemWords {
             .cloned()
             .collect())
     }
+    async fn by_ids(&self, ids: &[uuid::Uuid]) -> Result<Vec<WordMetadata>, StoreError> {
+        Ok(self
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| ids.contains(&r.id))
+            .cloned()
+            .collect())
+    }
+
+    async fn similar(
+        &self,
+        language: &LanguageCode,
+        part_of_speech: &lingo_dictionary::PartOfSpeech,
+        zipf_min: Option<f64>,
+        zipf_max: Option<f64>,
+        limit: u32,
+    ) -> Result<Vec<WordMetadata>, StoreError> {
+        let within = |z: Option<lingo_dictionary::Zipf>| match z.map(|z| z.get()) {
+            Some(z) => zipf_min.is_none_or(|min| z >= min) && zipf_max.is_none_or(|max| z <= max),
+            None => zipf_min.is_none() && zipf_max.is_none(),
+        };
+        let mut rows: Vec<WordMetadata> = self
+            .0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                &r.language == language && &r.part_of_speech == part_of_speech && within(r.zipf)
+            })
+            .cloned()
+            .collect();
+        rows.sort_by(|a, b| {
+            let z = |r: &WordMetadata| r.zipf.map_or(-1.0, |z| z.get());
+            z(b).total_cmp(&z(a)).then(a.lemma.cmp(&b.lemma))
+        });
+        rows.truncate(limit as usize);
+        Ok(rows)
+    }
+
     async fn known(
         &self,
         language: &LanguageCode,

@@ -103,3 +103,46 @@ async fn empty_and_oversized_texts_are_refused() {
         AnalyseError::TooLong
     );
 }
+
+#[tokio::test]
+async fn headwords_with_a_part_of_speech_stay_whole_and_rarer_lookalikes_are_not_lemmas() {
+    let world = World::new();
+    // "houses" is a headword of a bilingual list (no part of speech); "news" is a WordNet noun.
+    let rows = [
+        ("houses", ""),
+        ("house", "noun"),
+        ("news", "noun"),
+        ("hi", "interjection"),
+        ("his", ""),
+    ];
+    let upserts: Vec<WordUpsert> = rows
+        .iter()
+        .map(|(l, pos)| WordUpsert {
+            language: en(),
+            lemma: l.to_string(),
+            part_of_speech: PartOfSpeech::parse(pos),
+            source: SourceId::parse("test").unwrap(),
+            zipf: None,
+            cefr: None,
+        })
+        .collect();
+    world.words.upsert(&upserts).await.unwrap();
+    world.frequencies.0.lock().unwrap().extend([
+        (
+            "news".to_owned(),
+            lingo_dictionary::Zipf::new(5.44).unwrap(),
+        ),
+        ("new".to_owned(), lingo_dictionary::Zipf::new(6.25).unwrap()),
+        ("his".to_owned(), lingo_dictionary::Zipf::new(6.6).unwrap()),
+        ("hi".to_owned(), lingo_dictionary::Zipf::new(4.6).unwrap()),
+    ]);
+    let analysis = analyser(&world, Arc::new(MemVocabulary::default()))
+        .analyse(&en(), "houses news his", None)
+        .await
+        .expect("analysed");
+    let lemmas: Vec<&str> = analysis.words.iter().map(|w| w.lemma.as_str()).collect();
+    assert!(
+        lemmas.contains(&"house") && lemmas.contains(&"news") && lemmas.contains(&"his"),
+        "{lemmas:?}"
+    );
+}

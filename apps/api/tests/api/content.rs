@@ -1,0 +1,223 @@
+//! Learner content through the api and the worker: the extractive generator on imported
+//! dictionary data, sharing per language pair and band, one generation for concurrent requests,
+//! the daily quota, admin regeneration, and the OpenAI-compatible generator against a local
+//! double (an invalid answer repaired, usage accounted).
+
+use crate::admin_jobs::{start_worker, start_worker_with};
+use crate::auth_password::register;
+use lingo_kernel::UserId;
+use lingo_test_support::TestApp;
+use lingo_users::Role;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+async fn json_of(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn fixture(path: &str) -> String {
+    format!("{}/../../adapters/dictfiles/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+async fn spawn(extra: &[(&str, &str)]) -> TestApp {
+    let roots = fixture("");
+    let mut vars = vec![("LINGO_IMPORT_ROOTS", roots.as_str())];
+    vars.extend_from_slice(extra);
+    TestApp::spawn_with(&vars).await
+}
+
+/// Imports the WordNet and dictd fixtures and returns the id of the noun "bank".
+async fn import_bank(app: &TestApp) -> String {
+    let worker = start_worker(app);
+    let admin = app.token(UserId::new(), Role::Admin);
+    for body in [
+        json!({"format": "wordnet", "path": fixture("wordnet"), "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
+        json!({"format": "dictd", "path": fixture("dictd/tiny-eng-ara.index"), "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"}),
+    ] {
+        let (status, accepted) = json_of(app.client.post(app.url("/api/v1/admin/dictionary/imports")).bearer_auth(&admin).json(&body).send().await.expect("sent")).await;
+        assert_eq!(status, 202, "{accepted}");
+        let url = accepted["status_url"].as_str().expect("url").to_owned();
+        for _ in 0..200 {
+            let (_, job) = json_of(app.get_as(&url, &admin).await).await;
+            if job["status"] == "succeeded" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    worker.stop().await;
+    let (_, bank) = json_of(app.get("/api/v1/dictionary/en/words/bank").await).await;
+    bank["words"].as_array().expect("words").iter().find(|w| w["part_of_speech"] == "noun").expect("noun")["id"]
+        .as_str().expect("id").to_owned()
+}
+
+async fn learner(app: &TestApp, email: &str) -> String {
+    let session: Value = register(app, email, "correct horse battery").await.json().await.expect("json");
+    session["access_token"].as_str().expect("token").to_owned()
+}
+
+async fn content(app: &TestApp, token: &str, word: &str, query: &str) -> (u16, Value) {
+    json_of(app.get_as(&format!("/api/v1/words/{word}/content{query}"), token).await).await
+}
+
+async fn until_ready(app: &TestApp, token: &str, word: &str, query: &str) -> Value {
+    for _ in 0..200 {
+        let (status, body) = content(app, token, word, query).await;
+        if status == 200 {
+            return body;
+        }
+        assert_eq!(status, 202, "{body}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("content never became ready");
+}
+
+#[tokio::test]
+async fn extractive_content_is_generated_once_and_shared_per_language_pair_and_band() {
+    let app = spawn(&[]).await;
+    let bank = import_bank(&app).await;
+    let sara = learner(&app, "sara@example.org").await;
+    let omar = learner(&app, "omar@example.org").await;
+    // Concurrent first requests: all pending on one generation.
+    let requests = (0..5).map(|_| content(&app, &sara, &bank, "?native=ar&level=B1"));
+    let answers = futures_util::future::join_all(requests).await;
+    let jobs: std::collections::BTreeSet<String> = answers.iter().map(|(status, body)| {
+        assert_eq!(*status, 202, "{body}");
+        body["job_id"].as_str().expect("job").to_owned()
+    }).collect();
+    assert_eq!(jobs.len(), 1, "one generation for concurrent requests");
+    let worker = start_worker(&app);
+    let ready = until_ready(&app, &sara, &bank, "?native=ar&level=B1").await;
+    assert_eq!(ready["version"], 1);
+    assert_eq!(ready["provenance"]["generator"], "extractive");
+    assert_eq!(ready["provenance"]["prompt_version"], "extractive/v1");
+    let sense = &ready["content"]["senses"][0];
+    assert!(sense["definition"].as_str().expect("definition").len() > 5, "{ready}");
+    assert!(sense["translation"].as_str().expect("translation").contains("بنك"), "{ready}");
+    assert!(ready["content"]["examples"].as_array().expect("examples").len() >= 2);
+    // Another learner, same pair, another level of the same band: served at once.
+    let (status, shared) = content(&app, &omar, &bank, "?native=ar&level=B2").await;
+    assert_eq!(status, 200);
+    assert_eq!(shared["provenance"]["created_at"], ready["provenance"]["created_at"]);
+    // Another band is another generation.
+    let (status, _) = content(&app, &omar, &bank, "?native=ar&level=C1").await;
+    assert_eq!(status, 202);
+    // The profile's native language (fa) is the default.
+    let (status, _) = content(&app, &sara, &bank, "").await;
+    assert_eq!(status, 202);
+    worker.stop().await;
+
+    let (status, _) = content(&app, &sara, &uuid::Uuid::now_v7().to_string(), "?native=ar").await;
+    assert_eq!(status, 404);
+    let (status, _) = content(&app, &sara, &bank, "?native=ar&level=Z9").await;
+    assert_eq!(status, 422);
+}
+
+#[tokio::test]
+async fn the_daily_generation_quota_answers_429() {
+    let app = spawn(&[("LINGO_CONTENT_DAILY_QUOTA", "1")]).await;
+    let bank = import_bank(&app).await;
+    let sara = learner(&app, "sara@example.org").await;
+    assert_eq!(content(&app, &sara, &bank, "?native=ar&level=A1").await.0, 202);
+    // Following the same generation is free.
+    assert_eq!(content(&app, &sara, &bank, "?native=ar&level=A2").await.0, 202);
+    let response = app.get_as(&format!("/api/v1/words/{bank}/content?native=ar&level=C2"), &sara).await;
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+}
+
+/// A local OpenAI-compatible server: the first answer breaks the schema, the next ones are valid.
+async fn chat_double() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/v1", listener.local_addr().expect("address"));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = vec![0u8; 65536];
+                loop {
+                    let Ok(n) = socket.read(&mut chunk).await else { return };
+                    if n == 0 { return; }
+                    buffer.extend_from_slice(&chunk[..n]);
+                    let text = String::from_utf8_lossy(&buffer);
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text[..end].lines()
+                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                            .unwrap_or(0);
+                        if buffer.len() >= end + 4 + length { break; }
+                    }
+                }
+                let call = counter.fetch_add(1, Ordering::SeqCst);
+                let content = if call == 0 {
+                    json!({"ipa": "/bæŋk/", "senses": [], "examples": [], "collocations": [], "mnemonic": "", "common_mistakes": ""}).to_string()
+                } else {
+                    json!({"ipa": "/bæŋk/",
+                        "senses": [{"part_of_speech": "noun", "definition": "a place that keeps money", "translation": "بانک"}],
+                        "examples": [{"text": "I went to the bank.", "translation": "به بانک رفتم."}, {"text": "The bank is closed.", "translation": "بانک بسته است."}],
+                        "collocations": ["bank account"], "mnemonic": "A bank keeps your money safe like a tank.",
+                        "common_mistakes": "Persian speakers often drop 'the': say 'to the bank'."}).to_string()
+                };
+                let body = json!({"id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini-2024-07-18",
+                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": null}, "finish_reason": "stop"}],
+                    "usage": {"prompt_tokens": 400, "completion_tokens": 200, "total_tokens": 600}}).to_string();
+                let response = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (url, calls)
+}
+
+#[tokio::test]
+async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounted() {
+    let (url, calls) = chat_double().await;
+    let app = spawn(&[("LINGO_LLM_PRICE_PROMPT_PER_MTOK", "0.15"), ("LINGO_LLM_PRICE_COMPLETION_PER_MTOK", "0.60")]).await;
+    let bank = import_bank(&app).await;
+    let mut config = app.stores.config.content.clone();
+    config.llm_base_url = Some(url);
+    config.llm_api_key = Some("sk-test".into());
+    let service = lingo_bootstrap::content::content_service(&config, &app.stores.stores).expect("service");
+    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600)).with_content(service);
+    let worker = start_worker_with(&app, deps);
+    let sara = learner(&app, "sara@example.org").await;
+    assert_eq!(content(&app, &sara, &bank, "?native=fa&level=B1").await.0, 202);
+    let ready = until_ready(&app, &sara, &bank, "?native=fa&level=B1").await;
+    assert_eq!(ready["provenance"]["generator"], "openai-compatible");
+    assert_eq!(ready["provenance"]["prompt_version"], "learner_content/v1");
+    assert_eq!(ready["provenance"]["repaired"], true);
+    assert_eq!(ready["provenance"]["usage"]["prompt_tokens"], 800);
+    assert_eq!(ready["content"]["senses"][0]["translation"], "بانک");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+
+    // Admins regenerate (a new version) and read the costs; learners may not.
+    let admin = app.token(UserId::new(), Role::Admin);
+    let regenerate = format!("/api/v1/admin/words/{bank}/content/regenerate?native=fa&level=B1");
+    let forbidden = app.client.post(app.url(&regenerate)).bearer_auth(&sara).send().await.expect("sent");
+    assert_eq!(forbidden.status(), 403);
+    let (status, accepted) = json_of(app.client.post(app.url(&regenerate)).bearer_auth(&admin).send().await.expect("sent")).await;
+    assert_eq!(status, 202, "{accepted}");
+    let mut version = 1;
+    for _ in 0..200 {
+        version = content(&app, &sara, &bank, "?native=fa&level=B1").await.1["version"].as_u64().unwrap_or(0);
+        if version == 2 { break; }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(version, 2);
+    worker.stop().await;
+    let (status, usage) = json_of(app.get_as("/api/v1/admin/content/usage", &admin).await).await;
+    assert_eq!(status, 200, "{usage}");
+    let row = usage.as_array().expect("rows").iter().find(|r| r["generator"] == "openai-compatible").expect("row").clone();
+    assert_eq!(row["model"], "gpt-4o-mini-2024-07-18");
+    assert_eq!(row["requests"], 3);
+    assert_eq!(row["prompt_tokens"], 1200);
+    let cost = row["cost"].as_f64().expect("cost");
+    assert!((cost - (1200.0 * 0.15 + 600.0 * 0.60) / 1e6).abs() < 1e-12, "{cost}");
+}
