@@ -505,3 +505,22 @@ async fn words_learners_add_by_lemma_are_found_by_fold_key() {
         .expect("hits");
     assert_eq!(lemmas(&hits), ["Receive"]);
 }
+
+#[tokio::test]
+async fn a_common_word_outranks_a_rare_lookalike_among_typo_matches() {
+    let stores = TestStores::new(&[]).await;
+    let words = [("aband", Some(1.2)), ("abandon", Some(4.02))]
+        .into_iter()
+        .map(|(lemma, z)| word(lemma, "wordnet-3.0", z))
+        .collect::<Vec<_>>();
+    let repository = words_with(&stores, &words).await;
+    let hits = repository
+        .search(&en(), "abandn", 20, 0)
+        .await
+        .expect("hits");
+    assert_eq!(lemmas(&hits), ["abandon", "aband"]);
+    assert!(
+        hits[0].score < hits[1].score,
+        "the rare one is closer in spelling"
+    );
+}

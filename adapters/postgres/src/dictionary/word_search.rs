@@ -11,7 +11,8 @@ use lingo_kernel::LanguageCode;
 use uuid::Uuid;
 
 /// Prefix hits (score 1) by frequency, then trigram hits (`%`, pg_trgm's default similarity
-/// threshold of 0.3) by similarity, then frequency; `id` breaks the remaining ties so that
+/// threshold of 0.3) by similarity plus a twentieth of the Zipf frequency (so a common word
+/// slightly further away outranks a rare near-identical one: "abandn" → abandon before aband); `id` breaks the remaining ties so that
 /// pages never overlap. `$2` is the escaped key followed by `%`, `$3` the key itself.
 /// The prefix condition uses `words_lemma_key_prefix_idx`, the similarity one
 /// `words_lemma_key_trgm_idx`.
@@ -27,7 +28,7 @@ FROM (
     FROM words
     WHERE language = $1 AND lemma_key % $3 AND lemma_key NOT LIKE $2 ESCAPE '\'
 ) AS hits
-ORDER BY hit_group, score DESC, zipf DESC NULLS LAST, lemma, id
+ORDER BY hit_group, score + COALESCE(zipf, 0) / 20 DESC, zipf DESC NULLS LAST, lemma, id
 LIMIT $4 OFFSET $5
 "#;
 
