@@ -3,6 +3,7 @@
 #   (a) queue: redis-benchmark XADD on the configured Redis  vs  cargo bench -p lingo-worker --bench queue_throughput
 #   (c) auth: login and refresh throughput (cargo bench -p lingo-api --bench auth_throughput)
 #   (b) HTTP:  lingo-api GET /api/v1/health (release)         vs  lingo-bench-hello GET / (bare actix-web, release)
+#   (e) dictionary: FreeDict import vs raw insert_many, cached lookups (cargo bench -p lingo-api --bench dictionary)
 # Everything this script starts (apps, and private stores it had to start) is stopped on exit.
 set -euo pipefail
 
@@ -99,6 +100,11 @@ log "cargo bench -p lingo-api --bench review_path"
 REVIEW_RC=0
 cargo bench -p lingo-api --bench review_path 2>&1 | tee "$OUT/review_path.txt" || REVIEW_RC=$?
 
+# ---- (e) the dictionary: import next to raw MongoDB insert_many, lookups (first pass and cached)
+log "cargo bench -p lingo-api --bench dictionary"
+DICT_RC=0
+cargo bench -p lingo-api --bench dictionary 2>&1 | tee "$OUT/dictionary.txt" || DICT_RC=$?
+
 # ---- (b) HTTP
 log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
 cargo build --release --bin lingo-api --bin lingo-bench-hello
@@ -157,6 +163,9 @@ QUEUE_SUMMARY="$(grep -iE 'msg|jobs|/s|thrpt|throughput' "$OUT/queue_throughput.
     echo
     echo "== Review path (in-process api, real stores) =="
     grep -E 'review path|reviews/s|study/queue|pgbench' "$OUT/review_path.txt" || echo "FAILED (exit $REVIEW_RC)"
+    echo
+    echo "== Dictionary (import vs insert_many, lookups; in-process api, real stores) =="
+    grep -E '^dictionary|ImportService|records/s|VmHWM|reader alone|insert_many|raw server insert rate|first pass|cached \(' "$OUT/dictionary.txt" || echo "FAILED (exit $DICT_RC)"
 } | tee "$OUT/summary.txt"
 
 [ "$QUEUE_RC" -eq 0 ] || exit "$QUEUE_RC"

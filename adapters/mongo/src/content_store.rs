@@ -54,7 +54,8 @@ impl ContentStore for MongoContentStore {
 
     async fn put(&self, version: &ContentVersion) -> Result<(), StoreError> {
         let key_id = version.key.id();
-        let mut document = doc! { "_id": format!("{key_id}|v{}", version.version), "key_id": &key_id };
+        let mut document =
+            doc! { "_id": format!("{key_id}|v{}", version.version), "key_id": &key_id };
         document.extend(bson::to_document(version).map_err(|e| {
             StoreError::Unavailable(format!("cannot encode learner content {key_id}: {e}"))
         })?);

@@ -3,9 +3,9 @@
 //! in production and the MongoDB-wire-compatible server used in development and tests.
 
 mod bulk_upsert;
+mod content_store;
 mod entry_document;
 mod entry_store;
-mod content_store;
 pub mod indexes;
 mod raw_record_document;
 

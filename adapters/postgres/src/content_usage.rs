@@ -71,20 +71,29 @@ impl UsageLedger for PgUsageLedger {
         let rows: Vec<(NaiveDate, String, String, i64, i64, i64)> = u::content_usage
             .filter(u::day.ge(from).and(u::day.le(to)))
             .order((u::day, u::generator, u::model))
-            .select((u::day, u::generator, u::model, u::requests, u::prompt_tokens, u::completion_tokens))
+            .select((
+                u::day,
+                u::generator,
+                u::model,
+                u::requests,
+                u::prompt_tokens,
+                u::completion_tokens,
+            ))
             .load(&mut conn)
             .await
             .map_err(unavailable)?;
         Ok(rows
             .into_iter()
-            .map(|(day, generator, model, requests, prompt, completion)| UsageRow {
-                day,
-                generator,
-                model,
-                requests: count(requests),
-                prompt_tokens: count(prompt),
-                completion_tokens: count(completion),
-            })
+            .map(
+                |(day, generator, model, requests, prompt, completion)| UsageRow {
+                    day,
+                    generator,
+                    model,
+                    requests: count(requests),
+                    prompt_tokens: count(prompt),
+                    completion_tokens: count(completion),
+                },
+            )
             .collect())
     }
 }

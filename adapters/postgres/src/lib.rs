@@ -13,10 +13,10 @@ mod refresh_tokens;
 mod schema;
 mod users;
 
+pub use content_usage::PgUsageLedger;
 pub use dictionary::{
     PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,
 };
-pub use content_usage::PgUsageLedger;
 pub use fsrs_parameters::PgFsrsParameters;
 pub use learning::{PgCardStore, PgDeckStore, PgQuizStore};
 pub use migrate::{MigrationError, run_migrations};

@@ -167,6 +167,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    content_usage (day, generator, model) {
+        day -> Date,
+        generator -> Text,
+        model -> Text,
+        requests -> Int8,
+        prompt_tokens -> Int8,
+        completion_tokens -> Int8,
+    }
+}
+
+diesel::table! {
+    quizzes (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        deck_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    quiz_questions (quiz_id, position) {
+        quiz_id -> Uuid,
+        position -> Int4,
+        kind -> Text,
+        card_ids -> Array<Uuid>,
+        prompt -> Jsonb,
+        expected -> Jsonb,
+        answered_at -> Nullable<Timestamptz>,
+        result -> Nullable<Jsonb>,
+    }
+}
+
+diesel::joinable!(quiz_questions -> quizzes (quiz_id));
 diesel::joinable!(cards -> decks (deck_id));
 diesel::joinable!(cards -> words (word_id));
 diesel::joinable!(review_logs -> cards (card_id));
@@ -179,5 +214,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cards,
     review_logs,
     fsrs_parameters,
-    system_deck_words
+    system_deck_words,
+    quizzes,
+    quiz_questions
 );

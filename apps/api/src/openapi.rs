@@ -1,6 +1,7 @@
 use crate::problem::Problem;
 use crate::routes::{
-    admin_dictionary, admin_jobs, auth, cards, decks, dictionary, health, jobs, me,
+    admin_dictionary, admin_jobs, auth, cards, content, decks, dictionary, health, jobs, me,
+    quizzes,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -17,11 +18,12 @@ use utoipa::{Modify, OpenApi};
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
         decks::list_system, decks::subscribe, decks::unsubscribe,
         cards::list, cards::review, cards::batch, cards::undo, cards::act, cards::queue, cards::stats,
+        quizzes::create, quizzes::get, quizzes::answer,
         dictionary::lookup, dictionary::search, dictionary::analyse, admin_dictionary::import_path,
-        admin_dictionary::upload),
+        admin_dictionary::upload, content::get, content::regenerate, content::usage),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
-        jobs::JobAccepted, dictionary::AnalyseRequest, admin_dictionary::ImportRequest)),
+        jobs::JobAccepted, dictionary::AnalyseRequest, content::GenerationPending, content::UsageView, admin_dictionary::ImportRequest)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness and readiness"),
@@ -29,6 +31,7 @@ use utoipa::{Modify, OpenApi};
         (name = "auth", description = "Sign-up, sign-in and tokens (rate-limited per client)"),
         (name = "me", description = "The signed-in learner's account and profile"),
         (name = "learning", description = "Decks, cards, reviews, the study queue and statistics"),
+        (name = "content", description = "Learner content generated for a word, language pair and level"),
         (name = "dictionary", description = "Word lookups, search and the vocabulary of a text"),
         (name = "admin", description = "Administrators only"),
     )

@@ -43,7 +43,12 @@ pub struct AppState {
     pub study: StudyService,
     pub stats: StatsService,
     pub card_actions: CardActions,
+    pub quizzes: lingo_learning::quiz::QuizService,
     pub dictionary: Dictionary,
+    pub content: Arc<lingo_content::request_content::ContentRequests>,
+    pub content_usage: Arc<dyn lingo_content::ports::UsageLedger>,
+    /// Prices per million prompt and completion tokens.
+    pub content_prices: (f64, f64),
     pub dictionary_config: DictionaryConfig,
     pub limiter: Arc<dyn RateLimiter>,
     pub route_limits: RouteLimits,
@@ -147,10 +152,27 @@ impl AppState {
             Some(providers) => Dictionary::build_with(&config.dictionary, &stores, providers)?,
             None => Dictionary::build(&config.dictionary, &stores)?,
         };
+        let content = Arc::new(lingo_bootstrap::content::content_requests(
+            &config.content,
+            &stores,
+            limiter.clone(),
+        ));
         Ok(Self {
+            content,
+            content_usage: lingo_bootstrap::content::usage_ledger(&stores),
+            content_prices: (
+                config.content.price_prompt_per_mtok,
+                config.content.price_completion_per_mtok,
+            ),
             dictionary,
             dictionary_config: config.dictionary.clone(),
             decks: Arc::new(PgDeckStore::new(stores.postgres.clone())),
+            quizzes: lingo_bootstrap::quiz::quiz_service(
+                &stores,
+                &config.quiz,
+                ReviewService::new(cards.clone(), clock.clone()),
+                clock.clone(),
+            ),
             reviews: ReviewService::new(cards.clone(), clock.clone()),
             study: StudyService::new(
                 cards.clone(),

@@ -34,6 +34,14 @@ pub struct Config {
     pub auth: AuthConfig,
     pub dictionary: DictionaryConfig,
     pub content: ContentConfig,
+    pub quiz: QuizConfig,
+}
+
+/// When a correct quiz answer counts as slow (→ Hard) or fast (→ Easy).
+#[derive(Debug, Clone, Copy)]
+pub struct QuizConfig {
+    pub slow_ms: u32,
+    pub fast_ms: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -286,6 +294,10 @@ impl Config {
             },
             auth: auth_config(env, jwt_secret, production)?,
             dictionary: dictionary_config(env, production)?,
+            quiz: QuizConfig {
+                slow_ms: env.parse("LINGO_QUIZ_SLOW_MS", 15_000)?,
+                fast_ms: env.parse("LINGO_QUIZ_FAST_MS", 4_000)?,
+            },
             content: content_config(env)?,
         })
     }

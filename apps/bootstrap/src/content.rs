@@ -32,16 +32,23 @@ pub fn generator(config: &ContentConfig) -> anyhow::Result<Arc<dyn ContentGenera
     Ok(Arc::new(OpenAiCompatibleGenerator::new(settings)?))
 }
 
-/// The generation use case (the worker's `content.generate`).
+/// The generation use case (the worker's `content.generate`) with the configured generator.
 pub fn content_service(config: &ContentConfig, stores: &Stores) -> anyhow::Result<ContentService> {
-    Ok(ContentService::new(ContentDeps {
+    Ok(content_service_with(generator(config)?, stores))
+}
+
+pub fn content_service_with(
+    generator: Arc<dyn ContentGenerator>,
+    stores: &Stores,
+) -> ContentService {
+    ContentService::new(ContentDeps {
         words: Arc::new(PgWordRepository::new(stores.postgres.clone())),
         entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
-        generator: generator(config)?,
+        generator,
         store: Arc::new(MongoContentStore::new(&stores.mongo)),
         ledger: usage_ledger(stores),
         clock: Arc::new(SystemClock),
-    }))
+    })
 }
 
 pub fn usage_ledger(stores: &Stores) -> Arc<dyn UsageLedger> {

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod content;
 pub mod dictionary;
+pub mod quiz;
 pub mod readiness;
 pub mod shutdown;
 pub mod stores;

@@ -59,7 +59,10 @@ async fn main() -> anyhow::Result<()> {
         shutdown_grace: config.queue.shutdown_grace,
     };
     let content = lingo_bootstrap::content::content_service(&config.content, &stores)?;
-    tracing::info!(generator = content.generator_name(), "learner content generator");
+    tracing::info!(
+        generator = content.generator_name(),
+        "learner content generator"
+    );
     let registry = jobs::registry(
         JobDeps::new(&stores, config.scheduler.outbox_retention).with_content(content),
     );

@@ -7,7 +7,7 @@ use crate::generate_content::GenerateContent;
 use crate::ports::{ContentStore, ContentVersion};
 use lingo_dictionary::ports::{StoreError, WordRepository};
 use lingo_kernel::UserId;
-use lingo_kernel::jobs::{JobId, JobQueue, NewJob, QueueError};
+use lingo_kernel::jobs::{JobId, JobQueue, JobStatus, NewJob, QueueError};
 use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimiter};
 use std::sync::Arc;
 use std::time::Duration;
@@ -25,6 +25,10 @@ pub enum RequestError {
     UnknownWord,
     #[error("daily generation quota reached")]
     QuotaExceeded { retry_after: Duration },
+    /// The generation for this key failed for good (the reason is the job's); an administrator
+    /// can regenerate once the cause is fixed.
+    #[error("content generation failed: {0}")]
+    GenerationFailed(String),
     #[error("{0}")]
     Unavailable(String),
 }
@@ -65,8 +69,13 @@ impl ContentRequests {
         }
         let job_id = key.job_id();
         // Someone already asked: follow that generation, free of charge.
-        if self.queue.status(job_id).await?.is_some() {
-            return Ok(ContentAnswer::Pending(job_id));
+        if let Some(job) = self.queue.status(job_id).await? {
+            return match job.status {
+                JobStatus::Failed | JobStatus::Dead => Err(RequestError::GenerationFailed(
+                    job.last_error.unwrap_or_else(|| "unknown".to_owned()),
+                )),
+                _ => Ok(ContentAnswer::Pending(job_id)),
+            };
         }
         let quota = RateLimit::per(self.daily_quota, Duration::from_secs(86_400));
         match self.limiter.hit(&format!("content:{learner}"), quota).await {

@@ -6,6 +6,7 @@ pub mod deck;
 pub mod local_day;
 pub mod optimise;
 pub mod ports;
+pub mod quiz;
 mod rating;
 pub mod replay;
 pub mod review;

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use lingo_dictionary::ports::{StoreError, WordRepository};
-use lingo_dictionary::{SearchHit, WordMetadata, WordUpsert};
+use lingo_dictionary::{PartOfSpeech, SearchHit, WordMetadata, WordUpsert};
 use lingo_kernel::LanguageCode;
 use std::collections::HashSet;
 
@@ -54,6 +54,51 @@ impl WordRepository for PgWordRepository {
                 words::part_of_speech,
                 words::id,
             ))
+            .select(WordRow::as_select())
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        rows.into_iter().map(WordRow::into_metadata).collect()
+    }
+
+    async fn by_ids(&self, ids: &[uuid::Uuid]) -> Result<Vec<WordMetadata>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let rows: Vec<WordRow> = words::table
+            .filter(words::id.eq_any(ids))
+            .order(words::id)
+            .select(WordRow::as_select())
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        rows.into_iter().map(WordRow::into_metadata).collect()
+    }
+
+    #[tracing::instrument(name = "words.similar", skip(self), fields(language = %language))]
+    async fn similar(
+        &self,
+        language: &LanguageCode,
+        part_of_speech: &PartOfSpeech,
+        zipf_min: Option<f64>,
+        zipf_max: Option<f64>,
+        limit: u32,
+    ) -> Result<Vec<WordMetadata>, StoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let mut query = words::table
+            .filter(words::language.eq(language.as_str()))
+            .filter(words::part_of_speech.eq(part_of_speech.as_str()))
+            .into_boxed();
+        if let Some(min) = zipf_min {
+            query = query.filter(words::zipf.ge(min));
+        }
+        if let Some(max) = zipf_max {
+            query = query.filter(words::zipf.le(max));
+        }
+        let rows: Vec<WordRow> = query
+            .order((words::zipf.desc().nulls_last(), words::lemma_key, words::id))
+            .limit(i64::from(limit))
             .select(WordRow::as_select())
             .load(&mut conn)
             .await

@@ -3,6 +3,8 @@
 mod card_row;
 mod cards;
 mod decks;
+mod quiz_candidates;
+mod quizzes;
 mod review_sql;
 mod reviews;
 mod stats;
@@ -10,6 +12,7 @@ mod study;
 
 pub use cards::PgCardStore;
 pub use decks::PgDeckStore;
+pub use quizzes::PgQuizStore;
 
 use lingo_learning::ports::LearningStoreError;
 

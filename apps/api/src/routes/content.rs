@@ -5,9 +5,9 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
+use lingo_content::ContentKey;
 use lingo_content::generate_content::content_key;
 use lingo_content::request_content::{ContentAnswer, RequestError};
-use lingo_content::ContentKey;
 use lingo_kernel::{CefrLevel, LanguageCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -18,6 +18,9 @@ impl From<RequestError> for ApiError {
         match e {
             RequestError::UnknownWord => ApiError::NotFound("no word with this id".into()),
             RequestError::QuotaExceeded { retry_after } => ApiError::Throttled(retry_after),
+            RequestError::GenerationFailed(reason) => ApiError::Unavailable(format!(
+                "content generation failed ({reason}); an administrator can regenerate it"
+            )),
             RequestError::Unavailable(reason) => ApiError::Unavailable(reason),
         }
     }
@@ -37,7 +40,12 @@ fn word_id(raw: &str) -> Result<Uuid, ApiError> {
 }
 
 impl ContentQuery {
-    fn key(&self, word: Uuid, native: LanguageCode, level: CefrLevel) -> Result<ContentKey, ApiError> {
+    fn key(
+        &self,
+        word: Uuid,
+        native: LanguageCode,
+        level: CefrLevel,
+    ) -> Result<ContentKey, ApiError> {
         let native = match &self.native {
             Some(raw) => super::dictionary::language(raw)?,
             None => native,

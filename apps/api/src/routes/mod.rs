@@ -2,6 +2,7 @@ pub mod admin_dictionary;
 pub mod admin_jobs;
 pub mod auth;
 pub mod cards;
+pub mod content;
 pub mod decks;
 pub mod dictionary;
 pub mod docs;
@@ -11,6 +12,7 @@ pub mod jobs;
 pub mod me;
 pub mod metrics;
 mod profile_dto;
+pub mod quizzes;
 
 use crate::rate_limit::{self, RouteClass};
 use actix_web::middleware::from_fn;
@@ -72,9 +74,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/reviews/batch").post(cards::batch))
             .service(web::resource("/study/queue").get(cards::queue))
             .service(web::resource("/stats").get(cards::stats))
+            .service(web::resource("/quizzes").post(quizzes::create))
+            .service(web::resource("/quizzes/{id}").get(quizzes::get))
+            .service(web::resource("/quizzes/{id}/answers").post(quizzes::answer))
             .service(web::resource("/dictionary/{lang}/words/{lemma}").get(dictionary::lookup))
             .service(web::resource("/dictionary/{lang}/search").get(dictionary::search))
             .service(web::resource("/texts/analyze").post(dictionary::analyse))
+            .service(web::resource("/words/{id}/content").get(content::get))
+            .service(
+                web::resource("/admin/words/{id}/content/regenerate").post(content::regenerate),
+            )
+            .service(web::resource("/admin/content/usage").get(content::usage))
             .service(web::resource("/admin/dictionary/imports").post(admin_dictionary::import_path))
             .service(
                 web::resource("/admin/dictionary/imports/upload").post(admin_dictionary::upload),

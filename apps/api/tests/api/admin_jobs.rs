@@ -20,7 +20,10 @@ impl RunningWorker {
 }
 
 pub fn start_worker(app: &TestApp) -> RunningWorker {
-    start_worker_with(app, JobDeps::new(&app.stores.stores, Duration::from_secs(3600)))
+    start_worker_with(
+        app,
+        JobDeps::new(&app.stores.stores, Duration::from_secs(3600)),
+    )
 }
 
 pub fn start_worker_with(app: &TestApp, deps: JobDeps) -> RunningWorker {

@@ -20,7 +20,10 @@ async fn json_of(response: reqwest::Response) -> (u16, Value) {
 }
 
 fn fixture(path: &str) -> String {
-    format!("{}/../../adapters/dictfiles/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+    format!(
+        "{}/../../adapters/dictfiles/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 async fn spawn(extra: &[(&str, &str)]) -> TestApp {
@@ -38,7 +41,16 @@ async fn import_bank(app: &TestApp) -> String {
         json!({"format": "wordnet", "path": fixture("wordnet"), "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
         json!({"format": "dictd", "path": fixture("dictd/tiny-eng-ara.index"), "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"}),
     ] {
-        let (status, accepted) = json_of(app.client.post(app.url("/api/v1/admin/dictionary/imports")).bearer_auth(&admin).json(&body).send().await.expect("sent")).await;
+        let (status, accepted) = json_of(
+            app.client
+                .post(app.url("/api/v1/admin/dictionary/imports"))
+                .bearer_auth(&admin)
+                .json(&body)
+                .send()
+                .await
+                .expect("sent"),
+        )
+        .await;
         assert_eq!(status, 202, "{accepted}");
         let url = accepted["status_url"].as_str().expect("url").to_owned();
         for _ in 0..200 {
@@ -51,17 +63,32 @@ async fn import_bank(app: &TestApp) -> String {
     }
     worker.stop().await;
     let (_, bank) = json_of(app.get("/api/v1/dictionary/en/words/bank").await).await;
-    bank["words"].as_array().expect("words").iter().find(|w| w["part_of_speech"] == "noun").expect("noun")["id"]
-        .as_str().expect("id").to_owned()
+    bank["words"]
+        .as_array()
+        .expect("words")
+        .iter()
+        .find(|w| w["part_of_speech"] == "noun")
+        .expect("noun")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
 }
 
 async fn learner(app: &TestApp, email: &str) -> String {
-    let session: Value = register(app, email, "correct horse battery").await.json().await.expect("json");
+    let session: Value = register(app, email, "correct horse battery")
+        .await
+        .json()
+        .await
+        .expect("json");
     session["access_token"].as_str().expect("token").to_owned()
 }
 
 async fn content(app: &TestApp, token: &str, word: &str, query: &str) -> (u16, Value) {
-    json_of(app.get_as(&format!("/api/v1/words/{word}/content{query}"), token).await).await
+    json_of(
+        app.get_as(&format!("/api/v1/words/{word}/content{query}"), token)
+            .await,
+    )
+    .await
 }
 
 async fn until_ready(app: &TestApp, token: &str, word: &str, query: &str) -> Value {
@@ -85,10 +112,13 @@ async fn extractive_content_is_generated_once_and_shared_per_language_pair_and_b
     // Concurrent first requests: all pending on one generation.
     let requests = (0..5).map(|_| content(&app, &sara, &bank, "?native=ar&level=B1"));
     let answers = futures_util::future::join_all(requests).await;
-    let jobs: std::collections::BTreeSet<String> = answers.iter().map(|(status, body)| {
-        assert_eq!(*status, 202, "{body}");
-        body["job_id"].as_str().expect("job").to_owned()
-    }).collect();
+    let jobs: std::collections::BTreeSet<String> = answers
+        .iter()
+        .map(|(status, body)| {
+            assert_eq!(*status, 202, "{body}");
+            body["job_id"].as_str().expect("job").to_owned()
+        })
+        .collect();
     assert_eq!(jobs.len(), 1, "one generation for concurrent requests");
     let worker = start_worker(&app);
     let ready = until_ready(&app, &sara, &bank, "?native=ar&level=B1").await;
@@ -96,13 +126,31 @@ async fn extractive_content_is_generated_once_and_shared_per_language_pair_and_b
     assert_eq!(ready["provenance"]["generator"], "extractive");
     assert_eq!(ready["provenance"]["prompt_version"], "extractive/v1");
     let sense = &ready["content"]["senses"][0];
-    assert!(sense["definition"].as_str().expect("definition").len() > 5, "{ready}");
-    assert!(sense["translation"].as_str().expect("translation").contains("بنك"), "{ready}");
-    assert!(ready["content"]["examples"].as_array().expect("examples").len() >= 2);
+    assert!(
+        sense["definition"].as_str().expect("definition").len() > 5,
+        "{ready}"
+    );
+    assert!(
+        sense["translation"]
+            .as_str()
+            .expect("translation")
+            .contains("بنك"),
+        "{ready}"
+    );
+    assert!(
+        ready["content"]["examples"]
+            .as_array()
+            .expect("examples")
+            .len()
+            >= 2
+    );
     // Another learner, same pair, another level of the same band: served at once.
     let (status, shared) = content(&app, &omar, &bank, "?native=ar&level=B2").await;
     assert_eq!(status, 200);
-    assert_eq!(shared["provenance"]["created_at"], ready["provenance"]["created_at"]);
+    assert_eq!(
+        shared["provenance"]["created_at"],
+        ready["provenance"]["created_at"]
+    );
     // Another band is another generation.
     let (status, _) = content(&app, &omar, &bank, "?native=ar&level=C1").await;
     assert_eq!(status, 202);
@@ -122,37 +170,63 @@ async fn the_daily_generation_quota_answers_429() {
     let app = spawn(&[("LINGO_CONTENT_DAILY_QUOTA", "1")]).await;
     let bank = import_bank(&app).await;
     let sara = learner(&app, "sara@example.org").await;
-    assert_eq!(content(&app, &sara, &bank, "?native=ar&level=A1").await.0, 202);
+    assert_eq!(
+        content(&app, &sara, &bank, "?native=ar&level=A1").await.0,
+        202
+    );
     // Following the same generation is free.
-    assert_eq!(content(&app, &sara, &bank, "?native=ar&level=A2").await.0, 202);
-    let response = app.get_as(&format!("/api/v1/words/{bank}/content?native=ar&level=C2"), &sara).await;
+    assert_eq!(
+        content(&app, &sara, &bank, "?native=ar&level=A2").await.0,
+        202
+    );
+    let response = app
+        .get_as(
+            &format!("/api/v1/words/{bank}/content?native=ar&level=C2"),
+            &sara,
+        )
+        .await;
     assert_eq!(response.status(), 429);
     assert!(response.headers().contains_key("retry-after"));
 }
 
 /// A local OpenAI-compatible server: the first answer breaks the schema, the next ones are valid.
-async fn chat_double() -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+async fn chat_double(refuse: bool) -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let url = format!("http://{}/v1", listener.local_addr().expect("address"));
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
     tokio::spawn(async move {
         loop {
-            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
             let counter = counter.clone();
             tokio::spawn(async move {
                 let mut buffer = Vec::new();
                 let mut chunk = vec![0u8; 65536];
                 loop {
-                    let Ok(n) = socket.read(&mut chunk).await else { return };
-                    if n == 0 { return; }
+                    let Ok(n) = socket.read(&mut chunk).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
                     buffer.extend_from_slice(&chunk[..n]);
                     let text = String::from_utf8_lossy(&buffer);
                     if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end].lines()
-                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                        let length = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
                             .unwrap_or(0);
-                        if buffer.len() >= end + 4 + length { break; }
+                        if buffer.len() >= end + 4 + length {
+                            break;
+                        }
                     }
                 }
                 let call = counter.fetch_add(1, Ordering::SeqCst);
@@ -165,10 +239,18 @@ async fn chat_double() -> (String, Arc<AtomicUsize>) {
                         "collocations": ["bank account"], "mnemonic": "A bank keeps your money safe like a tank.",
                         "common_mistakes": "Persian speakers often drop 'the': say 'to the bank'."}).to_string()
                 };
+                let message = if refuse {
+                    json!({"role": "assistant", "content": null, "refusal": "I can't help with that."})
+                } else {
+                    json!({"role": "assistant", "content": content, "refusal": null})
+                };
                 let body = json!({"id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini-2024-07-18",
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content, "refusal": null}, "finish_reason": "stop"}],
+                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
                     "usage": {"prompt_tokens": 400, "completion_tokens": 200, "total_tokens": 600}}).to_string();
-                let response = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
                 let _ = socket.write_all(response.as_bytes()).await;
             });
         }
@@ -178,17 +260,26 @@ async fn chat_double() -> (String, Arc<AtomicUsize>) {
 
 #[tokio::test]
 async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounted() {
-    let (url, calls) = chat_double().await;
-    let app = spawn(&[("LINGO_LLM_PRICE_PROMPT_PER_MTOK", "0.15"), ("LINGO_LLM_PRICE_COMPLETION_PER_MTOK", "0.60")]).await;
+    let (url, calls) = chat_double(false).await;
+    let app = spawn(&[
+        ("LINGO_LLM_PRICE_PROMPT_PER_MTOK", "0.15"),
+        ("LINGO_LLM_PRICE_COMPLETION_PER_MTOK", "0.60"),
+    ])
+    .await;
     let bank = import_bank(&app).await;
     let mut config = app.stores.config.content.clone();
     config.llm_base_url = Some(url);
     config.llm_api_key = Some("sk-test".into());
-    let service = lingo_bootstrap::content::content_service(&config, &app.stores.stores).expect("service");
-    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600)).with_content(service);
+    let service =
+        lingo_bootstrap::content::content_service(&config, &app.stores.stores).expect("service");
+    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
+        .with_content(service);
     let worker = start_worker_with(&app, deps);
     let sara = learner(&app, "sara@example.org").await;
-    assert_eq!(content(&app, &sara, &bank, "?native=fa&level=B1").await.0, 202);
+    assert_eq!(
+        content(&app, &sara, &bank, "?native=fa&level=B1").await.0,
+        202
+    );
     let ready = until_ready(&app, &sara, &bank, "?native=fa&level=B1").await;
     assert_eq!(ready["provenance"]["generator"], "openai-compatible");
     assert_eq!(ready["provenance"]["prompt_version"], "learner_content/v1");
@@ -200,24 +291,89 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
     // Admins regenerate (a new version) and read the costs; learners may not.
     let admin = app.token(UserId::new(), Role::Admin);
     let regenerate = format!("/api/v1/admin/words/{bank}/content/regenerate?native=fa&level=B1");
-    let forbidden = app.client.post(app.url(&regenerate)).bearer_auth(&sara).send().await.expect("sent");
+    let forbidden = app
+        .client
+        .post(app.url(&regenerate))
+        .bearer_auth(&sara)
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(forbidden.status(), 403);
-    let (status, accepted) = json_of(app.client.post(app.url(&regenerate)).bearer_auth(&admin).send().await.expect("sent")).await;
+    let (status, accepted) = json_of(
+        app.client
+            .post(app.url(&regenerate))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
     assert_eq!(status, 202, "{accepted}");
     let mut version = 1;
     for _ in 0..200 {
-        version = content(&app, &sara, &bank, "?native=fa&level=B1").await.1["version"].as_u64().unwrap_or(0);
-        if version == 2 { break; }
+        version = content(&app, &sara, &bank, "?native=fa&level=B1").await.1["version"]
+            .as_u64()
+            .unwrap_or(0);
+        if version == 2 {
+            break;
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(version, 2);
     worker.stop().await;
     let (status, usage) = json_of(app.get_as("/api/v1/admin/content/usage", &admin).await).await;
     assert_eq!(status, 200, "{usage}");
-    let row = usage.as_array().expect("rows").iter().find(|r| r["generator"] == "openai-compatible").expect("row").clone();
+    let row = usage
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["generator"] == "openai-compatible")
+        .expect("row")
+        .clone();
     assert_eq!(row["model"], "gpt-4o-mini-2024-07-18");
     assert_eq!(row["requests"], 3);
     assert_eq!(row["prompt_tokens"], 1200);
     let cost = row["cost"].as_f64().expect("cost");
-    assert!((cost - (1200.0 * 0.15 + 600.0 * 0.60) / 1e6).abs() < 1e-12, "{cost}");
+    assert!(
+        (cost - (1200.0 * 0.15 + 600.0 * 0.60) / 1e6).abs() < 1e-12,
+        "{cost}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_generation_fails_for_good_and_says_so() {
+    let (url, calls) = chat_double(true).await;
+    let app = spawn(&[]).await;
+    let bank = import_bank(&app).await;
+    let mut config = app.stores.config.content.clone();
+    config.llm_base_url = Some(url);
+    let service =
+        lingo_bootstrap::content::content_service(&config, &app.stores.stores).expect("service");
+    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
+        .with_content(service);
+    let worker = start_worker_with(&app, deps);
+    let sara = learner(&app, "sara@example.org").await;
+    assert_eq!(
+        content(&app, &sara, &bank, "?native=fa&level=B1").await.0,
+        202
+    );
+    let mut last = (0, Value::Null);
+    for _ in 0..200 {
+        last = content(&app, &sara, &bank, "?native=fa&level=B1").await;
+        if last.0 != 202 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    worker.stop().await;
+    assert_eq!(last.0, 503, "{}", last.1);
+    assert!(
+        last.1["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("refused"),
+        "{}",
+        last.1
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "a refusal is not retried");
 }

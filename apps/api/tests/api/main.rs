@@ -3,6 +3,7 @@
 mod admin_jobs;
 mod auth_password;
 mod auth_phone;
+mod content;
 mod dictionary;
 mod errors;
 mod google;
@@ -11,6 +12,7 @@ mod learning;
 mod me;
 mod operations;
 mod privacy;
+mod quizzes;
 mod rate_limits;
 mod readiness;
 mod tokens;

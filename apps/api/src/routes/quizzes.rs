@@ -1,0 +1,265 @@
+//! Quizzes over the learner's due and learning cards, graded into reviews.
+
+use crate::auth::Authenticated;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use lingo_learning::quiz::question::{
+    Answer, CardResult, Prompt, Question, QuestionKind, QuestionResult, Quiz,
+};
+use lingo_learning::quiz::{GivenAnswer, NewQuiz, QuizError};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+impl From<QuizError> for ApiError {
+    fn from(e: QuizError) -> Self {
+        match e {
+            QuizError::NotFound => ApiError::NotFound("no such quiz".to_owned()),
+            QuizError::NothingToQuiz => ApiError::Detailed(Box::new(
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY).detail("no due or learning cards"),
+            )),
+            QuizError::Expired => ApiError::Conflict("the quiz has expired".to_owned()),
+            QuizError::AlreadyAnswered(first) => ApiError::Detailed(Box::new(
+                Problem::new(StatusCode::CONFLICT)
+                    .detail("already answered; `results` holds the first answers")
+                    .extension(
+                        "results",
+                        first.iter().map(ResultView::from).collect::<Vec<_>>(),
+                    ),
+            )),
+            QuizError::NoSuchQuestion(_) | QuizError::Repeated(_) | QuizError::WrongShape(_) => {
+                ApiError::invalid("answers", e.to_string())
+            }
+            QuizError::Unavailable(m) => ApiError::Unavailable(m),
+        }
+    }
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"deck_id": null, "size": 10}))]
+pub struct CreateQuizInput {
+    deck_id: Option<Uuid>,
+    /// 1–20, default 10.
+    #[validate(range(min = 1, max = 20, message = "1 to 20 questions"))]
+    size: Option<u32>,
+    /// Only these kinds: meaning_to_word, word_to_meaning, cloze, typing, matching.
+    #[serde(default)]
+    kinds: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionView {
+    position: u32,
+    card_ids: Vec<Uuid>,
+    /// `kind` and its fields: meaning/options, word/options, sentence/hint, meaning, or
+    /// words/meanings.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    prompt: Prompt,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<ResultView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuizView {
+    id: Uuid,
+    deck_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    questions: Vec<QuestionView>,
+}
+
+impl From<&Question> for QuestionView {
+    fn from(q: &Question) -> Self {
+        Self {
+            position: q.position,
+            card_ids: q.card_ids.clone(),
+            prompt: q.prompt.clone(),
+            result: q.result.as_ref().map(ResultView::from),
+        }
+    }
+}
+
+impl From<&Quiz> for QuizView {
+    fn from(quiz: &Quiz) -> Self {
+        Self {
+            id: quiz.id,
+            deck_id: quiz.deck,
+            created_at: quiz.created_at,
+            expires_at: quiz.expires_at,
+            questions: quiz.questions.iter().map(QuestionView::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewView {
+    card_id: Uuid,
+    /// correct, almost or wrong
+    outcome: &'static str,
+    /// 1 again, 2 hard, 3 good, 4 easy
+    rating: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<String>,
+    /// Why no review was applied (e.g. the card was suspended since the quiz was built).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResultView {
+    position: u32,
+    /// correct, almost or wrong (a matching question: its worst pair)
+    outcome: &'static str,
+    /// The lowest rating of the cards involved.
+    rating: u8,
+    /// The right answer: `{answer}` or `{pairs: [{card_id, word, meaning}]}`.
+    #[schema(value_type = Object)]
+    expected: serde_json::Value,
+    #[schema(value_type = Object)]
+    answer: serde_json::Value,
+    duration_ms: u32,
+    answered_at: DateTime<Utc>,
+    card_ids: Vec<Uuid>,
+    reviews: Vec<ReviewView>,
+}
+
+impl From<&CardResult> for ReviewView {
+    fn from(c: &CardResult) -> Self {
+        Self {
+            card_id: c.card_id,
+            outcome: c.outcome.as_str(),
+            rating: c.rating.into(),
+            due: c.due,
+            state: c.state.clone(),
+            error: c.error.clone(),
+        }
+    }
+}
+
+impl From<&QuestionResult> for ResultView {
+    fn from(r: &QuestionResult) -> Self {
+        Self {
+            position: r.position,
+            outcome: r.outcome.as_str(),
+            rating: r.rating.into(),
+            expected: serde_json::to_value(&r.expected).unwrap_or_default(),
+            answer: serde_json::to_value(&r.answer).unwrap_or_default(),
+            duration_ms: r.duration_ms,
+            answered_at: r.answered_at,
+            card_ids: r.cards.iter().map(|c| c.card_id).collect(),
+            reviews: r.cards.iter().map(ReviewView::from).collect(),
+        }
+    }
+}
+
+/// Builds a quiz from the caller's due and learning cards (oldest due first). Answers stay on
+/// the server until each question is answered.
+#[utoipa::path(post, path = "/api/v1/quizzes", tag = "learning", request_body = CreateQuizInput,
+    security(("bearer" = [])),
+    responses((status = 201, body = QuizView),
+        (status = 422, description = "Invalid, or no due or learning cards", body = Problem, content_type = "application/problem+json")))]
+pub async fn create(
+    caller: Authenticated,
+    body: web::Json<CreateQuizInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let kinds = body
+        .kinds
+        .iter()
+        .map(|k| {
+            QuestionKind::parse(k).ok_or_else(|| {
+                ApiError::invalid(
+                    "kinds",
+                    "meaning_to_word, word_to_meaning, cloze, typing or matching",
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let request = NewQuiz {
+        deck: body.deck_id,
+        size: body.size.unwrap_or(10),
+        kinds,
+    };
+    let native = state
+        .accounts
+        .get(caller.user)
+        .await?
+        .profile
+        .native_language;
+    let quiz = state.quizzes.create(caller.user, &native, &request).await?;
+    Ok(HttpResponse::Created().json(QuizView::from(&quiz)))
+}
+
+/// The caller's quiz, with the results of the questions answered so far.
+#[utoipa::path(get, path = "/api/v1/quizzes/{id}", tag = "learning", security(("bearer" = [])),
+    responses((status = 200, body = QuizView), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn get(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let quiz = state.quizzes.get(caller.user, *id).await?;
+    Ok(HttpResponse::Ok().json(QuizView::from(&quiz)))
+}
+
+#[derive(Deserialize, Serialize, Validate, ToSchema)]
+pub struct AnswerInput {
+    #[validate(range(min = 1, message = "positions start at 1"))]
+    position: u32,
+    /// The chosen or typed text; for matching an object word → meaning.
+    #[schema(value_type = Object)]
+    answer: Answer,
+    #[validate(range(max = 86_400_000, message = "at most a day"))]
+    duration_ms: u32,
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"answers": [{"position": 1, "answer": "house", "duration_ms": 3200}]}))]
+pub struct AnswersInput {
+    #[validate(length(min = 1, max = 20, message = "1 to 20 answers"), nested)]
+    answers: Vec<AnswerInput>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnswersResult {
+    results: Vec<ResultView>,
+}
+
+/// Grades answers and turns each into FSRS reviews of its cards (wrong → again, almost or slow
+/// → hard, correct → good, fast → easy). Each question is answered once: a second answer is a
+/// 409 carrying the first result.
+#[utoipa::path(post, path = "/api/v1/quizzes/{id}/answers", tag = "learning", request_body = AnswersInput,
+    security(("bearer" = [])),
+    responses((status = 200, body = AnswersResult),
+        (status = 404, description = "No such quiz of the caller", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already answered (`results`: the first answers) or expired", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn answer(
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<AnswersInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let answers: Vec<GivenAnswer> = body
+        .answers
+        .iter()
+        .map(|a| GivenAnswer {
+            position: a.position,
+            answer: a.answer.clone(),
+            duration_ms: a.duration_ms,
+        })
+        .collect();
+    let results = state.quizzes.answer(caller.user, *id, &answers).await?;
+    Ok(HttpResponse::Ok().json(AnswersResult {
+        results: results.iter().map(ResultView::from).collect(),
+    }))
+}

@@ -1,0 +1,391 @@
+//! Quizzes through the api: built from imported dictionary data (WordNet, kaikki and a small
+//! quiz fixture), answered, graded into FSRS reviews, once per question and per learner.
+
+use crate::admin_jobs::start_worker;
+use crate::auth_password::register;
+use lingo_kernel::UserId;
+use lingo_test_support::TestApp;
+use lingo_users::Role;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::time::Duration;
+
+fn dictfiles(path: &str) -> String {
+    format!(
+        "{}/../../adapters/dictfiles/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn own_fixture(path: &str) -> String {
+    format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+async fn send(
+    app: &TestApp,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    send(app, token, reqwest::Method::POST, path, Some(body)).await
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
+    send(app, token, reqwest::Method::GET, path, None).await
+}
+
+async fn import(app: &TestApp, admin: &str, body: Value) {
+    let (status, accepted) = post(app, admin, "/api/v1/admin/dictionary/imports", body).await;
+    assert_eq!(status, 202, "{accepted}");
+    let url = accepted["status_url"].as_str().expect("url").to_owned();
+    for _ in 0..300 {
+        let (_, job) = get(app, admin, &url).await;
+        if job["status"] == "succeeded" {
+            return;
+        }
+        assert_ne!(job["status"], "dead", "{job}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{url} never finished");
+}
+
+/// The meanings (Persian translations) of the quizzed words, as the fixtures give them.
+fn meanings() -> HashMap<&'static str, &'static str> {
+    HashMap::from([
+        ("house", "خانه"),
+        ("window", "پنجره"),
+        ("river", "رودخانه"),
+        ("garden", "باغ"),
+        ("kitchen", "آشپزخانه"),
+        ("market", "بازار"),
+        ("bridge", "پل"),
+        ("walk", "راه رفتن"),
+    ])
+}
+
+struct Setup {
+    app: TestApp,
+    token: String,
+}
+
+/// Imports WordNet, kaikki and the quiz fixture, registers a learner (native language fa) and
+/// gives them a deck of the quizzed words.
+async fn setup() -> Setup {
+    let roots = format!("{},{}", dictfiles(""), own_fixture(""));
+    let app = TestApp::spawn_with(&[
+        ("LINGO_IMPORT_ROOTS", roots.as_str()),
+        ("LINGO_DICTIONARY_PROVIDERS", "none"),
+    ])
+    .await;
+    let worker = start_worker(&app);
+    let admin = app.token(UserId::new(), Role::Admin);
+    import(
+        &app,
+        &admin,
+        json!({"format": "wordnet", "path": dictfiles("wordnet"),
+        "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
+    )
+    .await;
+    import(
+        &app,
+        &admin,
+        json!({"format": "kaikki", "path": dictfiles("kaikki/tiny-en.jsonl"),
+        "source": "kaikki-en", "licence": "CC-BY-SA-4.0", "language": "en"}),
+    )
+    .await;
+    import(
+        &app,
+        &admin,
+        json!({"format": "kaikki", "path": own_fixture("quiz-en.jsonl"),
+        "source": "quiz-en", "licence": "CC0", "language": "en"}),
+    )
+    .await;
+    drop(worker);
+    let session: Value = register(&app, "quiz@example.org", "correct horse battery")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let token = session["access_token"].as_str().expect("token").to_owned();
+    let (status, deck) = post(&app, &token, "/api/v1/decks", json!({"name": "Home"})).await;
+    assert_eq!(status, 201, "{deck}");
+    let mut words = Vec::new();
+    for (lemma, _) in meanings() {
+        let pos = if lemma == "walk" { "verb" } else { "noun" };
+        let (status, word) = get(
+            &app,
+            &token,
+            &format!("/api/v1/dictionary/en/words/{lemma}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{word}");
+        let row = word["words"]
+            .as_array()
+            .expect("words")
+            .iter()
+            .find(|w| w["part_of_speech"] == pos)
+            .unwrap_or_else(|| panic!("{lemma} has no {pos} row: {word}"));
+        words.push(json!({"word_id": row["id"]}));
+    }
+    let deck_id = deck["id"].as_str().expect("id");
+    let (status, added) = post(
+        &app,
+        &token,
+        &format!("/api/v1/decks/{deck_id}/words"),
+        json!({"words": words}),
+    )
+    .await;
+    assert_eq!(status, 200, "{added}");
+    Setup { app, token }
+}
+
+async fn quiz(s: &Setup, kinds: &[&str]) -> Value {
+    let (status, quiz) = post(
+        &s.app,
+        &s.token,
+        "/api/v1/quizzes",
+        json!({"size": 20, "kinds": kinds}),
+    )
+    .await;
+    assert_eq!(status, 201, "{quiz}");
+    for q in quiz["questions"].as_array().expect("questions") {
+        assert!(kinds.contains(&q["kind"].as_str().expect("kind")), "{q}");
+        assert!(
+            q.get("expected").is_none() && q.get("result").is_none(),
+            "{q}"
+        );
+    }
+    quiz
+}
+
+fn lemma_of(meaning: &str) -> &'static str {
+    meanings()
+        .into_iter()
+        .find(|(_, m)| *m == meaning)
+        .map(|(l, _)| l)
+        .unwrap_or_else(|| panic!("unknown meaning {meaning}"))
+}
+
+/// The right answer to a question, from what the fixtures say.
+fn right_answer(q: &Value) -> Value {
+    let text = |key: &str| q[key].as_str().expect("text").to_owned();
+    match q["kind"].as_str().expect("kind") {
+        "meaning_to_word" | "typing" => json!(lemma_of(&text("meaning"))),
+        "word_to_meaning" => json!(meanings()[text("word").as_str()]),
+        "cloze" => {
+            let lemma = lemma_of(&text("hint"));
+            json!(if lemma == "walk" { "walked" } else { lemma })
+        }
+        "matching" => {
+            let pairs: serde_json::Map<String, Value> = q["words"]
+                .as_array()
+                .expect("words")
+                .iter()
+                .map(|w| {
+                    let w = w.as_str().expect("word");
+                    (w.to_owned(), json!(meanings()[w]))
+                })
+                .collect();
+            Value::Object(pairs)
+        }
+        other => panic!("kind {other}"),
+    }
+}
+
+async fn answer(s: &Setup, quiz: &Value, answers: Value) -> (u16, Value) {
+    let id = quiz["id"].as_str().expect("id");
+    post(
+        &s.app,
+        &s.token,
+        &format!("/api/v1/quizzes/{id}/answers"),
+        json!({"answers": answers}),
+    )
+    .await
+}
+
+async fn card(s: &Setup, id: &str) -> Value {
+    let (status, page) = get(&s.app, &s.token, "/api/v1/cards?limit=200").await;
+    assert_eq!(status, 200);
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|c| c["id"] == id)
+        .cloned()
+        .expect("card listed")
+}
+
+#[tokio::test]
+async fn quizzes_of_every_kind_are_built_from_imported_words_and_graded_into_reviews() {
+    let s = setup().await;
+    // Learning cards stay in the next quiz: count the reviews each card had.
+    let mut reviews: HashMap<String, u64> = HashMap::new();
+    for kind in ["meaning_to_word", "word_to_meaning", "cloze", "matching"] {
+        let quiz = quiz(&s, &[kind]).await;
+        let questions = quiz["questions"].as_array().expect("questions");
+        assert!(!questions.is_empty(), "{kind}: {quiz}");
+        if kind == "meaning_to_word" {
+            for q in questions {
+                let options = q["options"].as_array().expect("options");
+                assert_eq!(options.len(), 4, "{q}");
+                if q["meaning"] == "خانه" {
+                    // Never a synonym of the answer, never another part of speech.
+                    for never in ["home", "dwelling", "walk"] {
+                        assert!(!options.contains(&json!(never)), "{q}");
+                    }
+                }
+            }
+        }
+        if kind == "cloze" {
+            assert!(questions.iter().any(|q| {
+                q["sentence"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("____") && !t.contains("walked"))
+            }));
+        }
+        let answers: Vec<Value> = questions
+            .iter()
+            .map(|q| {
+                // A matching question's time is shared by its pairs: 8 s each is "good".
+                let pairs = q["card_ids"].as_array().expect("cards").len() as u64;
+                json!({"position": q["position"], "answer": right_answer(q), "duration_ms": 8000 * pairs})
+            })
+            .collect();
+        let (status, graded) = answer(&s, &quiz, json!(answers)).await;
+        assert_eq!(status, 200, "{graded}");
+        for result in graded["results"].as_array().expect("results") {
+            assert_eq!(result["outcome"], "correct", "{result}");
+            assert_eq!(result["rating"], 3, "{result}");
+            for review in result["reviews"].as_array().expect("reviews") {
+                assert!(review["due"].is_string(), "{review}");
+                let id = review["card_id"].as_str().expect("id");
+                let count = reviews.entry(id.to_owned()).or_default();
+                *count += 1;
+                let card = card(&s, id).await;
+                assert_eq!(card["reps"], *count, "{card}");
+                assert_eq!(card["due"], review["due"], "{card}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn typing_answers_rate_by_tolerance_and_time_once_per_question() {
+    let s = setup().await;
+    let quiz = quiz(&s, &["typing"]).await;
+    let questions = quiz["questions"].as_array().expect("questions");
+    assert!(questions.len() >= 5, "{quiz}");
+    let typed = |i: usize| {
+        right_answer(&questions[i])
+            .as_str()
+            .expect("text")
+            .to_owned()
+    };
+    let answers = json!([
+        // Correct and fast, upper case: easy.
+        {"position": questions[0]["position"], "answer": typed(0).to_uppercase(), "duration_ms": 1500},
+        // One letter missing: almost, hard.
+        {"position": questions[1]["position"], "answer": &typed(1)[1..], "duration_ms": 5000},
+        // Wrong: again.
+        {"position": questions[2]["position"], "answer": "zzzzzz", "duration_ms": 5000},
+        // Correct but slow: hard.
+        {"position": questions[3]["position"], "answer": typed(3), "duration_ms": 30000},
+        // Correct: good.
+        {"position": questions[4]["position"], "answer": format!(" {}. ", typed(4)), "duration_ms": 8000},
+    ]);
+    let (status, graded) = answer(&s, &quiz, answers.clone()).await;
+    assert_eq!(status, 200, "{graded}");
+    let results = graded["results"].as_array().expect("results");
+    let expected = [
+        ("correct", 4),
+        ("almost", 2),
+        ("wrong", 1),
+        ("correct", 2),
+        ("correct", 3),
+    ];
+    for (result, (outcome, rating)) in results.iter().zip(expected) {
+        assert_eq!(result["outcome"], outcome, "{result}");
+        assert_eq!(result["rating"], rating, "{result}");
+        assert!(result["expected"]["answer"].is_string(), "{result}");
+        let review = &result["reviews"][0];
+        let card = card(&s, review["card_id"].as_str().expect("id")).await;
+        assert_eq!(card["reps"], 1, "{card}");
+        assert_eq!(card["due"], review["due"], "{card}");
+    }
+    let easy = card(&s, results[0]["card_ids"][0].as_str().expect("id")).await;
+    assert_eq!(easy["state"], "Review", "{easy}");
+
+    // Answering again is a conflict carrying the first result, and reviews nothing more.
+    let (status, again) = answer(&s, &quiz, answers).await;
+    assert_eq!(status, 409, "{again}");
+    assert_eq!(again["results"][0]["rating"], 4, "{again}");
+    let card = card(&s, results[0]["card_ids"][0].as_str().expect("id")).await;
+    assert_eq!(card["reps"], 1, "{card}");
+
+    // The quiz shows what was answered, and the rest still waits.
+    let id = quiz["id"].as_str().expect("id");
+    let (status, shown) = get(&s.app, &s.token, &format!("/api/v1/quizzes/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        shown["questions"][0]["result"]["outcome"], "correct",
+        "{shown}"
+    );
+    if let Some(open) = shown["questions"].get(5) {
+        assert!(open.get("result").is_none(), "{open}");
+    }
+}
+
+#[tokio::test]
+async fn another_learners_quiz_is_not_found_and_an_empty_deck_has_nothing_to_quiz() {
+    let s = setup().await;
+    let quiz = quiz(&s, &["typing", "cloze"]).await;
+    let id = quiz["id"].as_str().expect("id");
+    let other: Value = register(&s.app, "other@example.org", "correct horse battery")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let other = other["access_token"].as_str().expect("token");
+    let (status, problem) = get(&s.app, other, &format!("/api/v1/quizzes/{id}")).await;
+    assert_eq!(status, 404, "{problem}");
+    let (status, _) = post(
+        &s.app,
+        other,
+        &format!("/api/v1/quizzes/{id}/answers"),
+        json!({"answers": [{"position": 1, "answer": "house", "duration_ms": 1000}]}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, problem) = post(&s.app, other, "/api/v1/quizzes", json!({})).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["detail"], "no due or learning cards");
+    let (status, _) = post(&s.app, &s.token, "/api/v1/quizzes", json!({"size": 50})).await;
+    assert_eq!(status, 422);
+    let (status, _) = post(
+        &s.app,
+        &s.token,
+        "/api/v1/quizzes",
+        json!({"kinds": ["essay"]}),
+    )
+    .await;
+    assert_eq!(status, 422);
+    // A matching answer to a typed question is refused, and answers nothing.
+    let (status, _) = answer(
+        &s,
+        &quiz,
+        json!([{"position": 1, "answer": {"house": "خانه"}, "duration_ms": 1000}]),
+    )
+    .await;
+    assert_eq!(status, 422);
+}
