@@ -79,10 +79,21 @@ pub fn extract(request: &ContentRequest) -> LearnerContent {
             .cloned()
             .unwrap_or_else(|| no_translation.clone())
     };
-    let mut senses: Vec<ContentSense> = word
+    // The word is one part of speech: its senses first, and only its own when it has any.
+    let same_pos = |e: &&Entry| e.part_of_speech == word.part_of_speech;
+    let has_own = word
         .entries
         .iter()
-        .flat_map(|e| e.senses.iter().map(move |s| (e, s)))
+        .filter(same_pos)
+        .any(|e| !e.senses.is_empty());
+    let sense_entries: Vec<&Entry> = word
+        .entries
+        .iter()
+        .filter(|e| !has_own || same_pos(e))
+        .collect();
+    let mut senses: Vec<ContentSense> = sense_entries
+        .iter()
+        .flat_map(|e| e.senses.iter().map(move |s| (*e, s)))
         .filter(|(_, s)| !s.gloss.trim().is_empty())
         .take(3)
         .enumerate()
@@ -103,8 +114,7 @@ pub fn extract(request: &ContentRequest) -> LearnerContent {
         });
     }
     let stem: String = word.lemma.to_lowercase().chars().take(4).collect();
-    let mut examples: Vec<ContentExample> = word
-        .entries
+    let mut examples: Vec<ContentExample> = sense_entries
         .iter()
         .flat_map(|e| e.senses.iter().flat_map(|s| &s.examples))
         .filter(|ex| ex.text.to_lowercase().contains(&stem))

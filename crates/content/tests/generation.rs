@@ -432,3 +432,44 @@ fn extractive_content_from_translations_only_is_still_valid() {
     assert!(LearnerContent::parse(&text, "tea").is_ok(), "{text}");
     assert_eq!(content.senses[0].translation, "شاي");
 }
+
+#[test]
+fn extractive_content_keeps_to_the_words_part_of_speech() {
+    let noun = wordnet_house();
+    let verb = Entry {
+        part_of_speech: PartOfSpeech::parse("verb"),
+        discriminator: "verb".into(),
+        senses: vec![Sense {
+            gloss: "contain or cover".into(),
+            examples: vec![Example {
+                text: "This box houses the gears".into(),
+                translation: None,
+            }],
+            tags: vec![],
+            synonyms: vec![],
+        }],
+        ..wordnet_house()
+    };
+    let request = ContentRequest {
+        word: WordForContent {
+            id: Uuid::now_v7(),
+            language: en(),
+            lemma: "house".into(),
+            part_of_speech: PartOfSpeech::parse("verb"),
+            zipf: None,
+            entries: vec![noun, verb],
+        },
+        native: fa(),
+        level: CefrLevel::B2,
+        repair: None,
+    };
+    let content = extract(&request);
+    assert_eq!(content.senses.len(), 1);
+    assert_eq!(content.senses[0].definition, "contain or cover");
+    assert_eq!(content.examples[0].text, "This box houses the gears");
+    assert!(
+        content.common_mistakes.contains("she houses"),
+        "{}",
+        content.common_mistakes
+    );
+}
