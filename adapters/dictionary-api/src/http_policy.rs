@@ -14,9 +14,9 @@
 use crate::BuildError;
 use crate::circuit_breaker::{CircuitBreaker, CircuitState};
 use crate::provider_settings::ProviderSettings;
-use crate::retry_delay::{parse_retry_after, retry_delay};
 use chrono::{DateTime, Utc};
 use lingo_dictionary::ports::ProviderError;
+use lingo_kernel::retry_delay::{parse_retry_after, retry_delay};
 use lingo_kernel::{Clock, SystemClock};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Client, Response, StatusCode, Url, redirect};

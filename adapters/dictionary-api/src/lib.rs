@@ -17,7 +17,6 @@ mod free_dictionary_entries;
 mod http_policy;
 mod lookup_context;
 mod provider_settings;
-mod retry_delay;
 mod strip_html;
 mod wiktionary;
 mod wiktionary_entries;

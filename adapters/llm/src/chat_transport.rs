@@ -10,9 +10,9 @@
 use crate::BuildError;
 use crate::llm_settings::LlmSettings;
 use crate::prompt_template::cap_chars;
-use crate::retry_delay::{parse_retry_after, retry_delay};
 use chrono::Utc;
 use lingo_content::ports::GeneratorError;
+use lingo_kernel::retry_delay::{parse_retry_after, retry_delay};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Client, Response, StatusCode, Url};
 use serde::Deserialize;

@@ -17,7 +17,6 @@ mod language_names;
 mod llm_settings;
 mod openai_compatible;
 mod prompt_template;
-mod retry_delay;
 
 pub use llm_settings::{LlmSettings, StructuredOutput};
 pub use openai_compatible::OpenAiCompatibleGenerator;

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod language;
 pub mod pagination;
 pub mod rate_limit;
+pub mod retry_delay;
 
 pub use cefr::CefrLevel;
 pub use clock::{Clock, FixedClock, SystemClock};

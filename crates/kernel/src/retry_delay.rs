@@ -1,11 +1,12 @@
-//! How long to wait before the next attempt: what the provider asked for (`Retry-After`) or an
-//! exponential backoff with jitter, never longer than the configured maximum.
+//! How long to wait before an HTTP client's next attempt: what the server asked for (`Retry-After`)
+//! or an exponential backoff with jitter, never longer than the configured maximum. Shared by
+//! the adapters that call external APIs.
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 /// The wait before attempt `attempt + 1`, `attempt` being the one that just failed (1-based).
-pub(crate) fn retry_delay(
+pub fn retry_delay(
     attempt: u32,
     base: Duration,
     max: Duration,
@@ -20,7 +21,7 @@ pub(crate) fn retry_delay(
 /// `base · 2^(attempt-1)`, capped at `max`, then "equal jitter": half of it fixed and half
 /// random (`jitter` in [0, 1)), so that clients that failed together do not retry together but
 /// each still waits a while.
-pub(crate) fn backoff(attempt: u32, base: Duration, max: Duration, jitter: f64) -> Duration {
+pub fn backoff(attempt: u32, base: Duration, max: Duration, jitter: f64) -> Duration {
     let factor = 1u32
         .checked_shl(attempt.saturating_sub(1))
         .unwrap_or(u32::MAX);
@@ -31,7 +32,7 @@ pub(crate) fn backoff(attempt: u32, base: Duration, max: Duration, jitter: f64) 
 
 /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3), relative to `now`.
 /// A date in the past means "now"; anything unreadable is ignored.
-pub(crate) fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
