@@ -1,4 +1,10 @@
-//! Replaces (or inserts) many documents by `_id` with one `update` command per chunk.
+//! Replaces (or inserts) many documents by `_id`: per chunk, one `insert` command, then one
+//! `update` command with upserts for the documents that already existed (duplicate `_id`).
+//!
+//! Why insert first: a server inserts several times faster than it runs upsert statements
+//! (measured on the development server: ~3,700 inserts/s against ~1,300 upserts/s), and a first
+//! import — the bulk of all writes — only inserts. A re-import pays one failed insert per
+//! document before its replacement, which is the price of the fast first import.
 //!
 //! Why one command with many statements: the development and test server answers roughly 1,700
 //! requests a second, so a round trip per document would make every import and every lookup
@@ -44,16 +50,100 @@ pub(crate) async fn upsert_by_id(
     for replacement in last_per_id(replacements) {
         let size = replacement.document.as_bytes().len();
         if !chunk.is_empty() && (chunk.len() == MAX_STATEMENTS || bytes + size > MAX_BYTES) {
-            run_update(database, collection, std::mem::take(&mut chunk)).await?;
+            insert_or_replace(database, collection, std::mem::take(&mut chunk)).await?;
             bytes = 0;
         }
         bytes += size;
         chunk.push(replacement);
     }
     if !chunk.is_empty() {
-        run_update(database, collection, chunk).await?;
+        insert_or_replace(database, collection, chunk).await?;
     }
     Ok(())
+}
+
+/// Whether a duplicate-key error is on `_id` (the document exists) rather than on another
+/// unique index (a real refusal): `keyPattern` where the server gives it, else the message.
+fn on_id(error: &Document, message: &str) -> bool {
+    match error.get_document("keyPattern") {
+        Ok(pattern) => pattern.contains_key("_id"),
+        Err(_) => message.contains("_id_") || message.contains("_id:"),
+    }
+}
+
+/// The server's code for a duplicate key.
+const DUPLICATE_KEY: f64 = 11000.0;
+
+/// Inserts the chunk (`ordered: false`: every document is tried); the documents whose `_id`
+/// exists are then replaced with upserts. Any other write error fails the call.
+async fn insert_or_replace(
+    database: &Database,
+    collection: &str,
+    chunk: Vec<Replacement>,
+) -> Result<(), StoreError> {
+    let mut documents = RawArrayBuf::new();
+    for replacement in &chunk {
+        let mut document = replacement.document.clone();
+        if document.get("_id").ok().flatten().is_none() {
+            document.append("_id", replacement.id.clone());
+        }
+        documents.push(document);
+    }
+    let mut command = RawDocumentBuf::new();
+    command.append("insert", collection);
+    command.append("documents", documents);
+    command.append("ordered", false);
+    let reply = database
+        .run_raw_command(command)
+        .await
+        .map_err(crate::entry_store::unavailable)?;
+    let ok = reply.get("ok").and_then(number).unwrap_or(0.0);
+    if ok != 1.0 {
+        return Err(StoreError::Unavailable(format!(
+            "insert into {collection} failed: {reply}"
+        )));
+    }
+    let mut existing = Vec::new();
+    let mut refused: Vec<(usize, String)> = Vec::new();
+    if let Ok(errors) = reply.get_array("writeErrors") {
+        for error in errors {
+            let Bson::Document(error) = error else {
+                continue;
+            };
+            let index = error
+                .get("index")
+                .and_then(number)
+                .map_or(usize::MAX, |i| i as usize);
+            let message = error.get_str("errmsg").unwrap_or("no message").to_owned();
+            if error.get("code").and_then(number) == Some(DUPLICATE_KEY)
+                && on_id(error, &message)
+                && index < chunk.len()
+            {
+                existing.push(index);
+            } else {
+                refused.push((index, message));
+            }
+        }
+    }
+    if let Some((index, message)) = refused.first() {
+        let id = chunk.get(*index).map_or("?", |r| r.id.as_str());
+        return Err(StoreError::Unavailable(format!(
+            "{} of {} writes to {collection} failed; first (document {id}): {message}",
+            refused.len(),
+            chunk.len()
+        )));
+    }
+    if existing.is_empty() {
+        return Ok(());
+    }
+    let keep: std::collections::HashSet<usize> = existing.into_iter().collect();
+    let replacements: Vec<Replacement> = chunk
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, r)| r)
+        .collect();
+    run_update(database, collection, replacements).await
 }
 
 /// The last of several replacements for one `_id` wins, as if they were written one by one:

@@ -258,7 +258,7 @@ async fn watched_store(t: &TestStores) -> (MongoEntryStore, Arc<AtomicUsize>) {
         .expect("url");
     options.command_event_handler = Some(EventHandler::callback(move |event| {
         if let CommandEvent::Started(started) = event
-            && started.command_name == "update"
+            && (started.command_name == "insert" || started.command_name == "update")
         {
             seen.fetch_add(1, Ordering::SeqCst);
         }
@@ -277,7 +277,11 @@ async fn a_batch_of_2500_entries_is_written_in_three_commands() {
         .collect();
     store.put_entries(&entries).await.expect("write");
 
+    // New documents: one insert command per 1,000.
     assert_eq!(updates.load(Ordering::SeqCst), 3);
+    // Existing documents: the inserts are refused as duplicates, then replaced.
+    store.put_entries(&entries).await.expect("rewrite");
+    assert_eq!(updates.load(Ordering::SeqCst), 9);
     let count = collection(&t, collections::ENTRIES)
         .count_documents(doc! {})
         .await
