@@ -66,4 +66,14 @@ impl Cache for RedisCache {
             .await
             .map_err(cache_error)
     }
+
+    /// One `DEL` for all the keys.
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.conn().await?;
+        let keys: Vec<String> = keys.iter().map(|k| format!("{}{k}", self.prefix)).collect();
+        conn.del::<_, ()>(keys).await.map_err(cache_error)
+    }
 }

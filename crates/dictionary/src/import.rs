@@ -272,12 +272,14 @@ impl ImportService {
             .iter()
             .flat_map(|r| r.entries.iter().filter(|e| e.has_content()).cloned())
             .collect();
-        self.deps.entries.put_raw(&raw).await.map_err(retryable)?;
-        self.deps
-            .entries
-            .put_entries(&entries)
-            .await
-            .map_err(retryable)?;
+        // Two collections, no order between them: both requests in flight at once.
+        let (raw_written, entries_written) = futures_util::future::join(
+            self.deps.entries.put_raw(&raw),
+            self.deps.entries.put_entries(&entries),
+        )
+        .await;
+        raw_written.map_err(retryable)?;
+        entries_written.map_err(retryable)?;
         let upserts = word_upserts(&self.deps, &spec.language, &entries).await?;
         self.deps.words.upsert(&upserts).await.map_err(retryable)?;
         invalidate(self.deps.cache.as_ref(), &spec.language, &entries).await;
@@ -339,15 +341,14 @@ async fn word_upserts(
 /// Drops cached lookups of the words just written (best effort: a cache outage only delays
 /// freshness until the entry's time to live).
 pub(crate) async fn invalidate(cache: &dyn Cache, language: &LanguageCode, entries: &[Entry]) {
-    let keys: HashSet<String> = entries
+    let keys: Vec<String> = entries
         .iter()
         .map(|e| crate::lookup::cache_key(language, &fold_key(&e.lemma)))
+        .collect::<HashSet<_>>()
+        .into_iter()
         .collect();
-    for key in keys {
-        if let Err(e) = cache.delete(&key).await {
-            tracing::warn!(error = %e, "dictionary cache invalidation failed");
-            return;
-        }
+    if let Err(e) = cache.delete_many(&keys).await {
+        tracing::warn!(error = %e, "dictionary cache invalidation failed");
     }
 }
 

@@ -12,4 +12,12 @@ pub trait Cache: Send + Sync {
     async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError>;
     async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError>;
     async fn delete(&self, key: &str) -> Result<(), CacheError>;
+
+    /// Deletes several keys; adapters that can do it in one round trip override this.
+    async fn delete_many(&self, keys: &[String]) -> Result<(), CacheError> {
+        for key in keys {
+            self.delete(key).await?;
+        }
+        Ok(())
+    }
 }

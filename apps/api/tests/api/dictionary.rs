@@ -602,3 +602,42 @@ mod resumable {
         assert_eq!(again.counters, report.counters);
     }
 }
+
+#[tokio::test]
+async fn an_import_invalidates_cached_lookups_of_its_words() {
+    let app = spawn(&[]).await;
+    let worker = start_worker(&app);
+    let admin = app.token(UserId::new(), Role::Admin);
+    // Remembered misses and a cached hit.
+    assert_eq!(
+        json_of(app.get("/api/v1/dictionary/en/words/tea").await)
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        json_of(app.get("/api/v1/dictionary/en/words/bank").await)
+            .await
+            .0,
+        404
+    );
+    import(&app, &admin, json!({"format": "dictd", "path": fixture("dictd/tiny-eng-ara.index"),
+        "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"})).await;
+    let (status, tea) = json_of(app.get("/api/v1/dictionary/en/words/tea").await).await;
+    assert_eq!(status, 200, "the cached miss was dropped: {tea}");
+    let (_, bank) = json_of(app.get("/api/v1/dictionary/en/words/bank").await).await;
+    let before = bank["entries"].as_array().expect("entries").len();
+    import(
+        &app,
+        &admin,
+        json!({"format": "kaikki", "path": fixture("kaikki/tiny-en.jsonl"),
+        "source": "kaikki-en", "licence": "CC-BY-SA-4.0", "language": "en"}),
+    )
+    .await;
+    let (_, bank) = json_of(app.get("/api/v1/dictionary/en/words/bank").await).await;
+    assert!(
+        bank["entries"].as_array().expect("entries").len() > before,
+        "the cached hit was dropped: {bank}"
+    );
+    worker.stop().await;
+}
