@@ -389,3 +389,47 @@ async fn another_learners_quiz_is_not_found_and_an_empty_deck_has_nothing_to_qui
     .await;
     assert_eq!(status, 422);
 }
+
+#[tokio::test]
+async fn an_expired_quiz_refuses_answers_and_reviews_nothing() {
+    use diesel_async::RunQueryDsl;
+    let s = setup().await;
+    let quiz = quiz(&s, &["typing"]).await;
+    let question = &quiz["questions"][0];
+    let card_id = question["card_ids"][0].as_str().expect("card").to_owned();
+    let reps_before = card(&s, &card_id).await["reps"].clone();
+    let mut conn = s
+        .app
+        .stores
+        .stores
+        .postgres
+        .get()
+        .await
+        .expect("connection");
+    diesel::sql_query(format!(
+        "UPDATE quizzes SET expires_at = now() - interval '1 minute' WHERE id = '{}'",
+        quiz["id"].as_str().expect("id")
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("expired");
+    let (status, problem) = answer(
+        &s,
+        &quiz,
+        json!([{"position": question["position"], "answer": right_answer(question), "duration_ms": 5000}]),
+    )
+    .await;
+    assert_eq!(status, 409, "{problem}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("expired"),
+        "{problem}"
+    );
+    assert_eq!(
+        card(&s, &card_id).await["reps"],
+        reps_before,
+        "no review was recorded"
+    );
+}
