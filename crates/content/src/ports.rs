@@ -132,6 +132,15 @@ pub struct UsageRow {
     pub completion_tokens: u64,
 }
 
+impl UsageRow {
+    /// The cost at these prices per million prompt and completion tokens.
+    pub fn cost(&self, prompt_per_mtok: f64, completion_per_mtok: f64) -> f64 {
+        (self.prompt_tokens as f64 * prompt_per_mtok
+            + self.completion_tokens as f64 * completion_per_mtok)
+            / 1_000_000.0
+    }
+}
+
 #[async_trait]
 pub trait UsageLedger: Send + Sync {
     async fn record(

@@ -280,7 +280,9 @@ impl ImportService {
         .await;
         raw_written.map_err(retryable)?;
         entries_written.map_err(retryable)?;
-        let upserts = word_upserts(&self.deps, &spec.language, &entries).await?;
+        let upserts = word_upserts_from(self.deps.frequencies.as_ref(), &spec.language, &entries)
+            .await
+            .map_err(retryable)?;
         self.deps.words.upsert(&upserts).await.map_err(retryable)?;
         invalidate(self.deps.cache.as_ref(), &spec.language, &entries).await;
         Ok(())
@@ -326,16 +328,6 @@ pub(crate) async fn word_upserts_from(
             }
         })
         .collect())
-}
-
-async fn word_upserts(
-    deps: &ImportDeps,
-    language: &LanguageCode,
-    entries: &[Entry],
-) -> Result<Vec<WordUpsert>, JobError> {
-    word_upserts_from(deps.frequencies.as_ref(), language, entries)
-        .await
-        .map_err(retryable)
 }
 
 /// Drops cached lookups of the words just written (best effort: a cache outage only delays

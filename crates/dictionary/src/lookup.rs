@@ -112,8 +112,9 @@ impl LookupService {
             return hit;
         }
         let lock_key = format!("{cache_key}:lock");
-        let deadline_tries = 3;
-        for _ in 0..deadline_tries {
+        // Wait for another caller's provider call at most this many times, then ask ourselves.
+        const WAITS: usize = 3;
+        for _ in 0..WAITS {
             match self
                 .deps
                 .lock

@@ -39,6 +39,11 @@ fn word_id(raw: &str) -> Result<Uuid, ApiError> {
         .map_err(|_| ApiError::NotFound("no word with this id".into()))
 }
 
+fn parse_level(raw: &str) -> Result<CefrLevel, ApiError> {
+    raw.parse()
+        .map_err(|e: lingo_kernel::cefr::CefrLevelError| ApiError::invalid("level", e.to_string()))
+}
+
 impl ContentQuery {
     fn key(
         &self,
@@ -51,9 +56,7 @@ impl ContentQuery {
             None => native,
         };
         let level = match &self.level {
-            Some(raw) => raw
-                .parse::<CefrLevel>()
-                .map_err(|e| ApiError::invalid("level", e.to_string()))?,
+            Some(raw) => parse_level(raw)?,
             None => level,
         };
         Ok(content_key(word, native, level))
@@ -115,10 +118,14 @@ pub async fn regenerate(
 ) -> Result<HttpResponse, ApiError> {
     let caller = caller.require_admin()?;
     let word = word_id(&path)?;
-    if query.native.is_none() || query.level.is_none() {
+    let (Some(native), Some(level)) = (&query.native, &query.level) else {
         return Err(ApiError::invalid("native", "native and level are required"));
-    }
-    let key = query.key(word, LanguageCode::undetermined(), CefrLevel::A1)?;
+    };
+    let key = content_key(
+        word,
+        super::dictionary::language(native)?,
+        parse_level(level)?,
+    );
     let job_id = state.content.regenerate(caller.user, &key).await?;
     let status_url = format!("/api/v1/jobs/{job_id}");
     Ok(HttpResponse::Accepted()
@@ -170,9 +177,7 @@ pub async fn usage(
         .map_err(|e| ApiError::Unavailable(e.to_string()))?
         .into_iter()
         .map(|r| UsageView {
-            cost: (r.prompt_tokens as f64 * prompt_price
-                + r.completion_tokens as f64 * completion_price)
-                / 1_000_000.0,
+            cost: r.cost(prompt_price, completion_price),
             day: r.day,
             generator: r.generator,
             model: r.model,

@@ -3,6 +3,7 @@
 //! path as the review endpoint, idempotent per quiz, question and card.
 
 pub mod build_quiz;
+pub mod dictionary_facts;
 pub mod grade_answer;
 pub mod ports;
 pub mod question;
