@@ -15,6 +15,7 @@ mod csv_fields;
 mod dictd_entry_text;
 mod dictd_index;
 mod dictd_stream;
+mod import_files;
 mod kaikki_entry;
 mod line_reader;
 mod read_dictd;
@@ -25,6 +26,8 @@ mod record_labels;
 mod strip_markup;
 mod word_list_columns;
 mod wordnet_lines;
+
+pub use import_files::LocalImportFiles;
 
 use chrono::{DateTime, Utc};
 use lingo_dictionary::import::{ImportFormat, ImportSpec, ReadError};

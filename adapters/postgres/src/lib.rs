@@ -5,6 +5,7 @@
 mod content_usage;
 mod dictionary;
 mod fsrs_parameters;
+mod learner_profiles;
 mod learning;
 mod migrate;
 mod outbox;
@@ -18,6 +19,7 @@ pub use dictionary::{
     PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,
 };
 pub use fsrs_parameters::PgFsrsParameters;
+pub use learner_profiles::PgLearnerProfiles;
 pub use learning::{PgCardStore, PgDeckStore, PgQuizStore};
 pub use migrate::{MigrationError, run_migrations};
 pub use outbox::{OutboxError, PgOutbox, stage_job};

@@ -77,7 +77,7 @@ fn to_user(row: UserRow) -> Result<User, Unavailable> {
         display_name: DisplayName::parse(&row.display_name).map_err(|_| corrupt("name"))?,
         role: Role::parse(&row.role).map_err(|_| corrupt("role"))?,
         status: UserStatus::parse(&row.status).ok_or_else(|| corrupt("status"))?,
-        profile: serde_json::from_value::<LearningProfile>(row.profile.clone())
+        profile: crate::learner_profiles::decode_profile(row.profile.clone())
             .map_err(|_| corrupt("profile"))?,
         created_at: row.created_at,
         updated_at: row.updated_at,

@@ -1,16 +1,15 @@
 //! `lingo-admin dictionary …`: load reference lists and start imports.
 
 use clap::Subcommand;
-use lingo_bootstrap::Stores;
-use lingo_bootstrap::dictionary::import_job;
+use lingo_bootstrap::{Services, Stores};
 use lingo_dictionary::SourceId;
 use lingo_dictionary::import::{ImportFormat, ImportSpec};
-use lingo_dictionary::ports::{FrequencySource, LemmaTable};
-use lingo_dictionary::reference_data::{BadLine, parse_frequency_line, parse_lemma_line};
+use lingo_dictionary::reference_data::{
+    BadLine, keep_highest_zipf, parse_frequency_line, parse_lemma_line,
+};
 use lingo_kernel::LanguageCode;
 use lingo_kernel::jobs::JobQueue;
-use lingo_postgres::{PgFrequencies, PgLemmaTable};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -83,21 +82,13 @@ fn report(what: &str, loaded: u64, bad: &[BadLine]) {
     }
 }
 
-pub async fn run(stores: &Stores, command: DictionaryCommand) -> anyhow::Result<()> {
+pub async fn run(services: &Services, command: DictionaryCommand) -> anyhow::Result<()> {
     match command {
         DictionaryCommand::LoadFrequencies { language, file } => {
             let language = LanguageCode::parse(&language)?;
             let (rows, bad) = read_lines(&file, parse_frequency_line)?;
-            // Spellings that normalise alike keep the highest frequency.
-            let mut best: HashMap<String, lingo_dictionary::Zipf> = HashMap::new();
-            for (key, zipf) in rows {
-                let slot = best.entry(key).or_insert(zipf);
-                if zipf.get() > slot.get() {
-                    *slot = zipf;
-                }
-            }
-            let rows: Vec<_> = best.into_iter().collect();
-            let store = PgFrequencies::new(stores.postgres.clone());
+            let rows = keep_highest_zipf(rows);
+            let store = &services.frequencies;
             let mut loaded = 0;
             for chunk in rows.chunks(CHUNK) {
                 loaded += store.load(&language, chunk).await?;
@@ -113,7 +104,7 @@ pub async fn run(stores: &Stores, command: DictionaryCommand) -> anyhow::Result<
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let store = PgLemmaTable::new(stores.postgres.clone());
+            let store = &services.lemma_table;
             let mut loaded = 0;
             for chunk in rows.chunks(CHUNK) {
                 loaded += store.load(&language, chunk).await?;
@@ -129,8 +120,6 @@ pub async fn run(stores: &Stores, command: DictionaryCommand) -> anyhow::Result<
             wait,
             path,
         } => {
-            let path = std::fs::canonicalize(&path)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             let spec = ImportSpec {
                 format: ImportFormat::parse(&format)
                     .ok_or_else(|| anyhow::anyhow!("unknown format '{format}'"))?,
@@ -143,12 +132,10 @@ pub async fn run(stores: &Stores, command: DictionaryCommand) -> anyhow::Result<
                     .map(LanguageCode::parse)
                     .transpose()?,
             };
-            let job = import_job(&spec)?;
-            let id = job.id;
-            let enqueued = stores.queue.enqueue(job).await?;
+            let (id, enqueued) = services.import_requests.import_as_operator(spec).await?;
             println!("{id} ({enqueued:?})");
             if wait {
-                follow(stores, id).await?;
+                follow(&services.stores, id).await?;
             }
         }
     }

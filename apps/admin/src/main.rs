@@ -1,7 +1,7 @@
 mod dictionary;
 
 use clap::{Parser, Subcommand};
-use lingo_bootstrap::{Config, Stores, telemetry};
+use lingo_bootstrap::{Config, Overrides, Services, Stores, telemetry};
 use lingo_kernel::jobs::{DeadLetters, JobId, JobQueue, NewJob};
 use lingo_worker::jobs::SystemEcho;
 
@@ -94,7 +94,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Dictionary { command } => {
             let stores = Stores::connect(&config, "admin").await?;
-            dictionary::run(&stores, command).await?;
+            let services = Services::build(&config, stores, Overrides::default())?;
+            dictionary::run(&services, command).await?;
         }
         Command::Jobs { command } => {
             let stores = Stores::connect(&config, "admin").await?;

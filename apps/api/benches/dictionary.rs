@@ -123,7 +123,7 @@ fn read_entries(spec: &ImportSpec) -> (Vec<Entry>, u64) {
 }
 
 async fn import(app: &TestApp, spec: &ImportSpec, capped: Option<usize>) -> Vec<Entry> {
-    let service = lingo_bootstrap::dictionary::import_service(&app.stores.stores);
+    let service = app.services.import.clone();
     let context = JobContext::new(JobId::new(), 1, 1, Arc::new(NoProgress));
     let hwm_before = vm_hwm_kib();
     let started = Instant::now();
@@ -324,7 +324,7 @@ async fn main() {
              lookups use the tiny test fixture"
         );
         let spec = spec_for(&root.join(FIXTURE), "fixture");
-        let service = lingo_bootstrap::dictionary::import_service(&app.stores.stores);
+        let service = app.services.import.clone();
         let context = JobContext::new(JobId::new(), 1, 1, Arc::new(NoProgress));
         service.run(&context, &spec).await.expect("fixture import");
         read_entries(&spec).0

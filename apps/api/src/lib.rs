@@ -1,7 +1,8 @@
 //! The HTTP api: actix-web handlers that translate HTTP to use cases and back, the middleware
 //! every request passes through, and the OpenAPI document.
 
-mod auth;
+mod caller;
+mod error_mapping;
 mod http_errors;
 mod metrics;
 mod middleware;
@@ -12,9 +13,10 @@ mod routes;
 mod server;
 mod state;
 
-pub use auth::Authenticated;
+pub use caller::Caller;
+pub use lingo_bootstrap::Overrides;
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use problem::{ApiError, Problem};
 pub use server::{ServerSettings, start};
-pub use state::{AppState, Overrides};
+pub use state::AppState;

@@ -1,7 +1,7 @@
 use crate::problem::Problem;
 use crate::routes::{
     admin_dictionary, admin_jobs, auth, cards, content, decks, dictionary, health, jobs, me,
-    quizzes,
+    quizzes, reviews, stats, study,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
         auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export, me::optimise,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
         decks::list_system, decks::subscribe, decks::unsubscribe,
-        cards::list, cards::review, cards::batch, cards::undo, cards::act, cards::queue, cards::stats,
+        cards::list, reviews::review, reviews::batch, reviews::undo, cards::act, study::queue, stats::stats,
         quizzes::create, quizzes::get, quizzes::answer,
         dictionary::lookup, dictionary::search, dictionary::analyse, admin_dictionary::import_path,
         admin_dictionary::upload, content::get, content::regenerate, content::usage),

@@ -7,7 +7,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::web;
-use lingo_kernel::rate_limit::{RateDecision, RateLimit};
+use lingo_kernel::rate_limit::RateDecision;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RouteClass {
@@ -24,19 +24,6 @@ impl RouteClass {
 }
 
 /// Limits per route class, from configuration.
-#[derive(Debug, Clone, Copy)]
-pub struct RouteLimits {
-    pub auth: RateLimit,
-}
-
-impl RouteLimits {
-    fn of(&self, class: RouteClass) -> RateLimit {
-        match class {
-            RouteClass::Auth => self.auth,
-        }
-    }
-}
-
 /// The client's address: the peer, or the first `Forwarded`/`X-Forwarded-For` hop when the api
 /// runs behind a proxy it trusts (`LINGO_HTTP_TRUST_FORWARDED`).
 fn client(req: &ServiceRequest, trust_forwarded: bool) -> String {
@@ -64,7 +51,10 @@ pub async fn limit(
         class.name(),
         client(&req, state.trust_forwarded)
     );
-    match state.limiter.hit(&key, state.route_limits.of(class)).await {
+    let throttle = match class {
+        RouteClass::Auth => &state.auth_throttle,
+    };
+    match throttle.hit(&key).await {
         Ok(RateDecision::Limited { retry_after }) => {
             let seconds = retry_after.as_secs().max(1);
             let mut response = Problem::new(StatusCode::TOO_MANY_REQUESTS)

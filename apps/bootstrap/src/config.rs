@@ -3,187 +3,10 @@
 //! process with a message naming the variable.
 
 mod env;
+mod sections;
 
 pub use env::{ConfigError, EnvSource};
-use std::time::Duration;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Environment {
-    /// Human-readable logs, migrations applied at start-up.
-    Development,
-    /// JSON logs; migrations only through `lingo-admin migrate`.
-    Production,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogFormat {
-    Pretty,
-    Json,
-}
-
-#[derive(Debug, Clone)]
-pub struct Config {
-    pub environment: Environment,
-    pub http: HttpConfig,
-    pub database: DatabaseConfig,
-    pub mongo: MongoConfig,
-    pub redis: RedisConfig,
-    pub queue: QueueConfig,
-    pub scheduler: SchedulerConfig,
-    pub telemetry: TelemetryConfig,
-    pub auth: AuthConfig,
-    pub dictionary: DictionaryConfig,
-    pub content: ContentConfig,
-    pub quiz: QuizConfig,
-}
-
-/// When a correct quiz answer counts as slow (→ Hard) or fast (→ Easy).
-#[derive(Debug, Clone, Copy)]
-pub struct QuizConfig {
-    pub slow_ms: u32,
-    pub fast_ms: u32,
-}
-
-#[derive(Debug, Clone)]
-pub struct HttpConfig {
-    pub host: String,
-    pub port: u16,
-    pub body_limit_bytes: usize,
-    pub request_timeout: Duration,
-    pub shutdown_timeout: Duration,
-    /// Allowed CORS origins; empty allows none, `*` allows any.
-    pub cors_origins: Vec<String>,
-    pub workers: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct DatabaseConfig {
-    pub url: String,
-    pub pool_size: usize,
-    pub acquire_timeout: Duration,
-    pub migrate_on_start: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct MongoConfig {
-    pub url: String,
-    pub database: String,
-    pub timeout: Duration,
-}
-
-#[derive(Debug, Clone)]
-pub struct RedisConfig {
-    pub url: String,
-    pub key_prefix: String,
-    pub pool_size: usize,
-    pub command_timeout: Duration,
-}
-
-#[derive(Debug, Clone)]
-pub struct QueueConfig {
-    pub visibility_timeout: Duration,
-    pub worker_concurrency: usize,
-    pub retry_base: Duration,
-    pub retry_max: Duration,
-    pub finished_retention: Duration,
-    pub shutdown_grace: Duration,
-    pub outbox_poll_interval: Duration,
-}
-
-#[derive(Debug, Clone)]
-pub struct SchedulerConfig {
-    /// `name=cron` pairs separated by `;`, where the name is the job type to enqueue and the
-    /// cron expression has six fields (seconds first). Checked by the scheduler at start-up.
-    pub schedule: String,
-    pub lease_ttl: Duration,
-    pub outbox_retention: Duration,
-}
-
-#[derive(Debug, Clone)]
-pub struct TelemetryConfig {
-    pub service_name: String,
-    pub log_format: LogFormat,
-    pub log_filter: String,
-    /// OTLP/HTTP endpoint (e.g. `http://localhost:4318/v1/traces`); none disables export.
-    pub otlp_endpoint: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct AuthConfig {
-    /// HMAC secret for access tokens (HS256).
-    pub jwt_secret: String,
-    pub jwt_issuer: String,
-    pub jwt_audience: String,
-    pub access_ttl: Duration,
-    pub refresh_ttl: Duration,
-    /// Server secret mixed into stored one-time-code hashes.
-    pub otp_pepper: String,
-    pub argon2_memory_kib: u32,
-    pub argon2_iterations: u32,
-    pub argon2_parallelism: u32,
-    /// Requests per minute per client address on the auth routes.
-    pub auth_requests_per_minute: u32,
-    /// Password attempts per account per 15 minutes.
-    pub login_attempts_per_15_minutes: u32,
-    pub trust_forwarded: bool,
-    pub sms: SmsConfig,
-    /// Google OAuth client ids whose ID tokens are accepted; none disables Google sign-in.
-    pub google_client_ids: Vec<String>,
-    pub google_jwks_url: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct ContentConfig {
-    /// An OpenAI-compatible chat-completions base URL (`https://api.openai.com/v1`,
-    /// `http://localhost:11434/v1`); unset means the offline extractive generator.
-    pub llm_base_url: Option<String>,
-    pub llm_api_key: Option<String>,
-    pub llm_model: String,
-    /// `json_schema`, `json_object` or `none` (what the server supports).
-    pub llm_structured_output: String,
-    pub llm_timeout: Duration,
-    pub llm_max_tokens: u32,
-    /// New generations a learner may start per day.
-    pub daily_quota: u32,
-    /// Prices per million tokens, for the cost report.
-    pub price_prompt_per_mtok: f64,
-    pub price_completion_per_mtok: f64,
-}
-
-#[derive(Debug, Clone)]
-pub struct DictionaryConfig {
-    /// Providers asked in order on a miss: `free-dictionary-api`, `wiktionary`; `none` for none.
-    pub providers: Vec<String>,
-    pub free_dictionary_url: String,
-    pub wiktionary_url: String,
-    pub provider_timeout: Duration,
-    pub provider_attempts: usize,
-    pub user_agent: String,
-    pub cache_ttl: Duration,
-    pub miss_ttl: Duration,
-    /// Server-side directories an admin may import from (absolute, canonicalised at use).
-    pub import_roots: Vec<String>,
-    /// Where uploaded import files are written; must be shared with the workers.
-    pub upload_dir: String,
-    pub upload_limit_bytes: u64,
-}
-
-#[derive(Debug, Clone)]
-pub enum SmsConfig {
-    /// Logs the text instead of sending it (development only).
-    Log,
-    Kavenegar {
-        base_url: String,
-        api_key: String,
-        sender: Option<String>,
-    },
-    Twilio {
-        base_url: String,
-        account_sid: String,
-        auth_token: String,
-        from: String,
-    },
-}
+pub use sections::*;
 
 pub const DEFAULT_SCHEDULE: &str =
     "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *;learning.optimise_all=0 0 4 * * *";
@@ -304,14 +127,14 @@ impl Config {
 }
 
 fn content_config(env: &EnvSource) -> Result<ContentConfig, ConfigError> {
-    let structured = env.string("LINGO_LLM_STRUCTURED_OUTPUT", "json_schema");
-    if !["json_schema", "json_object", "none"].contains(&structured.as_str()) {
-        return Err(ConfigError::invalid(
+    let raw = env.string("LINGO_LLM_STRUCTURED_OUTPUT", "json_schema");
+    let structured = StructuredOutputMode::parse(&raw).ok_or_else(|| {
+        ConfigError::invalid(
             "LINGO_LLM_STRUCTURED_OUTPUT",
-            &structured,
+            &raw,
             "expected json_schema, json_object or none",
-        ));
-    }
+        )
+    })?;
     Ok(ContentConfig {
         llm_base_url: env.optional("LINGO_LLM_BASE_URL"),
         llm_api_key: env.optional("LINGO_LLM_API_KEY"),
@@ -326,7 +149,7 @@ fn content_config(env: &EnvSource) -> Result<ContentConfig, ConfigError> {
 }
 
 fn dictionary_config(env: &EnvSource, production: bool) -> Result<DictionaryConfig, ConfigError> {
-    let providers = env
+    let names = env
         .optional("LINGO_DICTIONARY_PROVIDERS")
         .map(|raw| {
             raw.split(',')
@@ -335,16 +158,18 @@ fn dictionary_config(env: &EnvSource, production: bool) -> Result<DictionaryConf
                 .collect::<Vec<_>>()
         })
         .unwrap_or_else(|| vec!["free-dictionary-api".into(), "wiktionary".into()]);
-    if let Some(unknown) = providers
+    let providers = names
         .iter()
-        .find(|p| !["free-dictionary-api", "wiktionary"].contains(&p.as_str()))
-    {
-        return Err(ConfigError::invalid(
-            "LINGO_DICTIONARY_PROVIDERS",
-            unknown,
-            "known providers: free-dictionary-api, wiktionary",
-        ));
-    }
+        .map(|name| {
+            DictionaryProviderKind::parse(name).ok_or_else(|| {
+                ConfigError::invalid(
+                    "LINGO_DICTIONARY_PROVIDERS",
+                    name,
+                    "known providers: free-dictionary-api, wiktionary",
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let dev_root = if production { "/var/lib/lingo" } else { ".dev" };
     Ok(DictionaryConfig {
         providers,
@@ -453,6 +278,7 @@ fn auth_config(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn source(pairs: &[(&str, &str)]) -> EnvSource {
         EnvSource::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))

@@ -68,3 +68,47 @@ mod tests {
         .await
     }
 }
+
+/// The readiness probe of a process: pings every store it uses.
+#[derive(Clone)]
+pub struct Readiness {
+    stores: crate::Stores,
+}
+
+impl Readiness {
+    pub fn new(stores: crate::Stores) -> Self {
+        Self { stores }
+    }
+
+    /// Each store's answer within `timeout`.
+    pub async fn check(&self, timeout: Duration) -> Vec<StoreCheck> {
+        self.stores.readiness(timeout).await
+    }
+}
+
+/// What `/metrics` reads of the stores at scrape time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoreGauges {
+    /// (name, open connections, idle connections) per pool.
+    pub pools: Vec<(&'static str, (usize, usize))>,
+    /// The queue's depth, when it answered in time.
+    pub queue: Option<lingo_kernel::jobs::QueueStats>,
+}
+
+impl Readiness {
+    /// Pool sizes now, and the queue depth if it answers within `timeout`.
+    pub async fn gauges(&self, timeout: Duration) -> StoreGauges {
+        use lingo_kernel::jobs::JobQueue;
+        let queue = match tokio::time::timeout(timeout, self.stores.queue.stats()).await {
+            Ok(Ok(stats)) => Some(stats),
+            _ => None,
+        };
+        StoreGauges {
+            pools: vec![
+                ("postgres", self.stores.postgres.status()),
+                ("redis_cache", self.stores.cache.pool_status()),
+            ],
+            queue,
+        }
+    }
+}

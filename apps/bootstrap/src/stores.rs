@@ -92,6 +92,17 @@ impl Stores {
         }
     }
 
+    /// The lease that makes one scheduler replica fire each tick, held as `holder`.
+    pub fn scheduler_lease(&self, holder: String, ttl: Duration) -> lingo_redis::RedisLease {
+        lingo_redis::RedisLease::new(
+            self.redis.clone(),
+            &self.redis_prefix,
+            "scheduler",
+            holder,
+            ttl,
+        )
+    }
+
     /// Pings PostgreSQL, MongoDB and Redis concurrently, each with `timeout`.
     pub async fn readiness(&self, timeout: Duration) -> Vec<StoreCheck> {
         let (postgres, mongo, redis) = tokio::join!(

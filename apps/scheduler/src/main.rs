@@ -1,6 +1,5 @@
 use clap::Parser;
 use lingo_bootstrap::{Config, Stores, shutdown, telemetry};
-use lingo_redis::RedisLease;
 use lingo_scheduler::{Scheduler, parse_schedule};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,13 +22,7 @@ async fn main() -> anyhow::Result<()> {
         std::env::var("HOSTNAME").unwrap_or_else(|_| "scheduler".to_owned()),
         std::process::id()
     );
-    let lease = RedisLease::new(
-        stores.redis.clone(),
-        &stores.redis_prefix,
-        "scheduler",
-        holder,
-        config.scheduler.lease_ttl,
-    );
+    let lease = stores.scheduler_lease(holder, config.scheduler.lease_ttl);
     let tick =
         (config.scheduler.lease_ttl / 3).clamp(Duration::from_millis(200), Duration::from_secs(1));
     tracing::info!(entries = entries.len(), "scheduler started");

@@ -1,5 +1,6 @@
 use crate::TestStores;
-use lingo_api::{AppState, Overrides, ServerSettings};
+use lingo_api::{AppState, ServerSettings};
+use lingo_bootstrap::{Overrides, Services};
 use lingo_jwt::JwtAccessTokens;
 use lingo_kernel::UserId;
 use lingo_sms::MemorySender;
@@ -13,6 +14,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub stores: TestStores,
+    /// The composition root the api was built from (the worker's job handlers, imports, …).
+    pub services: Services,
     /// Every SMS the api "sent".
     pub sms: Arc<MemorySender>,
     tokens: Arc<JwtAccessTokens>,
@@ -34,7 +37,7 @@ impl TestApp {
             chrono::Duration::minutes(15),
         ));
         let sms = Arc::new(MemorySender::new());
-        let state = AppState::build(
+        let services = Services::build(
             config,
             stores.stores.clone(),
             Overrides {
@@ -42,7 +45,8 @@ impl TestApp {
                 ..Overrides::default()
             },
         )
-        .expect("app state");
+        .expect("services are wired");
+        let state = AppState::new(&services, config);
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = lingo_api::start(
@@ -63,6 +67,7 @@ impl TestApp {
             address,
             client: reqwest::Client::new(),
             stores,
+            services,
             sms,
             tokens,
             server: handle,

@@ -1,7 +1,7 @@
 use clap::Parser;
-use lingo_bootstrap::{Config, Stores, shutdown, telemetry};
+use lingo_bootstrap::{Config, Overrides, Services, Stores, shutdown, telemetry};
 use lingo_kernel::jobs::RetryPolicy;
-use lingo_worker::jobs::{self, JobDeps};
+use lingo_worker::jobs;
 use lingo_worker::{Worker, WorkerSettings, relay};
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,14 +58,12 @@ async fn main() -> anyhow::Result<()> {
         heartbeat_every: (config.queue.visibility_timeout / 3).max(Duration::from_millis(100)),
         shutdown_grace: config.queue.shutdown_grace,
     };
-    let content = lingo_bootstrap::content::content_service(&config.content, &stores)?;
+    let services = Services::build(&config, stores.clone(), Overrides::default())?;
     tracing::info!(
-        generator = content.generator_name(),
+        generator = services.content_generation.generator_name(),
         "learner content generator"
     );
-    let registry = jobs::registry(
-        JobDeps::new(&stores, config.scheduler.outbox_retention).with_content(content),
-    );
+    let registry = jobs::registry(services.job_deps.clone());
     let worker = Worker::new(Arc::new(stores.queue.clone()), registry, settings);
     tokio::spawn(async move {
         shutdown::signal().await;

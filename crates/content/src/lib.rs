@@ -8,6 +8,7 @@ pub mod generate_content;
 pub mod learner_content;
 pub mod ports;
 pub mod request_content;
+pub mod usage_report;
 
 pub use content_key::{ContentKey, LevelBand};
 pub use learner_content::{ContentExample, ContentSense, LEARNER_CONTENT_SCHEMA, LearnerContent};

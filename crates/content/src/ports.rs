@@ -152,3 +152,12 @@ pub trait UsageLedger: Send + Sync {
     ) -> Result<(), StoreError>;
     async fn between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<UsageRow>, StoreError>;
 }
+
+/// The learner's native language and level, from their profile (the defaults of a request).
+#[async_trait]
+pub trait LearnerLanguages: Send + Sync {
+    async fn native_and_level(
+        &self,
+        learner: lingo_kernel::UserId,
+    ) -> Result<(lingo_kernel::LanguageCode, lingo_kernel::CefrLevel), StoreError>;
+}

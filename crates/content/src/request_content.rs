@@ -4,13 +4,15 @@
 
 use crate::content_key::ContentKey;
 use crate::generate_content::GenerateContent;
-use crate::ports::{ContentStore, ContentVersion};
+use crate::generate_content::content_key;
+use crate::ports::{ContentStore, ContentVersion, LearnerLanguages};
 use lingo_dictionary::ports::{StoreError, WordRepository};
-use lingo_kernel::UserId;
 use lingo_kernel::jobs::{JobId, JobQueue, JobStatus, NewJob, QueueError};
 use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimiter};
+use lingo_kernel::{Caller, CefrLevel, LanguageCode, UserId};
 use std::sync::Arc;
 use std::time::Duration;
+use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ContentAnswer {
@@ -21,6 +23,8 @@ pub enum ContentAnswer {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {
+    #[error("this action is for administrators")]
+    Forbidden,
     #[error("no word with this id")]
     UnknownWord,
     #[error("daily generation quota reached")]
@@ -48,6 +52,8 @@ impl From<QueueError> for RequestError {
 pub struct ContentRequests {
     pub store: Arc<dyn ContentStore>,
     pub words: Arc<dyn WordRepository>,
+    /// Where the defaults of a request (native language, level) come from.
+    pub learners: Arc<dyn LearnerLanguages>,
     pub queue: Arc<dyn JobQueue>,
     pub limiter: Arc<dyn RateLimiter>,
     /// New generations per learner per day.
@@ -55,6 +61,29 @@ pub struct ContentRequests {
 }
 
 impl ContentRequests {
+    /// The word's content for `native` and `level`, each defaulting to the learner's profile.
+    pub async fn request_for(
+        &self,
+        learner: UserId,
+        word: Uuid,
+        native: Option<LanguageCode>,
+        level: Option<CefrLevel>,
+    ) -> Result<ContentAnswer, RequestError> {
+        let (native, level) = match (native, level) {
+            (Some(native), Some(level)) => (native, level),
+            (native, level) => {
+                let (default_native, default_level) =
+                    self.learners.native_and_level(learner).await?;
+                (
+                    native.unwrap_or(default_native),
+                    level.unwrap_or(default_level),
+                )
+            }
+        };
+        self.request(learner, &content_key(word, native, level))
+            .await
+    }
+
     #[tracing::instrument(skip(self), fields(key = %key.id()))]
     pub async fn request(
         &self,
@@ -99,7 +128,15 @@ impl ContentRequests {
     }
 
     /// An admin asks for a new version whatever exists.
-    pub async fn regenerate(&self, admin: UserId, key: &ContentKey) -> Result<JobId, RequestError> {
+    pub async fn regenerate(
+        &self,
+        caller: Caller,
+        key: &ContentKey,
+    ) -> Result<JobId, RequestError> {
+        caller
+            .require_admin()
+            .map_err(|_| RequestError::Forbidden)?;
+        let admin = caller.user;
         if self.words.by_ids(&[key.word_id]).await?.is_empty() {
             return Err(RequestError::UnknownWord);
         }

@@ -12,6 +12,7 @@ pub mod lookup;
 pub mod normalise;
 pub mod ports;
 pub mod reference_data;
+pub mod request_import;
 pub mod tokenise;
 pub mod word;
 

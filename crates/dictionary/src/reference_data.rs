@@ -67,3 +67,43 @@ mod tests {
         assert_eq!(lemma, "کتاب");
     }
 }
+
+/// Spellings that normalise to the same key keep the highest frequency of them.
+pub fn keep_highest_zipf(
+    rows: impl IntoIterator<Item = (String, crate::Zipf)>,
+) -> Vec<(String, crate::Zipf)> {
+    let mut best: std::collections::HashMap<String, crate::Zipf> = std::collections::HashMap::new();
+    for (key, zipf) in rows {
+        let slot = best.entry(key).or_insert(zipf);
+        if zipf.get() > slot.get() {
+            *slot = zipf;
+        }
+    }
+    best.into_iter().collect()
+}
+
+#[cfg(test)]
+mod keep_highest_zipf_tests {
+    use super::*;
+    use crate::Zipf;
+
+    #[test]
+    fn the_most_frequent_spelling_wins() {
+        let zipf = |v: f64| Zipf::new(v).expect("valid zipf");
+        let rows = vec![
+            ("colour".to_owned(), zipf(4.0)),
+            ("colour".to_owned(), zipf(5.5)),
+            ("colour".to_owned(), zipf(3.0)),
+            ("grey".to_owned(), zipf(4.2)),
+        ];
+        let mut kept = keep_highest_zipf(rows);
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            kept,
+            vec![
+                ("colour".to_owned(), zipf(5.5)),
+                ("grey".to_owned(), zipf(4.2))
+            ]
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! pagination, the cache port and the job-queue port. No I/O and no framework here.
 
 pub mod cache;
+pub mod caller;
 pub mod cefr;
 pub mod clock;
 pub mod ids;
@@ -11,6 +12,7 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod retry_delay;
 
+pub use caller::{Caller, Forbidden};
 pub use cefr::CefrLevel;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::UserId;

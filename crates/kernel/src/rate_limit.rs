@@ -32,3 +32,21 @@ pub trait RateLimiter: Send + Sync {
     /// Counts one action of `key` against `limit`.
     async fn hit(&self, key: &str, limit: RateLimit) -> Result<RateDecision, RateLimitError>;
 }
+
+/// One class of requests under one limit, counted per client key: "may this client act now?".
+#[derive(Clone)]
+pub struct RequestThrottle {
+    limiter: std::sync::Arc<dyn RateLimiter>,
+    limit: RateLimit,
+}
+
+impl RequestThrottle {
+    pub fn new(limiter: std::sync::Arc<dyn RateLimiter>, limit: RateLimit) -> Self {
+        Self { limiter, limit }
+    }
+
+    /// Counts one request of `key` (already namespaced by the caller, e.g. `auth:203.0.113.7`).
+    pub async fn hit(&self, key: &str) -> Result<RateDecision, RateLimitError> {
+        self.limiter.hit(key, self.limit).await
+    }
+}

@@ -1,7 +1,7 @@
 //! What a learner does to a card outside reviews: suspend, bury until tomorrow, reset, move.
 
 use crate::card::Card;
-use crate::ports::{CardStore, LearningStoreError};
+use crate::ports::{CardStore, LearnerProfiles, LearningStoreError};
 use chrono::{DateTime, Duration, Utc};
 use lingo_kernel::{Clock, UserId};
 use std::sync::Arc;
@@ -32,29 +32,41 @@ pub enum CardChange {
 #[derive(Clone)]
 pub struct CardActions {
     cards: Arc<dyn CardStore>,
+    profiles: Arc<dyn LearnerProfiles>,
     clock: Arc<dyn Clock>,
 }
 
 impl CardActions {
-    pub fn new(cards: Arc<dyn CardStore>, clock: Arc<dyn Clock>) -> Self {
-        Self { cards, clock }
+    pub fn new(
+        cards: Arc<dyn CardStore>,
+        profiles: Arc<dyn LearnerProfiles>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            cards,
+            profiles,
+            clock,
+        }
     }
 
+    /// Applies the action; burying lasts until the learner's next local day starts.
     pub async fn apply(
         &self,
         owner: UserId,
         card: Uuid,
         action: CardAction,
-        timezone: chrono_tz::Tz,
-        rollover_hour: u8,
     ) -> Result<Card, LearningStoreError> {
         let now = self.clock.now();
+        let bury_until = |profile: &lingo_users::LearningProfile| {
+            crate::local_day::day_start(now, profile.timezone.tz(), profile.day_rollover_hour)
+                + Duration::days(1)
+        };
         let change = match action {
             CardAction::Suspend => CardChange::Suspended(true),
             CardAction::Unsuspend => CardChange::Suspended(false),
-            CardAction::Bury => CardChange::BuriedUntil(
-                crate::local_day::day_start(now, timezone, rollover_hour) + Duration::days(1),
-            ),
+            CardAction::Bury => {
+                CardChange::BuriedUntil(bury_until(&self.profiles.profile(owner).await?))
+            }
             CardAction::Reset => CardChange::Reset { now },
             CardAction::Move { deck } => CardChange::Move { deck },
         };

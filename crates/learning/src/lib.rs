@@ -2,13 +2,16 @@
 
 pub mod card;
 pub mod card_actions;
+pub mod card_queries;
 pub mod deck;
 pub mod local_day;
+pub mod manage_decks;
 pub mod optimise;
 pub mod ports;
 pub mod quiz;
 mod rating;
 pub mod replay;
+pub mod request_optimisation;
 pub mod review;
 pub mod scheduler;
 pub mod stats;

@@ -179,3 +179,14 @@ pub trait CardStore: Send + Sync {
         utc_offset_seconds: i32,
     ) -> Result<crate::stats::RawStats, LearningStoreError>;
 }
+
+/// The learner's stored learning profile (time zone, rollover hour, daily limits, languages,
+/// scheduling settings). Decoded in one place by the adapter: corrupt stored data is
+/// `Unavailable` naming it, never silent defaults; an unknown learner is `NotFound`.
+#[async_trait]
+pub trait LearnerProfiles: Send + Sync {
+    async fn profile(
+        &self,
+        learner: UserId,
+    ) -> Result<lingo_users::LearningProfile, LearningStoreError>;
+}

@@ -113,7 +113,7 @@ mod tests {
     }
 }
 
-use crate::ports::{CardStore, LearningStoreError};
+use crate::ports::{CardStore, LearnerProfiles, LearningStoreError};
 use chrono::{Duration, Offset};
 use lingo_kernel::{Clock, UserId};
 use std::sync::Arc;
@@ -121,22 +121,28 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct StatsService {
     cards: Arc<dyn CardStore>,
+    profiles: Arc<dyn LearnerProfiles>,
     clock: Arc<dyn Clock>,
 }
 
 impl StatsService {
-    pub fn new(cards: Arc<dyn CardStore>, clock: Arc<dyn Clock>) -> Self {
-        Self { cards, clock }
+    pub fn new(
+        cards: Arc<dyn CardStore>,
+        profiles: Arc<dyn LearnerProfiles>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            cards,
+            profiles,
+            clock,
+        }
     }
 
     /// The last 30 local days of reviews and the next 30 of due cards. Days are cut with the
     /// learner's current UTC offset and rollover hour.
-    pub async fn stats(
-        &self,
-        owner: UserId,
-        timezone: chrono_tz::Tz,
-        rollover_hour: u8,
-    ) -> Result<Stats, LearningStoreError> {
+    pub async fn stats(&self, owner: UserId) -> Result<Stats, LearningStoreError> {
+        let profile = self.profiles.profile(owner).await?;
+        let (timezone, rollover_hour) = (profile.timezone.tz(), profile.day_rollover_hour);
         let now = self.clock.now();
         let offset = now
             .with_timezone(&timezone)

@@ -101,7 +101,7 @@ pub fn build(
     queue
 }
 
-use crate::ports::{CardStore, LearningStoreError, ParameterStore};
+use crate::ports::{CardStore, LearnerProfiles, LearningStoreError, ParameterStore};
 use crate::review::SchedulingSettings;
 use crate::scheduler::{DEFAULT_PARAMETERS, Scheduler, SchedulerConfig};
 use chrono::{DateTime, Utc};
@@ -144,6 +144,7 @@ pub struct QueueEntry {
 pub struct StudyService {
     cards: Arc<dyn CardStore>,
     parameters: Arc<dyn ParameterStore>,
+    profiles: Arc<dyn LearnerProfiles>,
     clock: Arc<dyn Clock>,
 }
 
@@ -151,22 +152,27 @@ impl StudyService {
     pub fn new(
         cards: Arc<dyn CardStore>,
         parameters: Arc<dyn ParameterStore>,
+        profiles: Arc<dyn LearnerProfiles>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             cards,
             parameters,
+            profiles,
             clock,
         }
     }
 
+    /// Up to `size` (clamped to 1..=200) cards to study now, in the learner's local day and
+    /// within the daily limits of their profile.
     pub async fn queue(
         &self,
         owner: UserId,
-        settings: &StudySettings,
         deck: Option<Uuid>,
         size: u32,
     ) -> Result<Vec<QueueEntry>, LearningStoreError> {
+        let size = size.clamp(1, 200);
+        let settings = &StudySettings::from_profile(&self.profiles.profile(owner).await?);
         let now = self.clock.now();
         let day_start = crate::local_day::day_start(now, settings.timezone, settings.rollover_hour);
         let candidates = self

@@ -11,7 +11,6 @@ use lingo_kernel::UserId;
 use lingo_learning::card::{Card, CardSnapshot};
 use lingo_learning::ports::{Decide, LearningStoreError, ParameterSet};
 use lingo_learning::review::{ReviewOutcome, ReviewRequest, SchedulingContext, SchedulingSettings};
-use lingo_users::LearningProfile;
 use uuid::Uuid;
 
 #[derive(QueryableByName)]
@@ -34,9 +33,10 @@ enum Step {
     Raced,
 }
 
-fn settings(profile: serde_json::Value) -> SchedulingSettings {
-    let profile: LearningProfile = serde_json::from_value(profile).unwrap_or_default();
-    SchedulingSettings::from_profile(&profile)
+fn settings(profile: serde_json::Value) -> Result<SchedulingSettings, LearningStoreError> {
+    let profile = crate::learner_profiles::decode_profile(profile)
+        .map_err(LearningStoreError::Unavailable)?;
+    Ok(SchedulingSettings::from_profile(&profile))
 }
 
 fn snapshot_json(card: &Card) -> Result<serde_json::Value, LearningStoreError> {
@@ -75,7 +75,7 @@ impl PgCardStore {
                     let card = row.card.clone().into_card()?;
                     let context = SchedulingContext {
                         card: card.clone(),
-                        settings: settings(row.profile),
+                        settings: settings(row.profile)?,
                         parameters: row.parameters.zip(row.parameters_version).map(
                             |(parameters, version)| ParameterSet {
                                 version,

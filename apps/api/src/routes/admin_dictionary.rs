@@ -1,16 +1,14 @@
 //! Admin routes that start dictionary imports: from a server-side path the configuration
 //! allows, or from an uploaded file.
 
-use crate::auth::Authenticated;
+use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
-use lingo_bootstrap::dictionary::{ImportPathError, allowed_import_path, import_job};
 use lingo_dictionary::SourceId;
 use lingo_dictionary::import::{ImportFormat, ImportSpec};
 use serde::Deserialize;
-use tokio::io::AsyncWriteExt;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, ToSchema, IntoParams)]
@@ -56,23 +54,6 @@ impl ImportRequest {
     }
 }
 
-impl From<ImportPathError> for ApiError {
-    fn from(e: ImportPathError) -> Self {
-        ApiError::invalid("path", e.to_string())
-    }
-}
-
-async fn start(
-    state: &AppState,
-    caller: Authenticated,
-    spec: ImportSpec,
-) -> Result<HttpResponse, ApiError> {
-    let job = import_job(&spec)
-        .map_err(|e| ApiError::invalid("path", e.to_string()))?
-        .owned_by(caller.user);
-    super::jobs::enqueue_accepted(state, job).await
-}
-
 /// Imports a dictionary file that is already on the server, in a directory the configuration
 /// allows. Follow progress (records read, imported, skipped, failed; percent) at `status_url`.
 #[utoipa::path(post, path = "/api/v1/admin/dictionary/imports", tag = "admin", request_body = ImportRequest,
@@ -83,18 +64,19 @@ async fn start(
         (status = 422, description = "Invalid fields or a path outside the allowed directories", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn import_path(
-    caller: Authenticated,
+    caller: Caller,
     body: web::Json<ImportRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller.require_admin()?;
     let path = body
         .path
-        .as_deref()
+        .clone()
         .ok_or_else(|| ApiError::invalid("path", "required (or upload the file)"))?;
-    let path = allowed_import_path(&state.dictionary_config, path)?;
-    let spec = body.spec(path.to_string_lossy().into_owned())?;
-    start(&state, caller, spec).await
+    let job_id = state
+        .imports
+        .import_path(caller.domain(), body.spec(path)?)
+        .await?;
+    Ok(super::jobs::accepted(job_id))
 }
 
 /// Uploads one file (kaikki JSONL, CSV or TSV; dictd and WordNet span several files and are
@@ -109,53 +91,23 @@ pub async fn import_path(
         (status = 422, description = "Invalid fields or format", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn upload(
-    caller: Authenticated,
+    caller: Caller,
     query: web::Query<ImportRequest>,
     mut payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller.require_admin()?;
-    let extension = match ImportFormat::parse(&query.format) {
-        Some(ImportFormat::Kaikki) => "jsonl",
-        Some(ImportFormat::Csv) => "csv",
-        Some(ImportFormat::Tsv) => "tsv",
-        _ => {
-            return Err(ApiError::invalid(
-                "format",
-                "uploads take kaikki, csv or tsv; import dictd and wordnet from a server path",
-            ));
-        }
-    };
-    query.spec(String::new())?;
-    let config = &state.dictionary_config;
-    let unavailable = |e: std::io::Error| ApiError::Unavailable(format!("upload storage: {e}"));
-    tokio::fs::create_dir_all(&config.upload_dir)
-        .await
-        .map_err(unavailable)?;
-    let path = std::path::Path::new(&config.upload_dir)
-        .join(format!("{}.{extension}", uuid::Uuid::now_v7()));
-    let mut file = tokio::fs::File::create(&path).await.map_err(unavailable)?;
-    let mut written: u64 = 0;
+    let mut upload = state
+        .imports
+        .start_upload(caller.domain(), query.spec(String::new())?)
+        .await?;
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("upload interrupted: {e}")))?;
-        written += chunk.len() as u64;
-        if written > config.upload_limit_bytes {
-            drop(file);
-            let _ = tokio::fs::remove_file(&path).await;
-            return Err(ApiError::Detailed(Box::new(
-                Problem::new(actix_web::http::StatusCode::PAYLOAD_TOO_LARGE).detail(format!(
-                    "uploads are limited to {} bytes",
-                    config.upload_limit_bytes
-                )),
-            )));
+        match chunk {
+            Ok(chunk) => upload.write(&chunk).await?,
+            Err(e) => {
+                upload.abort().await;
+                return Err(ApiError::BadRequest(format!("upload interrupted: {e}")));
+            }
         }
-        file.write_all(&chunk).await.map_err(unavailable)?;
     }
-    file.flush().await.map_err(unavailable)?;
-    if written == 0 {
-        let _ = tokio::fs::remove_file(&path).await;
-        return Err(ApiError::invalid("body", "the uploaded file is empty"));
-    }
-    let spec = query.spec(path.to_string_lossy().into_owned())?;
-    start(&state, caller, spec).await
+    Ok(super::jobs::accepted(upload.finish().await?))
 }

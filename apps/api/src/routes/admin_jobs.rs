@@ -1,11 +1,11 @@
 //! Admin routes over the job queue: dead letters and a smoke-test job.
 
-use crate::auth::Authenticated;
+use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use lingo_kernel::jobs::system::SystemEcho;
-use lingo_kernel::jobs::{DeadJob, JobId, NewJob};
+use lingo_kernel::jobs::{DeadJob, JobId, JobRequestError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
@@ -51,13 +51,12 @@ impl From<DeadJob> for DeadJobView {
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_dead(
-    caller: Authenticated,
+    caller: Caller,
     query: web::Query<DeadQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
-    let dead = state.dead_letters.list(limit).await?;
+    let dead = state.jobs.dead(caller.domain(), limit).await?;
     Ok(HttpResponse::Ok().json(dead.into_iter().map(DeadJobView::from).collect::<Vec<_>>()))
 }
 
@@ -71,17 +70,19 @@ pub async fn list_dead(
         (status = 404, description = "No such dead job", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn requeue_dead(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
     let not_found = || ApiError::NotFound("no dead job with this id".to_owned());
-    let id = super::jobs::parse_job_id(&id).ok_or_else(not_found)?;
-    if state.dead_letters.requeue(id).await? {
-        Ok(HttpResponse::NoContent().finish())
-    } else {
-        Err(not_found())
+    let Some(id) = super::jobs::parse_job_id(&id) else {
+        caller.domain().require_admin()?;
+        return Err(not_found());
+    };
+    match state.jobs.requeue(caller.domain(), id).await {
+        Ok(()) => Ok(HttpResponse::NoContent().finish()),
+        Err(JobRequestError::NotFound) => Err(not_found()),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -107,18 +108,17 @@ pub struct EchoRequest {
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn enqueue_echo(
-    caller: Authenticated,
+    caller: Caller,
     body: web::Json<EchoRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
     body.validate()?;
     let body = body.into_inner();
-    let job = NewJob::of(&SystemEcho {
+    let echo = SystemEcho {
         message: body.message,
         delay_ms: body.delay_ms,
-    })
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-    .owned_by(caller.user);
-    super::jobs::enqueue_accepted(&state, job).await
+    };
+    Ok(super::jobs::accepted(
+        state.jobs.echo(caller.domain(), echo).await?,
+    ))
 }

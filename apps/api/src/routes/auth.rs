@@ -3,7 +3,7 @@
 use super::fields;
 use super::me::AccountView;
 use super::profile_dto::ProfileInput;
-use crate::auth::Authenticated;
+use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -33,7 +33,7 @@ pub struct SessionView {
 impl From<Session> for SessionView {
     fn from(s: Session) -> Self {
         Self {
-            expires_in: (s.access_expires_at - Utc::now()).num_seconds().max(0),
+            expires_in: (s.access_expires_at - s.issued_at).num_seconds().max(0),
             access_token: s.access_token,
             token_type: "Bearer",
             refresh_token: s.refresh_token,
@@ -222,7 +222,7 @@ pub async fn logout(
 #[utoipa::path(post, path = "/api/v1/auth/logout-all", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "Signed out everywhere"), (status = 401, body = Problem)))]
 pub async fn logout_all(
-    caller: Authenticated,
+    caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     state.auth.logout_everywhere(caller.user).await?;

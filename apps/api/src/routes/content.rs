@@ -1,30 +1,16 @@
 //! Learner content for a word, its regeneration by admins, and generation costs.
 
-use crate::auth::Authenticated;
+use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
-use chrono::{Duration, NaiveDate};
-use lingo_content::ContentKey;
+use chrono::NaiveDate;
 use lingo_content::generate_content::content_key;
-use lingo_content::request_content::{ContentAnswer, RequestError};
+use lingo_content::request_content::ContentAnswer;
 use lingo_kernel::{CefrLevel, LanguageCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-impl From<RequestError> for ApiError {
-    fn from(e: RequestError) -> Self {
-        match e {
-            RequestError::UnknownWord => ApiError::NotFound("no word with this id".into()),
-            RequestError::QuotaExceeded { retry_after } => ApiError::Throttled(retry_after),
-            RequestError::GenerationFailed(reason) => ApiError::Unavailable(format!(
-                "content generation failed ({reason}); an administrator can regenerate it"
-            )),
-            RequestError::Unavailable(reason) => ApiError::Unavailable(reason),
-        }
-    }
-}
 
 #[derive(Deserialize, IntoParams)]
 pub struct ContentQuery {
@@ -45,21 +31,15 @@ fn parse_level(raw: &str) -> Result<CefrLevel, ApiError> {
 }
 
 impl ContentQuery {
-    fn key(
-        &self,
-        word: Uuid,
-        native: LanguageCode,
-        level: CefrLevel,
-    ) -> Result<ContentKey, ApiError> {
-        let native = match &self.native {
-            Some(raw) => super::dictionary::language(raw)?,
-            None => native,
-        };
-        let level = match &self.level {
-            Some(raw) => parse_level(raw)?,
-            None => level,
-        };
-        Ok(content_key(word, native, level))
+    /// The requested native language and level, each `None` for the profile's.
+    fn choice(&self) -> Result<(Option<LanguageCode>, Option<CefrLevel>), ApiError> {
+        let native = self
+            .native
+            .as_deref()
+            .map(super::dictionary::language)
+            .transpose()?;
+        let level = self.level.as_deref().map(parse_level).transpose()?;
+        Ok((native, level))
     }
 }
 
@@ -83,23 +63,28 @@ pub struct GenerationPending {
         (status = 429, description = "Daily generation quota reached", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
-    caller: Authenticated,
+    caller: Caller,
     path: web::Path<String>,
     query: web::Query<ContentQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let word = word_id(&path)?;
-    let profile = state.accounts.get(caller.user).await?.profile;
-    let key = query.key(word, profile.native_language, profile.level)?;
-    Ok(match state.content.request(caller.user, &key).await? {
-        ContentAnswer::Ready(version) => HttpResponse::Ok().json(version),
-        ContentAnswer::Pending(job_id) => HttpResponse::Accepted()
-            .insert_header(("retry-after", "2"))
-            .json(GenerationPending {
-                job_id,
-                retry_after_seconds: 2,
-            }),
-    })
+    let (native, level) = query.choice()?;
+    Ok(
+        match state
+            .content
+            .request_for(caller.user, word, native, level)
+            .await?
+        {
+            ContentAnswer::Ready(version) => HttpResponse::Ok().json(version),
+            ContentAnswer::Pending(job_id) => HttpResponse::Accepted()
+                .insert_header(("retry-after", "2"))
+                .json(GenerationPending {
+                    job_id,
+                    retry_after_seconds: 2,
+                }),
+        },
+    )
 }
 
 /// Generates a new version (older ones are kept). `native` and `level` are required.
@@ -111,12 +96,11 @@ pub async fn get(
         (status = 404, description = "No such word", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn regenerate(
-    caller: Authenticated,
+    caller: Caller,
     path: web::Path<String>,
     query: web::Query<ContentQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let caller = caller.require_admin()?;
     let word = word_id(&path)?;
     let (Some(native), Some(level)) = (&query.native, &query.level) else {
         return Err(ApiError::invalid("native", "native and level are required"));
@@ -126,7 +110,7 @@ pub async fn regenerate(
         super::dictionary::language(native)?,
         parse_level(level)?,
     );
-    let job_id = state.content.regenerate(caller.user, &key).await?;
+    let job_id = state.content.regenerate(caller.domain(), &key).await?;
     let status_url = format!("/api/v1/jobs/{job_id}");
     Ok(HttpResponse::Accepted()
         .insert_header(("location", status_url.clone()))
@@ -161,23 +145,17 @@ pub struct UsageView {
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn usage(
-    caller: Authenticated,
+    caller: Caller,
     query: web::Query<UsageQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let today = state.clock.now().date_naive();
-    let to = query.to.unwrap_or(today);
-    let from = query.from.unwrap_or(to - Duration::days(30));
-    let (prompt_price, completion_price) = state.content_prices;
     let rows = state
         .content_usage
-        .between(from, to)
-        .await
-        .map_err(|e| ApiError::Unavailable(e.to_string()))?
+        .report(caller.domain(), query.from, query.to)
+        .await?
         .into_iter()
         .map(|r| UsageView {
-            cost: r.cost(prompt_price, completion_price),
+            cost: r.cost,
             day: r.day,
             generator: r.generator,
             model: r.model,

@@ -1,27 +1,19 @@
 //! Decks and adding words to them (`/api/v1/decks`).
 
-use crate::auth::Authenticated;
+use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use lingo_kernel::{LanguageCode, UserId};
+use lingo_kernel::LanguageCode;
 use lingo_learning::card::CardType;
 use lingo_learning::deck::{Deck, DeckName};
-use lingo_learning::ports::{LearningStoreError, WordRef};
+use lingo_learning::manage_decks::NewDeck;
+use lingo_learning::ports::WordRef;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
-
-impl From<LearningStoreError> for ApiError {
-    fn from(e: LearningStoreError) -> Self {
-        match e {
-            LearningStoreError::NotFound => Self::NotFound("not found".to_owned()),
-            LearningStoreError::Unavailable(m) => Self::Unavailable(m),
-        }
-    }
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct DeckView {
@@ -84,51 +76,43 @@ fn card_types(values: &[String]) -> Result<(), validator::ValidationError> {
     values.iter().try_for_each(|v| card_type(v))
 }
 
-type DeckConstructor = fn(UserId, DeckName, String, Vec<CardType>, DateTime<Utc>) -> Deck;
-
-async fn create_deck(
-    caller: Authenticated,
-    body: web::Json<DeckInput>,
-    state: web::Data<AppState>,
-    construct: DeckConstructor,
-) -> Result<HttpResponse, ApiError> {
-    body.validate()?;
-    let body = body.into_inner();
-    let name = DeckName::parse(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
-    let types = body
-        .card_types
-        .iter()
-        .filter_map(|t| CardType::parse(t))
-        .collect();
-    let deck = construct(
-        caller.user,
-        name,
-        body.description,
-        types,
-        state.clock.now(),
-    );
-    state.decks.create(&deck).await?;
-    Ok(HttpResponse::Created().json(DeckView::from(deck)))
+impl DeckInput {
+    fn new_deck(self) -> Result<NewDeck, ApiError> {
+        let name =
+            DeckName::parse(&self.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
+        let card_types = self
+            .card_types
+            .iter()
+            .filter_map(|t| CardType::parse(t))
+            .collect();
+        Ok(NewDeck {
+            name,
+            description: self.description,
+            card_types,
+        })
+    }
 }
 
 /// Creates a deck.
 #[utoipa::path(post, path = "/api/v1/decks", tag = "learning", request_body = DeckInput, security(("bearer" = [])),
     responses((status = 201, body = DeckView), (status = 422, body = Problem)))]
 pub async fn create(
-    caller: Authenticated,
+    caller: Caller,
     body: web::Json<DeckInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    create_deck(caller, body, state, Deck::new).await
+    body.validate()?;
+    let deck = state
+        .decks
+        .create(caller.user, body.into_inner().new_deck()?)
+        .await?;
+    Ok(HttpResponse::Created().json(DeckView::from(deck)))
 }
 
 /// The caller's decks.
 #[utoipa::path(get, path = "/api/v1/decks", tag = "learning", security(("bearer" = [])),
     responses((status = 200, body = [DeckView])))]
-pub async fn list(
-    caller: Authenticated,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let decks = state.decks.list(caller.user).await?;
     Ok(HttpResponse::Ok().json(decks.into_iter().map(DeckView::from).collect::<Vec<_>>()))
 }
@@ -137,7 +121,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/decks/{id}", tag = "learning", security(("bearer" = [])),
     responses((status = 200, body = DeckView), (status = 404, body = Problem)))]
 pub async fn get(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -148,7 +132,7 @@ pub async fn get(
 #[utoipa::path(patch, path = "/api/v1/decks/{id}", tag = "learning", request_body = DeckInput, security(("bearer" = [])),
     responses((status = 200, body = DeckView), (status = 404, body = Problem)))]
 pub async fn update(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     body: web::Json<DeckInput>,
     state: web::Data<AppState>,
@@ -166,7 +150,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/decks/{id}", tag = "learning", security(("bearer" = [])),
     responses((status = 204, description = "Deleted"), (status = 404, body = Problem)))]
 pub async fn delete(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -201,24 +185,14 @@ pub struct AddedView {
 #[utoipa::path(post, path = "/api/v1/decks/{id}/words", tag = "learning", request_body = AddWords, security(("bearer" = [])),
     responses((status = 200, body = [AddedView]), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_words(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     body: web::Json<AddWords>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let words = word_refs(&body.words)?;
-    let deck = state.decks.get(caller.user, *id).await?;
-    let added = state
-        .cards
-        .add_words(
-            caller.user,
-            deck.id,
-            &words,
-            &deck.card_types,
-            state.clock.now(),
-        )
-        .await?;
+    let added = state.decks.add_words(caller.user, *id, &words).await?;
     Ok(HttpResponse::Ok().json(
         added
             .into_iter()
@@ -234,12 +208,16 @@ pub async fn add_words(
 #[utoipa::path(post, path = "/api/v1/admin/decks", tag = "admin", request_body = DeckInput, security(("bearer" = [])),
     responses((status = 201, body = DeckView), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_system(
-    caller: Authenticated,
+    caller: Caller,
     body: web::Json<DeckInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    create_deck(caller, body, state, Deck::system).await
+    body.validate()?;
+    let deck = state
+        .decks
+        .create_system(caller.domain(), body.into_inner().new_deck()?)
+        .await?;
+    Ok(HttpResponse::Created().json(DeckView::from(deck)))
 }
 
 fn word_refs(words: &[WordInput]) -> Result<Vec<WordRef>, ApiError> {
@@ -269,16 +247,15 @@ fn word_refs(words: &[WordInput]) -> Result<Vec<WordRef>, ApiError> {
 #[utoipa::path(post, path = "/api/v1/admin/decks/{id}/words", tag = "admin", request_body = AddWords, security(("bearer" = [])),
     responses((status = 200, description = "Word ids", body = [Uuid]), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn add_system_words(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     body: web::Json<AddWords>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
     body.validate()?;
     let ids = state
         .decks
-        .add_system_words(*id, &word_refs(&body.words)?)
+        .add_system_words(caller.domain(), *id, &word_refs(&body.words)?)
         .await?;
     Ok(HttpResponse::Ok().json(ids))
 }
@@ -287,7 +264,7 @@ pub async fn add_system_words(
 #[utoipa::path(get, path = "/api/v1/system-decks", tag = "learning", security(("bearer" = [])),
     responses((status = 200, body = [DeckView])))]
 pub async fn list_system(
-    _caller: Authenticated,
+    _caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let decks = state.decks.list_system().await?;
@@ -299,14 +276,11 @@ pub async fn list_system(
 #[utoipa::path(post, path = "/api/v1/system-decks/{id}/subscription", tag = "learning", security(("bearer" = [])),
     responses((status = 201, body = DeckView), (status = 404, body = Problem)))]
 pub async fn subscribe(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let deck = state
-        .decks
-        .subscribe(caller.user, *id, state.clock.now())
-        .await?;
+    let deck = state.decks.subscribe(caller.user, *id).await?;
     Ok(HttpResponse::Created().json(DeckView::from(deck)))
 }
 
@@ -314,7 +288,7 @@ pub async fn subscribe(
 #[utoipa::path(delete, path = "/api/v1/system-decks/{id}/subscription", tag = "learning", security(("bearer" = [])),
     responses((status = 204, description = "Unsubscribed"), (status = 404, body = Problem)))]
 pub async fn unsubscribe(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {

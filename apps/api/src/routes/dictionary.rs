@@ -1,12 +1,9 @@
 //! Dictionary lookups, search and the vocabulary of a text.
 
-use crate::auth::MaybeAuthenticated;
+use crate::caller::OptionalCaller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use lingo_dictionary::analyse_text::AnalyseError;
-use lingo_dictionary::lookup::LookupError;
 use lingo_kernel::LanguageCode;
 use lingo_kernel::pagination::{Page, PageSize};
 use serde::Deserialize;
@@ -15,31 +12,6 @@ use validator::Validate;
 
 pub fn language(raw: &str) -> Result<LanguageCode, ApiError> {
     LanguageCode::parse(raw).map_err(|e| ApiError::invalid("lang", e.to_string()))
-}
-
-impl From<LookupError> for ApiError {
-    fn from(e: LookupError) -> Self {
-        match e {
-            LookupError::Invalid(reason) => ApiError::invalid("lemma", reason),
-            LookupError::NotFound { close_matches } => ApiError::Detailed(Box::new(
-                Problem::new(StatusCode::NOT_FOUND)
-                    .detail("no dictionary knows this word")
-                    .extension("close_matches", close_matches),
-            )),
-            LookupError::Unavailable(reason) => ApiError::Unavailable(format!(
-                "the dictionary is unavailable; retry later ({reason})"
-            )),
-        }
-    }
-}
-
-impl From<AnalyseError> for ApiError {
-    fn from(e: AnalyseError) -> Self {
-        match e {
-            AnalyseError::Store(e) => ApiError::Unavailable(e.to_string()),
-            other => ApiError::invalid("text", other.to_string()),
-        }
-    }
 }
 
 /// A word: every entry the stores hold for it (any source), its metadata rows (one per part of
@@ -58,11 +30,7 @@ pub async fn lookup(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (lang, lemma) = path.into_inner();
-    let word = state
-        .dictionary
-        .lookup
-        .lookup(&language(&lang)?, &lemma)
-        .await?;
+    let word = state.lookup.lookup(&language(&lang)?, &lemma).await?;
     Ok(HttpResponse::Ok().json(word))
 }
 
@@ -97,7 +65,6 @@ pub async fn search(
             .map_err(|_| ApiError::invalid("cursor", "not a cursor from a previous page"))?,
     };
     let items = state
-        .dictionary
         .lookup
         .search(&language, &query.q, size, offset)
         .await?;
@@ -123,14 +90,13 @@ pub struct AnalyseRequest {
         (status = 422, description = "Empty or too long text, invalid language", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn analyse(
-    caller: MaybeAuthenticated,
+    caller: OptionalCaller,
     body: web::Json<AnalyseRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let language = language(&body.language)?;
     let analysis = state
-        .dictionary
         .analyser
         .analyse(&language, &body.text, caller.0.map(|c| c.user))
         .await?;

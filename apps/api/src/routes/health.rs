@@ -56,8 +56,8 @@ pub struct Readiness {
     ))]
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let checks: Vec<StoreStatus> = state
-        .stores
-        .readiness(state.ready_timeout)
+        .readiness
+        .check(state.ready_timeout)
         .await
         .into_iter()
         .map(StoreStatus::from)

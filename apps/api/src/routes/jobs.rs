@@ -1,9 +1,9 @@
-use crate::auth::Authenticated;
+use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use lingo_kernel::jobs::{JobId, JobRecord, JobStatus, NewJob};
+use lingo_kernel::jobs::{JobId, JobRecord, JobStatus};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -83,17 +83,13 @@ impl From<JobRecord> for JobView {
         (status = 503, description = "The queue store is down", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_job(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<String>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let not_found = || ApiError::NotFound("no job with this id".to_owned());
     let id = parse_job_id(&id).ok_or_else(not_found)?;
-    let record = state.jobs.status(id).await?.ok_or_else(not_found)?;
-    let visible = record.owner == Some(caller.user) || caller.role.is_admin();
-    if !visible {
-        return Err(not_found());
-    }
+    let record = state.jobs.status(caller.domain(), id).await?;
     Ok(HttpResponse::Ok().json(JobView::from(record)))
 }
 
@@ -111,13 +107,10 @@ pub struct JobAccepted {
     status_url: String,
 }
 
-/// Enqueues `job` and answers 202 with where to follow it. Enqueueing an id that exists returns
-/// the same job.
-pub async fn enqueue_accepted(state: &AppState, job: NewJob) -> Result<HttpResponse, ApiError> {
-    let job_id = job.id;
-    state.jobs.enqueue(job).await?;
+/// The 202 answer to a request that started (or found) the background job `job_id`.
+pub fn accepted(job_id: JobId) -> HttpResponse {
     let status_url = format!("/api/v1/jobs/{job_id}");
-    Ok(HttpResponse::Accepted()
+    HttpResponse::Accepted()
         .insert_header(("location", status_url.clone()))
-        .json(JobAccepted { job_id, status_url }))
+        .json(JobAccepted { job_id, status_url })
 }

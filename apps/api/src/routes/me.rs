@@ -2,7 +2,7 @@
 
 use super::fields;
 use super::profile_dto::{ProfileInput, ProfileView};
-use crate::auth::Authenticated;
+use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -42,10 +42,7 @@ impl From<&User> for AccountView {
 /// The caller's account and learning profile.
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = AccountView), (status = 401, body = Problem)))]
-pub async fn get(
-    caller: Authenticated,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let user = state.accounts.get(caller.user).await?;
     Ok(HttpResponse::Ok().json(AccountView::from(&user)))
 }
@@ -66,7 +63,7 @@ pub struct UpdateRequest {
     responses((status = 200, body = AccountView), (status = 409, description = "Email in use", body = Problem),
         (status = 422, body = Problem)))]
 pub async fn update(
-    caller: Authenticated,
+    caller: Caller,
     body: web::Json<UpdateRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -98,10 +95,7 @@ pub async fn update(
 /// Deletes the account and everything stored about it, in every store.
 #[utoipa::path(delete, path = "/api/v1/me", tag = "me", security(("bearer" = [])),
     responses((status = 204, description = "Deleted"), (status = 401, body = Problem)))]
-pub async fn delete(
-    caller: Authenticated,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn delete(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state.accounts.delete(caller.user).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -109,10 +103,7 @@ pub async fn delete(
 /// Everything stored about the caller, as JSON.
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "me", security(("bearer" = [])),
     responses((status = 200, description = "The export", body = Object), (status = 401, body = Problem)))]
-pub async fn export(
-    caller: Authenticated,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn export(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let data = state.accounts.export(caller.user).await?;
     Ok(HttpResponse::Ok()
         .insert_header((
@@ -127,16 +118,9 @@ pub async fn export(
 #[utoipa::path(post, path = "/api/v1/me/fsrs/optimise", tag = "me", security(("bearer" = [])),
     responses((status = 202, body = super::jobs::JobAccepted), (status = 401, body = Problem)))]
 pub async fn optimise(
-    caller: Authenticated,
+    caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = state.accounts.get(caller.user).await?;
-    let today = lingo_learning::local_day::today(
-        state.clock.now(),
-        user.profile.timezone.tz(),
-        user.profile.day_rollover_hour,
-    );
-    let job = lingo_learning::optimise::requested_job(caller.user, today)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    super::jobs::enqueue_accepted(&state, job).await
+    let job_id = state.optimise.request(caller.user).await?;
+    Ok(super::jobs::accepted(job_id))
 }

@@ -1,6 +1,7 @@
 pub mod admin_dictionary;
 pub mod admin_jobs;
 pub mod auth;
+mod card_view;
 pub mod cards;
 pub mod content;
 pub mod decks;
@@ -13,6 +14,9 @@ pub mod me;
 pub mod metrics;
 mod profile_dto;
 pub mod quizzes;
+pub mod reviews;
+pub mod stats;
+pub mod study;
 
 use crate::rate_limit::{self, RouteClass};
 use actix_web::middleware::from_fn;
@@ -68,12 +72,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(decks::unsubscribe),
             )
             .service(web::resource("/cards").get(cards::list))
-            .service(web::resource("/cards/{id}/undo").post(cards::undo))
+            .service(web::resource("/cards/{id}/undo").post(reviews::undo))
             .service(web::resource("/cards/{id}/{action}").post(cards::act))
-            .service(web::resource("/reviews").post(cards::review))
-            .service(web::resource("/reviews/batch").post(cards::batch))
-            .service(web::resource("/study/queue").get(cards::queue))
-            .service(web::resource("/stats").get(cards::stats))
+            .service(web::resource("/reviews").post(reviews::review))
+            .service(web::resource("/reviews/batch").post(reviews::batch))
+            .service(web::resource("/study/queue").get(study::queue))
+            .service(web::resource("/stats").get(stats::stats))
             .service(web::resource("/quizzes").post(quizzes::create))
             .service(web::resource("/quizzes/{id}").get(quizzes::get))
             .service(web::resource("/quizzes/{id}/answers").post(quizzes::answer))

@@ -1,43 +1,18 @@
 //! Quizzes over the learner's due and learning cards, graded into reviews.
 
-use crate::auth::Authenticated;
+use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use lingo_learning::quiz::question::{
     Answer, CardResult, Prompt, Question, QuestionKind, QuestionResult, Quiz,
 };
-use lingo_learning::quiz::{GivenAnswer, NewQuiz, QuizError};
+use lingo_learning::quiz::{GivenAnswer, NewQuiz};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use validator::Validate;
-
-impl From<QuizError> for ApiError {
-    fn from(e: QuizError) -> Self {
-        match e {
-            QuizError::NotFound => ApiError::NotFound("no such quiz".to_owned()),
-            QuizError::NothingToQuiz => ApiError::Detailed(Box::new(
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY).detail("no due or learning cards"),
-            )),
-            QuizError::Expired => ApiError::Conflict("the quiz has expired".to_owned()),
-            QuizError::AlreadyAnswered(first) => ApiError::Detailed(Box::new(
-                Problem::new(StatusCode::CONFLICT)
-                    .detail("already answered; `results` holds the first answers")
-                    .extension(
-                        "results",
-                        first.iter().map(ResultView::from).collect::<Vec<_>>(),
-                    ),
-            )),
-            QuizError::NoSuchQuestion(_) | QuizError::Repeated(_) | QuizError::WrongShape(_) => {
-                ApiError::invalid("answers", e.to_string())
-            }
-            QuizError::Unavailable(m) => ApiError::Unavailable(m),
-        }
-    }
-}
 
 #[derive(Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"deck_id": null, "size": 10}))]
@@ -166,7 +141,7 @@ impl From<&QuestionResult> for ResultView {
     responses((status = 201, body = QuizView),
         (status = 422, description = "Invalid, or no due or learning cards", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
-    caller: Authenticated,
+    caller: Caller,
     body: web::Json<CreateQuizInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -188,13 +163,7 @@ pub async fn create(
         size: body.size.unwrap_or(10),
         kinds,
     };
-    let native = state
-        .accounts
-        .get(caller.user)
-        .await?
-        .profile
-        .native_language;
-    let quiz = state.quizzes.create(caller.user, &native, &request).await?;
+    let quiz = state.quizzes.create(caller.user, &request).await?;
     Ok(HttpResponse::Created().json(QuizView::from(&quiz)))
 }
 
@@ -202,7 +171,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/quizzes/{id}", tag = "learning", security(("bearer" = [])),
     responses((status = 200, body = QuizView), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn get(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -243,7 +212,7 @@ pub struct AnswersResult {
         (status = 409, description = "Already answered (`results`: the first answers) or expired", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn answer(
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<Uuid>,
     body: web::Json<AnswersInput>,
     state: web::Data<AppState>,

@@ -271,7 +271,7 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
     config.llm_base_url = Some(url);
     config.llm_api_key = Some("sk-test".into());
     let service =
-        lingo_bootstrap::content::content_service(&config, &app.stores.stores).expect("service");
+        lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
     let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
         .with_content(service);
     let worker = start_worker_with(&app, deps);
@@ -348,7 +348,7 @@ async fn a_refused_generation_fails_for_good_and_says_so() {
     let mut config = app.stores.config.content.clone();
     config.llm_base_url = Some(url);
     let service =
-        lingo_bootstrap::content::content_service(&config, &app.stores.stores).expect("service");
+        lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
     let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
         .with_content(service);
     let worker = start_worker_with(&app, deps);

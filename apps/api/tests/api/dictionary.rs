@@ -527,7 +527,7 @@ mod resumable {
             "delta,cuatro",
             "echo,cinco",
         ]);
-        let import = lingo_bootstrap::dictionary::import_service(&app.stores.stores);
+        let import = lingo_bootstrap::services::import_service(&app.stores.stores);
         let first = import
             .run(&context(JobId::new()).0, &spec(path.clone()))
             .await
@@ -572,7 +572,7 @@ mod resumable {
             .await
             .expect("saved");
         let (ctx, progress) = context(job);
-        let import = lingo_bootstrap::dictionary::import_service(&app.stores.stores);
+        let import = lingo_bootstrap::services::import_service(&app.stores.stores);
         let report = import
             .run(&ctx, &spec(path.clone()))
             .await

@@ -11,21 +11,19 @@ mod system_echo;
 
 pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
 
+/// What the job handlers need, built by the composition root.
+pub use lingo_bootstrap::JobDeps;
+
 use crate::Registry;
-use lingo_content::generate_content::{ContentService, GenerateContent};
-use lingo_dictionary::import::{ImportDictionary, ImportService};
+use lingo_content::generate_content::GenerateContent;
+use lingo_dictionary::import::ImportDictionary;
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
-use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs, OptimiseParameters};
-use lingo_learning::ports::{DeckStore, ReviewHistory};
-use lingo_postgres::{PgDeckStore, PgFsrsParameters, PgOutbox};
-use lingo_redis::{RedisJobQueue, RedisOtpStore, RedisRateLimiter};
+use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs};
 use lingo_users::account::PurgeUserData;
 use serde::Serialize;
 use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
 
 /// Names of every registered job type (the scheduler checks its entries against this).
 pub const KNOWN: &[&str] = &[
@@ -39,52 +37,6 @@ pub const KNOWN: &[&str] = &[
     ImportDictionary::NAME,
     GenerateContent::NAME,
 ];
-
-/// What the job handlers need.
-#[derive(Clone)]
-pub struct JobDeps {
-    pub outbox: PgOutbox,
-    pub queue: RedisJobQueue,
-    pub otps: RedisOtpStore,
-    pub limiter: RedisRateLimiter,
-    pub outbox_retention: Duration,
-    pub optimise: Arc<OptimiseParameters>,
-    pub review_history: Arc<dyn ReviewHistory>,
-    pub decks: Arc<dyn DeckStore>,
-    pub import: Arc<ImportService>,
-    /// Learner content; the offline extractive generator unless `with_content` says otherwise.
-    pub content: Arc<ContentService>,
-}
-
-impl JobDeps {
-    pub fn new(stores: &lingo_bootstrap::Stores, outbox_retention: Duration) -> Self {
-        let fsrs = PgFsrsParameters::new(stores.postgres.clone());
-        Self {
-            outbox: stores.outbox.clone(),
-            queue: stores.queue.clone(),
-            otps: RedisOtpStore::new(stores.redis.clone(), &stores.redis_prefix),
-            limiter: RedisRateLimiter::new(stores.redis.clone(), &stores.redis_prefix),
-            outbox_retention,
-            optimise: Arc::new(OptimiseParameters::new(
-                Arc::new(fsrs.clone()),
-                Arc::new(fsrs.clone()),
-            )),
-            review_history: Arc::new(fsrs),
-            decks: Arc::new(PgDeckStore::new(stores.postgres.clone())),
-            import: Arc::new(lingo_bootstrap::dictionary::import_service(stores)),
-            content: Arc::new(lingo_bootstrap::content::content_service_with(
-                Arc::new(lingo_content::extractive::ExtractiveGenerator),
-                stores,
-            )),
-        }
-    }
-
-    /// With the content service the configuration names (an LLM or the extractive generator).
-    pub fn with_content(mut self, content: ContentService) -> Self {
-        self.content = Arc::new(content);
-        self
-    }
-}
 
 /// Registers a handler that needs the shared dependencies.
 fn with_deps<J, F, Fut, R>(registry: &mut Registry, deps: &JobDeps, handler: F)

@@ -3,6 +3,7 @@
 
 mod envelope;
 mod handler;
+mod job_requests;
 mod ports;
 mod retry;
 pub mod system;
@@ -10,6 +11,7 @@ pub mod system;
 pub use crate::ids::JobId;
 pub use envelope::{DeadJob, Delivery, JobEnvelope, JobProgress, JobRecord, JobStatus, NewJob};
 pub use handler::{JobContext, JobError, ProgressSink};
+pub use job_requests::{JobRequestError, JobService};
 pub use ports::{DeadLetters, Enqueued, JobConsumer, JobQueue, QueueError, QueueStats, Terminal};
 pub use retry::RetryPolicy;
 

@@ -8,11 +8,11 @@ pub mod grade_answer;
 pub mod ports;
 pub mod question;
 
-use crate::ports::LearningStoreError;
+use crate::ports::{LearnerProfiles, LearningStoreError};
 use crate::review::{ReviewError, ReviewOutcome, ReviewRequest, ReviewService};
 use chrono::{Duration, SubsecRound};
 use grade_answer::{CardGrade, QuizSettings, WrongShape};
-use lingo_kernel::{Clock, LanguageCode, UserId};
+use lingo_kernel::{Clock, UserId};
 use ports::{QuizCards, QuizStore, QuizWordFacts, Recorded};
 use question::{Answer, CardResult, QuestionKind, QuestionResult, Quiz};
 use std::collections::HashSet;
@@ -75,6 +75,8 @@ pub struct QuizDeps {
     pub facts: Arc<dyn QuizWordFacts>,
     pub store: Arc<dyn QuizStore>,
     pub reviews: ReviewService,
+    /// The learner's native language (the language of meanings) comes from their profile.
+    pub profiles: Arc<dyn LearnerProfiles>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -84,6 +86,7 @@ pub struct QuizService {
     facts: Arc<dyn QuizWordFacts>,
     store: Arc<dyn QuizStore>,
     reviews: ReviewService,
+    profiles: Arc<dyn LearnerProfiles>,
     clock: Arc<dyn Clock>,
     settings: QuizSettings,
 }
@@ -103,18 +106,15 @@ impl QuizService {
             facts: deps.facts,
             store: deps.store,
             reviews: deps.reviews,
+            profiles: deps.profiles,
             clock: deps.clock,
             settings,
         }
     }
 
     #[tracing::instrument(name = "quiz.create", skip(self), fields(user = %owner))]
-    pub async fn create(
-        &self,
-        owner: UserId,
-        native: &LanguageCode,
-        request: &NewQuiz,
-    ) -> Result<Quiz, QuizError> {
+    pub async fn create(&self, owner: UserId, request: &NewQuiz) -> Result<Quiz, QuizError> {
+        let native = &self.profiles.profile(owner).await?.native_language;
         let now = self.clock.now();
         // Siblings (other card types of one word) are fetched too; one card per word is kept.
         let fetched = self

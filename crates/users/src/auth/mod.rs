@@ -1,5 +1,6 @@
 //! Sign-in use cases: password, phone code, Google; sessions (access + refresh tokens).
 
+mod authenticate;
 mod google_sign_in;
 mod password;
 mod phone_code;

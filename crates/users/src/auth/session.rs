@@ -10,6 +10,8 @@ pub struct Session {
     pub user: User,
     pub access_token: String,
     pub access_expires_at: DateTime<Utc>,
+    /// When the tokens were issued (the clock's "now"), so lifetimes need no second clock read.
+    pub issued_at: DateTime<Utc>,
     pub refresh_token: String,
     pub refresh_expires_at: DateTime<Utc>,
     /// True when this sign-in created the account.
@@ -72,6 +74,7 @@ impl AuthService {
             user,
             access_token,
             access_expires_at,
+            issued_at: now,
             refresh_token,
             refresh_expires_at,
             created,
@@ -113,6 +116,7 @@ impl AuthService {
             user,
             access_token,
             access_expires_at,
+            issued_at: now,
             refresh_token: new_token,
             refresh_expires_at: expires_at,
             created: false,

@@ -1,0 +1,198 @@
+//! Every conversion of a domain error into the api's error, in one place: what each use case's
+//! failure means in HTTP (status, detail, extension members).
+
+use crate::problem::{ApiError, Problem};
+use crate::routes::quizzes::ResultView;
+use actix_web::http::StatusCode;
+use lingo_content::request_content::RequestError;
+use lingo_content::usage_report::UsageReportError;
+use lingo_dictionary::analyse_text::AnalyseError;
+use lingo_dictionary::lookup::LookupError;
+use lingo_dictionary::request_import::ImportRequestError;
+use lingo_kernel::Forbidden;
+use lingo_kernel::jobs::JobRequestError;
+use lingo_learning::manage_decks::DeckError;
+use lingo_learning::ports::LearningStoreError;
+use lingo_learning::quiz::QuizError;
+use lingo_learning::request_optimisation::OptimiseRequestError;
+use lingo_learning::review::ReviewError;
+
+impl From<Forbidden> for ApiError {
+    fn from(e: Forbidden) -> Self {
+        Self::Forbidden(e.to_string())
+    }
+}
+
+impl From<DeckError> for ApiError {
+    fn from(e: DeckError) -> Self {
+        match e {
+            DeckError::Forbidden(e) => e.into(),
+            DeckError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ReviewError> for ApiError {
+    fn from(e: ReviewError) -> Self {
+        match e {
+            ReviewError::NotFound => Self::NotFound("no such card".to_owned()),
+            ReviewError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+impl From<JobRequestError> for ApiError {
+    fn from(e: JobRequestError) -> Self {
+        match e {
+            JobRequestError::NotFound => Self::NotFound(e.to_string()),
+            JobRequestError::Forbidden(e) => e.into(),
+            JobRequestError::Queue(e) => e.into(),
+        }
+    }
+}
+
+impl From<OptimiseRequestError> for ApiError {
+    fn from(e: OptimiseRequestError) -> Self {
+        match e {
+            OptimiseRequestError::Store(e) => e.into(),
+            OptimiseRequestError::Queue(e) => e.into(),
+        }
+    }
+}
+
+impl From<UsageReportError> for ApiError {
+    fn from(e: UsageReportError) -> Self {
+        match e {
+            UsageReportError::Forbidden(e) => e.into(),
+            UsageReportError::Store(e) => Self::Unavailable(e.to_string()),
+        }
+    }
+}
+
+impl From<ImportRequestError> for ApiError {
+    fn from(e: ImportRequestError) -> Self {
+        use ImportRequestError as E;
+        match e {
+            E::Forbidden(e) => e.into(),
+            E::Missing(_) | E::NotAllowed(_) => Self::invalid("path", e.to_string()),
+            E::NotUploadable => Self::invalid("format", e.to_string()),
+            E::Empty => Self::invalid("body", e.to_string()),
+            E::TooLarge { .. } => Self::Detailed(Box::new(
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE).detail(e.to_string()),
+            )),
+            E::Storage(_) => Self::Unavailable(e.to_string()),
+            E::Queue(e) => e.into(),
+        }
+    }
+}
+
+impl From<lingo_kernel::jobs::QueueError> for ApiError {
+    fn from(e: lingo_kernel::jobs::QueueError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}
+
+impl From<lingo_users::auth::AuthError> for ApiError {
+    fn from(e: lingo_users::auth::AuthError) -> Self {
+        use lingo_users::auth::AuthError as E;
+        match e {
+            E::InvalidCredentials
+            | E::InvalidRefreshToken
+            | E::RefreshTokenReused
+            | E::NoCode
+            | E::InvalidIdentity(_) => Self::Unauthorized(e.to_string()),
+            E::WrongCode { attempts_left } => Self::Unauthorized(format!(
+                "the code is wrong; {attempts_left} attempt(s) left"
+            )),
+            E::EmailTaken | E::PhoneTaken => Self::Conflict(e.to_string()),
+            E::Throttled { retry_after } => Self::Throttled(retry_after),
+            E::AccountDisabled => Self::Forbidden(e.to_string()),
+            E::WeakPassword(m) => Self::invalid("password", m),
+            E::SmsRejected(m) => Self::invalid("phone", m),
+            E::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+impl From<lingo_users::account::AccountError> for ApiError {
+    fn from(e: lingo_users::account::AccountError) -> Self {
+        use lingo_users::account::AccountError as E;
+        match e {
+            E::NotFound => Self::NotFound("no such account".to_owned()),
+            E::EmailTaken => Self::Conflict(e.to_string()),
+            E::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+impl From<LearningStoreError> for ApiError {
+    fn from(e: LearningStoreError) -> Self {
+        match e {
+            LearningStoreError::NotFound => Self::NotFound("not found".to_owned()),
+            LearningStoreError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+impl From<RequestError> for ApiError {
+    fn from(e: RequestError) -> Self {
+        match e {
+            RequestError::Forbidden => ApiError::Forbidden(e.to_string()),
+            RequestError::UnknownWord => ApiError::NotFound("no word with this id".into()),
+            RequestError::QuotaExceeded { retry_after } => ApiError::Throttled(retry_after),
+            RequestError::GenerationFailed(reason) => ApiError::Unavailable(format!(
+                "content generation failed ({reason}); an administrator can regenerate it"
+            )),
+            RequestError::Unavailable(reason) => ApiError::Unavailable(reason),
+        }
+    }
+}
+
+impl From<LookupError> for ApiError {
+    fn from(e: LookupError) -> Self {
+        match e {
+            LookupError::Invalid(reason) => ApiError::invalid("lemma", reason),
+            LookupError::NotFound { close_matches } => ApiError::Detailed(Box::new(
+                Problem::new(StatusCode::NOT_FOUND)
+                    .detail("no dictionary knows this word")
+                    .extension("close_matches", close_matches),
+            )),
+            LookupError::Unavailable(reason) => ApiError::Unavailable(format!(
+                "the dictionary is unavailable; retry later ({reason})"
+            )),
+        }
+    }
+}
+
+impl From<AnalyseError> for ApiError {
+    fn from(e: AnalyseError) -> Self {
+        match e {
+            AnalyseError::Store(e) => ApiError::Unavailable(e.to_string()),
+            other => ApiError::invalid("text", other.to_string()),
+        }
+    }
+}
+
+impl From<QuizError> for ApiError {
+    fn from(e: QuizError) -> Self {
+        match e {
+            QuizError::NotFound => ApiError::NotFound("no such quiz".to_owned()),
+            QuizError::NothingToQuiz => ApiError::Detailed(Box::new(
+                Problem::new(StatusCode::UNPROCESSABLE_ENTITY).detail("no due or learning cards"),
+            )),
+            QuizError::Expired => ApiError::Conflict("the quiz has expired".to_owned()),
+            QuizError::AlreadyAnswered(first) => ApiError::Detailed(Box::new(
+                Problem::new(StatusCode::CONFLICT)
+                    .detail("already answered; `results` holds the first answers")
+                    .extension(
+                        "results",
+                        first.iter().map(ResultView::from).collect::<Vec<_>>(),
+                    ),
+            )),
+            QuizError::NoSuchQuestion(_) | QuizError::Repeated(_) | QuizError::WrongShape(_) => {
+                ApiError::invalid("answers", e.to_string())
+            }
+            QuizError::Unavailable(m) => ApiError::Unavailable(m),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! A card as the api shows it (reviews, the study queue, card listings and actions).
+
+use chrono::{DateTime, Utc};
+use lingo_learning::card::Card;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Serialize, ToSchema)]
+pub struct CardView {
+    pub(super) id: Uuid,
+    deck_id: Uuid,
+    word_id: Uuid,
+    /// recognition, recall or typing
+    card_type: &'static str,
+    /// Learning, Review or Relearning
+    state: &'static str,
+    step: Option<u32>,
+    stability: Option<f64>,
+    difficulty: Option<f64>,
+    due: DateTime<Utc>,
+    last_review: Option<DateTime<Utc>>,
+    reps: i32,
+    lapses: i32,
+    suspended: bool,
+    leech: bool,
+    version: i32,
+}
+
+impl From<&Card> for CardView {
+    fn from(c: &Card) -> Self {
+        Self {
+            id: c.id,
+            deck_id: c.deck,
+            word_id: c.word,
+            card_type: c.card_type.as_str(),
+            state: c.schedule.state.as_str(),
+            step: c.schedule.step,
+            stability: c.schedule.stability,
+            difficulty: c.schedule.difficulty,
+            due: c.schedule.due,
+            last_review: c.schedule.last_review,
+            reps: c.reps,
+            lapses: c.lapses,
+            suspended: c.suspended,
+            leech: c.leech,
+            version: c.version,
+        }
+    }
+}

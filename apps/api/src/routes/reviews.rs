@@ -1,0 +1,142 @@
+//! Reviews: one at a time, offline batches, and undoing the last one.
+
+use super::card_view::CardView;
+use crate::caller::Caller;
+use crate::problem::{ApiError, Problem};
+use crate::state::AppState;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use lingo_learning::Rating;
+use lingo_learning::review::{ReviewError, ReviewOutcome, ReviewRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use validator::Validate;
+
+#[derive(Deserialize, Serialize, Validate, ToSchema, Clone)]
+#[schema(example = json!({"card_id": "01936f1e-7c2a-7d4e-9f00-3b1d2c4e5f60", "rating": 3,
+    "reviewed_at": "2026-11-25T10:00:00Z", "duration_ms": 4200, "client_review_id": "dev1-000123"}))]
+pub struct ReviewInput {
+    card_id: Uuid,
+    /// 1 again, 2 hard, 3 good, 4 easy
+    #[validate(range(min = 1, max = 4, message = "a rating is 1 (again) to 4 (easy)"))]
+    rating: u8,
+    reviewed_at: DateTime<Utc>,
+    #[validate(range(max = 86_400_000, message = "at most a day"))]
+    duration_ms: Option<u32>,
+    /// Unique per learner; a retry with the same id changes nothing and returns the same result.
+    #[validate(length(min = 1, max = 100, message = "1 to 100 characters"))]
+    client_review_id: String,
+}
+
+impl ReviewInput {
+    fn request(&self) -> Result<ReviewRequest, ApiError> {
+        Ok(ReviewRequest {
+            card_id: self.card_id,
+            rating: Rating::try_from(self.rating)
+                .map_err(|e| ApiError::invalid("rating", e.to_string()))?,
+            reviewed_at: self.reviewed_at,
+            duration_ms: self.duration_ms,
+            client_review_id: self.client_review_id.clone(),
+        })
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewResult {
+    client_review_id: String,
+    /// applied, duplicate, rejected or not_found
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card: Option<CardView>,
+}
+
+fn result(
+    client_review_id: &str,
+    outcome: Result<ReviewOutcome, ReviewError>,
+) -> Result<ReviewResult, ApiError> {
+    let (status, reason, card) = match outcome {
+        Ok(ReviewOutcome::Applied { card, .. }) => ("applied", None, Some(CardView::from(&card))),
+        Ok(ReviewOutcome::Replayed { card }) => ("duplicate", None, Some(CardView::from(&card))),
+        Ok(ReviewOutcome::Rejected(why)) => ("rejected", Some(why.to_string()), None),
+        Err(ReviewError::NotFound) => ("not_found", Some("no such card".to_owned()), None),
+        Err(ReviewError::Unavailable(m)) => return Err(ApiError::Unavailable(m)),
+    };
+    Ok(ReviewResult {
+        client_review_id: client_review_id.to_owned(),
+        status,
+        reason,
+        card,
+    })
+}
+
+/// Records a review and reschedules the card (FSRS). Idempotent on `client_review_id`.
+#[utoipa::path(post, path = "/api/v1/reviews", tag = "learning", request_body = ReviewInput, security(("bearer" = [])),
+    responses((status = 200, body = ReviewResult), (status = 404, body = Problem),
+        (status = 422, description = "Invalid, suspended, out of order, in the future or too old", body = Problem)))]
+pub async fn review(
+    caller: Caller,
+    body: web::Json<ReviewInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let outcome = state.reviews.review(caller.user, &body.request()?).await?;
+    if let ReviewOutcome::Rejected(why) = &outcome {
+        return Err(ApiError::invalid("reviewed_at", why.to_string()));
+    }
+    Ok(HttpResponse::Ok().json(result(&body.client_review_id, Ok(outcome))?))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct BatchInput {
+    #[validate(length(min = 1, max = 1000, message = "1 to 1000 reviews"), nested)]
+    reviews: Vec<ReviewInput>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BatchResult {
+    results: Vec<ReviewResult>,
+}
+
+/// Offline sync: many reviews, applied in `reviewed_at` order per card, each with its own result.
+#[utoipa::path(post, path = "/api/v1/reviews/batch", tag = "learning", request_body = BatchInput, security(("bearer" = [])),
+    responses((status = 200, body = BatchResult), (status = 422, body = Problem)))]
+pub async fn batch(
+    caller: Caller,
+    body: web::Json<BatchInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    body.validate()?;
+    let requests = body
+        .reviews
+        .iter()
+        .map(ReviewInput::request)
+        .collect::<Result<Vec<_>, _>>()?;
+    let items = state.reviews.review_batch(caller.user, requests).await;
+    let results = items
+        .into_iter()
+        .map(|item| result(&item.client_review_id, item.outcome))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(BatchResult { results }))
+}
+
+/// Undoes the card's last review.
+#[utoipa::path(post, path = "/api/v1/cards/{id}/undo", tag = "learning", security(("bearer" = [])),
+    responses((status = 200, body = CardView), (status = 404, description = "No card, or nothing to undo", body = Problem)))]
+pub async fn undo(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let card = state
+        .reviews
+        .undo(caller.user, *id)
+        .await
+        .map_err(|e| match e {
+            ReviewError::NotFound => ApiError::NotFound("no review to undo".to_owned()),
+            other => other.into(),
+        })?;
+    Ok(HttpResponse::Ok().json(CardView::from(&card)))
+}

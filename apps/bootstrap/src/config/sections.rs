@@ -1,0 +1,223 @@
+//! The typed sections of the configuration: what each process is told, nothing about where it
+//! comes from (that is `config.rs`).
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// Human-readable logs, migrations applied at start-up.
+    Development,
+    /// JSON logs; migrations only through `lingo-admin migrate`.
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub http: HttpConfig,
+    pub database: DatabaseConfig,
+    pub mongo: MongoConfig,
+    pub redis: RedisConfig,
+    pub queue: QueueConfig,
+    pub scheduler: SchedulerConfig,
+    pub telemetry: TelemetryConfig,
+    pub auth: AuthConfig,
+    pub dictionary: DictionaryConfig,
+    pub content: ContentConfig,
+    pub quiz: QuizConfig,
+}
+
+/// When a correct quiz answer counts as slow (→ Hard) or fast (→ Easy).
+#[derive(Debug, Clone, Copy)]
+pub struct QuizConfig {
+    pub slow_ms: u32,
+    pub fast_ms: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub host: String,
+    pub port: u16,
+    pub body_limit_bytes: usize,
+    pub request_timeout: Duration,
+    pub shutdown_timeout: Duration,
+    /// Allowed CORS origins; empty allows none, `*` allows any.
+    pub cors_origins: Vec<String>,
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: String,
+    pub pool_size: usize,
+    pub acquire_timeout: Duration,
+    pub migrate_on_start: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct MongoConfig {
+    pub url: String,
+    pub database: String,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct RedisConfig {
+    pub url: String,
+    pub key_prefix: String,
+    pub pool_size: usize,
+    pub command_timeout: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueConfig {
+    pub visibility_timeout: Duration,
+    pub worker_concurrency: usize,
+    pub retry_base: Duration,
+    pub retry_max: Duration,
+    pub finished_retention: Duration,
+    pub shutdown_grace: Duration,
+    pub outbox_poll_interval: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchedulerConfig {
+    /// `name=cron` pairs separated by `;`, where the name is the job type to enqueue and the
+    /// cron expression has six fields (seconds first). Checked by the scheduler at start-up.
+    pub schedule: String,
+    pub lease_ttl: Duration,
+    pub outbox_retention: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct TelemetryConfig {
+    pub service_name: String,
+    pub log_format: LogFormat,
+    pub log_filter: String,
+    /// OTLP/HTTP endpoint (e.g. `http://localhost:4318/v1/traces`); none disables export.
+    pub otlp_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// HMAC secret for access tokens (HS256).
+    pub jwt_secret: String,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// Server secret mixed into stored one-time-code hashes.
+    pub otp_pepper: String,
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// Requests per minute per client address on the auth routes.
+    pub auth_requests_per_minute: u32,
+    /// Password attempts per account per 15 minutes.
+    pub login_attempts_per_15_minutes: u32,
+    pub trust_forwarded: bool,
+    pub sms: SmsConfig,
+    /// Google OAuth client ids whose ID tokens are accepted; none disables Google sign-in.
+    pub google_client_ids: Vec<String>,
+    pub google_jwks_url: String,
+}
+
+/// `LINGO_LLM_STRUCTURED_OUTPUT`: how the LLM is asked for JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructuredOutputMode {
+    /// `json_schema`: the schema travels in `response_format`.
+    JsonSchema,
+    /// `json_object`: JSON mode without a schema.
+    JsonObject,
+    /// `none`: the prompt alone asks for JSON.
+    None,
+}
+
+impl StructuredOutputMode {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "json_schema" => Some(Self::JsonSchema),
+            "json_object" => Some(Self::JsonObject),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+/// An external dictionary asked on a miss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DictionaryProviderKind {
+    /// `free-dictionary-api`: dictionaryapi.dev (English).
+    FreeDictionaryApi,
+    /// `wiktionary`: Wiktionary's REST definitions (every language).
+    Wiktionary,
+}
+
+impl DictionaryProviderKind {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "free-dictionary-api" => Some(Self::FreeDictionaryApi),
+            "wiktionary" => Some(Self::Wiktionary),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ContentConfig {
+    /// An OpenAI-compatible chat-completions base URL (`https://api.openai.com/v1`,
+    /// `http://localhost:11434/v1`); unset means the offline extractive generator.
+    pub llm_base_url: Option<String>,
+    pub llm_api_key: Option<String>,
+    pub llm_model: String,
+    /// What the server supports for structured answers.
+    pub llm_structured_output: StructuredOutputMode,
+    pub llm_timeout: Duration,
+    pub llm_max_tokens: u32,
+    /// New generations a learner may start per day.
+    pub daily_quota: u32,
+    /// Prices per million tokens, for the cost report.
+    pub price_prompt_per_mtok: f64,
+    pub price_completion_per_mtok: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct DictionaryConfig {
+    /// Providers asked in order on a miss (`LINGO_DICTIONARY_PROVIDERS`; `none` for none).
+    pub providers: Vec<DictionaryProviderKind>,
+    pub free_dictionary_url: String,
+    pub wiktionary_url: String,
+    pub provider_timeout: Duration,
+    pub provider_attempts: usize,
+    pub user_agent: String,
+    pub cache_ttl: Duration,
+    pub miss_ttl: Duration,
+    /// Server-side directories an admin may import from (absolute, canonicalised at use).
+    pub import_roots: Vec<String>,
+    /// Where uploaded import files are written; must be shared with the workers.
+    pub upload_dir: String,
+    pub upload_limit_bytes: u64,
+}
+
+#[derive(Debug, Clone)]
+pub enum SmsConfig {
+    /// Logs the text instead of sending it (development only).
+    Log,
+    Kavenegar {
+        base_url: String,
+        api_key: String,
+        sender: Option<String>,
+    },
+    Twilio {
+        base_url: String,
+        account_sid: String,
+        auth_token: String,
+        from: String,
+    },
+}

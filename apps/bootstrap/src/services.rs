@@ -1,0 +1,193 @@
+//! The composition root: every adapter is built here, exactly once, from typed configuration,
+//! and wired into the use cases. The api, the worker, the scheduler and the admin tool take
+//! what they need from one [`Services`] value; nothing else in the tree constructs an adapter
+//! (tests and benches aside). This is the one place that knows which technology backs which
+//! port.
+
+mod auth;
+mod content;
+mod dictionary;
+mod jobs;
+mod learning;
+
+pub use jobs::JobDeps;
+
+use crate::Stores;
+use crate::config::Config;
+use crate::readiness::Readiness;
+use lingo_content::generate_content::ContentService;
+use lingo_content::ports::ContentGenerator;
+use lingo_content::request_content::ContentRequests;
+use lingo_content::usage_report::UsageReportService;
+use lingo_dictionary::analyse_text::TextAnalyser;
+use lingo_dictionary::import::ImportService;
+use lingo_dictionary::lookup::LookupService;
+use lingo_dictionary::ports::{DictionaryProvider, FrequencySource, LemmaTable};
+use lingo_dictionary::request_import::ImportRequestService;
+use lingo_kernel::jobs::JobService;
+use lingo_kernel::rate_limit::{RateLimiter, RequestThrottle};
+use lingo_kernel::{Clock, SystemClock};
+use lingo_learning::card_actions::CardActions;
+use lingo_learning::card_queries::CardQueryService;
+use lingo_learning::manage_decks::DeckService;
+use lingo_learning::quiz::QuizService;
+use lingo_learning::request_optimisation::OptimiseRequestService;
+use lingo_learning::review::ReviewService;
+use lingo_learning::stats::StatsService;
+use lingo_learning::study_queue::StudyService;
+use lingo_users::account::AccountService;
+use lingo_users::auth::AuthService;
+use lingo_users::ports::SmsSender;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The content generation use case with the generator `config` names (tests and tools that
+/// run one job handler with another configuration).
+pub fn content_service(
+    config: &crate::config::ContentConfig,
+    stores: &Stores,
+) -> anyhow::Result<ContentService> {
+    Ok(content::generation(
+        stores,
+        content::generator(config)?,
+        Arc::new(SystemClock),
+    ))
+}
+
+/// The dictionary import use case alone (tests and benches that import fixtures).
+pub fn import_service(stores: &Stores) -> Arc<ImportService> {
+    dictionary::import_service(stores, Arc::new(SystemClock))
+}
+
+/// Replacements for the adapters that talk to the outside world (tests, tools).
+#[derive(Default, Clone)]
+pub struct Overrides {
+    pub sms: Option<Arc<dyn SmsSender>>,
+    pub clock: Option<Arc<dyn Clock>>,
+    /// Dictionary providers instead of the configured ones (local doubles in tests).
+    pub dictionary_providers: Option<Vec<Arc<dyn DictionaryProvider>>>,
+    /// A content generator instead of the configured one.
+    pub content_generator: Option<Arc<dyn ContentGenerator>>,
+}
+
+/// Every use case of Lingo, wired to its adapters, plus the few infrastructure handles the
+/// processes need (readiness, the queue for the worker loop, the outbox relay). Cheap to clone.
+#[derive(Clone)]
+pub struct Services {
+    pub clock: Arc<dyn Clock>,
+    // users
+    pub auth: AuthService,
+    pub accounts: AccountService,
+    /// How long a phone sign-in code lives (the api tells the client).
+    pub otp_ttl: Duration,
+    /// Requests of the auth route class, per client address.
+    pub auth_throttle: RequestThrottle,
+    // learning
+    pub decks: DeckService,
+    pub cards: CardQueryService,
+    pub reviews: ReviewService,
+    pub study: StudyService,
+    pub stats: StatsService,
+    pub card_actions: CardActions,
+    pub quizzes: QuizService,
+    pub optimise_requests: OptimiseRequestService,
+    // dictionary
+    pub lookup: Arc<LookupService>,
+    pub analyser: Arc<TextAnalyser>,
+    pub import: Arc<ImportService>,
+    pub import_requests: Arc<ImportRequestService>,
+    pub frequencies: Arc<dyn FrequencySource>,
+    pub lemma_table: Arc<dyn LemmaTable>,
+    // content
+    pub content_requests: Arc<ContentRequests>,
+    pub content_usage: Arc<UsageReportService>,
+    pub content_generation: Arc<ContentService>,
+    // jobs
+    pub jobs: JobService,
+    /// What the worker's job handlers use.
+    pub job_deps: JobDeps,
+    pub readiness: Readiness,
+    pub stores: Stores,
+}
+
+impl Services {
+    /// Wires the use cases to the adapters the configuration names. Builds no connection:
+    /// `Stores::connect` did that.
+    pub fn build(config: &Config, stores: Stores, overrides: Overrides) -> anyhow::Result<Self> {
+        let clock = overrides.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        let limiter: Arc<dyn RateLimiter> = Arc::new(lingo_redis::RedisRateLimiter::new(
+            stores.redis.clone(),
+            &stores.redis_prefix,
+        ));
+        let users = auth::build(
+            config,
+            &stores,
+            overrides.sms,
+            limiter.clone(),
+            clock.clone(),
+        )?;
+        let learning = learning::build(config, &stores, clock.clone());
+        let dictionary = dictionary::build(
+            &config.dictionary,
+            &stores,
+            overrides.dictionary_providers,
+            clock.clone(),
+        )?;
+        let generator = match overrides.content_generator {
+            Some(generator) => generator,
+            None => content::generator(&config.content)?,
+        };
+        let content = content::build(
+            &config.content,
+            &stores,
+            generator,
+            limiter.clone(),
+            clock.clone(),
+        );
+        let jobs = JobService::new(
+            Arc::new(stores.queue.clone()),
+            Arc::new(stores.queue.clone()),
+        );
+        let job_deps = JobDeps {
+            outbox: stores.outbox.clone(),
+            queue: stores.queue.clone(),
+            otps: lingo_redis::RedisOtpStore::new(stores.redis.clone(), &stores.redis_prefix),
+            limiter: lingo_redis::RedisRateLimiter::new(stores.redis.clone(), &stores.redis_prefix),
+            outbox_retention: config.scheduler.outbox_retention,
+            optimise: learning.optimise.clone(),
+            review_history: learning.review_history.clone(),
+            decks: learning.deck_store.clone(),
+            import: dictionary.import.clone(),
+            content: content.generation.clone(),
+            clock: clock.clone(),
+        };
+        Ok(Self {
+            auth: users.auth,
+            accounts: users.accounts,
+            otp_ttl: users.otp_ttl,
+            auth_throttle: users.throttle,
+            decks: learning.decks,
+            cards: learning.cards,
+            reviews: learning.reviews,
+            study: learning.study,
+            stats: learning.stats,
+            card_actions: learning.card_actions,
+            quizzes: learning.quizzes,
+            optimise_requests: learning.optimise_requests,
+            lookup: dictionary.lookup,
+            analyser: dictionary.analyser,
+            import: dictionary.import,
+            import_requests: dictionary.import_requests,
+            frequencies: dictionary.frequencies,
+            lemma_table: dictionary.lemma_table,
+            content_requests: content.requests,
+            content_usage: content.usage,
+            content_generation: content.generation,
+            jobs,
+            job_deps,
+            readiness: Readiness::new(stores.clone()),
+            clock,
+            stores,
+        })
+    }
+}

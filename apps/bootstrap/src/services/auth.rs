@@ -1,0 +1,115 @@
+//! Accounts and sign-in wired to their adapters: users and refresh tokens in PostgreSQL, codes
+//! and rate limits in Redis, the configured SMS provider, Google's JWKS, Argon2id and JWT.
+
+use crate::Stores;
+use crate::config::{Config, SmsConfig};
+use lingo_crypto::{Argon2Hasher, Argon2Settings, OsSecrets};
+use lingo_google::{GoogleIdTokenVerifier, GoogleSettings};
+use lingo_jwt::JwtAccessTokens;
+use lingo_kernel::Clock;
+use lingo_kernel::rate_limit::{RateLimit, RateLimiter, RequestThrottle};
+use lingo_postgres::{PgRefreshTokenStore, PgUserRepository};
+use lingo_redis::RedisOtpStore;
+use lingo_users::AccessTokens;
+use lingo_users::account::AccountService;
+use lingo_users::auth::{AuthDeps, AuthService, AuthSettings};
+use lingo_users::ports::SmsSender;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub(super) struct Users {
+    pub auth: AuthService,
+    pub accounts: AccountService,
+    pub otp_ttl: Duration,
+    pub throttle: RequestThrottle,
+}
+
+fn sms_sender(config: &SmsConfig) -> anyhow::Result<Arc<dyn SmsSender>> {
+    let timeout = Duration::from_secs(10);
+    Ok(match config {
+        SmsConfig::Log => Arc::new(lingo_sms::LogSender),
+        SmsConfig::Kavenegar {
+            base_url,
+            api_key,
+            sender,
+        } => Arc::new(lingo_sms::KavenegarSender::new(
+            base_url,
+            api_key,
+            sender.as_deref(),
+            timeout,
+        )?),
+        SmsConfig::Twilio {
+            base_url,
+            account_sid,
+            auth_token,
+            from,
+        } => Arc::new(lingo_sms::TwilioSender::new(
+            base_url,
+            account_sid,
+            auth_token,
+            from,
+            timeout,
+        )?),
+    })
+}
+
+pub(super) fn build(
+    config: &Config,
+    stores: &Stores,
+    sms: Option<Arc<dyn SmsSender>>,
+    limiter: Arc<dyn RateLimiter>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Users> {
+    let auth = &config.auth;
+    let tokens: Arc<dyn AccessTokens> = Arc::new(JwtAccessTokens::new(
+        auth.jwt_secret.as_bytes(),
+        &auth.jwt_issuer,
+        &auth.jwt_audience,
+        chrono::Duration::from_std(auth.access_ttl)?,
+    ));
+    let users = Arc::new(PgUserRepository::new(stores.postgres.clone()));
+    let sms = match sms {
+        Some(sms) => sms,
+        None => sms_sender(&auth.sms)?,
+    };
+    let mut google = GoogleSettings::new(auth.google_client_ids.clone());
+    google.jwks_url = auth.google_jwks_url.clone();
+    let deps = AuthDeps {
+        users: users.clone(),
+        refresh_tokens: Arc::new(PgRefreshTokenStore::new(stores.postgres.clone())),
+        otps: Arc::new(RedisOtpStore::new(
+            stores.redis.clone(),
+            &stores.redis_prefix,
+        )),
+        sms,
+        identity: Arc::new(GoogleIdTokenVerifier::new(google)),
+        passwords: Arc::new(Argon2Hasher::new(Argon2Settings {
+            memory_kib: auth.argon2_memory_kib,
+            iterations: auth.argon2_iterations,
+            parallelism: auth.argon2_parallelism,
+        })?),
+        access_tokens: tokens,
+        secrets: Arc::new(OsSecrets),
+        limiter: limiter.clone(),
+        clock: clock.clone(),
+    };
+    let settings = AuthSettings {
+        refresh_ttl: auth.refresh_ttl,
+        otp_pepper: auth.otp_pepper.as_bytes().to_vec(),
+        login_limit: RateLimit::per(
+            auth.login_attempts_per_15_minutes,
+            Duration::from_secs(15 * 60),
+        ),
+        ..AuthSettings::default()
+    };
+    let otp_ttl = settings.otp_ttl;
+    Ok(Users {
+        auth: AuthService::new(deps, settings),
+        accounts: AccountService::new(users, clock),
+        otp_ttl,
+        throttle: RequestThrottle::new(
+            limiter,
+            RateLimit::per(auth.auth_requests_per_minute, Duration::from_secs(60)),
+        ),
+    })
+}

@@ -1,0 +1,87 @@
+//! Learner content wired to its adapters: the generator the configuration names (an
+//! OpenAI-compatible server, or the offline extractive generator when none is configured), the
+//! MongoDB content store and the PostgreSQL usage ledger.
+
+use crate::Stores;
+use crate::config::{ContentConfig, StructuredOutputMode};
+use lingo_content::extractive::ExtractiveGenerator;
+use lingo_content::generate_content::{ContentDeps, ContentService};
+use lingo_content::ports::{ContentGenerator, UsageLedger};
+use lingo_content::request_content::ContentRequests;
+use lingo_content::usage_report::{TokenPrices, UsageReportService};
+use lingo_kernel::Clock;
+use lingo_kernel::jobs::JobQueue;
+use lingo_kernel::rate_limit::RateLimiter;
+use lingo_llm::{LlmSettings, OpenAiCompatibleGenerator, StructuredOutput};
+use lingo_mongo::{MongoContentStore, MongoEntryStore};
+use lingo_postgres::{PgLearnerProfiles, PgUsageLedger, PgWordRepository};
+use std::sync::Arc;
+
+pub(super) struct Content {
+    pub requests: Arc<ContentRequests>,
+    pub usage: Arc<UsageReportService>,
+    pub generation: Arc<ContentService>,
+}
+
+/// The generator the configuration names.
+pub(super) fn generator(config: &ContentConfig) -> anyhow::Result<Arc<dyn ContentGenerator>> {
+    let Some(base_url) = &config.llm_base_url else {
+        return Ok(Arc::new(ExtractiveGenerator));
+    };
+    let mut settings = LlmSettings::new(base_url, &config.llm_model);
+    settings.api_key = config.llm_api_key.clone();
+    settings.timeout = config.llm_timeout;
+    settings.max_tokens = config.llm_max_tokens;
+    settings.structured_output = match config.llm_structured_output {
+        StructuredOutputMode::JsonSchema => StructuredOutput::JsonSchema,
+        StructuredOutputMode::JsonObject => StructuredOutput::JsonObject,
+        StructuredOutputMode::None => StructuredOutput::None,
+    };
+    Ok(Arc::new(OpenAiCompatibleGenerator::new(settings)?))
+}
+
+/// The generation use case (the worker's `content.generate`).
+pub(super) fn generation(
+    stores: &Stores,
+    generator: Arc<dyn ContentGenerator>,
+    clock: Arc<dyn Clock>,
+) -> ContentService {
+    ContentService::new(ContentDeps {
+        words: Arc::new(PgWordRepository::new(stores.postgres.clone())),
+        entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
+        generator,
+        store: Arc::new(MongoContentStore::new(&stores.mongo)),
+        ledger: Arc::new(PgUsageLedger::new(stores.postgres.clone())),
+        clock,
+    })
+}
+
+pub(super) fn build(
+    config: &ContentConfig,
+    stores: &Stores,
+    generator: Arc<dyn ContentGenerator>,
+    limiter: Arc<dyn RateLimiter>,
+    clock: Arc<dyn Clock>,
+) -> Content {
+    let words = Arc::new(PgWordRepository::new(stores.postgres.clone()));
+    let store = Arc::new(MongoContentStore::new(&stores.mongo));
+    let ledger: Arc<dyn UsageLedger> = Arc::new(PgUsageLedger::new(stores.postgres.clone()));
+    let generation = generation(stores, generator, clock.clone());
+    let requests = ContentRequests {
+        store,
+        words,
+        learners: Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
+        queue: Arc::new(stores.queue.clone()) as Arc<dyn JobQueue>,
+        limiter,
+        daily_quota: config.daily_quota,
+    };
+    let prices = TokenPrices {
+        prompt_per_mtok: config.price_prompt_per_mtok,
+        completion_per_mtok: config.price_completion_per_mtok,
+    };
+    Content {
+        requests: Arc::new(requests),
+        usage: Arc::new(UsageReportService::new(ledger, prices, clock)),
+        generation: Arc::new(generation),
+    }
+}

@@ -1,0 +1,54 @@
+//! What the worker's job handlers use, built by the composition root.
+
+use lingo_content::generate_content::ContentService;
+use lingo_dictionary::import::ImportService;
+use lingo_kernel::Clock;
+use lingo_learning::optimise::OptimiseParameters;
+use lingo_learning::ports::{DeckStore, ReviewHistory};
+use lingo_postgres::PgOutbox;
+use lingo_redis::{RedisJobQueue, RedisOtpStore, RedisRateLimiter};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The dependencies of the job handlers. The outbox and the queue are infrastructure handles
+/// (relay, statistics); the Redis stores are erased by the account purge.
+#[derive(Clone)]
+pub struct JobDeps {
+    pub outbox: PgOutbox,
+    pub queue: RedisJobQueue,
+    pub otps: RedisOtpStore,
+    pub limiter: RedisRateLimiter,
+    pub outbox_retention: Duration,
+    pub optimise: Arc<OptimiseParameters>,
+    pub review_history: Arc<dyn ReviewHistory>,
+    pub decks: Arc<dyn DeckStore>,
+    pub import: Arc<ImportService>,
+    pub content: Arc<ContentService>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl JobDeps {
+    /// With another content service (tests give one with a scripted generator).
+    pub fn with_content(mut self, content: ContentService) -> Self {
+        self.content = Arc::new(content);
+        self
+    }
+}
+
+impl JobDeps {
+    /// The handlers' dependencies on `stores` with the development configuration and the
+    /// offline extractive generator: for tests and tools that run jobs without a full process.
+    pub fn new(stores: &crate::Stores, outbox_retention: Duration) -> Self {
+        let mut config = crate::Config::from_source(&crate::config::EnvSource::from_pairs([]))
+            .unwrap_or_else(|e| panic!("the development configuration is valid: {e}"));
+        config.scheduler.outbox_retention = outbox_retention;
+        let overrides = super::Overrides {
+            content_generator: Some(Arc::new(lingo_content::extractive::ExtractiveGenerator)),
+            ..super::Overrides::default()
+        };
+        match super::Services::build(&config, stores.clone(), overrides) {
+            Ok(services) => services.job_deps,
+            Err(e) => panic!("job dependencies could not be wired: {e}"),
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Learning wired to its adapters: decks, cards, reviews, quizzes, profiles and FSRS parameters
+//! in PostgreSQL; quiz word facts from the dictionary's PostgreSQL and MongoDB adapters.
+
+use crate::Stores;
+use crate::config::Config;
+use lingo_kernel::Clock;
+use lingo_kernel::jobs::JobQueue;
+use lingo_learning::card_actions::CardActions;
+use lingo_learning::card_queries::CardQueryService;
+use lingo_learning::manage_decks::DeckService;
+use lingo_learning::optimise::OptimiseParameters;
+use lingo_learning::ports::{CardStore, DeckStore, LearnerProfiles, ReviewHistory};
+use lingo_learning::quiz::dictionary_facts::DictionaryQuizFacts;
+use lingo_learning::quiz::grade_answer::QuizSettings;
+use lingo_learning::quiz::{QuizDeps, QuizService};
+use lingo_learning::request_optimisation::OptimiseRequestService;
+use lingo_learning::review::ReviewService;
+use lingo_learning::stats::StatsService;
+use lingo_learning::study_queue::StudyService;
+use lingo_mongo::MongoEntryStore;
+use lingo_postgres::{
+    PgCardStore, PgDeckStore, PgFsrsParameters, PgLearnerProfiles, PgQuizStore, PgWordRepository,
+};
+use std::sync::Arc;
+
+pub(super) struct Learning {
+    pub decks: DeckService,
+    pub cards: CardQueryService,
+    pub reviews: ReviewService,
+    pub study: StudyService,
+    pub stats: StatsService,
+    pub card_actions: CardActions,
+    pub quizzes: QuizService,
+    pub optimise_requests: OptimiseRequestService,
+    pub optimise: Arc<OptimiseParameters>,
+    pub review_history: Arc<dyn ReviewHistory>,
+    pub deck_store: Arc<dyn DeckStore>,
+}
+
+pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> Learning {
+    let pool = stores.postgres.clone();
+    let cards: Arc<dyn CardStore> = Arc::new(PgCardStore::new(pool.clone()));
+    let deck_store: Arc<dyn DeckStore> = Arc::new(PgDeckStore::new(pool.clone()));
+    let profiles: Arc<dyn LearnerProfiles> = Arc::new(PgLearnerProfiles::new(pool.clone()));
+    let fsrs = Arc::new(PgFsrsParameters::new(pool.clone()));
+    let queue: Arc<dyn JobQueue> = Arc::new(stores.queue.clone());
+    let reviews = ReviewService::new(cards.clone(), clock.clone());
+    let quizzes = QuizService::new(
+        QuizDeps {
+            cards: Arc::new(PgCardStore::new(pool.clone())),
+            facts: Arc::new(DictionaryQuizFacts {
+                words: Arc::new(PgWordRepository::new(pool.clone())),
+                entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
+            }),
+            store: Arc::new(PgQuizStore::new(pool)),
+            reviews: reviews.clone(),
+            profiles: profiles.clone(),
+            clock: clock.clone(),
+        },
+        QuizSettings {
+            slow_ms: config.quiz.slow_ms,
+            fast_ms: config.quiz.fast_ms,
+        },
+    );
+    Learning {
+        decks: DeckService::new(deck_store.clone(), cards.clone(), clock.clone()),
+        cards: CardQueryService::new(cards.clone()),
+        study: StudyService::new(cards.clone(), fsrs.clone(), profiles.clone(), clock.clone()),
+        stats: StatsService::new(cards.clone(), profiles.clone(), clock.clone()),
+        card_actions: CardActions::new(cards, profiles.clone(), clock.clone()),
+        optimise_requests: OptimiseRequestService::new(profiles, queue, clock),
+        optimise: Arc::new(OptimiseParameters::new(fsrs.clone(), fsrs.clone())),
+        review_history: fsrs,
+        quizzes,
+        reviews,
+        deck_store,
+    }
+}

@@ -1,0 +1,142 @@
+//! Decks: a learner's own, the standard (system) decks administrators publish, subscriptions to
+//! them, and adding words (one card per card type of the deck).
+
+use crate::card::CardType;
+use crate::deck::{Deck, DeckName};
+use crate::ports::{AddedWord, CardStore, DeckStore, LearningStoreError, WordRef};
+use lingo_kernel::{Caller, Clock, Forbidden, UserId};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// What a new deck is made of; an empty `card_types` means recognition and recall.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDeck {
+    pub name: DeckName,
+    pub description: String,
+    pub card_types: Vec<CardType>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeckError {
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error(transparent)]
+    Store(#[from] LearningStoreError),
+}
+
+#[derive(Clone)]
+pub struct DeckService {
+    decks: Arc<dyn DeckStore>,
+    cards: Arc<dyn CardStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl DeckService {
+    pub fn new(
+        decks: Arc<dyn DeckStore>,
+        cards: Arc<dyn CardStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            decks,
+            cards,
+            clock,
+        }
+    }
+
+    /// A personal deck of the caller.
+    pub async fn create(&self, owner: UserId, new: NewDeck) -> Result<Deck, DeckError> {
+        let deck = Deck::new(
+            owner,
+            new.name,
+            new.description,
+            new.card_types,
+            self.clock.now(),
+        );
+        self.decks.create(&deck).await?;
+        Ok(deck)
+    }
+
+    /// Publishes a standard deck learners can subscribe to (administrators only).
+    pub async fn create_system(&self, caller: Caller, new: NewDeck) -> Result<Deck, DeckError> {
+        caller.require_admin()?;
+        let deck = Deck::system(
+            caller.user,
+            new.name,
+            new.description,
+            new.card_types,
+            self.clock.now(),
+        );
+        self.decks.create(&deck).await?;
+        Ok(deck)
+    }
+
+    pub async fn list(&self, owner: UserId) -> Result<Vec<Deck>, DeckError> {
+        Ok(self.decks.list(owner).await?)
+    }
+
+    /// `NotFound` also for another learner's deck.
+    pub async fn get(&self, owner: UserId, id: Uuid) -> Result<Deck, DeckError> {
+        Ok(self.decks.get(owner, id).await?)
+    }
+
+    pub async fn rename(
+        &self,
+        owner: UserId,
+        id: Uuid,
+        name: &DeckName,
+        description: &str,
+    ) -> Result<Deck, DeckError> {
+        Ok(self.decks.rename(owner, id, name, description).await?)
+    }
+
+    /// Deletes the deck and its cards.
+    pub async fn delete(&self, owner: UserId, id: Uuid) -> Result<(), DeckError> {
+        Ok(self.decks.delete(owner, id).await?)
+    }
+
+    /// Adds words to one of the caller's decks: a card per card type of the deck. Adding a word
+    /// twice creates nothing the second time.
+    pub async fn add_words(
+        &self,
+        owner: UserId,
+        id: Uuid,
+        words: &[WordRef],
+    ) -> Result<Vec<AddedWord>, DeckError> {
+        let deck = self.decks.get(owner, id).await?;
+        Ok(self
+            .cards
+            .add_words(owner, deck.id, words, &deck.card_types, self.clock.now())
+            .await?)
+    }
+
+    /// Adds words to a system deck (administrators only); subscribers get them through the
+    /// propagation job the store stages with the words.
+    pub async fn add_system_words(
+        &self,
+        caller: Caller,
+        id: Uuid,
+        words: &[WordRef],
+    ) -> Result<Vec<Uuid>, DeckError> {
+        caller.require_admin()?;
+        Ok(self.decks.add_system_words(id, words).await?)
+    }
+
+    pub async fn list_system(&self) -> Result<Vec<Deck>, DeckError> {
+        Ok(self.decks.list_system().await?)
+    }
+
+    /// A deck of the caller's own that follows the system deck; subscribing twice returns the
+    /// same deck.
+    pub async fn subscribe(&self, owner: UserId, system_deck: Uuid) -> Result<Deck, DeckError> {
+        Ok(self
+            .decks
+            .subscribe(owner, system_deck, self.clock.now())
+            .await?)
+    }
+
+    /// Stops following; the caller keeps the deck and its cards.
+    pub async fn unsubscribe(&self, owner: UserId, system_deck: Uuid) -> Result<(), DeckError> {
+        Ok(self.decks.unsubscribe(owner, system_deck).await?)
+    }
+}
