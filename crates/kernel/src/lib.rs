@@ -13,5 +13,5 @@ pub mod retry_delay;
 
 pub use cefr::CefrLevel;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::UserId;
+pub use ids::{CardId, DeckId, QuizId, SystemDeckId, UserId, WordId};
 pub use language::{LanguageCode, LanguageCodeError};

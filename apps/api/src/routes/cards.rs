@@ -5,6 +5,7 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use lingo_kernel::{CardId, DeckId};
 use lingo_learning::Rating;
 use lingo_learning::card::Card;
 use lingo_learning::ports::CardFilter;
@@ -39,9 +40,9 @@ pub struct CardView {
 impl From<&Card> for CardView {
     fn from(c: &Card) -> Self {
         Self {
-            id: c.id,
-            deck_id: c.deck,
-            word_id: c.word,
+            id: c.id.as_uuid(),
+            deck_id: c.deck.as_uuid(),
+            word_id: c.word.as_uuid(),
             card_type: c.card_type.as_str(),
             state: c.schedule.state.as_str(),
             step: c.schedule.step,
@@ -94,16 +95,16 @@ pub async fn list(
         })
         .transpose()?;
     let filter = CardFilter {
-        deck: query.deck,
+        deck: query.deck.map(DeckId::from_uuid),
         state: card_state,
         due_before: query.due_before,
         leech: query.leech,
-        after: query.cursor,
+        after: query.cursor.map(CardId::from_uuid),
         limit,
     };
     let cards = state.cards.list(caller.user, &filter).await?;
     let next_cursor = (cards.len() as u32 == limit)
-        .then(|| cards.last().map(|c| c.id))
+        .then(|| cards.last().map(|c| c.id.as_uuid()))
         .flatten();
     Ok(HttpResponse::Ok().json(CardPage {
         items: cards.iter().map(CardView::from).collect(),
@@ -130,7 +131,7 @@ pub struct ReviewInput {
 impl ReviewInput {
     fn request(&self) -> Result<ReviewRequest, ApiError> {
         Ok(ReviewRequest {
-            card_id: self.card_id,
+            card_id: CardId::from_uuid(self.card_id),
             rating: Rating::try_from(self.rating)
                 .map_err(|e| ApiError::invalid("rating", e.to_string()))?,
             reviewed_at: self.reviewed_at,
@@ -235,7 +236,7 @@ pub async fn undo(
 ) -> Result<HttpResponse, ApiError> {
     let card = state
         .reviews
-        .undo(caller.user, *id)
+        .undo(caller.user, CardId::from_uuid(*id))
         .await
         .map_err(|e| match e {
             ReviewError::NotFound => ApiError::NotFound("no review to undo".to_owned()),
@@ -275,7 +276,7 @@ pub async fn queue(
         .queue(
             caller.user,
             &settings,
-            query.deck,
+            query.deck.map(DeckId::from_uuid),
             query.limit.unwrap_or(20).clamp(1, 200),
         )
         .await?;
@@ -339,6 +340,7 @@ pub async fn act(
         "move" => CardAction::Move {
             deck: body
                 .and_then(|b| b.deck_id)
+                .map(DeckId::from_uuid)
                 .ok_or_else(|| ApiError::invalid("deck_id", "required to move a card"))?,
         },
         _ => return Err(ApiError::NotFound("no such card action".to_owned())),
@@ -348,7 +350,7 @@ pub async fn act(
         .card_actions
         .apply(
             caller.user,
-            card,
+            CardId::from_uuid(card),
             action,
             profile.timezone.tz(),
             profile.day_rollover_hour,

@@ -8,10 +8,9 @@ use chrono::{Duration, NaiveDate};
 use lingo_content::ContentKey;
 use lingo_content::generate_content::content_key;
 use lingo_content::request_content::{ContentAnswer, RequestError};
-use lingo_kernel::{CefrLevel, LanguageCode};
+use lingo_kernel::{CefrLevel, LanguageCode, WordId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 impl From<RequestError> for ApiError {
     fn from(e: RequestError) -> Self {
@@ -34,7 +33,7 @@ pub struct ContentQuery {
     level: Option<String>,
 }
 
-fn word_id(raw: &str) -> Result<Uuid, ApiError> {
+fn word_id(raw: &str) -> Result<WordId, ApiError> {
     raw.parse()
         .map_err(|_| ApiError::NotFound("no word with this id".into()))
 }
@@ -47,7 +46,7 @@ fn parse_level(raw: &str) -> Result<CefrLevel, ApiError> {
 impl ContentQuery {
     fn key(
         &self,
-        word: Uuid,
+        word: WordId,
         native: LanguageCode,
         level: CefrLevel,
     ) -> Result<ContentKey, ApiError> {
