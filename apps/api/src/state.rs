@@ -110,6 +110,7 @@ impl AppState {
         let limiter: Arc<dyn RateLimiter> = Arc::new(RedisRateLimiter::new(
             stores.redis.clone(),
             &stores.redis_prefix,
+            clock.clone(),
         ));
         let users = Arc::new(PgUserRepository::new(stores.postgres.clone()));
         let sms = match overrides.sms {

@@ -30,10 +30,11 @@ pub struct SessionView {
     user: AccountView,
 }
 
-impl From<Session> for SessionView {
-    fn from(s: Session) -> Self {
+impl SessionView {
+    /// The session as seen at `now` (which `expires_in` counts from).
+    fn at(s: Session, now: DateTime<Utc>) -> Self {
         Self {
-            expires_in: (s.access_expires_at - Utc::now()).num_seconds().max(0),
+            expires_in: (s.access_expires_at - now).num_seconds().max(0),
             access_token: s.access_token,
             token_type: "Bearer",
             refresh_token: s.refresh_token,
@@ -44,10 +45,10 @@ impl From<Session> for SessionView {
     }
 }
 
-fn session(status: actix_web::http::StatusCode, s: Session) -> HttpResponse {
+fn session(status: actix_web::http::StatusCode, s: Session, now: DateTime<Utc>) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(("cache-control", "no-store"))
-        .json(SessionView::from(s))
+        .json(SessionView::at(s, now))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -86,7 +87,11 @@ pub async fn register(
         profile,
     };
     let s = state.auth.register_with_password(registration).await?;
-    Ok(session(actix_web::http::StatusCode::CREATED, s))
+    Ok(session(
+        actix_web::http::StatusCode::CREATED,
+        s,
+        state.clock.now(),
+    ))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -111,7 +116,11 @@ pub async fn login(
         .auth
         .login_with_password(&email, &body.password)
         .await?;
-    Ok(session(actix_web::http::StatusCode::OK, s))
+    Ok(session(
+        actix_web::http::StatusCode::OK,
+        s,
+        state.clock.now(),
+    ))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -165,7 +174,11 @@ pub async fn verify_phone_code(
     let phone =
         PhoneNumber::parse(&body.phone).map_err(|e| ApiError::invalid("phone", e.to_string()))?;
     let s = state.auth.verify_phone_code(&phone, &body.code).await?;
-    Ok(session(actix_web::http::StatusCode::OK, s))
+    Ok(session(
+        actix_web::http::StatusCode::OK,
+        s,
+        state.clock.now(),
+    ))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -184,7 +197,11 @@ pub async fn google(
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let s = state.auth.sign_in_with_google(&body.id_token).await?;
-    Ok(session(actix_web::http::StatusCode::OK, s))
+    Ok(session(
+        actix_web::http::StatusCode::OK,
+        s,
+        state.clock.now(),
+    ))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -203,7 +220,11 @@ pub async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let s = state.auth.refresh(&body.refresh_token).await?;
-    Ok(session(actix_web::http::StatusCode::OK, s))
+    Ok(session(
+        actix_web::http::StatusCode::OK,
+        s,
+        state.clock.now(),
+    ))
 }
 
 /// Signs out this device (the sign-in the refresh token belongs to).

@@ -16,6 +16,7 @@ use lingo_content::generate_content::{ContentService, GenerateContent};
 use lingo_dictionary::import::{ImportDictionary, ImportService};
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
+use lingo_kernel::{Clock, SystemClock};
 use lingo_learning::deck::PropagateSystemDeck;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs, OptimiseParameters};
 use lingo_learning::ports::{DeckStore, ReviewHistory};
@@ -54,16 +55,22 @@ pub struct JobDeps {
     pub import: Arc<ImportService>,
     /// Learner content; the offline extractive generator unless `with_content` says otherwise.
     pub content: Arc<ContentService>,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl JobDeps {
     pub fn new(stores: &lingo_bootstrap::Stores, outbox_retention: Duration) -> Self {
         let fsrs = PgFsrsParameters::new(stores.postgres.clone());
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         Self {
             outbox: stores.outbox.clone(),
             queue: stores.queue.clone(),
             otps: RedisOtpStore::new(stores.redis.clone(), &stores.redis_prefix),
-            limiter: RedisRateLimiter::new(stores.redis.clone(), &stores.redis_prefix),
+            limiter: RedisRateLimiter::new(
+                stores.redis.clone(),
+                &stores.redis_prefix,
+                clock.clone(),
+            ),
             outbox_retention,
             optimise: Arc::new(OptimiseParameters::new(
                 Arc::new(fsrs.clone()),
@@ -76,6 +83,7 @@ impl JobDeps {
                 Arc::new(lingo_content::extractive::ExtractiveGenerator),
                 stores,
             )),
+            clock,
         }
     }
 

@@ -1,5 +1,5 @@
 use super::JobDeps;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use lingo_kernel::jobs::{Enqueued, JobContext, JobError, JobQueue, NewJob};
 use lingo_learning::optimise::{
     OptimiseAllFsrs, OptimiseError, OptimiseFsrs, OptimiseOutcome, optimise_job_id,
@@ -46,7 +46,7 @@ pub async fn run_all(
     _ctx: JobContext,
     _job: OptimiseAllFsrs,
 ) -> Result<FannedOut, JobError> {
-    let now = Utc::now();
+    let now = deps.clock.now();
     let learners = deps
         .review_history
         .active_learners(now - Duration::hours(24))
