@@ -5,9 +5,10 @@ use crate::schema::outbox;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use lingo_kernel::UserId;
 use lingo_kernel::jobs::{JobId, JobQueue, NewJob, QueueError};
+use lingo_kernel::{Clock, UserId};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -78,15 +79,16 @@ pub async fn stage_job(conn: &mut AsyncPgConnection, job: &NewJob) -> Result<(),
     Ok(())
 }
 
-/// Relays staged jobs to the queue and purges old relayed rows.
+/// Relays staged jobs to the queue and purges old relayed rows; `clock` stamps and ages them.
 #[derive(Clone)]
 pub struct PgOutbox {
     pool: PgPool,
+    clock: Arc<dyn Clock>,
 }
 
 impl PgOutbox {
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    pub fn new(pool: PgPool, clock: Arc<dyn Clock>) -> Self {
+        Self { pool, clock }
     }
 
     /// Stages a job in its own transaction (for callers with no change of their own to make).
@@ -103,6 +105,7 @@ impl PgOutbox {
     #[tracing::instrument(skip(self, queue))]
     pub async fn relay(&self, queue: &dyn JobQueue, limit: i64) -> Result<usize, OutboxError> {
         let mut conn = self.pool.get().await?;
+        let now = self.clock.now();
         let result = conn
             .transaction::<usize, OutboxError, _>(async |conn| {
                 let rows: Vec<Row> = outbox::table
@@ -119,7 +122,7 @@ impl PgOutbox {
                     queue.enqueue(row.into_job()).await?;
                 }
                 diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
-                    .set(outbox::relayed_at.eq(Utc::now()))
+                    .set(outbox::relayed_at.eq(now))
                     .execute(conn)
                     .await?;
                 Ok(ids.len())
@@ -170,7 +173,7 @@ impl PgOutbox {
 
     /// Deletes rows relayed more than `older_than` ago; returns how many.
     pub async fn purge_relayed(&self, older_than: Duration) -> Result<usize, OutboxError> {
-        let cutoff: DateTime<Utc> = Utc::now()
+        let cutoff: DateTime<Utc> = self.clock.now()
             - chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::days(7));
         let mut conn = self.pool.get().await?;
         Ok(

@@ -42,14 +42,19 @@ enum Outcome {
 
 #[async_trait]
 impl RefreshTokenStore for PgRefreshTokenStore {
-    async fn issue(&self, hash: &[u8], record: &RefreshRecord) -> Result<(), Unavailable> {
+    async fn issue(
+        &self,
+        hash: &[u8],
+        record: &RefreshRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), Unavailable> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         diesel::insert_into(refresh_tokens::table)
             .values((
                 refresh_tokens::token_hash.eq(hash),
                 refresh_tokens::user_id.eq(record.user.as_uuid()),
                 refresh_tokens::family_id.eq(record.family),
-                refresh_tokens::created_at.eq(Utc::now()),
+                refresh_tokens::created_at.eq(now),
                 refresh_tokens::expires_at.eq(record.expires_at),
             ))
             .execute(&mut conn)

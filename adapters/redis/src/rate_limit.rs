@@ -3,8 +3,10 @@
 
 use async_trait::async_trait;
 use fred::prelude::{Client, LuaInterface};
+use lingo_kernel::Clock;
 use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimitError, RateLimiter};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// KEYS: the subject's key. ARGV: now_ms, emission interval ms, burst (max).
@@ -26,13 +28,16 @@ return 0
 pub struct RedisRateLimiter {
     client: Client,
     prefix: String,
+    /// "Now" is passed to the script, so every replica measures with the clock it is given.
+    clock: Arc<dyn Clock>,
 }
 
 impl RedisRateLimiter {
-    pub fn new(client: Client, prefix: &str) -> Self {
+    pub fn new(client: Client, prefix: &str, clock: Arc<dyn Clock>) -> Self {
         Self {
             client,
             prefix: format!("{prefix}rl:"),
+            clock,
         }
     }
 
@@ -58,7 +63,7 @@ impl RateLimiter for RedisRateLimiter {
     async fn hit(&self, subject: &str, limit: RateLimit) -> Result<RateDecision, RateLimitError> {
         let max = limit.max.max(1);
         let interval_ms = (limit.window.as_millis() as u64 / u64::from(max)).max(1);
-        let now_ms = chrono::Utc::now().timestamp_millis();
+        let now_ms = self.clock.now().timestamp_millis();
         let wait_ms: i64 = self
             .client
             .eval(

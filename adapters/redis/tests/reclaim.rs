@@ -18,6 +18,7 @@ fn queue(prefix: &str) -> RedisJobQueue {
             visibility_timeout: Duration::from_millis(300),
             ..QueueSettings::default()
         },
+        std::sync::Arc::new(lingo_kernel::SystemClock),
     )
     .expect("queue")
 }

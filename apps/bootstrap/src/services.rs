@@ -118,6 +118,7 @@ impl Services {
         let limiter: Arc<dyn RateLimiter> = Arc::new(lingo_redis::RedisRateLimiter::new(
             stores.redis.clone(),
             &stores.redis_prefix,
+            clock.clone(),
         ));
         let users = auth::build(
             config,
@@ -152,7 +153,11 @@ impl Services {
             outbox: stores.outbox.clone(),
             queue: stores.queue.clone(),
             otps: lingo_redis::RedisOtpStore::new(stores.redis.clone(), &stores.redis_prefix),
-            limiter: lingo_redis::RedisRateLimiter::new(stores.redis.clone(), &stores.redis_prefix),
+            limiter: lingo_redis::RedisRateLimiter::new(
+                stores.redis.clone(),
+                &stores.redis_prefix,
+                clock.clone(),
+            ),
             outbox_retention: config.scheduler.outbox_retention,
             optimise: learning.optimise.clone(),
             review_history: learning.review_history.clone(),

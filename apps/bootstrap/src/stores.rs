@@ -4,6 +4,7 @@
 use crate::config::Config;
 use crate::readiness::{StoreCheck, check};
 use crate::telemetry;
+use lingo_kernel::{Clock, SystemClock};
 use lingo_mongo::{MongoSettings, MongoStore};
 use lingo_postgres::{PgOutbox, PgPool, PoolSettings};
 use lingo_redis::{QueueSettings, RedisCache, RedisClient, RedisJobQueue, RedisSettings};
@@ -50,6 +51,7 @@ impl Stores {
             lingo_redis::connect_pool(&redis_settings)?,
             &config.redis.key_prefix,
         );
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let queue = RedisJobQueue::connect(
             &redis_settings,
             QueueSettings {
@@ -57,11 +59,12 @@ impl Stores {
                 finished_retention: config.queue.finished_retention,
                 ..QueueSettings::default()
             },
+            clock.clone(),
         )?
         .with_trace_injector(Arc::new(telemetry::current_trace_context));
         let redis = queue.client().clone();
         Ok(Self {
-            outbox: PgOutbox::new(postgres.clone()),
+            outbox: PgOutbox::new(postgres.clone(), clock),
             postgres,
             mongo,
             cache,

@@ -11,6 +11,7 @@ mod schedule;
 pub use schedule::{Entry, ScheduleError, parse_schedule};
 
 use chrono::{DateTime, Utc};
+use lingo_kernel::Clock;
 use lingo_kernel::jobs::{JobId, JobQueue, NewJob};
 use lingo_redis::RedisLease;
 use std::sync::Arc;
@@ -24,6 +25,8 @@ pub struct Scheduler {
     lease: RedisLease,
     queue: Arc<dyn JobQueue>,
     entries: Vec<Entry>,
+    /// Where each wake-up reads "now".
+    clock: Arc<dyn Clock>,
     /// How often the loop wakes up; also the lease renewal period.
     pub tick: Duration,
     /// How far back a newly elected leader looks for missed ticks.
@@ -42,11 +45,13 @@ impl Scheduler {
         queue: Arc<dyn JobQueue>,
         entries: Vec<Entry>,
         tick: Duration,
+        clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             lease,
             queue,
             entries,
+            clock,
             tick,
             lookback: tick * 3,
         }
@@ -57,7 +62,7 @@ impl Scheduler {
         tokio::pin!(shutdown);
         let mut fired = 0;
         loop {
-            fired += self.pass(Utc::now()).await;
+            fired += self.pass(self.clock.now()).await;
             tokio::select! {
                 () = &mut shutdown => break,
                 () = tokio::time::sleep(self.tick) => {},

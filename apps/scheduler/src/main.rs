@@ -26,7 +26,13 @@ async fn main() -> anyhow::Result<()> {
     let tick =
         (config.scheduler.lease_ttl / 3).clamp(Duration::from_millis(200), Duration::from_secs(1));
     tracing::info!(entries = entries.len(), "scheduler started");
-    let mut scheduler = Scheduler::new(lease, Arc::new(stores.queue.clone()), entries, tick);
+    let mut scheduler = Scheduler::new(
+        lease,
+        Arc::new(stores.queue.clone()),
+        entries,
+        tick,
+        Arc::new(lingo_kernel::SystemClock),
+    );
     scheduler.lookback = config.scheduler.lease_ttl * 2;
     let fired = scheduler.run(shutdown::signal()).await;
     tracing::info!(fired, "scheduler stopped");

@@ -24,6 +24,7 @@ fn replica(test: &TestStores, holder: &str, lease_ttl: Duration) -> Scheduler {
         Arc::new(test.stores.queue.clone()),
         entries,
         Duration::from_millis(100),
+        Arc::new(lingo_kernel::SystemClock),
     );
     scheduler.lookback = lease_ttl * 2;
     scheduler

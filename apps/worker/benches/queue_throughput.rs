@@ -34,6 +34,7 @@ fn queue(prefix: &str) -> RedisJobQueue {
             finished_retention: Duration::from_secs(60),
             ..QueueSettings::default()
         },
+        std::sync::Arc::new(lingo_kernel::SystemClock),
     )
     .expect("redis queue")
 }

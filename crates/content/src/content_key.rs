@@ -52,7 +52,7 @@ impl fmt::Display for LevelBand {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ContentKey {
-    pub word_id: Uuid,
+    pub word_id: lingo_kernel::WordId,
     pub native: LanguageCode,
     pub band: LevelBand,
 }

@@ -13,10 +13,9 @@ use crate::ports::{
 use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::{EntryStore, StoreError, WordRepository};
 use lingo_kernel::jobs::{Job, JobError};
-use lingo_kernel::{Clock, LanguageCode, UserId};
+use lingo_kernel::{Clock, LanguageCode, UserId, WordId};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenerateContent {
@@ -78,7 +77,7 @@ impl ContentService {
     }
 
     /// The word with its stored entries, or `None` when no word has this id.
-    pub async fn word(&self, id: Uuid) -> Result<Option<WordForContent>, StoreError> {
+    pub async fn word(&self, id: WordId) -> Result<Option<WordForContent>, StoreError> {
         let Some(meta) = self.deps.words.by_ids(&[id]).await?.into_iter().next() else {
             return Ok(None);
         };
@@ -227,7 +226,7 @@ fn summary(version: &ContentVersion, already_existed: bool) -> Generation {
 
 /// The key of a request: the word, the native language and the band of the level.
 pub fn content_key(
-    word_id: Uuid,
+    word_id: WordId,
     native: LanguageCode,
     level: lingo_kernel::CefrLevel,
 ) -> ContentKey {

@@ -7,14 +7,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use lingo_dictionary::ports::StoreError;
 use lingo_dictionary::{Entry, PartOfSpeech, Zipf};
-use lingo_kernel::{CefrLevel, LanguageCode};
+use lingo_kernel::{CefrLevel, LanguageCode, WordId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// The word content is made for, with the stored entries that ground it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WordForContent {
-    pub id: Uuid,
+    pub id: WordId,
     pub language: LanguageCode,
     pub lemma: String,
     pub part_of_speech: PartOfSpeech,

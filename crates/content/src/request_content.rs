@@ -9,10 +9,9 @@ use crate::ports::{ContentStore, ContentVersion, LearnerLanguages};
 use lingo_dictionary::ports::{StoreError, WordRepository};
 use lingo_kernel::jobs::{JobId, JobQueue, JobStatus, NewJob, QueueError};
 use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimiter};
-use lingo_kernel::{Caller, CefrLevel, LanguageCode, UserId};
+use lingo_kernel::{Caller, CefrLevel, LanguageCode, UserId, WordId};
 use std::sync::Arc;
 use std::time::Duration;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ContentAnswer {
@@ -65,7 +64,7 @@ impl ContentRequests {
     pub async fn request_for(
         &self,
         learner: UserId,
-        word: Uuid,
+        word: WordId,
         native: Option<LanguageCode>,
         level: Option<CefrLevel>,
     ) -> Result<ContentAnswer, RequestError> {

@@ -11,10 +11,9 @@ use lingo_content::{ContentKey, LearnerContent, LevelBand};
 use lingo_dictionary::ports::{EntryStore, StoreError, WordRepository};
 use lingo_dictionary::*;
 use lingo_kernel::jobs::JobError;
-use lingo_kernel::{CefrLevel, FixedClock, LanguageCode};
+use lingo_kernel::{CefrLevel, FixedClock, LanguageCode, WordId};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
-use uuid::Uuid;
 
 fn en() -> LanguageCode {
     LanguageCode::english()
@@ -88,7 +87,7 @@ impl WordRepository for Words {
     ) -> Result<Vec<WordMetadata>, StoreError> {
         Ok(vec![self.0.clone()])
     }
-    async fn by_ids(&self, ids: &[Uuid]) -> Result<Vec<WordMetadata>, StoreError> {
+    async fn by_ids(&self, ids: &[WordId]) -> Result<Vec<WordMetadata>, StoreError> {
         Ok(ids
             .iter()
             .filter(|i| **i == self.0.id)
@@ -236,7 +235,7 @@ struct World {
 }
 
 fn world(generator: Arc<dyn ContentGenerator>) -> World {
-    let id = Uuid::now_v7();
+    let id = WordId::new();
     let meta = WordMetadata {
         id,
         language: en(),
@@ -412,7 +411,7 @@ async fn extractive_content_passes_the_schema_and_says_where_it_came_from() {
 fn extractive_content_from_translations_only_is_still_valid() {
     let request = ContentRequest {
         word: WordForContent {
-            id: Uuid::now_v7(),
+            id: WordId::new(),
             language: en(),
             lemma: "tea".into(),
             part_of_speech: PartOfSpeech::unknown(),
@@ -452,7 +451,7 @@ fn extractive_content_keeps_to_the_words_part_of_speech() {
     };
     let request = ContentRequest {
         word: WordForContent {
-            id: Uuid::now_v7(),
+            id: WordId::new(),
             language: en(),
             lemma: "house".into(),
             part_of_speech: PartOfSpeech::parse("verb"),

@@ -9,7 +9,7 @@ use crate::word::{SearchHit, WordMetadata, WordUpsert};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lingo_kernel::jobs::JobId;
-use lingo_kernel::{LanguageCode, UserId};
+use lingo_kernel::{LanguageCode, UserId, WordId};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -35,7 +35,7 @@ pub trait WordRepository: Send + Sync {
         keys: &[String],
     ) -> Result<Vec<WordMetadata>, StoreError>;
     /// The rows with these ids (missing ids are left out).
-    async fn by_ids(&self, ids: &[uuid::Uuid]) -> Result<Vec<WordMetadata>, StoreError>;
+    async fn by_ids(&self, ids: &[WordId]) -> Result<Vec<WordMetadata>, StoreError>;
     /// Up to `limit` rows of `language` with this part of speech whose Zipf lies within
     /// `zipf_min..=zipf_max` (a bound left out is open; rows without a frequency match only when
     /// both are), most frequent first (quiz distractors).

@@ -4,13 +4,12 @@
 use crate::entry::{Entry, PartOfSpeech, SourceId};
 use crate::frequency::Zipf;
 use chrono::{DateTime, Utc};
-use lingo_kernel::{CefrLevel, LanguageCode};
+use lingo_kernel::{CefrLevel, LanguageCode, WordId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WordMetadata {
-    pub id: Uuid,
+    pub id: WordId,
     pub language: LanguageCode,
     pub lemma: String,
     pub part_of_speech: PartOfSpeech,
@@ -50,7 +49,7 @@ pub struct WordLookup {
 /// A search result row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
-    pub id: Uuid,
+    pub id: WordId,
     pub lemma: String,
     pub part_of_speech: PartOfSpeech,
     pub zipf: Option<Zipf>,

@@ -39,6 +39,18 @@ macro_rules! uuid_id {
             }
         }
 
+        impl From<Uuid> for $name {
+            fn from(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+
         impl FromStr for $name {
             type Err = uuid::Error;
 
@@ -56,6 +68,26 @@ uuid_id!(
 uuid_id!(
     /// Identifies a background job.
     JobId
+);
+uuid_id!(
+    /// Identifies a deck, personal or system.
+    DeckId
+);
+uuid_id!(
+    /// Identifies a deck as the system deck that subscriptions follow.
+    SystemDeckId
+);
+uuid_id!(
+    /// Identifies a card.
+    CardId
+);
+uuid_id!(
+    /// Identifies a dictionary word.
+    WordId
+);
+uuid_id!(
+    /// Identifies a quiz.
+    QuizId
 );
 
 #[cfg(test)]

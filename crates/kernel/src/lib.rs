@@ -15,5 +15,5 @@ pub mod retry_delay;
 pub use caller::{Caller, Forbidden};
 pub use cefr::CefrLevel;
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::UserId;
+pub use ids::{CardId, DeckId, QuizId, SystemDeckId, UserId, WordId};
 pub use language::{LanguageCode, LanguageCodeError};

@@ -1,8 +1,7 @@
 use crate::scheduler::{CardSchedule, CardState};
 use chrono::{DateTime, Utc};
-use lingo_kernel::UserId;
+use lingo_kernel::{CardId, DeckId, UserId, WordId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// Which way a word is asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -37,10 +36,10 @@ impl CardType {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Card {
-    pub id: Uuid,
+    pub id: CardId,
     pub user: UserId,
-    pub deck: Uuid,
-    pub word: Uuid,
+    pub deck: DeckId,
+    pub word: WordId,
     pub card_type: CardType,
     pub schedule: CardSchedule,
     pub reps: i32,

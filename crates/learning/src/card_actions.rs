@@ -3,9 +3,8 @@
 use crate::card::Card;
 use crate::ports::{CardStore, LearnerProfiles, LearningStoreError};
 use chrono::{DateTime, Duration, Utc};
-use lingo_kernel::{Clock, UserId};
+use lingo_kernel::{CardId, Clock, DeckId, UserId};
 use std::sync::Arc;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardAction {
@@ -16,7 +15,7 @@ pub enum CardAction {
     /// Back to new: no memory, no reps, due now (the review log is kept).
     Reset,
     Move {
-        deck: Uuid,
+        deck: DeckId,
     },
 }
 
@@ -26,7 +25,7 @@ pub enum CardChange {
     Suspended(bool),
     BuriedUntil(DateTime<Utc>),
     Reset { now: DateTime<Utc> },
-    Move { deck: Uuid },
+    Move { deck: DeckId },
 }
 
 #[derive(Clone)]
@@ -53,7 +52,7 @@ impl CardActions {
     pub async fn apply(
         &self,
         owner: UserId,
-        card: Uuid,
+        card: CardId,
         action: CardAction,
     ) -> Result<Card, LearningStoreError> {
         let now = self.clock.now();

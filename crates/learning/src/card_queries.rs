@@ -2,9 +2,8 @@
 
 use crate::card::Card;
 use crate::ports::{CardFilter, CardStore, LearningStoreError};
-use lingo_kernel::UserId;
+use lingo_kernel::{CardId, UserId};
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// Page sizes: the default and the most one page holds.
 pub const DEFAULT_PAGE: u32 = 50;
@@ -14,7 +13,7 @@ pub const MAX_PAGE: u32 = 200;
 pub struct CardPage {
     pub items: Vec<Card>,
     /// Where the next page starts; `None` on the last page.
-    pub next_cursor: Option<Uuid>,
+    pub next_cursor: Option<CardId>,
 }
 
 #[derive(Clone)]

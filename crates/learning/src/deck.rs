@@ -1,8 +1,7 @@
 use crate::card::CardType;
 use chrono::{DateTime, Utc};
-use lingo_kernel::UserId;
+use lingo_kernel::{DeckId, SystemDeckId, UserId};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeckNameError {
@@ -48,7 +47,7 @@ impl DeckKind {
 /// Words added to a system deck reach its subscribers through this job (idempotent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PropagateSystemDeck {
-    pub deck_id: Uuid,
+    pub deck_id: SystemDeckId,
 }
 
 impl lingo_kernel::jobs::Job for PropagateSystemDeck {
@@ -57,7 +56,7 @@ impl lingo_kernel::jobs::Job for PropagateSystemDeck {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deck {
-    pub id: Uuid,
+    pub id: DeckId,
     pub owner: UserId,
     pub name: DeckName,
     pub description: String,
@@ -65,7 +64,7 @@ pub struct Deck {
     pub card_types: Vec<CardType>,
     pub kind: DeckKind,
     /// For a subscription: the system deck it follows.
-    pub source: Option<Uuid>,
+    pub source: Option<SystemDeckId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -86,7 +85,7 @@ impl Deck {
         card_types.sort();
         card_types.dedup();
         Self {
-            id: Uuid::now_v7(),
+            id: DeckId::new(),
             owner,
             name,
             description,
@@ -112,10 +111,15 @@ impl Deck {
         }
     }
 
+    /// This deck's id in its role as a system deck that subscriptions follow.
+    pub fn system_id(&self) -> SystemDeckId {
+        SystemDeckId::from_uuid(self.id.as_uuid())
+    }
+
     /// A learner's subscription to the system deck `source`.
     pub fn subscription(owner: UserId, source: &Deck, now: DateTime<Utc>) -> Self {
         Self {
-            source: Some(source.id),
+            source: Some(source.system_id()),
             ..Self::new(
                 owner,
                 source.name.clone(),

@@ -4,9 +4,8 @@
 use crate::card::CardType;
 use crate::deck::{Deck, DeckName};
 use crate::ports::{AddedWord, CardStore, DeckStore, LearningStoreError, WordRef};
-use lingo_kernel::{Caller, Clock, Forbidden, UserId};
+use lingo_kernel::{Caller, Clock, DeckId, Forbidden, SystemDeckId, UserId, WordId};
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// What a new deck is made of; an empty `card_types` means recognition and recall.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,22 +75,25 @@ impl DeckService {
     }
 
     /// `NotFound` also for another learner's deck.
-    pub async fn get(&self, owner: UserId, id: Uuid) -> Result<Deck, DeckError> {
+    pub async fn get(&self, owner: UserId, id: DeckId) -> Result<Deck, DeckError> {
         Ok(self.decks.get(owner, id).await?)
     }
 
     pub async fn rename(
         &self,
         owner: UserId,
-        id: Uuid,
+        id: DeckId,
         name: &DeckName,
         description: &str,
     ) -> Result<Deck, DeckError> {
-        Ok(self.decks.rename(owner, id, name, description).await?)
+        Ok(self
+            .decks
+            .rename(owner, id, name, description, self.clock.now())
+            .await?)
     }
 
     /// Deletes the deck and its cards.
-    pub async fn delete(&self, owner: UserId, id: Uuid) -> Result<(), DeckError> {
+    pub async fn delete(&self, owner: UserId, id: DeckId) -> Result<(), DeckError> {
         Ok(self.decks.delete(owner, id).await?)
     }
 
@@ -100,7 +102,7 @@ impl DeckService {
     pub async fn add_words(
         &self,
         owner: UserId,
-        id: Uuid,
+        id: DeckId,
         words: &[WordRef],
     ) -> Result<Vec<AddedWord>, DeckError> {
         let deck = self.decks.get(owner, id).await?;
@@ -115,9 +117,9 @@ impl DeckService {
     pub async fn add_system_words(
         &self,
         caller: Caller,
-        id: Uuid,
+        id: SystemDeckId,
         words: &[WordRef],
-    ) -> Result<Vec<Uuid>, DeckError> {
+    ) -> Result<Vec<WordId>, DeckError> {
         caller.require_admin()?;
         Ok(self.decks.add_system_words(id, words).await?)
     }
@@ -128,7 +130,11 @@ impl DeckService {
 
     /// A deck of the caller's own that follows the system deck; subscribing twice returns the
     /// same deck.
-    pub async fn subscribe(&self, owner: UserId, system_deck: Uuid) -> Result<Deck, DeckError> {
+    pub async fn subscribe(
+        &self,
+        owner: UserId,
+        system_deck: SystemDeckId,
+    ) -> Result<Deck, DeckError> {
         Ok(self
             .decks
             .subscribe(owner, system_deck, self.clock.now())
@@ -136,7 +142,11 @@ impl DeckService {
     }
 
     /// Stops following; the caller keeps the deck and its cards.
-    pub async fn unsubscribe(&self, owner: UserId, system_deck: Uuid) -> Result<(), DeckError> {
+    pub async fn unsubscribe(
+        &self,
+        owner: UserId,
+        system_deck: SystemDeckId,
+    ) -> Result<(), DeckError> {
         Ok(self.decks.unsubscribe(owner, system_deck).await?)
     }
 }

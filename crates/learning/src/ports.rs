@@ -5,8 +5,7 @@ use crate::deck::{Deck, DeckName};
 use crate::review::{ReviewOutcome, ReviewRejection, ReviewRequest, SchedulingContext};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lingo_kernel::{LanguageCode, UserId};
-use uuid::Uuid;
+use lingo_kernel::{CardId, DeckId, LanguageCode, SystemDeckId, UserId, WordId};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LearningStoreError {
@@ -62,42 +61,46 @@ pub trait DeckStore: Send + Sync {
     async fn create(&self, deck: &Deck) -> Result<(), LearningStoreError>;
     async fn list(&self, owner: UserId) -> Result<Vec<Deck>, LearningStoreError>;
     /// `NotFound` also for another learner's deck.
-    async fn get(&self, owner: UserId, id: Uuid) -> Result<Deck, LearningStoreError>;
+    async fn get(&self, owner: UserId, id: DeckId) -> Result<Deck, LearningStoreError>;
     async fn rename(
         &self,
         owner: UserId,
-        id: Uuid,
+        id: DeckId,
         name: &DeckName,
         description: &str,
+        now: DateTime<Utc>,
     ) -> Result<Deck, LearningStoreError>;
-    async fn delete(&self, owner: UserId, id: Uuid) -> Result<(), LearningStoreError>;
+    async fn delete(&self, owner: UserId, id: DeckId) -> Result<(), LearningStoreError>;
     async fn list_system(&self) -> Result<Vec<Deck>, LearningStoreError>;
     /// Adds words to a system deck and, in the same transaction, stages the job that gives them
     /// to every subscriber.
     async fn add_system_words(
         &self,
-        deck: Uuid,
+        deck: SystemDeckId,
         words: &[WordRef],
-    ) -> Result<Vec<Uuid>, LearningStoreError>;
+    ) -> Result<Vec<WordId>, LearningStoreError>;
     /// Links a new deck of `owner` to the system deck (or returns the existing link) and gives it
     /// the system deck's words.
     async fn subscribe(
         &self,
         owner: UserId,
-        system_deck: Uuid,
+        system_deck: SystemDeckId,
         now: DateTime<Utc>,
     ) -> Result<Deck, LearningStoreError>;
     /// Unlinks the subscription; the learner keeps the deck and its cards.
-    async fn unsubscribe(&self, owner: UserId, system_deck: Uuid)
-    -> Result<(), LearningStoreError>;
+    async fn unsubscribe(
+        &self,
+        owner: UserId,
+        system_deck: SystemDeckId,
+    ) -> Result<(), LearningStoreError>;
     /// Creates the missing cards of every subscription of the system deck; returns how many.
-    async fn propagate(&self, system_deck: Uuid) -> Result<usize, LearningStoreError>;
+    async fn propagate(&self, system_deck: SystemDeckId) -> Result<usize, LearningStoreError>;
 }
 
 /// A word to add to a deck.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WordRef {
-    Id(Uuid),
+    Id(WordId),
     Lemma {
         language: LanguageCode,
         lemma: String,
@@ -106,7 +109,7 @@ pub enum WordRef {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AddedWord {
-    pub word_id: Uuid,
+    pub word_id: WordId,
     /// Cards created now (0 when the word was in the deck already).
     pub cards_created: usize,
 }
@@ -114,12 +117,12 @@ pub struct AddedWord {
 /// Filters of the card listing.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CardFilter {
-    pub deck: Option<Uuid>,
+    pub deck: Option<DeckId>,
     pub state: Option<crate::scheduler::CardState>,
     pub due_before: Option<DateTime<Utc>>,
     pub leech: Option<bool>,
     /// Cursor: the id after which to continue (cards are listed by id).
-    pub after: Option<Uuid>,
+    pub after: Option<CardId>,
     pub limit: u32,
 }
 
@@ -133,7 +136,7 @@ pub trait CardStore: Send + Sync {
     async fn add_words(
         &self,
         owner: UserId,
-        deck: Uuid,
+        deck: DeckId,
         words: &[WordRef],
         types: &[CardType],
         now: DateTime<Utc>,
@@ -154,27 +157,32 @@ pub trait CardStore: Send + Sync {
     ) -> Result<ReviewOutcome, LearningStoreError>;
     /// Restores the card as it was before its last (not undone) review; `NotFound` when it has
     /// none.
-    async fn undo_last_review(&self, owner: UserId, card: Uuid)
-    -> Result<Card, LearningStoreError>;
+    async fn undo_last_review(
+        &self,
+        owner: UserId,
+        card: CardId,
+    ) -> Result<Card, LearningStoreError>;
     /// Suspends, buries, resets or moves a card (`NotFound` for another learner's card or deck).
     async fn change(
         &self,
         owner: UserId,
-        card: Uuid,
+        card: CardId,
         change: crate::card_actions::CardChange,
     ) -> Result<Card, LearningStoreError>;
     /// Cards to study now, for the queue: due, not suspended, not buried; new ones separately.
     async fn study_candidates(
         &self,
         owner: UserId,
-        deck: Option<Uuid>,
+        deck: Option<DeckId>,
         now: DateTime<Utc>,
         day_start: DateTime<Utc>,
         limit: u32,
     ) -> Result<crate::study_queue::Candidates, LearningStoreError>;
+    /// Statistics as of `now`: review days since `since`, the due forecast from `now`.
     async fn stats(
         &self,
         owner: UserId,
+        now: DateTime<Utc>,
         since: DateTime<Utc>,
         utc_offset_seconds: i32,
     ) -> Result<crate::stats::RawStats, LearningStoreError>;

@@ -6,9 +6,8 @@ use crate::card::Card;
 use crate::ports::{CardStore, LearningStoreError, ParameterSet};
 use crate::scheduler::{CardState, DEFAULT_PARAMETERS, Scheduler, SchedulerConfig};
 use chrono::{DateTime, Duration, Utc};
-use lingo_kernel::{Clock, UserId};
+use lingo_kernel::{CardId, Clock, UserId};
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// How far ahead of the server's clock a review may claim to be (device clocks drift).
 pub const FUTURE_TOLERANCE: Duration = Duration::minutes(5);
@@ -17,7 +16,7 @@ pub const MAX_AGE: Duration = Duration::days(30);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewRequest {
-    pub card_id: Uuid,
+    pub card_id: CardId,
     pub rating: Rating,
     pub reviewed_at: DateTime<Utc>,
     pub duration_ms: Option<u32>,
@@ -103,8 +102,9 @@ impl From<LearningStoreError> for ReviewError {
 
 /// The fuzz seed of a review (FNV-1a over the card id and the client's review id): the same
 /// card and client review always fuzz the same way, on every server and version.
-fn fuzz_seed(card: Uuid, client_review_id: &str) -> u64 {
-    card.as_bytes()
+fn fuzz_seed(card: CardId, client_review_id: &str) -> u64 {
+    card.as_uuid()
+        .as_bytes()
         .iter()
         .chain(client_review_id.as_bytes())
         .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
@@ -217,7 +217,7 @@ impl ReviewService {
         items
     }
 
-    pub async fn undo(&self, owner: UserId, card: Uuid) -> Result<Card, ReviewError> {
+    pub async fn undo(&self, owner: UserId, card: CardId) -> Result<Card, ReviewError> {
         Ok(self.cards.undo_last_review(owner, card).await?)
     }
 }
@@ -227,6 +227,7 @@ mod tests {
     use super::*;
     use crate::card::CardType;
     use crate::scheduler::CardSchedule;
+    use lingo_kernel::{DeckId, WordId};
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-01-10T12:00:00Z")
@@ -248,10 +249,10 @@ mod tests {
         }
         SchedulingContext {
             card: Card {
-                id: Uuid::now_v7(),
+                id: CardId::new(),
                 user: UserId::new(),
-                deck: Uuid::now_v7(),
-                word: Uuid::now_v7(),
+                deck: DeckId::new(),
+                word: WordId::new(),
                 card_type: CardType::Recognition,
                 schedule,
                 reps: 3,
@@ -276,7 +277,7 @@ mod tests {
 
     fn request(rating: Rating, at: DateTime<Utc>) -> ReviewRequest {
         ReviewRequest {
-            card_id: Uuid::now_v7(),
+            card_id: CardId::new(),
             rating,
             reviewed_at: at,
             duration_ms: Some(3_000),

@@ -152,7 +152,7 @@ impl StatsService {
         let shift = offset - i32::from(rollover_hour) * 3600;
         let raw = self
             .cards
-            .stats(owner, now - Duration::days(30), shift)
+            .stats(owner, now, now - Duration::days(30), shift)
             .await?;
         Ok(summarise(
             raw,

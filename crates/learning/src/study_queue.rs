@@ -2,8 +2,8 @@
 //! step is due, then new cards within today's allowance; one card per word per day.
 
 use crate::card::Card;
+use lingo_kernel::WordId;
 use std::collections::{HashMap, HashSet};
-use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WordSummary {
@@ -23,8 +23,8 @@ pub struct Candidates {
     pub new_studied_today: u32,
     pub reviews_done_today: u32,
     /// Words with a card reviewed today: their siblings wait for tomorrow.
-    pub words_reviewed_today: HashSet<Uuid>,
-    pub words: HashMap<Uuid, WordSummary>,
+    pub words_reviewed_today: HashSet<WordId>,
+    pub words: HashMap<WordId, WordSummary>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -59,7 +59,7 @@ pub fn build(
         .saturating_sub(candidates.new_studied_today) as usize;
 
     let mut queue = Vec::new();
-    let mut words: HashSet<Uuid> = HashSet::new();
+    let mut words: HashSet<WordId> = HashSet::new();
     // A word already studied today shows none of its cards again, except the one in learning.
     let mut take = |card: &Card, queue: &mut Vec<Card>| {
         let sibling_seen =
@@ -105,7 +105,7 @@ use crate::ports::{CardStore, LearnerProfiles, LearningStoreError, ParameterStor
 use crate::review::SchedulingSettings;
 use crate::scheduler::{DEFAULT_PARAMETERS, Scheduler, SchedulerConfig};
 use chrono::{DateTime, Utc};
-use lingo_kernel::{Clock, UserId};
+use lingo_kernel::{Clock, DeckId, UserId};
 use std::sync::Arc;
 
 /// What "today" and "enough" mean for the learner, and how they are scheduled.
@@ -168,7 +168,7 @@ impl StudyService {
     pub async fn queue(
         &self,
         owner: UserId,
-        deck: Option<Uuid>,
+        deck: Option<DeckId>,
         size: u32,
     ) -> Result<Vec<QueueEntry>, LearningStoreError> {
         let size = size.clamp(1, 200);

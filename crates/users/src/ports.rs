@@ -89,8 +89,13 @@ pub enum RotateError {
 
 #[async_trait]
 pub trait RefreshTokenStore: Send + Sync {
-    /// Stores a new token (by hash) starting or continuing `record.family`.
-    async fn issue(&self, hash: &[u8], record: &RefreshRecord) -> Result<(), Unavailable>;
+    /// Stores a new token (by hash), created at `now`, starting or continuing `record.family`.
+    async fn issue(
+        &self,
+        hash: &[u8],
+        record: &RefreshRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), Unavailable>;
     /// Atomically marks `old_hash` used and stores `new_hash` in the same family. A token used
     /// before revokes its whole family and fails with `Reused`.
     async fn rotate(

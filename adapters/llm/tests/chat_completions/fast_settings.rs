@@ -36,7 +36,7 @@ pub fn persian() -> LanguageCode {
 pub fn house_for_persian_a2() -> ContentRequest {
     ContentRequest {
         word: WordForContent {
-            id: uuid::Uuid::nil(),
+            id: lingo_kernel::WordId::from_uuid(uuid::Uuid::nil()),
             language: LanguageCode::english(),
             lemma: "house".to_owned(),
             part_of_speech: PartOfSpeech::parse("noun"),

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use lingo_dictionary::ports::{StoreError, WordRepository};
 use lingo_dictionary::{PartOfSpeech, SearchHit, WordMetadata, WordUpsert};
-use lingo_kernel::LanguageCode;
+use lingo_kernel::{LanguageCode, WordId};
 use std::collections::HashSet;
 
 /// Word metadata in the `words` table, which cards reference.
@@ -61,13 +61,14 @@ impl WordRepository for PgWordRepository {
         rows.into_iter().map(WordRow::into_metadata).collect()
     }
 
-    async fn by_ids(&self, ids: &[uuid::Uuid]) -> Result<Vec<WordMetadata>, StoreError> {
+    async fn by_ids(&self, ids: &[WordId]) -> Result<Vec<WordMetadata>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let ids: Vec<uuid::Uuid> = ids.iter().map(WordId::as_uuid).collect();
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let rows: Vec<WordRow> = words::table
-            .filter(words::id.eq_any(ids))
+            .filter(words::id.eq_any(&ids))
             .order(words::id)
             .select(WordRow::as_select())
             .load(&mut conn)

@@ -28,7 +28,7 @@ impl WordRow {
             .map(|s| SourceId::parse(s).map_err(|e| corrupt("source", e)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(WordMetadata {
-            id: self.id,
+            id: lingo_kernel::WordId::from_uuid(self.id),
             language: decode::language(&self.language)?,
             part_of_speech: PartOfSpeech::parse(&self.part_of_speech),
             zipf: decode::optional_zipf(self.zipf)?,

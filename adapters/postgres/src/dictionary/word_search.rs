@@ -51,7 +51,7 @@ struct HitRow {
 impl HitRow {
     fn into_hit(self) -> Result<SearchHit, StoreError> {
         Ok(SearchHit {
-            id: self.id,
+            id: lingo_kernel::WordId::from_uuid(self.id),
             part_of_speech: PartOfSpeech::parse(&self.part_of_speech),
             zipf: decode::optional_zipf(self.zipf)?,
             cefr: decode::optional_cefr(self.cefr.as_deref())?,

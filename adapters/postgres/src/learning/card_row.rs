@@ -3,7 +3,7 @@
 use crate::schema::cards;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use lingo_kernel::UserId;
+use lingo_kernel::{CardId, DeckId, UserId, WordId};
 use lingo_learning::card::{Card, CardType};
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::scheduler::{CardSchedule, CardState};
@@ -45,10 +45,10 @@ impl CardRow {
             LearningStoreError::Unavailable(format!("card {} has an invalid {what}", self.id))
         };
         Ok(Card {
-            id: self.id,
+            id: CardId::from_uuid(self.id),
             user: UserId::from_uuid(self.user_id),
-            deck: self.deck_id,
-            word: self.word_id,
+            deck: DeckId::from_uuid(self.deck_id),
+            word: WordId::from_uuid(self.word_id),
             card_type: CardType::parse(&self.card_type).ok_or_else(|| corrupt("type"))?,
             schedule: CardSchedule {
                 state: CardState::parse(&self.state).ok_or_else(|| corrupt("state"))?,

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lingo_dictionary::normalise::fold_key;
-use lingo_kernel::UserId;
+use lingo_kernel::{CardId, DeckId, UserId, WordId};
 use lingo_learning::card::{Card, CardType};
 use lingo_learning::ports::{
     AddedWord, CardFilter, CardStore, Decide, LearningStoreError, WordRef,
@@ -29,30 +29,28 @@ impl PgCardStore {
 pub(super) async fn resolve_word(
     conn: &mut diesel_async::AsyncPgConnection,
     word: &WordRef,
-) -> Result<Uuid, diesel::result::Error> {
+) -> Result<WordId, diesel::result::Error> {
     match word {
-        WordRef::Id(id) => {
-            words::table
-                .filter(words::id.eq(id))
-                .select(words::id)
-                .first(conn)
-                .await
-        }
-        WordRef::Lemma { language, lemma } => {
-            diesel::insert_into(words::table)
-                .values((
-                    words::id.eq(Uuid::now_v7()),
-                    words::language.eq(language.as_str()),
-                    words::lemma.eq(lemma),
-                    words::lemma_key.eq(fold_key(lemma)),
-                ))
-                .on_conflict((words::language, words::lemma, words::part_of_speech))
-                .do_update()
-                .set(words::language.eq(language.as_str()))
-                .returning(words::id)
-                .get_result(conn)
-                .await
-        }
+        WordRef::Id(id) => words::table
+            .filter(words::id.eq(id.as_uuid()))
+            .select(words::id)
+            .first::<Uuid>(conn)
+            .await
+            .map(WordId::from_uuid),
+        WordRef::Lemma { language, lemma } => diesel::insert_into(words::table)
+            .values((
+                words::id.eq(Uuid::now_v7()),
+                words::language.eq(language.as_str()),
+                words::lemma.eq(lemma),
+                words::lemma_key.eq(fold_key(lemma)),
+            ))
+            .on_conflict((words::language, words::lemma, words::part_of_speech))
+            .do_update()
+            .set(words::language.eq(language.as_str()))
+            .returning(words::id)
+            .get_result::<Uuid>(conn)
+            .await
+            .map(WordId::from_uuid),
     }
 }
 
@@ -61,7 +59,7 @@ impl CardStore for PgCardStore {
     async fn add_words(
         &self,
         owner: UserId,
-        deck: Uuid,
+        deck: DeckId,
         word_refs: &[WordRef],
         types: &[CardType],
         now: DateTime<Utc>,
@@ -69,7 +67,7 @@ impl CardStore for PgCardStore {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         conn.transaction::<_, diesel::result::Error, _>(async |conn| {
             decks::table
-                .filter(decks::id.eq(deck))
+                .filter(decks::id.eq(deck.as_uuid()))
                 .filter(decks::owner_id.eq(owner.as_uuid()))
                 .select(decks::id)
                 .for_share()
@@ -84,8 +82,8 @@ impl CardStore for PgCardStore {
                         (
                             cards::id.eq(Uuid::now_v7()),
                             cards::user_id.eq(owner.as_uuid()),
-                            cards::deck_id.eq(deck),
-                            cards::word_id.eq(word_id),
+                            cards::deck_id.eq(deck.as_uuid()),
+                            cards::word_id.eq(word_id.as_uuid()),
                             cards::card_type.eq(card_type.as_str()),
                             cards::state.eq("learning"),
                             cards::step.eq(Some(0)),
@@ -123,7 +121,7 @@ impl CardStore for PgCardStore {
             .limit(i64::from(filter.limit.clamp(1, 500)))
             .into_boxed();
         if let Some(deck) = filter.deck {
-            query = query.filter(cards::deck_id.eq(deck));
+            query = query.filter(cards::deck_id.eq(deck.as_uuid()));
         }
         if let Some(state) = filter.state {
             query = query.filter(cards::state.eq(state_name(state)));
@@ -135,7 +133,7 @@ impl CardStore for PgCardStore {
             query = query.filter(cards::leech.eq(leech));
         }
         if let Some(after) = filter.after {
-            query = query.filter(cards::id.gt(after));
+            query = query.filter(cards::id.gt(after.as_uuid()));
         }
         let rows: Vec<CardRow> = query.load(&mut conn).await.map_err(unavailable)?;
         rows.into_iter().map(CardRow::into_card).collect()
@@ -153,7 +151,7 @@ impl CardStore for PgCardStore {
     async fn undo_last_review(
         &self,
         owner: UserId,
-        card: Uuid,
+        card: CardId,
     ) -> Result<Card, LearningStoreError> {
         self.undo(owner, card).await
     }
@@ -161,13 +159,13 @@ impl CardStore for PgCardStore {
     async fn change(
         &self,
         owner: UserId,
-        card: Uuid,
+        card: CardId,
         change: lingo_learning::card_actions::CardChange,
     ) -> Result<Card, LearningStoreError> {
         use lingo_learning::card_actions::CardChange;
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let target = cards::table
-            .filter(cards::id.eq(card))
+            .filter(cards::id.eq(card.as_uuid()))
             .filter(cards::user_id.eq(owner.as_uuid()));
         let bump = cards::version.eq(cards::version + 1);
         let row: CardRow = match change {
@@ -207,11 +205,11 @@ impl CardStore for PgCardStore {
             }
             CardChange::Move { deck } => {
                 let owned = decks::table
-                    .filter(decks::id.eq(deck))
+                    .filter(decks::id.eq(deck.as_uuid()))
                     .filter(decks::owner_id.eq(owner.as_uuid()))
                     .select(decks::id);
                 diesel::update(target.filter(diesel::dsl::exists(owned)))
-                    .set((cards::deck_id.eq(deck), bump))
+                    .set((cards::deck_id.eq(deck.as_uuid()), bump))
                     .returning(CardRow::as_returning())
                     .get_result(&mut conn)
                     .await
@@ -224,7 +222,7 @@ impl CardStore for PgCardStore {
     async fn study_candidates(
         &self,
         owner: UserId,
-        deck: Option<Uuid>,
+        deck: Option<DeckId>,
         now: DateTime<Utc>,
         day_start: DateTime<Utc>,
         limit: u32,
@@ -235,9 +233,10 @@ impl CardStore for PgCardStore {
     async fn stats(
         &self,
         owner: UserId,
+        now: DateTime<Utc>,
         since: DateTime<Utc>,
         utc_offset_seconds: i32,
     ) -> Result<lingo_learning::stats::RawStats, LearningStoreError> {
-        self.raw_stats(owner, since, utc_offset_seconds).await
+        self.raw_stats(owner, now, since, utc_offset_seconds).await
     }
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::AsyncConnection;
 use diesel_async::RunQueryDsl;
-use lingo_kernel::UserId;
 use lingo_kernel::jobs::NewJob;
+use lingo_kernel::{DeckId, SystemDeckId, UserId, WordId};
 use lingo_learning::card::CardType;
 use lingo_learning::deck::{Deck, DeckKind, DeckName, PropagateSystemDeck};
 use lingo_learning::ports::WordRef;
@@ -43,7 +43,7 @@ struct DeckRow {
 impl DeckRow {
     fn into_deck(self) -> Result<Deck, LearningStoreError> {
         Ok(Deck {
-            id: self.id,
+            id: DeckId::from_uuid(self.id),
             owner: UserId::from_uuid(self.owner_id),
             name: DeckName::parse(&self.name).map_err(unavailable)?,
             description: self.description,
@@ -57,7 +57,7 @@ impl DeckRow {
             } else {
                 DeckKind::Personal
             },
-            source: self.source_deck_id,
+            source: self.source_deck_id.map(SystemDeckId::from_uuid),
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -85,10 +85,10 @@ impl DeckStore for PgDeckStore {
         rows.into_iter().map(DeckRow::into_deck).collect()
     }
 
-    async fn get(&self, owner: UserId, id: Uuid) -> Result<Deck, LearningStoreError> {
+    async fn get(&self, owner: UserId, id: DeckId) -> Result<Deck, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         decks::table
-            .filter(decks::id.eq(id))
+            .filter(decks::id.eq(id.as_uuid()))
             .filter(decks::owner_id.eq(owner.as_uuid()))
             .select(DeckRow::as_select())
             .first(&mut conn)
@@ -100,20 +100,21 @@ impl DeckStore for PgDeckStore {
     async fn rename(
         &self,
         owner: UserId,
-        id: Uuid,
+        id: DeckId,
         name: &DeckName,
         description: &str,
+        now: DateTime<Utc>,
     ) -> Result<Deck, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         diesel::update(
             decks::table
-                .filter(decks::id.eq(id))
+                .filter(decks::id.eq(id.as_uuid()))
                 .filter(decks::owner_id.eq(owner.as_uuid())),
         )
         .set((
             decks::name.eq(name.as_str()),
             decks::description.eq(description),
-            decks::updated_at.eq(Utc::now()),
+            decks::updated_at.eq(now),
         ))
         .returning(DeckRow::as_returning())
         .get_result(&mut conn)
@@ -122,11 +123,11 @@ impl DeckStore for PgDeckStore {
         .into_deck()
     }
 
-    async fn delete(&self, owner: UserId, id: Uuid) -> Result<(), LearningStoreError> {
+    async fn delete(&self, owner: UserId, id: DeckId) -> Result<(), LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let deleted = diesel::delete(
             decks::table
-                .filter(decks::id.eq(id))
+                .filter(decks::id.eq(id.as_uuid()))
                 .filter(decks::owner_id.eq(owner.as_uuid())),
         )
         .execute(&mut conn)
@@ -152,13 +153,13 @@ impl DeckStore for PgDeckStore {
 
     async fn add_system_words(
         &self,
-        deck: Uuid,
+        deck: SystemDeckId,
         words: &[WordRef],
-    ) -> Result<Vec<Uuid>, LearningStoreError> {
+    ) -> Result<Vec<WordId>, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
-        conn.transaction::<Vec<Uuid>, TxError, _>(async |conn| {
+        conn.transaction::<Vec<WordId>, TxError, _>(async |conn| {
             decks::table
-                .filter(decks::id.eq(deck))
+                .filter(decks::id.eq(deck.as_uuid()))
                 .filter(decks::kind.eq("system"))
                 .select(decks::id)
                 .for_share()
@@ -169,8 +170,8 @@ impl DeckStore for PgDeckStore {
                 let word_id = super::cards::resolve_word(conn, word).await?;
                 diesel::insert_into(system_deck_words::table)
                     .values((
-                        system_deck_words::deck_id.eq(deck),
-                        system_deck_words::word_id.eq(word_id),
+                        system_deck_words::deck_id.eq(deck.as_uuid()),
+                        system_deck_words::word_id.eq(word_id.as_uuid()),
                     ))
                     .on_conflict_do_nothing()
                     .execute(conn)
@@ -188,14 +189,14 @@ impl DeckStore for PgDeckStore {
     async fn subscribe(
         &self,
         owner: UserId,
-        system_deck: Uuid,
+        system_deck: SystemDeckId,
         now: DateTime<Utc>,
     ) -> Result<Deck, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let deck = conn
             .transaction::<Deck, TxError, _>(async |conn| {
                 let source = decks::table
-                    .filter(decks::id.eq(system_deck))
+                    .filter(decks::id.eq(system_deck.as_uuid()))
                     .filter(decks::kind.eq("system"))
                     .select(DeckRow::as_select())
                     .first(conn)
@@ -203,7 +204,7 @@ impl DeckStore for PgDeckStore {
                     .into_deck()?;
                 let existing: Option<DeckRow> = decks::table
                     .filter(decks::owner_id.eq(owner.as_uuid()))
-                    .filter(decks::source_deck_id.eq(system_deck))
+                    .filter(decks::source_deck_id.eq(system_deck.as_uuid()))
                     .select(DeckRow::as_select())
                     .first(conn)
                     .await
@@ -223,13 +224,13 @@ impl DeckStore for PgDeckStore {
     async fn unsubscribe(
         &self,
         owner: UserId,
-        system_deck: Uuid,
+        system_deck: SystemDeckId,
     ) -> Result<(), LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let unlinked = diesel::update(
             decks::table
                 .filter(decks::owner_id.eq(owner.as_uuid()))
-                .filter(decks::source_deck_id.eq(system_deck)),
+                .filter(decks::source_deck_id.eq(system_deck.as_uuid())),
         )
         .set(decks::source_deck_id.eq(None::<Uuid>))
         .execute(&mut conn)
@@ -241,7 +242,7 @@ impl DeckStore for PgDeckStore {
         Ok(())
     }
 
-    async fn propagate(&self, system_deck: Uuid) -> Result<usize, LearningStoreError> {
+    async fn propagate(&self, system_deck: SystemDeckId) -> Result<usize, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         propagate(&mut conn, system_deck, None)
             .await
@@ -256,7 +257,7 @@ async fn insert(
     let card_types: Vec<&str> = deck.card_types.iter().map(|t| t.as_str()).collect();
     diesel::insert_into(decks::table)
         .values((
-            decks::id.eq(deck.id),
+            decks::id.eq(deck.id.as_uuid()),
             decks::owner_id.eq(deck.owner.as_uuid()),
             decks::name.eq(deck.name.as_str()),
             decks::description.eq(&deck.description),
@@ -264,7 +265,7 @@ async fn insert(
             decks::created_at.eq(deck.created_at),
             decks::updated_at.eq(deck.updated_at),
             decks::kind.eq(deck.kind.as_str()),
-            decks::source_deck_id.eq(deck.source),
+            decks::source_deck_id.eq(deck.source.map(|s| s.as_uuid())),
         ))
         .execute(conn)
         .await
@@ -274,8 +275,8 @@ async fn insert(
 /// and card type of the subscription. Idempotent.
 async fn propagate(
     conn: &mut diesel_async::AsyncPgConnection,
-    system_deck: Uuid,
-    only: Option<Uuid>,
+    system_deck: SystemDeckId,
+    only: Option<DeckId>,
 ) -> Result<usize, diesel::result::Error> {
     diesel::sql_query(
         "INSERT INTO cards (id, user_id, deck_id, word_id, card_type, state, step, due, created_at) \
@@ -286,8 +287,8 @@ async fn propagate(
          WHERE d.source_deck_id = $1 AND ($2::uuid IS NULL OR d.id = $2) \
          ON CONFLICT (deck_id, word_id, card_type) DO NOTHING",
     )
-    .bind::<diesel::sql_types::Uuid, _>(system_deck)
-    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(only)
+    .bind::<diesel::sql_types::Uuid, _>(system_deck.as_uuid())
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(only.map(|d| d.as_uuid()))
     .execute(conn)
     .await
 }

@@ -13,7 +13,6 @@ use lingo_kernel::UserId;
 use lingo_learning::card::Card;
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::quiz::ports::QuizCards;
-use uuid::Uuid;
 
 #[async_trait]
 impl QuizCards for PgCardStore {
@@ -21,7 +20,7 @@ impl QuizCards for PgCardStore {
     async fn quiz_candidates(
         &self,
         owner: UserId,
-        deck: Option<Uuid>,
+        deck: Option<lingo_kernel::DeckId>,
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<Card>, LearningStoreError> {
@@ -42,7 +41,7 @@ impl QuizCards for PgCardStore {
             .select(CardRow::as_select())
             .into_boxed();
         if let Some(deck) = deck {
-            query = query.filter(cards::deck_id.eq(deck));
+            query = query.filter(cards::deck_id.eq(deck.as_uuid()));
         }
         let rows: Vec<CardRow> = query
             .order((cards::due, cards::id))

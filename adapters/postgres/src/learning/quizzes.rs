@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use lingo_kernel::UserId;
+use lingo_kernel::{CardId, DeckId, QuizId, UserId};
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::quiz::ports::{QuizStore, Recorded};
 use lingo_learning::quiz::question::{Question, QuestionResult, Quiz};
@@ -52,7 +52,7 @@ impl QuestionRow {
     fn into_question(self) -> Result<Question, LearningStoreError> {
         Ok(Question {
             position: u32::try_from(self.position).map_err(corrupt)?,
-            card_ids: self.card_ids,
+            card_ids: self.card_ids.into_iter().map(CardId::from_uuid).collect(),
             prompt: serde_json::from_value(self.prompt).map_err(corrupt)?,
             expected: serde_json::from_value(self.expected).map_err(corrupt)?,
             result: self
@@ -77,10 +77,14 @@ impl QuizStore for PgQuizStore {
             .iter()
             .map(|q| {
                 Ok((
-                    quiz_questions::quiz_id.eq(quiz.id),
+                    quiz_questions::quiz_id.eq(quiz.id.as_uuid()),
                     quiz_questions::position.eq(position(q.position)?),
                     quiz_questions::kind.eq(q.kind().as_str()),
-                    quiz_questions::card_ids.eq(q.card_ids.clone()),
+                    quiz_questions::card_ids.eq(q
+                        .card_ids
+                        .iter()
+                        .map(CardId::as_uuid)
+                        .collect::<Vec<_>>()),
                     quiz_questions::prompt
                         .eq(serde_json::to_value(&q.prompt).map_err(unavailable)?),
                     quiz_questions::expected
@@ -92,9 +96,9 @@ impl QuizStore for PgQuizStore {
         conn.transaction::<(), TxError, _>(async |conn| {
             diesel::insert_into(quizzes::table)
                 .values((
-                    quizzes::id.eq(quiz.id),
+                    quizzes::id.eq(quiz.id.as_uuid()),
                     quizzes::user_id.eq(quiz.owner.as_uuid()),
-                    quizzes::deck_id.eq(quiz.deck),
+                    quizzes::deck_id.eq(quiz.deck.map(|d| d.as_uuid())),
                     quizzes::created_at.eq(quiz.created_at),
                     quizzes::expires_at.eq(quiz.expires_at),
                 ))
@@ -111,26 +115,26 @@ impl QuizStore for PgQuizStore {
     }
 
     #[tracing::instrument(name = "quizzes.get", skip(self), fields(user = %owner))]
-    async fn get(&self, owner: UserId, id: Uuid) -> Result<Quiz, LearningStoreError> {
+    async fn get(&self, owner: UserId, id: QuizId) -> Result<Quiz, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let quiz: QuizRow = quizzes::table
-            .filter(quizzes::id.eq(id))
+            .filter(quizzes::id.eq(id.as_uuid()))
             .filter(quizzes::user_id.eq(owner.as_uuid()))
             .select(QuizRow::as_select())
             .first(&mut conn)
             .await
             .map_err(from_diesel)?;
         let rows: Vec<QuestionRow> = quiz_questions::table
-            .filter(quiz_questions::quiz_id.eq(id))
+            .filter(quiz_questions::quiz_id.eq(id.as_uuid()))
             .order(quiz_questions::position)
             .select(QuestionRow::as_select())
             .load(&mut conn)
             .await
             .map_err(unavailable)?;
         Ok(Quiz {
-            id: quiz.id,
+            id: QuizId::from_uuid(quiz.id),
             owner,
-            deck: quiz.deck_id,
+            deck: quiz.deck_id.map(DeckId::from_uuid),
             created_at: quiz.created_at,
             expires_at: quiz.expires_at,
             questions: rows
@@ -144,7 +148,7 @@ impl QuizStore for PgQuizStore {
     async fn record(
         &self,
         owner: UserId,
-        quiz: Uuid,
+        quiz: QuizId,
         result: &QuestionResult,
     ) -> Result<Recorded, LearningStoreError> {
         let at = position(result.position)?;
@@ -154,7 +158,7 @@ impl QuizStore for PgQuizStore {
             .filter(quizzes::user_id.eq(owner.as_uuid()))
             .select(quizzes::id);
         let this = quiz_questions::table
-            .filter(quiz_questions::quiz_id.eq(quiz))
+            .filter(quiz_questions::quiz_id.eq(quiz.as_uuid()))
             .filter(quiz_questions::quiz_id.eq_any(owned))
             .filter(quiz_questions::position.eq(at));
         let updated: Option<i32> =

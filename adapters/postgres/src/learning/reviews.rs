@@ -7,11 +7,10 @@ use super::{TxError, from_diesel, unavailable};
 use diesel::sql_types::{Array, Float8, Int4, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel::{QueryableByName, sql_query};
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use lingo_kernel::UserId;
+use lingo_kernel::{CardId, UserId};
 use lingo_learning::card::{Card, CardSnapshot};
 use lingo_learning::ports::{Decide, LearningStoreError, ParameterSet};
 use lingo_learning::review::{ReviewOutcome, ReviewRequest, SchedulingContext, SchedulingSettings};
-use uuid::Uuid;
 
 #[derive(QueryableByName)]
 struct ContextRow {
@@ -63,7 +62,7 @@ impl PgCardStore {
                 .transaction::<Step, TxError, _>(async |conn| {
                     let row: ContextRow = ContextQuery {
                         user: owner.as_uuid(),
-                        card: request.card_id,
+                        card: request.card_id.as_uuid(),
                         client_review_id: &request.client_review_id,
                     }
                     .get_result(conn)
@@ -93,7 +92,7 @@ impl PgCardStore {
                     let s = &next.schedule;
                     let written = WriteQuery {
                         user: owner.as_uuid(),
-                        card: card.id,
+                        card: card.id.as_uuid(),
                         client_review_id: &request.client_review_id,
                         rating: i16::from(u8::from(request.rating)),
                         reviewed_at: request.reviewed_at,
@@ -137,8 +136,9 @@ impl PgCardStore {
     pub(super) async fn undo(
         &self,
         owner: UserId,
-        card_id: Uuid,
+        card: CardId,
     ) -> Result<Card, LearningStoreError> {
+        let card_id = card.as_uuid();
         #[derive(QueryableByName)]
         struct Last {
             #[diesel(sql_type = diesel::sql_types::Int8)]
@@ -177,7 +177,7 @@ impl PgCardStore {
                  last_review = $7, reps = $8, lapses = $9, leech = $10, suspended = $11, \
                  version = version + 1 WHERE id = $1",
             )
-            .bind::<SqlUuid, _>(card.id)
+            .bind::<SqlUuid, _>(card.id.as_uuid())
             .bind::<Text, _>(state_name(s.state))
             .bind::<Nullable<Int4>, _>(s.step.map(|v| v as i32))
             .bind::<Nullable<Float8>, _>(s.stability)

@@ -87,6 +87,7 @@ impl PgCardStore {
     pub(super) async fn raw_stats(
         &self,
         owner: UserId,
+        now: DateTime<Utc>,
         since: DateTime<Utc>,
         offset_seconds: i32,
     ) -> Result<RawStats, LearningStoreError> {
@@ -107,7 +108,7 @@ impl PgCardStore {
             .map_err(unavailable)?;
         let forecast: Vec<Due> = sql_query(FORECAST)
             .bind::<SqlUuid, _>(user)
-            .bind::<Timestamptz, _>(Utc::now())
+            .bind::<Timestamptz, _>(now)
             .bind::<diesel::sql_types::Float8, _>(offset)
             .load(&mut conn)
             .await

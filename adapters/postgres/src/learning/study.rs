@@ -7,7 +7,7 @@ use crate::schema::{cards, review_logs, words};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use lingo_kernel::UserId;
+use lingo_kernel::{DeckId, UserId, WordId};
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::study_queue::{Candidates, WordSummary};
 use std::collections::HashSet;
@@ -17,7 +17,7 @@ impl PgCardStore {
     pub(super) async fn candidates(
         &self,
         owner: UserId,
-        deck: Option<Uuid>,
+        deck: Option<DeckId>,
         now: DateTime<Utc>,
         day_start: DateTime<Utc>,
         limit: u32,
@@ -36,7 +36,7 @@ impl PgCardStore {
                 .select(CardRow::as_select())
                 .into_boxed();
             if let Some(deck) = deck {
-                q = q.filter(cards::deck_id.eq(deck));
+                q = q.filter(cards::deck_id.eq(deck.as_uuid()));
             }
             q
         };
@@ -97,7 +97,7 @@ impl PgCardStore {
             .iter()
             .chain(&learning)
             .chain(&new)
-            .map(|c| c.word)
+            .map(|c| c.word.as_uuid())
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
@@ -124,10 +124,12 @@ impl PgCardStore {
             new,
             new_studied_today: u32::try_from(today.new).unwrap_or(u32::MAX),
             reviews_done_today: u32::try_from(today.total - today.new).unwrap_or(u32::MAX),
-            words_reviewed_today: studied.into_iter().collect(),
+            words_reviewed_today: studied.into_iter().map(WordId::from_uuid).collect(),
             words: summaries
                 .into_iter()
-                .map(|(id, language, lemma)| (id, WordSummary { language, lemma }))
+                .map(|(id, language, lemma)| {
+                    (WordId::from_uuid(id), WordSummary { language, lemma })
+                })
                 .collect(),
         })
     }

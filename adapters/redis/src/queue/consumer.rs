@@ -1,6 +1,5 @@
-use super::{GROUP, RedisJobQueue, millis, now_ms, scripts, unavailable};
+use super::{GROUP, RedisJobQueue, millis, scripts, unavailable};
 use async_trait::async_trait;
-use chrono::Utc;
 use fred::prelude::StreamsInterface;
 use fred::types::Value;
 use fred::types::streams::XReadResponse;
@@ -46,7 +45,7 @@ impl RedisJobQueue {
         let args = vec![
             GROUP.to_owned(),
             consumer.to_owned(),
-            now_ms(),
+            self.now_ms(),
             self.settings.visibility_timeout.as_millis().to_string(),
             max.to_string(),
         ];
@@ -129,7 +128,7 @@ impl RedisJobQueue {
                 vec![
                     GROUP.to_owned(),
                     raw.entry.clone(),
-                    now_ms(),
+                    self.now_ms(),
                     consumer.to_owned(),
                     delivery.envelope.max_attempts.to_string(),
                 ],
@@ -184,7 +183,7 @@ impl RedisJobQueue {
                     job_id.map(|id| id.to_string()).unwrap_or_default(),
                     String::new(),
                     raw.job.clone().unwrap_or_default(),
-                    now_ms(),
+                    self.now_ms(),
                     "0".to_owned(),
                     self.settings.dead_retention.as_secs().to_string(),
                 ],
@@ -250,7 +249,11 @@ impl JobConsumer for RedisJobQueue {
         let encoded =
             serde_json::to_string(progress).map_err(|e| QueueError::Encoding(e.to_string()))?;
         let _: i64 = self
-            .eval(PROGRESS, vec![self.keys.job(id)], vec![encoded, now_ms()])
+            .eval(
+                PROGRESS,
+                vec![self.keys.job(id)],
+                vec![encoded, self.now_ms()],
+            )
             .await?;
         Ok(())
     }
@@ -269,7 +272,7 @@ impl JobConsumer for RedisJobQueue {
                     GROUP.to_owned(),
                     delivery.receipt.clone(),
                     result.to_string(),
-                    now_ms(),
+                    self.now_ms(),
                     (envelope.attempts + 1).to_string(),
                     self.settings.finished_retention.as_secs().to_string(),
                 ],
@@ -288,7 +291,7 @@ impl JobConsumer for RedisJobQueue {
         next.attempts += 1;
         let encoded =
             serde_json::to_string(&next).map_err(|e| QueueError::Encoding(e.to_string()))?;
-        let due = Utc::now()
+        let due = self.now()
             + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::hours(1));
         let _: i64 = self
             .eval(
@@ -304,7 +307,7 @@ impl JobConsumer for RedisJobQueue {
                     encoded,
                     millis(due),
                     error.to_owned(),
-                    now_ms(),
+                    self.now_ms(),
                     next.attempts.to_string(),
                 ],
             )
@@ -341,7 +344,7 @@ impl JobConsumer for RedisJobQueue {
                     envelope.id.to_string(),
                     envelope.kind.clone(),
                     raw,
-                    now_ms(),
+                    self.now_ms(),
                     (envelope.attempts + 1).to_string(),
                     self.settings.dead_retention.as_secs().to_string(),
                 ],
@@ -364,7 +367,7 @@ impl JobConsumer for RedisJobQueue {
                     GROUP.to_owned(),
                     delivery.receipt.clone(),
                     encoded,
-                    now_ms(),
+                    self.now_ms(),
                 ],
             )
             .await?;

@@ -1,4 +1,4 @@
-use super::{RedisJobQueue, now_ms, scripts, unavailable};
+use super::{RedisJobQueue, scripts, unavailable};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use fred::prelude::StreamsInterface;
@@ -80,7 +80,7 @@ impl DeadLetters for RedisJobQueue {
                 vec![
                     dead.entry_id,
                     encoded,
-                    now_ms(),
+                    self.now_ms(),
                     envelope.kind.clone(),
                     envelope.max_attempts.to_string(),
                 ],

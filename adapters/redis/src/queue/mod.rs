@@ -18,6 +18,7 @@ mod scripts;
 use crate::connection::RedisError;
 use chrono::{DateTime, Utc};
 use fred::prelude::{Client, ClientLike, LuaInterface};
+use lingo_kernel::Clock;
 use lingo_kernel::jobs::{JobId, QueueError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -57,6 +58,8 @@ pub struct RedisJobQueue {
     keys: Keys,
     settings: QueueSettings,
     trace: Option<TraceInjector>,
+    /// Stamps enqueues, deliveries and retry due times (the scripts take "now" as an argument).
+    clock: Arc<dyn Clock>,
 }
 
 #[derive(Debug, Clone)]
@@ -83,13 +86,20 @@ impl Keys {
 }
 
 impl RedisJobQueue {
-    pub fn new(client: Client, blocking: Client, prefix: &str, settings: QueueSettings) -> Self {
+    pub fn new(
+        client: Client,
+        blocking: Client,
+        prefix: &str,
+        settings: QueueSettings,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             client,
             blocking,
             keys: Keys::new(prefix),
             settings,
             trace: None,
+            clock,
         }
     }
 
@@ -97,13 +107,20 @@ impl RedisJobQueue {
     pub fn connect(
         redis: &crate::RedisSettings,
         settings: QueueSettings,
+        clock: Arc<dyn Clock>,
     ) -> Result<Self, RedisError> {
         let client = crate::connect_fred(redis)?;
         let blocking = crate::connect_fred(&crate::RedisSettings {
             command_timeout: redis.command_timeout + std::time::Duration::from_secs(5),
             ..redis.clone()
         })?;
-        Ok(Self::new(client, blocking, &redis.key_prefix, settings))
+        Ok(Self::new(
+            client,
+            blocking,
+            &redis.key_prefix,
+            settings,
+            clock,
+        ))
     }
 
     /// The client for other coordination (leases), sharing the command connection.
@@ -140,6 +157,14 @@ impl RedisJobQueue {
         }
     }
 
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn now_ms(&self) -> String {
+        millis(self.now())
+    }
+
     async fn eval<R: fred::types::FromValue>(
         &self,
         script: &str,
@@ -161,8 +186,4 @@ fn unavailable(e: fred::error::Error) -> QueueError {
 
 fn millis(at: DateTime<Utc>) -> String {
     at.timestamp_millis().to_string()
-}
-
-fn now_ms() -> String {
-    millis(Utc::now())
 }

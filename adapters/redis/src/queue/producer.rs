@@ -1,6 +1,5 @@
 use super::{RedisJobQueue, millis, record, scripts};
 use async_trait::async_trait;
-use chrono::Utc;
 use fred::prelude::HashesInterface;
 use lingo_kernel::jobs::{
     Enqueued, JobEnvelope, JobId, JobQueue, JobRecord, NewJob, QueueError, QueueStats,
@@ -11,7 +10,7 @@ use std::collections::HashMap;
 impl JobQueue for RedisJobQueue {
     #[tracing::instrument(skip_all, fields(job.id = %job.id, job.kind = %job.kind))]
     async fn enqueue(&self, job: NewJob) -> Result<Enqueued, QueueError> {
-        let envelope = JobEnvelope::new(job, Utc::now(), || {
+        let envelope = JobEnvelope::new(job, self.now(), || {
             self.trace
                 .as_ref()
                 .map(|inject| inject())

@@ -30,9 +30,9 @@ pub struct CardView {
 impl From<&Card> for CardView {
     fn from(c: &Card) -> Self {
         Self {
-            id: c.id,
-            deck_id: c.deck,
-            word_id: c.word,
+            id: c.id.as_uuid(),
+            deck_id: c.deck.as_uuid(),
+            word_id: c.word.as_uuid(),
             card_type: c.card_type.as_str(),
             state: c.schedule.state.as_str(),
             step: c.schedule.step,

@@ -6,6 +6,7 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use lingo_kernel::{CardId, DeckId};
 use lingo_learning::card_queries::DEFAULT_PAGE;
 use lingo_learning::ports::CardFilter;
 use lingo_learning::scheduler::CardState;
@@ -48,17 +49,17 @@ pub async fn list(
         })
         .transpose()?;
     let filter = CardFilter {
-        deck: query.deck,
+        deck: query.deck.map(DeckId::from_uuid),
         state: card_state,
         due_before: query.due_before,
         leech: query.leech,
-        after: query.cursor,
+        after: query.cursor.map(CardId::from_uuid),
         limit: query.limit.unwrap_or(DEFAULT_PAGE).max(1),
     };
     let page = state.cards.list(caller.user, filter).await?;
     Ok(HttpResponse::Ok().json(CardPage {
         items: page.items.iter().map(CardView::from).collect(),
-        next_cursor: page.next_cursor,
+        next_cursor: page.next_cursor.map(|c| c.as_uuid()),
     }))
 }
 
@@ -89,10 +90,14 @@ pub async fn act(
         "move" => CardAction::Move {
             deck: body
                 .and_then(|b| b.deck_id)
+                .map(DeckId::from_uuid)
                 .ok_or_else(|| ApiError::invalid("deck_id", "required to move a card"))?,
         },
         _ => return Err(ApiError::NotFound("no such card action".to_owned())),
     };
-    let card = state.card_actions.apply(caller.user, card, action).await?;
+    let card = state
+        .card_actions
+        .apply(caller.user, CardId::from_uuid(card), action)
+        .await?;
     Ok(HttpResponse::Ok().json(CardView::from(&card)))
 }

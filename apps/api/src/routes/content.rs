@@ -7,10 +7,9 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use lingo_content::generate_content::content_key;
 use lingo_content::request_content::ContentAnswer;
-use lingo_kernel::{CefrLevel, LanguageCode};
+use lingo_kernel::{CefrLevel, LanguageCode, WordId};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-use uuid::Uuid;
 
 #[derive(Deserialize, IntoParams)]
 pub struct ContentQuery {
@@ -20,7 +19,7 @@ pub struct ContentQuery {
     level: Option<String>,
 }
 
-fn word_id(raw: &str) -> Result<Uuid, ApiError> {
+fn word_id(raw: &str) -> Result<WordId, ApiError> {
     raw.parse()
         .map_err(|_| ApiError::NotFound("no word with this id".into()))
 }

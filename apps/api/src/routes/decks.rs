@@ -5,7 +5,7 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use lingo_kernel::LanguageCode;
+use lingo_kernel::{DeckId, LanguageCode, SystemDeckId, WordId};
 use lingo_learning::card::CardType;
 use lingo_learning::deck::{Deck, DeckName};
 use lingo_learning::manage_decks::NewDeck;
@@ -32,12 +32,12 @@ pub struct DeckView {
 impl From<Deck> for DeckView {
     fn from(d: Deck) -> Self {
         Self {
-            id: d.id,
+            id: d.id.as_uuid(),
             name: d.name.as_str().to_owned(),
             description: d.description,
             card_types: d.card_types.iter().map(|t| t.as_str().to_owned()).collect(),
             kind: d.kind.as_str(),
-            source_deck_id: d.source,
+            source_deck_id: d.source.map(|s| s.as_uuid()),
             created_at: d.created_at,
         }
     }
@@ -125,7 +125,8 @@ pub async fn get(
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(DeckView::from(state.decks.get(caller.user, *id).await?)))
+    let deck = state.decks.get(caller.user, DeckId::from_uuid(*id)).await?;
+    Ok(HttpResponse::Ok().json(DeckView::from(deck)))
 }
 
 /// Renames a deck or changes its description.
@@ -141,7 +142,12 @@ pub async fn update(
     let name = DeckName::parse(&body.name).map_err(|e| ApiError::invalid("name", e.to_string()))?;
     let deck = state
         .decks
-        .rename(caller.user, *id, &name, &body.description)
+        .rename(
+            caller.user,
+            DeckId::from_uuid(*id),
+            &name,
+            &body.description,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(DeckView::from(deck)))
 }
@@ -154,7 +160,10 @@ pub async fn delete(
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.decks.delete(caller.user, *id).await?;
+    state
+        .decks
+        .delete(caller.user, DeckId::from_uuid(*id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -192,12 +201,15 @@ pub async fn add_words(
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let words = word_refs(&body.words)?;
-    let added = state.decks.add_words(caller.user, *id, &words).await?;
+    let added = state
+        .decks
+        .add_words(caller.user, DeckId::from_uuid(*id), &words)
+        .await?;
     Ok(HttpResponse::Ok().json(
         added
             .into_iter()
             .map(|a| AddedView {
-                word_id: a.word_id,
+                word_id: a.word_id.as_uuid(),
                 cards_created: a.cards_created,
             })
             .collect::<Vec<_>>(),
@@ -226,7 +238,7 @@ fn word_refs(words: &[WordInput]) -> Result<Vec<WordRef>, ApiError> {
         .enumerate()
         .map(|(i, word)| {
             Ok(match word {
-                WordInput::Id { word_id } => WordRef::Id(*word_id),
+                WordInput::Id { word_id } => WordRef::Id(WordId::from_uuid(*word_id)),
                 WordInput::Lemma { language, lemma } => WordRef::Lemma {
                     language: LanguageCode::parse(language).map_err(|e| {
                         ApiError::invalid(&format!("words[{i}].language"), e.to_string())
@@ -255,7 +267,11 @@ pub async fn add_system_words(
     body.validate()?;
     let ids = state
         .decks
-        .add_system_words(caller.domain(), *id, &word_refs(&body.words)?)
+        .add_system_words(
+            caller.domain(),
+            SystemDeckId::from_uuid(*id),
+            &word_refs(&body.words)?,
+        )
         .await?;
     Ok(HttpResponse::Ok().json(ids))
 }
@@ -280,7 +296,10 @@ pub async fn subscribe(
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let deck = state.decks.subscribe(caller.user, *id).await?;
+    let deck = state
+        .decks
+        .subscribe(caller.user, SystemDeckId::from_uuid(*id))
+        .await?;
     Ok(HttpResponse::Created().json(DeckView::from(deck)))
 }
 
@@ -292,6 +311,9 @@ pub async fn unsubscribe(
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    state.decks.unsubscribe(caller.user, *id).await?;
+    state
+        .decks
+        .unsubscribe(caller.user, SystemDeckId::from_uuid(*id))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

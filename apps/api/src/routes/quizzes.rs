@@ -5,6 +5,7 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use lingo_kernel::{CardId, DeckId, QuizId};
 use lingo_learning::quiz::question::{
     Answer, CardResult, Prompt, Question, QuestionKind, QuestionResult, Quiz,
 };
@@ -52,7 +53,7 @@ impl From<&Question> for QuestionView {
     fn from(q: &Question) -> Self {
         Self {
             position: q.position,
-            card_ids: q.card_ids.clone(),
+            card_ids: q.card_ids.iter().map(CardId::as_uuid).collect(),
             prompt: q.prompt.clone(),
             result: q.result.as_ref().map(ResultView::from),
         }
@@ -62,8 +63,8 @@ impl From<&Question> for QuestionView {
 impl From<&Quiz> for QuizView {
     fn from(quiz: &Quiz) -> Self {
         Self {
-            id: quiz.id,
-            deck_id: quiz.deck,
+            id: quiz.id.as_uuid(),
+            deck_id: quiz.deck.map(|d| d.as_uuid()),
             created_at: quiz.created_at,
             expires_at: quiz.expires_at,
             questions: quiz.questions.iter().map(QuestionView::from).collect(),
@@ -108,7 +109,7 @@ pub struct ResultView {
 impl From<&CardResult> for ReviewView {
     fn from(c: &CardResult) -> Self {
         Self {
-            card_id: c.card_id,
+            card_id: c.card_id.as_uuid(),
             outcome: c.outcome.as_str(),
             rating: c.rating.into(),
             due: c.due,
@@ -128,7 +129,7 @@ impl From<&QuestionResult> for ResultView {
             answer: serde_json::to_value(&r.answer).unwrap_or_default(),
             duration_ms: r.duration_ms,
             answered_at: r.answered_at,
-            card_ids: r.cards.iter().map(|c| c.card_id).collect(),
+            card_ids: r.cards.iter().map(|c| c.card_id.as_uuid()).collect(),
             reviews: r.cards.iter().map(ReviewView::from).collect(),
         }
     }
@@ -159,7 +160,7 @@ pub async fn create(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let request = NewQuiz {
-        deck: body.deck_id,
+        deck: body.deck_id.map(DeckId::from_uuid),
         size: body.size.unwrap_or(10),
         kinds,
     };
@@ -175,7 +176,10 @@ pub async fn get(
     id: web::Path<Uuid>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let quiz = state.quizzes.get(caller.user, *id).await?;
+    let quiz = state
+        .quizzes
+        .get(caller.user, QuizId::from_uuid(*id))
+        .await?;
     Ok(HttpResponse::Ok().json(QuizView::from(&quiz)))
 }
 
@@ -227,7 +231,10 @@ pub async fn answer(
             duration_ms: a.duration_ms,
         })
         .collect();
-    let results = state.quizzes.answer(caller.user, *id, &answers).await?;
+    let results = state
+        .quizzes
+        .answer(caller.user, QuizId::from_uuid(*id), &answers)
+        .await?;
     Ok(HttpResponse::Ok().json(AnswersResult {
         results: results.iter().map(ResultView::from).collect(),
     }))

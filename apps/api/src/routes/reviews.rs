@@ -6,6 +6,7 @@ use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use lingo_kernel::CardId;
 use lingo_learning::Rating;
 use lingo_learning::review::{ReviewError, ReviewOutcome, ReviewRequest};
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,7 @@ pub struct ReviewInput {
 impl ReviewInput {
     fn request(&self) -> Result<ReviewRequest, ApiError> {
         Ok(ReviewRequest {
-            card_id: self.card_id,
+            card_id: CardId::from_uuid(self.card_id),
             rating: Rating::try_from(self.rating)
                 .map_err(|e| ApiError::invalid("rating", e.to_string()))?,
             reviewed_at: self.reviewed_at,
@@ -132,7 +133,7 @@ pub async fn undo(
 ) -> Result<HttpResponse, ApiError> {
     let card = state
         .reviews
-        .undo(caller.user, *id)
+        .undo(caller.user, CardId::from_uuid(*id))
         .await
         .map_err(|e| match e {
             ReviewError::NotFound => ApiError::NotFound("no review to undo".to_owned()),

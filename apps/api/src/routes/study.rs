@@ -36,7 +36,11 @@ pub async fn queue(
 ) -> Result<HttpResponse, ApiError> {
     let entries = state
         .study
-        .queue(caller.user, query.deck, query.limit.unwrap_or(20))
+        .queue(
+            caller.user,
+            query.deck.map(lingo_kernel::DeckId::from_uuid),
+            query.limit.unwrap_or(20),
+        )
         .await?;
     Ok(HttpResponse::Ok().json(
         entries

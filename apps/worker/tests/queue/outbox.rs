@@ -22,7 +22,12 @@ fn unreachable_queue() -> RedisJobQueue {
         command_timeout: Duration::from_millis(300),
         pool_size: 1,
     };
-    RedisJobQueue::connect(&settings, QueueSettings::default()).expect("queue")
+    RedisJobQueue::connect(
+        &settings,
+        QueueSettings::default(),
+        std::sync::Arc::new(lingo_kernel::SystemClock),
+    )
+    .expect("queue")
 }
 
 fn echo() -> NewJob {

@@ -64,7 +64,7 @@ impl WordRepository for MemWords {
                     row.zipf = w.zipf.or(row.zipf);
                 }
                 None => rows.push(WordMetadata {
-                    id: uuid::Uuid::now_v7(),
+                    id: lingo_kernel::WordId::new(),
                     language: w.language.clone(),
                     lemma: w.lemma.clone(),
                     part_of_speech: w.part_of_speech.clone(),
@@ -92,7 +92,7 @@ impl WordRepository for MemWords {
             .cloned()
             .collect())
     }
-    async fn by_ids(&self, ids: &[uuid::Uuid]) -> Result<Vec<WordMetadata>, StoreError> {
+    async fn by_ids(&self, ids: &[lingo_kernel::WordId]) -> Result<Vec<WordMetadata>, StoreError> {
         Ok(self
             .0
             .lock()

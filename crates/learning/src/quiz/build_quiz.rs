@@ -10,6 +10,7 @@ use super::question::{Expected, Pair, Prompt, Question, QuestionKind};
 use crate::card::Card;
 use fastrand::Rng;
 use lingo_dictionary::normalise::fold_key;
+use lingo_kernel::CardId;
 use std::collections::{HashMap, HashSet};
 
 /// Options of a multiple-choice question (the answer and three distractors).
@@ -160,7 +161,7 @@ fn pairable<'a>(items: &[Item<'a>]) -> Vec<Item<'a>> {
     pairable
 }
 
-fn matching(items: &[Item<'_>], rng: &mut Rng) -> (Prompt, Expected, Vec<uuid::Uuid>) {
+fn matching(items: &[Item<'_>], rng: &mut Rng) -> (Prompt, Expected, Vec<CardId>) {
     let pairs: Vec<Pair> = items
         .iter()
         .map(|(card, facts)| Pair {
@@ -307,7 +308,7 @@ pub fn build_questions(
     };
     let mut used = HashMap::new();
     let mut questions = Vec::new();
-    let mut push = |prompt: Prompt, expected: Expected, card_ids: Vec<uuid::Uuid>| {
+    let mut push = |prompt: Prompt, expected: Expected, card_ids: Vec<CardId>| {
         questions.push(Question {
             position: u32::try_from(questions.len() + 1).unwrap_or(u32::MAX),
             card_ids,
@@ -334,8 +335,7 @@ mod tests {
     use crate::card::CardType;
     use crate::scheduler::CardSchedule;
     use chrono::{DateTime, Utc};
-    use lingo_kernel::UserId;
-    use uuid::Uuid;
+    use lingo_kernel::{DeckId, UserId, WordId};
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-01-10T12:00:00Z")
@@ -345,7 +345,7 @@ mod tests {
 
     fn word(lemma: &str, pos: &str, zipf: f64, meaning: &str) -> WordFacts {
         WordFacts {
-            word_id: Uuid::now_v7(),
+            word_id: WordId::new(),
             lemma: lemma.into(),
             part_of_speech: pos.into(),
             zipf: Some(zipf),
@@ -354,11 +354,11 @@ mod tests {
         }
     }
 
-    fn card(word: Uuid) -> Card {
+    fn card(word: WordId) -> Card {
         Card {
-            id: Uuid::now_v7(),
+            id: CardId::new(),
             user: UserId::new(),
-            deck: Uuid::now_v7(),
+            deck: DeckId::new(),
             word,
             card_type: CardType::Recognition,
             schedule: CardSchedule::new(now()),

@@ -7,10 +7,9 @@ use async_trait::async_trait;
 use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::{EntryStore, StoreError, WordRepository};
 use lingo_dictionary::{Entry, WordMetadata};
-use lingo_kernel::LanguageCode;
+use lingo_kernel::{LanguageCode, WordId};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// Zipf bands tried in turn for distractors (`None`: any frequency).
 const WINDOWS: [Option<f64>; 3] = [Some(0.75), Some(1.5), None];
@@ -103,7 +102,7 @@ impl QuizWordFacts for DictionaryQuizFacts {
     async fn material(
         &self,
         native: &LanguageCode,
-        words: &[Uuid],
+        words: &[WordId],
         candidates: usize,
     ) -> Result<QuizMaterial, LearningStoreError> {
         let answers = self.words.by_ids(words).await.map_err(store_error)?;

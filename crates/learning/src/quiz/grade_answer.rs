@@ -4,9 +4,9 @@
 use super::question::{Answer, Expected, Outcome, Question, QuestionKind};
 use crate::Rating;
 use lingo_dictionary::normalise::fold_key;
+use lingo_kernel::CardId;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
-use uuid::Uuid;
 
 /// When an answer counts as slow (→ Hard) or fast (→ Easy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub fn rating(outcome: Outcome, duration_ms: u32, settings: QuizSettings) -> Rat
 /// One card's grade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CardGrade {
-    pub card_id: Uuid,
+    pub card_id: CardId,
     pub outcome: Outcome,
     pub rating: Rating,
 }
@@ -253,7 +253,7 @@ mod tests {
         assert_eq!(rating(Outcome::Correct, 2_000, strict), Rating::Good);
     }
 
-    fn question(prompt: Prompt, expected: Expected, cards: Vec<Uuid>) -> Question {
+    fn question(prompt: Prompt, expected: Expected, cards: Vec<CardId>) -> Question {
         Question {
             position: 1,
             card_ids: cards,
@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn matching_grades_each_pair_and_shares_the_time() {
-        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let (a, b) = (CardId::new(), CardId::new());
         let q = question(
             Prompt::Matching {
                 words: vec![],
@@ -302,7 +302,7 @@ mod tests {
 
     #[test]
     fn typed_kinds_tolerate_typos_and_choices_do_not() {
-        let card = Uuid::now_v7();
+        let card = CardId::new();
         let typing = question(
             Prompt::Typing {
                 meaning: "خانه".into(),

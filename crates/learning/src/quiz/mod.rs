@@ -12,12 +12,11 @@ use crate::ports::{LearnerProfiles, LearningStoreError};
 use crate::review::{ReviewError, ReviewOutcome, ReviewRequest, ReviewService};
 use chrono::{Duration, SubsecRound};
 use grade_answer::{CardGrade, QuizSettings, WrongShape};
-use lingo_kernel::{Clock, UserId};
+use lingo_kernel::{Clock, DeckId, QuizId, UserId, WordId};
 use ports::{QuizCards, QuizStore, QuizWordFacts, Recorded};
 use question::{Answer, CardResult, QuestionKind, QuestionResult, Quiz};
 use std::collections::HashSet;
 use std::sync::Arc;
-use uuid::Uuid;
 
 /// How long a quiz may be answered.
 pub const QUIZ_TTL: Duration = Duration::hours(24);
@@ -26,7 +25,7 @@ const CANDIDATES: usize = 12;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewQuiz {
-    pub deck: Option<Uuid>,
+    pub deck: Option<DeckId>,
     /// 1–20, checked at the edge.
     pub size: u32,
     /// Only these kinds (all when empty).
@@ -92,8 +91,9 @@ pub struct QuizService {
 }
 
 /// The quiz's random seed: from the random bits of its id, so a quiz can be rebuilt.
-fn seed(id: Uuid) -> u64 {
-    let bytes = id.as_bytes();
+fn seed(id: QuizId) -> u64 {
+    let uuid = id.as_uuid();
+    let bytes = uuid.as_bytes();
     let mut low = [0u8; 8];
     low.copy_from_slice(&bytes[8..16]);
     u64::from_le_bytes(low)
@@ -130,9 +130,9 @@ impl QuizService {
         if cards.is_empty() {
             return Err(QuizError::NothingToQuiz);
         }
-        let word_ids: Vec<Uuid> = cards.iter().map(|c| c.word).collect();
+        let word_ids: Vec<WordId> = cards.iter().map(|c| c.word).collect();
         let material = self.facts.material(native, &word_ids, CANDIDATES).await?;
-        let id = Uuid::now_v7();
+        let id = QuizId::new();
         let questions = build_quiz::build_questions(&cards, &material, &request.kinds, seed(id));
         if questions.is_empty() {
             return Err(QuizError::NothingToQuiz);
@@ -149,7 +149,7 @@ impl QuizService {
         Ok(quiz)
     }
 
-    pub async fn get(&self, owner: UserId, id: Uuid) -> Result<Quiz, QuizError> {
+    pub async fn get(&self, owner: UserId, id: QuizId) -> Result<Quiz, QuizError> {
         Ok(self.store.get(owner, id).await?)
     }
 
@@ -158,7 +158,7 @@ impl QuizService {
     pub async fn answer(
         &self,
         owner: UserId,
-        id: Uuid,
+        id: QuizId,
         answers: &[GivenAnswer],
     ) -> Result<Vec<QuestionResult>, QuizError> {
         let quiz = self.store.get(owner, id).await?;
@@ -235,7 +235,7 @@ impl QuizService {
     async fn review(
         &self,
         owner: UserId,
-        quiz: Uuid,
+        quiz: QuizId,
         position: u32,
         grade: &CardGrade,
         duration_ms: u32,

@@ -5,14 +5,13 @@ use crate::card::Card;
 use crate::ports::LearningStoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lingo_kernel::{LanguageCode, UserId};
+use lingo_kernel::{DeckId, LanguageCode, QuizId, UserId, WordId};
 use std::collections::HashMap;
-use uuid::Uuid;
 
 /// What a quiz may ask about one word.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct WordFacts {
-    pub word_id: Uuid,
+    pub word_id: WordId,
     pub lemma: String,
     pub part_of_speech: String,
     pub zipf: Option<f64>,
@@ -29,8 +28,8 @@ pub struct WordFacts {
 /// of speech, closest in frequency, fetched with one entry-store query for all of them.
 #[derive(Debug, Clone, Default)]
 pub struct QuizMaterial {
-    pub facts: HashMap<Uuid, WordFacts>,
-    pub candidates: HashMap<Uuid, Vec<WordFacts>>,
+    pub facts: HashMap<WordId, WordFacts>,
+    pub candidates: HashMap<WordId, Vec<WordFacts>>,
 }
 
 #[async_trait]
@@ -40,7 +39,7 @@ pub trait QuizWordFacts: Send + Sync {
     async fn material(
         &self,
         native: &LanguageCode,
-        words: &[Uuid],
+        words: &[WordId],
         candidates: usize,
     ) -> Result<QuizMaterial, LearningStoreError>;
 }
@@ -52,7 +51,7 @@ pub trait QuizCards: Send + Sync {
     async fn quiz_candidates(
         &self,
         owner: UserId,
-        deck: Option<Uuid>,
+        deck: Option<DeckId>,
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<Card>, LearningStoreError>;
@@ -70,12 +69,12 @@ pub enum Recorded {
 pub trait QuizStore: Send + Sync {
     async fn create(&self, quiz: &Quiz) -> Result<(), LearningStoreError>;
     /// `NotFound` also for another learner's quiz.
-    async fn get(&self, owner: UserId, id: Uuid) -> Result<Quiz, LearningStoreError>;
+    async fn get(&self, owner: UserId, id: QuizId) -> Result<Quiz, LearningStoreError>;
     /// Stores the result of a question not answered yet (atomically, once).
     async fn record(
         &self,
         owner: UserId,
-        quiz: Uuid,
+        quiz: QuizId,
         result: &QuestionResult,
     ) -> Result<Recorded, LearningStoreError>;
 }

@@ -3,10 +3,9 @@
 
 use crate::Rating;
 use chrono::{DateTime, Utc};
-use lingo_kernel::UserId;
+use lingo_kernel::{CardId, DeckId, QuizId, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -90,7 +89,7 @@ impl Prompt {
 /// One word ↔ meaning pair of a matching question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pair {
-    pub card_id: Uuid,
+    pub card_id: CardId,
     pub word: String,
     pub meaning: String,
 }
@@ -133,7 +132,7 @@ impl Outcome {
 /// How one card of an answered question was graded and what its review did.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CardResult {
-    pub card_id: Uuid,
+    pub card_id: CardId,
     pub outcome: Outcome,
     pub rating: Rating,
     /// The card's next due date and state after the review.
@@ -160,7 +159,7 @@ pub struct QuestionResult {
 pub struct Question {
     /// 1-based.
     pub position: u32,
-    pub card_ids: Vec<Uuid>,
+    pub card_ids: Vec<CardId>,
     pub prompt: Prompt,
     pub expected: Expected,
     pub result: Option<QuestionResult>,
@@ -174,9 +173,9 @@ impl Question {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quiz {
-    pub id: Uuid,
+    pub id: QuizId,
     pub owner: UserId,
-    pub deck: Option<Uuid>,
+    pub deck: Option<DeckId>,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub questions: Vec<Question>,

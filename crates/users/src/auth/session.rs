@@ -68,6 +68,7 @@ impl AuthService {
                     family: uuid::Uuid::new_v4(),
                     expires_at: refresh_expires_at,
                 },
+                now,
             )
             .await?;
         Ok(Session {
