@@ -9,7 +9,7 @@ use lingo_dictionary::import::{ImportDeps, ImportService, ImportSettings};
 use lingo_dictionary::lemmatise::Lemmatiser;
 use lingo_dictionary::lookup::{LookupDeps, LookupService, LookupSettings};
 use lingo_dictionary::ports::{DictionaryProvider, FrequencySource, LemmaTable};
-use lingo_dictionary_api::{FreeDictionaryApi, ProviderSettings, Wiktionary};
+use lingo_dictionary_providers::{FreeDictionaryApi, ProviderSettings, Wiktionary};
 use lingo_kernel::{Clock, SystemClock};
 use lingo_mongo::MongoEntryStore;
 use lingo_postgres::{

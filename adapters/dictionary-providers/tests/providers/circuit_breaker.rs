@@ -1,9 +1,9 @@
 use crate::documented_bodies::{FREE_DICTIONARY_HELLO, FREE_DICTIONARY_NOT_FOUND};
-use crate::fake_provider::{FakeProvider, json};
 use crate::fast_settings::{english, expect_unavailable, fast_settings};
 use chrono::{DateTime, Utc};
 use lingo_dictionary::ports::{DictionaryProvider, ProviderError};
-use lingo_dictionary_api::{CircuitState, FreeDictionaryApi, ProviderSettings};
+use lingo_dictionary_providers::{CircuitState, FreeDictionaryApi, ProviderSettings};
+use lingo_http::testing::{HttpDouble, json};
 use lingo_kernel::FixedClock;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,7 +31,7 @@ fn provider(base_url: &str, clock: &Arc<FixedClock>) -> FreeDictionaryApi {
 
 #[tokio::test]
 async fn the_circuit_opens_after_the_threshold_and_then_fails_fast_without_a_request() {
-    let server = FakeProvider::start(json(503, DOWN)).await;
+    let server = HttpDouble::start(json(503, DOWN)).await;
     let clock = Arc::new(FixedClock::at(start_of_test()));
     let provider = provider(&server.base_url, &clock);
 
@@ -58,7 +58,7 @@ async fn the_circuit_opens_after_the_threshold_and_then_fails_fast_without_a_req
 
 #[tokio::test]
 async fn after_the_cooldown_a_recovered_provider_closes_the_circuit() {
-    let server = FakeProvider::script(vec![
+    let server = HttpDouble::script(vec![
         json(503, DOWN),
         json(503, DOWN),
         json(200, FREE_DICTIONARY_HELLO),
@@ -85,7 +85,7 @@ async fn after_the_cooldown_a_recovered_provider_closes_the_circuit() {
 
 #[tokio::test]
 async fn a_failed_trial_opens_the_circuit_again() {
-    let server = FakeProvider::start(json(503, DOWN)).await;
+    let server = HttpDouble::start(json(503, DOWN)).await;
     let clock = Arc::new(FixedClock::at(start_of_test()));
     let provider = provider(&server.base_url, &clock);
     for _ in 0..2 {
@@ -106,7 +106,7 @@ async fn a_failed_trial_opens_the_circuit_again() {
 
 #[tokio::test]
 async fn unknown_words_do_not_open_the_circuit() {
-    let server = FakeProvider::start(json(404, FREE_DICTIONARY_NOT_FOUND)).await;
+    let server = HttpDouble::start(json(404, FREE_DICTIONARY_NOT_FOUND)).await;
     let clock = Arc::new(FixedClock::at(start_of_test()));
     let provider = provider(&server.base_url, &clock);
 
@@ -123,7 +123,7 @@ async fn unknown_words_do_not_open_the_circuit() {
 
 #[tokio::test]
 async fn an_answer_between_failures_resets_the_count() {
-    let server = FakeProvider::script(vec![
+    let server = HttpDouble::script(vec![
         json(503, DOWN),
         json(404, FREE_DICTIONARY_NOT_FOUND),
         json(503, DOWN),

@@ -2,9 +2,12 @@
 //! provider is built.
 
 use crate::BuildError;
-use reqwest::Url;
-use reqwest::header::HeaderValue;
+use lingo_http::{HttpSettings, Url, parse_base_url};
 use std::time::Duration;
+
+/// Dictionary answers are a few to a few hundred kilobytes; a body much larger is not one, and
+/// reading it whole would let a broken proxy make us buffer without limit.
+const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 /// The settings of one provider. Start from the provider's `default_settings()` (or
 /// [`ProviderSettings::new`] with a base URL) and override what the deployment needs.
@@ -47,57 +50,35 @@ impl ProviderSettings {
             max_delay: Self::DEFAULT_MAX_DELAY,
             breaker_threshold: Self::DEFAULT_BREAKER_THRESHOLD,
             breaker_cooldown: Self::DEFAULT_BREAKER_COOLDOWN,
-            user_agent: default_user_agent(),
+            user_agent: lingo_http::default_user_agent(),
         }
     }
 
     /// Checks everything a lookup relies on, so a typo fails the boot, not a lookup.
     pub(crate) fn check(&self) -> Result<Url, BuildError> {
-        let invalid = |what: &str| Err(BuildError::Settings(what.to_owned()));
-        if self.timeout.is_zero() {
-            return invalid("the timeout must be longer than zero");
-        }
-        if self.max_attempts == 0 {
-            return invalid("max_attempts must be at least 1");
-        }
+        self.http_settings().check().map_err(BuildError::Settings)?;
         if self.breaker_threshold == 0 {
-            return invalid("breaker_threshold must be at least 1");
+            return Err(BuildError::Settings(
+                "breaker_threshold must be at least 1".to_owned(),
+            ));
         }
-        if self.base_delay > self.max_delay {
-            return invalid("base_delay must not be longer than max_delay");
+        parse_base_url(&self.base_url).ok_or_else(|| BuildError::BaseUrl(self.base_url.clone()))
+    }
+
+    /// The client these settings ask for: JSON accepted, a few redirects followed.
+    pub(crate) fn http_settings(&self) -> HttpSettings {
+        HttpSettings {
+            timeout: self.timeout,
+            connect_timeout: self.timeout,
+            user_agent: self.user_agent.clone(),
+            accept: Some("application/json".to_owned()),
+            max_attempts: self.max_attempts,
+            base_delay: self.base_delay,
+            max_delay: self.max_delay,
+            max_body_bytes: MAX_BODY_BYTES,
+            max_redirects: 5,
         }
-        if self.user_agent.trim().is_empty() || HeaderValue::from_str(&self.user_agent).is_err() {
-            return invalid("user_agent must be a non-empty, printable header value");
-        }
-        base_url(&self.base_url)
     }
-}
-
-/// `Lingo/<version>`: a placeholder that names the software; the contact is the deployment's.
-fn default_user_agent() -> String {
-    format!(
-        "Lingo/{} (vocabulary-learning backend)",
-        env!("CARGO_PKG_VERSION")
-    )
-}
-
-fn base_url(raw: &str) -> Result<Url, BuildError> {
-    let invalid = || BuildError::BaseUrl(raw.to_owned());
-    let url = Url::parse(raw).map_err(|_| invalid())?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(invalid());
-    }
-    Ok(url)
-}
-
-/// `base` with `segments` appended as path segments, each percent-encoded as needed (spaces,
-/// non-ASCII letters, `/`, `?` and `#` included).
-pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
-    }
-    url
 }
 
 #[cfg(test)]
@@ -146,12 +127,5 @@ mod tests {
             let settings = ProviderSettings::new(url);
             assert_eq!(settings.check(), Err(BuildError::BaseUrl(url.to_owned())));
         }
-    }
-
-    #[test]
-    fn endpoint_segments_are_percent_encoded_under_the_base_path() {
-        let base = Url::parse("http://127.0.0.1:1/prefix/").expect("valid");
-        let url = endpoint(&base, &["entries", "en", "ice cream/AC?#"]);
-        assert_eq!(url.path(), "/prefix/entries/en/ice%20cream%2FAC%3F%23");
     }
 }

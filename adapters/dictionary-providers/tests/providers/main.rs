@@ -5,7 +5,6 @@
 mod broken_answers;
 mod circuit_breaker;
 mod documented_bodies;
-mod fake_provider;
 mod fast_settings;
 mod free_dictionary;
 mod retries;

@@ -2,16 +2,16 @@
 //! English only in practice; the languages it is asked for are configurable.
 
 use crate::BuildError;
-use crate::circuit_breaker::CircuitState;
 use crate::free_dictionary_entries::{entries, parse};
 use crate::http_policy::HttpPolicy;
 use crate::lookup_context::Lookup;
-use crate::provider_settings::{ProviderSettings, endpoint};
+use crate::provider_settings::ProviderSettings;
 use async_trait::async_trait;
 use lingo_dictionary::SourceId;
 use lingo_dictionary::ports::{DictionaryProvider, ProviderAnswer, ProviderError};
+use lingo_http::Url;
+use lingo_http::{CircuitState, endpoint};
 use lingo_kernel::{Clock, LanguageCode};
-use reqwest::Url;
 use std::sync::Arc;
 
 #[derive(Debug)]

@@ -4,16 +4,16 @@
 //! glossed in English. Wikimedia requires a descriptive `User-Agent` with a contact.
 
 use crate::BuildError;
-use crate::circuit_breaker::CircuitState;
 use crate::http_policy::HttpPolicy;
 use crate::lookup_context::Lookup;
-use crate::provider_settings::{ProviderSettings, endpoint};
+use crate::provider_settings::ProviderSettings;
 use crate::wiktionary_entries::{entries, usages};
 use async_trait::async_trait;
 use lingo_dictionary::SourceId;
 use lingo_dictionary::ports::{DictionaryProvider, ProviderAnswer, ProviderError};
+use lingo_http::Url;
+use lingo_http::{CircuitState, endpoint};
 use lingo_kernel::{Clock, LanguageCode};
-use reqwest::Url;
 use std::sync::Arc;
 
 #[derive(Debug)]

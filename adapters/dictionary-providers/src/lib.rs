@@ -10,7 +10,6 @@
 //!
 //! [`RawRecord`]: lingo_dictionary::RawRecord
 
-mod circuit_breaker;
 mod discriminators;
 mod free_dictionary;
 mod free_dictionary_entries;
@@ -21,8 +20,8 @@ mod strip_html;
 mod wiktionary;
 mod wiktionary_entries;
 
-pub use circuit_breaker::CircuitState;
 pub use free_dictionary::FreeDictionaryApi;
+pub use lingo_http::CircuitState;
 pub use provider_settings::ProviderSettings;
 pub use wiktionary::Wiktionary;
 

@@ -1,10 +1,10 @@
 use crate::documented_bodies::{
     FREE_DICTIONARY_BANK, FREE_DICTIONARY_HELLO, FREE_DICTIONARY_NOT_FOUND,
 };
-use crate::fake_provider::{FakeProvider, json};
 use crate::fast_settings::{USER_AGENT, english, free_dictionary, language};
 use lingo_dictionary::ports::{DictionaryProvider, ProviderError};
 use lingo_dictionary::{Example, Pronunciation};
+use lingo_http::testing::{HttpDouble, json};
 
 fn pronunciation(
     ipa: Option<&str>,
@@ -20,7 +20,7 @@ fn pronunciation(
 
 #[tokio::test]
 async fn hello_becomes_one_entry_per_meaning_with_senses_examples_synonyms_and_pronunciations() {
-    let server = FakeProvider::start(json(200, FREE_DICTIONARY_HELLO)).await;
+    let server = HttpDouble::start(json(200, FREE_DICTIONARY_HELLO)).await;
 
     let answer = free_dictionary(&server.base_url)
         .fetch(&english(), "hello")
@@ -113,7 +113,7 @@ async fn hello_becomes_one_entry_per_meaning_with_senses_examples_synonyms_and_p
 
 #[tokio::test]
 async fn the_response_is_kept_as_a_json_raw_record_keyed_by_the_fold_key() {
-    let server = FakeProvider::start(json(200, FREE_DICTIONARY_HELLO)).await;
+    let server = HttpDouble::start(json(200, FREE_DICTIONARY_HELLO)).await;
 
     let answer = free_dictionary(&server.base_url)
         .fetch(&english(), " Hello ")
@@ -134,7 +134,7 @@ async fn the_response_is_kept_as_a_json_raw_record_keyed_by_the_fold_key() {
 
 #[tokio::test]
 async fn homographs_get_their_own_entries_and_the_licence_defaults_to_cc_by_sa_3() {
-    let server = FakeProvider::start(json(200, FREE_DICTIONARY_BANK)).await;
+    let server = HttpDouble::start(json(200, FREE_DICTIONARY_BANK)).await;
 
     let answer = free_dictionary(&server.base_url)
         .fetch(&english(), "bank")
@@ -168,7 +168,7 @@ async fn homographs_get_their_own_entries_and_the_licence_defaults_to_cc_by_sa_3
 
 #[tokio::test]
 async fn an_unknown_word_is_not_found() {
-    let server = FakeProvider::start(json(404, FREE_DICTIONARY_NOT_FOUND)).await;
+    let server = HttpDouble::start(json(404, FREE_DICTIONARY_NOT_FOUND)).await;
 
     let result = free_dictionary(&server.base_url)
         .fetch(&english(), "qwertyzzz")
@@ -180,7 +180,7 @@ async fn an_unknown_word_is_not_found() {
 
 #[tokio::test]
 async fn an_empty_array_is_not_found() {
-    let server = FakeProvider::start(json(200, "[]")).await;
+    let server = HttpDouble::start(json(200, "[]")).await;
 
     let result = free_dictionary(&server.base_url)
         .fetch(&english(), "hello")
@@ -191,7 +191,7 @@ async fn an_empty_array_is_not_found() {
 
 #[tokio::test]
 async fn words_with_spaces_and_reserved_characters_are_percent_encoded() {
-    let server = FakeProvider::start(json(404, FREE_DICTIONARY_NOT_FOUND)).await;
+    let server = HttpDouble::start(json(404, FREE_DICTIONARY_NOT_FOUND)).await;
     let provider = free_dictionary(&server.base_url);
 
     for word in ["ice cream", "AC/DC?", "naïve"] {
@@ -211,7 +211,7 @@ async fn words_with_spaces_and_reserved_characters_are_percent_encoded() {
 
 #[tokio::test]
 async fn only_configured_languages_are_served_and_others_are_not_asked_for() {
-    let server = FakeProvider::start(json(200, FREE_DICTIONARY_HELLO)).await;
+    let server = HttpDouble::start(json(200, FREE_DICTIONARY_HELLO)).await;
     let provider = free_dictionary(&server.base_url);
 
     assert!(provider.serves(&english()));
@@ -230,7 +230,7 @@ async fn only_configured_languages_are_served_and_others_are_not_asked_for() {
 
 #[tokio::test]
 async fn a_regional_tag_asks_for_the_primary_language() {
-    let server = FakeProvider::start(json(200, FREE_DICTIONARY_HELLO)).await;
+    let server = HttpDouble::start(json(200, FREE_DICTIONARY_HELLO)).await;
 
     let answer = free_dictionary(&server.base_url)
         .fetch(&language("en-GB"), "hello")

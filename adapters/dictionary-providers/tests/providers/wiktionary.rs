@@ -1,9 +1,9 @@
 use crate::documented_bodies::{WIKTIONARY_CASA, WIKTIONARY_HOUSE, WIKTIONARY_NOT_FOUND};
-use crate::fake_provider::{FakeProvider, json};
 use crate::fast_settings::{USER_AGENT, english, expect_malformed, fast_settings, language};
 use lingo_dictionary::Example;
 use lingo_dictionary::ports::{DictionaryProvider, ProviderError};
-use lingo_dictionary_api::Wiktionary;
+use lingo_dictionary_providers::Wiktionary;
+use lingo_http::testing::{HttpDouble, json};
 
 fn wiktionary(base_url: &str) -> Wiktionary {
     Wiktionary::new(fast_settings(base_url)).expect("valid settings")
@@ -11,7 +11,7 @@ fn wiktionary(base_url: &str) -> Wiktionary {
 
 #[tokio::test]
 async fn house_definitions_are_stripped_of_html_with_entities_decoded() {
-    let server = FakeProvider::start(json(200, WIKTIONARY_HOUSE)).await;
+    let server = HttpDouble::start(json(200, WIKTIONARY_HOUSE)).await;
 
     let answer = wiktionary(&server.base_url)
         .fetch(&english(), "house")
@@ -78,7 +78,7 @@ async fn house_definitions_are_stripped_of_html_with_entities_decoded() {
 
 #[tokio::test]
 async fn spanish_casa_is_read_from_the_section_of_the_primary_language() {
-    let server = FakeProvider::start(json(200, WIKTIONARY_CASA)).await;
+    let server = HttpDouble::start(json(200, WIKTIONARY_CASA)).await;
     let latin_american_spanish = language("es-419");
 
     let answer = wiktionary(&server.base_url)
@@ -105,7 +105,7 @@ async fn spanish_casa_is_read_from_the_section_of_the_primary_language() {
 
 #[tokio::test]
 async fn a_word_without_a_section_for_the_language_is_not_found() {
-    let server = FakeProvider::start(json(200, WIKTIONARY_CASA)).await;
+    let server = HttpDouble::start(json(200, WIKTIONARY_CASA)).await;
 
     let result = wiktionary(&server.base_url)
         .fetch(&language("fa"), "casa")
@@ -117,7 +117,7 @@ async fn a_word_without_a_section_for_the_language_is_not_found() {
 #[tokio::test]
 async fn a_section_with_only_empty_definitions_is_not_found() {
     let body = r#"{"en":[{"partOfSpeech":"Noun","language":"English","definitions":[{"definition":"<span></span>"}]}]}"#;
-    let server = FakeProvider::start(json(200, body)).await;
+    let server = HttpDouble::start(json(200, body)).await;
 
     let result = wiktionary(&server.base_url)
         .fetch(&english(), "house")
@@ -128,7 +128,7 @@ async fn a_section_with_only_empty_definitions_is_not_found() {
 
 #[tokio::test]
 async fn the_404_problem_object_is_not_found() {
-    let server = FakeProvider::start(json(404, WIKTIONARY_NOT_FOUND)).await;
+    let server = HttpDouble::start(json(404, WIKTIONARY_NOT_FOUND)).await;
 
     let result = wiktionary(&server.base_url)
         .fetch(&english(), "qwertyzzz")
@@ -140,7 +140,7 @@ async fn the_404_problem_object_is_not_found() {
 
 #[tokio::test]
 async fn spaces_become_underscores_and_arabic_is_percent_encoded() {
-    let server = FakeProvider::start(json(404, WIKTIONARY_NOT_FOUND)).await;
+    let server = HttpDouble::start(json(404, WIKTIONARY_NOT_FOUND)).await;
     let provider = wiktionary(&server.base_url);
 
     let _ = provider.fetch(&english(), "ice cream").await;
@@ -161,7 +161,7 @@ async fn spaces_become_underscores_and_arabic_is_percent_encoded() {
 #[tokio::test]
 async fn a_section_of_the_wrong_shape_is_malformed_but_other_sections_are_not_checked() {
     let body = r#"{"en": {"partOfSpeech": "Noun"}, "fr": 42}"#;
-    let server = FakeProvider::start(json(200, body)).await;
+    let server = HttpDouble::start(json(200, body)).await;
     let provider = wiktionary(&server.base_url);
 
     let message = expect_malformed(provider.fetch(&english(), "house").await);
@@ -173,7 +173,7 @@ async fn a_section_of_the_wrong_shape_is_malformed_but_other_sections_are_not_ch
     );
 
     let odd_french = r#"{"fr": 42, "en": [{"partOfSpeech":"Noun","language":"English","definitions":[{"definition":"a <b>home</b>"}]}]}"#;
-    let server = FakeProvider::start(json(200, odd_french)).await;
+    let server = HttpDouble::start(json(200, odd_french)).await;
     let answer = wiktionary(&server.base_url)
         .fetch(&english(), "house")
         .await
@@ -183,7 +183,7 @@ async fn a_section_of_the_wrong_shape_is_malformed_but_other_sections_are_not_ch
 
 #[tokio::test]
 async fn an_answer_that_is_not_an_object_is_malformed() {
-    let server = FakeProvider::start(json(200, r#"["house"]"#)).await;
+    let server = HttpDouble::start(json(200, r#"["house"]"#)).await;
 
     let message = expect_malformed(
         wiktionary(&server.base_url)

@@ -1,6 +1,6 @@
-//! A circuit breaker per provider: after `threshold` consecutive unavailable lookups it opens
-//! and lookups fail fast for `cooldown`; then one trial lookup goes through (half-open), and its
-//! outcome closes the circuit or opens it again.
+//! A circuit breaker per remote service: after `threshold` consecutive unavailable calls it
+//! opens and calls fail fast for `cooldown`; then one trial call goes through (half-open), and
+//! its outcome closes the circuit or opens it again.
 //!
 //! Time is passed in (`now`), so the breaker is deterministic under a fixed clock.
 
@@ -8,14 +8,14 @@ use chrono::{DateTime, Utc};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-/// Where a provider's circuit stands.
+/// Where a service's circuit stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CircuitState {
-    /// Lookups go through.
+    /// Calls go through.
     Closed,
-    /// Lookups fail fast until the cool-down has passed.
+    /// Calls fail fast until the cool-down has passed.
     Open,
-    /// The cool-down has passed: the next lookup is the trial.
+    /// The cool-down has passed: the next call is the trial.
     HalfOpen,
 }
 
@@ -27,7 +27,7 @@ enum State {
 }
 
 #[derive(Debug)]
-pub(crate) struct CircuitBreaker {
+pub struct CircuitBreaker {
     threshold: u32,
     cooldown: Duration,
     state: Mutex<State>,
@@ -35,20 +35,21 @@ pub(crate) struct CircuitBreaker {
 
 /// The circuit is open: the call must not be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct CircuitOpen;
+pub struct CircuitOpen;
 
 /// Leave to make one call. Report its outcome with [`Permit::succeeded`] or
-/// [`Permit::failed`]; a trial permit dropped without a report (the lookup was cancelled)
+/// [`Permit::failed`]; a trial permit dropped without a report (the call was cancelled)
 /// lets the next caller run the trial instead.
 #[derive(Debug)]
-pub(crate) struct Permit<'a> {
+pub struct Permit<'a> {
     breaker: &'a CircuitBreaker,
     trial: bool,
     reported: bool,
 }
 
 impl CircuitBreaker {
-    pub(crate) fn new(threshold: u32, cooldown: Duration) -> Self {
+    /// Opens after `threshold` (at least 1) consecutive failures, for `cooldown`.
+    pub fn new(threshold: u32, cooldown: Duration) -> Self {
         Self {
             threshold: threshold.max(1),
             cooldown,
@@ -56,7 +57,8 @@ impl CircuitBreaker {
         }
     }
 
-    pub(crate) fn state(&self) -> CircuitState {
+    /// Where the circuit stands now.
+    pub fn state(&self) -> CircuitState {
         match *self.lock() {
             State::Closed { .. } => CircuitState::Closed,
             State::Open { .. } => CircuitState::Open,
@@ -64,7 +66,8 @@ impl CircuitBreaker {
         }
     }
 
-    pub(crate) fn try_acquire(&self, now: DateTime<Utc>) -> Result<Permit<'_>, CircuitOpen> {
+    /// Leave to make one call at `now`, or [`CircuitOpen`] while the circuit fails fast.
+    pub fn try_acquire(&self, now: DateTime<Utc>) -> Result<Permit<'_>, CircuitOpen> {
         let mut state = self.lock();
         let trial = match *state {
             State::Closed { .. } => false,
@@ -106,8 +109,8 @@ impl CircuitBreaker {
 }
 
 impl Permit<'_> {
-    /// The provider answered (whatever it answered).
-    pub(crate) fn succeeded(mut self) {
+    /// The service answered (whatever it answered).
+    pub fn succeeded(mut self) {
         self.reported = true;
         let mut state = self.breaker.lock();
         match *state {
@@ -118,8 +121,8 @@ impl Permit<'_> {
         }
     }
 
-    /// The provider was unavailable, retries included.
-    pub(crate) fn failed(mut self, now: DateTime<Utc>) {
+    /// The service was unavailable, retries included.
+    pub fn failed(mut self, now: DateTime<Utc>) {
         self.reported = true;
         let threshold = self.breaker.threshold;
         let mut state = self.breaker.lock();

@@ -2,14 +2,14 @@
 //! of the wrong shape, bodies too large to be an entry.
 
 use crate::documented_bodies::FREE_DICTIONARY_HELLO;
-use crate::fake_provider::{FakeProvider, Reply, json};
 use crate::fast_settings::{english, expect_malformed, expect_unavailable, free_dictionary};
 use lingo_dictionary::ports::DictionaryProvider;
+use lingo_http::testing::{HttpDouble, Reply, json};
 use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn a_provider_that_never_answers_is_unavailable_by_timeout_quickly() {
-    let server = FakeProvider::start(Reply::Silence(Duration::from_secs(10))).await;
+    let server = HttpDouble::start(Reply::silence(Duration::from_secs(10))).await;
 
     let started = Instant::now();
     let message = expect_unavailable(
@@ -34,11 +34,11 @@ async fn a_provider_that_never_answers_is_unavailable_by_timeout_quickly() {
 /// that are wrong, which asking again would not change.
 #[tokio::test]
 async fn a_body_cut_off_before_its_content_length_is_unavailable_and_retried() {
-    let server = FakeProvider::start(Reply::CutOff {
-        status: 200,
-        declared: FREE_DICTIONARY_HELLO.len(),
-        body: FREE_DICTIONARY_HELLO[..200].to_owned(),
-    })
+    let server = HttpDouble::start(Reply::cut_off(
+        200,
+        FREE_DICTIONARY_HELLO.len(),
+        &FREE_DICTIONARY_HELLO[..200],
+    ))
     .await;
 
     let message = expect_unavailable(
@@ -53,12 +53,12 @@ async fn a_body_cut_off_before_its_content_length_is_unavailable_and_retried() {
 
 #[tokio::test]
 async fn a_cut_off_body_followed_by_a_whole_one_succeeds() {
-    let server = FakeProvider::script(vec![
-        Reply::CutOff {
-            status: 200,
-            declared: FREE_DICTIONARY_HELLO.len(),
-            body: FREE_DICTIONARY_HELLO[..200].to_owned(),
-        },
+    let server = HttpDouble::script(vec![
+        Reply::cut_off(
+            200,
+            FREE_DICTIONARY_HELLO.len(),
+            &FREE_DICTIONARY_HELLO[..200],
+        ),
         json(200, FREE_DICTIONARY_HELLO),
     ])
     .await;
@@ -73,7 +73,7 @@ async fn a_cut_off_body_followed_by_a_whole_one_succeeds() {
 
 #[tokio::test]
 async fn a_provider_that_hangs_up_is_unavailable() {
-    let server = FakeProvider::start(Reply::HangUp).await;
+    let server = HttpDouble::start(Reply::hang_up()).await;
 
     expect_unavailable(
         free_dictionary(&server.base_url)
@@ -86,7 +86,7 @@ async fn a_provider_that_hangs_up_is_unavailable() {
 
 #[tokio::test]
 async fn malformed_json_is_malformed_after_one_request() {
-    let server = FakeProvider::start(json(200, r#"[{"word": "hello", "meanings": ["#)).await;
+    let server = HttpDouble::start(json(200, r#"[{"word": "hello", "meanings": ["#)).await;
 
     let message = expect_malformed(
         free_dictionary(&server.base_url)
@@ -106,7 +106,7 @@ async fn json_of_the_wrong_shape_is_malformed_after_one_request() {
         r#"[{"word": "hello", "meanings": [{"partOfSpeech": "noun", "definitions": "greeting"}]}]"#,
         "42",
     ] {
-        let server = FakeProvider::start(json(200, body)).await;
+        let server = HttpDouble::start(json(200, body)).await;
 
         let message = expect_malformed(
             free_dictionary(&server.base_url)
@@ -124,7 +124,7 @@ async fn json_of_the_wrong_shape_is_malformed_after_one_request() {
 
 #[tokio::test]
 async fn an_empty_200_body_is_malformed() {
-    let server = FakeProvider::start(json(200, "")).await;
+    let server = HttpDouble::start(json(200, "")).await;
 
     expect_malformed(
         free_dictionary(&server.base_url)
@@ -137,12 +137,7 @@ async fn an_empty_200_body_is_malformed() {
 
 #[tokio::test]
 async fn a_body_declared_larger_than_any_entry_is_malformed_without_being_read() {
-    let server = FakeProvider::start(Reply::CutOff {
-        status: 200,
-        declared: 64 * 1024 * 1024,
-        body: "[".to_owned(),
-    })
-    .await;
+    let server = HttpDouble::start(Reply::cut_off(200, 64 * 1024 * 1024, "[")).await;
 
     let message = expect_malformed(
         free_dictionary(&server.base_url)

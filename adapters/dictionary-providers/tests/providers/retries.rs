@@ -1,8 +1,8 @@
 use crate::documented_bodies::FREE_DICTIONARY_HELLO;
-use crate::fake_provider::{FakeProvider, json, unreachable_base_url};
 use crate::fast_settings::{english, expect_unavailable, fast_settings, free_dictionary};
 use lingo_dictionary::ports::DictionaryProvider;
-use lingo_dictionary_api::{FreeDictionaryApi, ProviderSettings};
+use lingo_dictionary_providers::{FreeDictionaryApi, ProviderSettings};
+use lingo_http::testing::{HttpDouble, json, unreachable_base_url};
 use std::time::{Duration, Instant};
 
 const RATE_LIMITED: &str = r#"{"title":"Too Many Requests","message":"You have exceeded the rate limit.","resolution":"Wait and try again."}"#;
@@ -10,7 +10,7 @@ const SERVER_ERROR: &str = r#"{"title":"Something Went Wrong","message":"Interna
 
 #[tokio::test]
 async fn a_429_with_retry_after_is_retried_after_the_advertised_delay() {
-    let server = FakeProvider::script(vec![
+    let server = HttpDouble::script(vec![
         json(429, RATE_LIMITED).with_header("Retry-After", "1"),
         json(200, FREE_DICTIONARY_HELLO),
     ])
@@ -36,7 +36,7 @@ async fn a_429_with_retry_after_is_retried_after_the_advertised_delay() {
 
 #[tokio::test]
 async fn a_retry_after_longer_than_the_maximum_delay_is_capped() {
-    let server = FakeProvider::script(vec![
+    let server = HttpDouble::script(vec![
         json(503, SERVER_ERROR).with_header("Retry-After", "3600"),
         json(200, FREE_DICTIONARY_HELLO),
     ])
@@ -58,7 +58,7 @@ async fn a_retry_after_longer_than_the_maximum_delay_is_capped() {
 
 #[tokio::test]
 async fn two_server_errors_then_an_answer_succeed_on_the_third_request() {
-    let server = FakeProvider::script(vec![
+    let server = HttpDouble::script(vec![
         json(500, SERVER_ERROR),
         json(500, SERVER_ERROR),
         json(200, FREE_DICTIONARY_HELLO),
@@ -76,7 +76,7 @@ async fn two_server_errors_then_an_answer_succeed_on_the_third_request() {
 
 #[tokio::test]
 async fn a_persistent_503_is_unavailable_after_max_attempts() {
-    let server = FakeProvider::start(json(503, SERVER_ERROR)).await;
+    let server = HttpDouble::start(json(503, SERVER_ERROR)).await;
 
     let message = expect_unavailable(
         free_dictionary(&server.base_url)
@@ -91,7 +91,7 @@ async fn a_persistent_503_is_unavailable_after_max_attempts() {
 
 #[tokio::test]
 async fn a_persistent_429_is_unavailable_after_max_attempts() {
-    let server = FakeProvider::start(json(429, RATE_LIMITED).with_header("Retry-After", "0")).await;
+    let server = HttpDouble::start(json(429, RATE_LIMITED).with_header("Retry-After", "0")).await;
 
     let message = expect_unavailable(
         free_dictionary(&server.base_url)
@@ -106,7 +106,7 @@ async fn a_persistent_429_is_unavailable_after_max_attempts() {
 #[tokio::test]
 async fn client_errors_other_than_404_and_429_are_not_retried() {
     for status in [400, 401, 403, 405] {
-        let server = FakeProvider::start(json(status, r#"{"title":"Bad Request"}"#)).await;
+        let server = HttpDouble::start(json(status, r#"{"title":"Bad Request"}"#)).await;
 
         let message = expect_unavailable(
             free_dictionary(&server.base_url)
@@ -131,7 +131,7 @@ async fn an_unreachable_provider_is_unavailable_after_max_attempts() {
 
 #[tokio::test]
 async fn one_attempt_means_no_retry() {
-    let server = FakeProvider::start(json(500, SERVER_ERROR)).await;
+    let server = HttpDouble::start(json(500, SERVER_ERROR)).await;
     let provider = FreeDictionaryApi::new(ProviderSettings {
         max_attempts: 1,
         ..fast_settings(&server.base_url)

@@ -2,7 +2,7 @@
 //! the way unless a test sets it up.
 
 use lingo_dictionary::ports::{ProviderAnswer, ProviderError};
-use lingo_dictionary_api::{FreeDictionaryApi, ProviderSettings};
+use lingo_dictionary_providers::{FreeDictionaryApi, ProviderSettings};
 use lingo_kernel::LanguageCode;
 use std::time::Duration;
 
