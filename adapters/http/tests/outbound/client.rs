@@ -67,7 +67,11 @@ async fn a_retry_after_date_is_read_against_the_injected_clock() {
     let started = Instant::now();
     http.send(http.get(url(&double))).await.expect("an answer");
 
-    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(double.request_count(), 2);
 }
 
@@ -76,7 +80,10 @@ async fn exhausted_attempts_report_the_status_the_body_and_the_count() {
     let double = HttpDouble::start(json(503, "overloaded")).await;
     let http = client(fast());
 
-    let err = http.send(http.get(url(&double))).await.expect_err("unavailable");
+    let err = http
+        .send(http.get(url(&double)))
+        .await
+        .expect_err("unavailable");
 
     assert!(err.is_transient());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
@@ -97,12 +104,18 @@ async fn silence_times_out_and_a_body_over_the_cap_is_not_read() {
         ..fast()
     });
 
-    let err = http.send(http.get(url(&silent))).await.expect_err("timeout");
+    let err = http
+        .send(http.get(url(&silent)))
+        .await
+        .expect_err("timeout");
     assert_eq!(err.kind(), &ErrorKind::Transport(Transport::TimedOut));
     assert!(err.report().starts_with("timed out ("), "{}", err.report());
 
     let large = HttpDouble::start(json(200, "[1,2,3,4,5,6,7,8,9]")).await;
-    let err = http.send(http.get(url(&large))).await.expect_err("too large");
+    let err = http
+        .send(http.get(url(&large)))
+        .await
+        .expect_err("too large");
     assert_eq!(err.kind(), &ErrorKind::BodyTooLarge { limit: 8 });
 }
 

@@ -4,7 +4,9 @@ use std::time::Duration;
 #[tokio::test]
 async fn routes_match_on_method_path_query_and_body_and_requests_are_recorded() {
     let double = HttpDouble::routes(vec![
-        Route::get("/words").when_query(|q| q.contains("lang=fa")).reply(json(200, "\"fa\"")),
+        Route::get("/words")
+            .when_query(|q| q.contains("lang=fa"))
+            .reply(json(200, "\"fa\"")),
         Route::get("/words").reply(json(200, "\"any\"")),
         Route::post("/words")
             .when_body(|body| body.starts_with(b"name="))
@@ -13,7 +15,11 @@ async fn routes_match_on_method_path_query_and_body_and_requests_are_recorded() 
     .await;
     let client = reqwest::Client::new();
 
-    let fa = client.get(double.url("/words?lang=fa")).send().await.expect("sent");
+    let fa = client
+        .get(double.url("/words?lang=fa"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(fa.text().await.expect("body"), "\"fa\"");
     let any = client.get(double.url("/words")).send().await.expect("sent");
     assert_eq!(any.text().await.expect("body"), "\"any\"");
@@ -26,7 +32,11 @@ async fn routes_match_on_method_path_query_and_body_and_requests_are_recorded() 
             .expect("sent");
         assert_eq!(created.status(), expected);
     }
-    let unrouted = client.delete(double.url("/words")).send().await.expect("sent");
+    let unrouted = client
+        .delete(double.url("/words"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(unrouted.status(), 404);
 
     assert_eq!(double.request_count(), 6);
