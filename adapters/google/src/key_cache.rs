@@ -11,16 +11,18 @@ use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
 use jsonwebtoken::DecodingKey;
+use lingo_http::{HttpClient, HttpError, HttpSettings, Url};
+use lingo_kernel::SystemClock;
 use lingo_users::ports::IdentityError;
+use std::sync::Arc;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::jwks;
 
 pub(crate) struct KeyCache {
-    http: reqwest::Client,
+    http: HttpClient,
     url: String,
-    timeout: Duration,
     min_refresh_interval: Duration,
     keys: RwLock<CachedKeys>,
     /// Held for the whole of a fetch; holds the time and failure of the last attempt.
@@ -46,16 +48,12 @@ enum Lookup {
 }
 
 impl KeyCache {
-    pub(crate) fn new(
-        http: reqwest::Client,
-        url: String,
-        timeout: Duration,
-        min_refresh_interval: Duration,
-    ) -> Self {
+    /// `http` makes one attempt per fetch: the refresh interval, not a retry loop, decides when
+    /// Google is asked again.
+    pub(crate) fn new(http: HttpClient, url: String, min_refresh_interval: Duration) -> Self {
         Self {
             http,
             url,
-            timeout,
             min_refresh_interval,
             keys: RwLock::default(),
             refresh: Mutex::default(),
@@ -115,27 +113,15 @@ impl KeyCache {
 
     #[tracing::instrument(skip_all, fields(url = %self.url))]
     async fn fetch(&self) -> Result<(), String> {
-        let response = self
+        let url = Url::parse(&self.url).map_err(|err| format!("the request failed: {err}"))?;
+        let answer = self
             .http
-            .get(&self.url)
-            .timeout(self.timeout)
-            .send()
+            .send(self.http.get(url))
             .await
-            .map_err(|e| format!("the request failed: {e}"))?;
-        let status = response.status();
-        if !status.is_success() {
-            return Err(format!("the JWKS endpoint answered {status}"));
-        }
-        let max_age = jwks::max_age(
-            response
-                .headers()
-                .get(reqwest::header::CACHE_CONTROL)
-                .and_then(|value| value.to_str().ok()),
-        );
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| format!("reading the response failed: {e}"))?;
+            .and_then(|answer| answer.success())
+            .map_err(|err| failure(&err))?;
+        let max_age = jwks::max_age(answer.header("cache-control"));
+        let body = answer.body;
         let by_kid = jwks::parse_key_set(&body).map_err(|e| e.to_string())?;
         tracing::info!(
             keys = by_kid.len(),
@@ -148,5 +134,31 @@ impl KeyCache {
             fresh_until: Some(Instant::now() + max_age),
         };
         Ok(())
+    }
+}
+
+/// Google's key set is a few kilobytes; a body much larger is not it.
+const MAX_KEY_SET_BYTES: usize = 1024 * 1024;
+
+/// One attempt per fetch within `timeout`, redirects followed as `reqwest` does by default.
+#[allow(clippy::expect_used)]
+pub(crate) fn jwks_client(timeout: Duration) -> HttpClient {
+    let timeout = timeout.max(Duration::from_millis(1));
+    let settings = HttpSettings {
+        timeout,
+        connect_timeout: timeout,
+        max_attempts: 1,
+        max_body_bytes: MAX_KEY_SET_BYTES,
+        max_redirects: 10,
+        ..HttpSettings::default()
+    };
+    HttpClient::new(settings, Arc::new(SystemClock)).expect("the HTTP client can be built")
+}
+
+/// A status Google answered, or why it did not answer.
+fn failure(err: &HttpError) -> String {
+    match err.status() {
+        Some(status) => format!("the JWKS endpoint answered {status}"),
+        None => format!("the request failed: {}", err.report()),
     }
 }

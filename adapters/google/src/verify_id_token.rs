@@ -7,7 +7,7 @@ use jsonwebtoken::{Algorithm, Validation};
 use lingo_users::ports::{ExternalIdentity, IdentityError, IdentityVerifier};
 use serde::Deserialize;
 
-use crate::key_cache::KeyCache;
+use crate::key_cache::{KeyCache, jwks_client};
 use crate::settings::GoogleSettings;
 
 /// Tolerated clock difference between Google and us when checking `exp`.
@@ -52,11 +52,14 @@ impl Flag {
 
 impl GoogleIdTokenVerifier {
     /// Keys are fetched on the first verification, not here.
+    ///
+    /// # Panics
+    /// If the HTTP client cannot be built (no TLS backend), like `reqwest::Client::new`: a
+    /// start-up failure.
     pub fn new(settings: GoogleSettings) -> Self {
         let keys = KeyCache::new(
-            reqwest::Client::new(),
+            jwks_client(settings.http_timeout),
             settings.jwks_url,
-            settings.http_timeout,
             settings.min_refresh_interval,
         );
         let mut validation = Validation::new(Algorithm::RS256);

@@ -2,8 +2,8 @@
 //! once by the app, checked when the generator is built.
 
 use crate::BuildError;
-use reqwest::Url;
-use reqwest::header::HeaderValue;
+use lingo_http::header::HeaderValue;
+use lingo_http::{HttpSettings, Url, endpoint, parse_base_url};
 use std::fmt;
 use std::time::Duration;
 
@@ -105,26 +105,32 @@ impl LlmSettings {
         {
             return invalid("api_key must be printable ASCII");
         }
-        base_url(&self.base_url)
+        parse_base_url(&self.base_url).ok_or_else(|| BuildError::BaseUrl(self.base_url.clone()))
+    }
+
+    /// The client these settings ask for: JSON accepted, no redirects followed (one would
+    /// carry the key somewhere not configured).
+    pub(crate) fn http_settings(&self) -> HttpSettings {
+        HttpSettings {
+            timeout: self.timeout,
+            connect_timeout: self.timeout,
+            user_agent: concat!("Lingo/", env!("CARGO_PKG_VERSION")).to_owned(),
+            accept: Some("application/json".to_owned()),
+            max_attempts: self.max_attempts,
+            base_delay: self.base_delay,
+            max_delay: self.max_delay,
+            max_body_bytes: MAX_BODY_BYTES,
+            max_redirects: 0,
+        }
     }
 }
 
-fn base_url(raw: &str) -> Result<Url, BuildError> {
-    let invalid = || BuildError::BaseUrl(raw.to_owned());
-    let url = Url::parse(raw).map_err(|_| invalid())?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(invalid());
-    }
-    Ok(url)
-}
+/// A completion is a few kilobytes; a body much larger is not one.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 /// `{base}/chat/completions`, whether or not the base ends with a slash.
 pub(crate) fn chat_completions_url(base: &Url) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(["chat", "completions"]);
-    }
-    url
+    endpoint(base, &["chat", "completions"])
 }
 
 impl fmt::Debug for LlmSettings {

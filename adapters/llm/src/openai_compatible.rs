@@ -10,6 +10,8 @@ use crate::prompt_template::{PROMPT_VERSION, learner_content_prompt};
 use async_trait::async_trait;
 use lingo_content::LEARNER_CONTENT_SCHEMA;
 use lingo_content::ports::{ContentGenerator, ContentRequest, Generated, GeneratorError};
+use lingo_kernel::{Clock, SystemClock};
+use std::sync::Arc;
 
 /// Asks `POST {base_url}/chat/completions` for a learner's content for a word and returns the
 /// answer's text unchecked: `LearnerContent::parse` is the judge of it.
@@ -29,12 +31,22 @@ impl OpenAiCompatibleGenerator {
         let schema = serde_json::from_str(LEARNER_CONTENT_SCHEMA).map_err(|err| {
             BuildError::Settings(format!("the learner-content schema is not JSON ({err})"))
         })?;
-        let transport = ChatTransport::new(&settings, chat_completions_url(&base_url))?;
+        let transport = ChatTransport::new(
+            &settings,
+            chat_completions_url(&base_url),
+            Arc::new(SystemClock),
+        )?;
         Ok(Self {
             settings,
             schema,
             transport,
         })
+    }
+
+    /// The clock `Retry-After` dates are read against.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.transport.set_clock(clock);
+        self
     }
 }
 

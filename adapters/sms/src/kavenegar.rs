@@ -3,9 +3,9 @@
 use crate::SmsConfigError;
 use crate::provider_http::{self, exchange, scrub};
 use async_trait::async_trait;
+use lingo_http::{HttpClient, StatusCode, Url};
 use lingo_users::PhoneNumber;
 use lingo_users::ports::{SmsError, SmsSender};
-use reqwest::{Client, StatusCode, Url};
 use serde::Deserialize;
 use std::fmt;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use std::time::Duration;
 /// Sends through Kavenegar's `sms/send` call. The API key travels in the URL path (that is
 /// Kavenegar's design), so it is kept out of every error, log line and `Debug` output.
 pub struct KavenegarSender {
-    client: Client,
+    http: HttpClient,
     base_url: Url,
     api_key: String,
     sender: Option<String>,
@@ -57,7 +57,7 @@ impl KavenegarSender {
             return Err(SmsConfigError("the Kavenegar API key is empty".to_owned()));
         }
         Ok(Self {
-            client: provider_http::client(timeout)?,
+            http: provider_http::client(timeout)?,
             base_url: provider_http::base_url(base_url)?,
             api_key: api_key.to_owned(),
             sender: sender.map(str::to_owned),
@@ -75,8 +75,9 @@ impl KavenegarSender {
         if let Some(sender) = &self.sender {
             form.push(("sender", sender));
         }
-        let (status, body) = exchange("Kavenegar", self.client.post(url).form(&form)).await?;
-        interpret(status, &body)
+        let request = self.http.post(url).form(&form);
+        let answer = exchange(&self.http, "Kavenegar", request).await?;
+        interpret(answer.status, &answer.body)
     }
 }
 

@@ -1,11 +1,16 @@
-//! What both HTTP providers share: one client per sender, a capped read of the answer, and
+//! What both HTTP providers share: a `lingo-http` client per sender (one attempt: an SMS send
+//! is not idempotent, a retry could text the user twice), the answer whatever its status, and
 //! error strings that are safe to log.
 
 use crate::SmsConfigError;
+use lingo_http::{Answer, ErrorKind, HttpClient, HttpError, HttpSettings, RequestBuilder, Url};
+use lingo_kernel::SystemClock;
 use lingo_users::PhoneNumber;
 use lingo_users::ports::SmsError;
-use reqwest::{Client, RequestBuilder, StatusCode, Url, redirect};
+use std::sync::Arc;
 use std::time::Duration;
+
+pub(crate) use lingo_http::endpoint;
 
 /// Both providers answer with a few hundred bytes; anything much larger is not their answer,
 /// and reading it whole would let a broken proxy make us buffer without limit.
@@ -17,86 +22,65 @@ const MAX_MESSAGE_CHARS: usize = 300;
 /// One client per sender, reused for every message so connections (and TLS sessions) are kept.
 /// Redirects are not followed: neither provider redirects its API, and following one would send
 /// our credentials somewhere we did not configure.
-pub(crate) fn client(timeout: Duration) -> Result<Client, SmsConfigError> {
-    Client::builder()
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .redirect(redirect::Policy::none())
-        .build()
+pub(crate) fn client(timeout: Duration) -> Result<HttpClient, SmsConfigError> {
+    let settings = HttpSettings {
+        timeout,
+        connect_timeout: timeout,
+        max_attempts: 1,
+        max_body_bytes: MAX_ANSWER_BYTES,
+        max_redirects: 0,
+        ..HttpSettings::default()
+    };
+    HttpClient::new(settings, Arc::new(SystemClock))
         .map_err(|err| SmsConfigError(format!("the HTTP client could not be built: {err}")))
 }
 
 /// Parses the configured base URL once, at start-up, so a typo fails the boot, not a sign-in.
 pub(crate) fn base_url(raw: &str) -> Result<Url, SmsConfigError> {
-    let url = Url::parse(raw).map_err(|err| SmsConfigError(format!("base URL: {err}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
-        return Err(SmsConfigError(
-            "base URL must be an http(s) URL such as https://api.example.com".to_owned(),
-        ));
-    }
-    Ok(url)
+    lingo_http::parse_base_url(raw).ok_or_else(|| {
+        SmsConfigError("base URL must be an http(s) URL such as https://api.example.com".to_owned())
+    })
 }
 
-/// `base` with `segments` appended as path segments, each percent-encoded as needed.
-pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
-    let mut url = base.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
-    }
-    url
-}
-
-/// Sends the request and reads at most [`MAX_ANSWER_BYTES`] of the answer. Every transport
-/// failure (timeout, refused connection, cut-off body, oversized answer) is `Unavailable`.
-/// `provider` names the provider in the error, which may be logged far from this span.
+/// Sends the request once and returns the provider's answer, whatever its status (the
+/// provider's body says what a 4xx or 5xx means). Every failure to get a whole answer
+/// (timeout, refused connection, cut-off body, oversized answer) is `Unavailable`. `provider`
+/// names the provider in the error, which may be logged far from this span.
 pub(crate) async fn exchange(
+    http: &HttpClient,
     provider: &str,
     request: RequestBuilder,
-) -> Result<(StatusCode, Vec<u8>), SmsError> {
-    let transport_error = |err| transport_error(provider, err);
-    let mut response = request.send().await.map_err(transport_error)?;
-    let status = response.status();
-    if let Some(declared) = response.content_length()
-        && declared > MAX_ANSWER_BYTES as u64
-    {
-        return Err(too_large(provider));
+) -> Result<Answer, SmsError> {
+    match http.send(request).await {
+        Ok(answer) => Ok(answer),
+        Err(err) => match answer_of(err) {
+            Ok(answer) => Ok(answer),
+            Err(err) => Err(unavailable(provider, &err)),
+        },
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(too_large(provider));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok((status, body))
 }
 
-fn too_large(provider: &str) -> SmsError {
-    SmsError::Unavailable(format!(
-        "{provider}'s answer is larger than {MAX_ANSWER_BYTES} bytes, which no real answer is"
-    ))
+/// The provider's answer inside a retryable-status failure (429, 5xx): with one attempt, it
+/// is simply the answer.
+fn answer_of(err: HttpError) -> Result<Answer, HttpError> {
+    match (err.status(), err.body()) {
+        (Some(status), Some(body)) => Ok(Answer {
+            status,
+            headers: Default::default(),
+            body: body.to_vec(),
+        }),
+        _ => Err(err),
+    }
 }
 
-/// The URL is dropped from the error first: Kavenegar puts the API key in the path.
-fn transport_error(provider: &str, err: reqwest::Error) -> SmsError {
-    let err = err.without_url();
-    let what = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "could not connect"
-    } else if err.is_body() || err.is_decode() {
-        "answered something unreadable"
-    } else {
-        "failed"
-    };
-    let mut detail = err.to_string();
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        detail.push_str(": ");
-        detail.push_str(&cause.to_string());
-        source = cause.source();
+/// The URL is not in the error (`lingo-http` drops it): Kavenegar puts the API key in the path.
+fn unavailable(provider: &str, err: &HttpError) -> SmsError {
+    match err.kind() {
+        ErrorKind::BodyTooLarge { .. } => SmsError::Unavailable(format!(
+            "{provider}'s answer is larger than {MAX_ANSWER_BYTES} bytes, which no real answer is"
+        )),
+        _ => SmsError::Unavailable(format!("{provider} {}", err.report())),
     }
-    SmsError::Unavailable(format!("{provider} {what} ({detail})"))
 }
 
 /// Makes an error safe to log: the secrets are cut out, the recipient's number (in either

@@ -4,9 +4,9 @@
 use crate::SmsConfigError;
 use crate::provider_http::{self, exchange, scrub};
 use async_trait::async_trait;
+use lingo_http::{HttpClient, StatusCode, Url};
 use lingo_users::PhoneNumber;
 use lingo_users::ports::{SmsError, SmsSender};
-use reqwest::{Client, StatusCode, Url};
 use serde::Deserialize;
 use std::fmt;
 use std::time::Duration;
@@ -14,7 +14,7 @@ use std::time::Duration;
 /// Creates a Message resource per SMS. The auth token is kept out of every error, log line
 /// and `Debug` output.
 pub struct TwilioSender {
-    client: Client,
+    http: HttpClient,
     base_url: Url,
     account_sid: String,
     auth_token: String,
@@ -55,7 +55,7 @@ impl TwilioSender {
             }
         }
         Ok(Self {
-            client: provider_http::client(timeout)?,
+            http: provider_http::client(timeout)?,
             base_url: provider_http::base_url(base_url)?,
             account_sid: account_sid.to_owned(),
             auth_token: auth_token.to_owned(),
@@ -69,12 +69,12 @@ impl TwilioSender {
             &["2010-04-01", "Accounts", &self.account_sid, "Messages.json"],
         );
         let request = self
-            .client
+            .http
             .post(url)
             .basic_auth(&self.account_sid, Some(&self.auth_token))
             .form(&[("To", to.as_str()), ("From", &self.from), ("Body", text)]);
-        let (status, body) = exchange("Twilio", request).await?;
-        interpret(status, &body)
+        let answer = exchange(&self.http, "Twilio", request).await?;
+        interpret(answer.status, &answer.body)
     }
 }
 

@@ -4,12 +4,12 @@ use chrono::TimeDelta;
 use lingo_users::ports::{ExternalIdentity, IdentityVerifier};
 use serde_json::json;
 
-use crate::jwks_server::{JwksServer, Reply};
 use crate::tokens::{self, KID_A, KID_B, TestKey};
-use crate::verifier;
+use crate::{keys, verifier};
+use lingo_http::testing::HttpDouble;
 
-async fn server() -> JwksServer {
-    JwksServer::start(Reply::keys(tokens::jwks(&[KID_A, KID_B]), 3600)).await
+async fn server() -> HttpDouble {
+    HttpDouble::start(keys(tokens::jwks(&[KID_A, KID_B]), 3600)).await
 }
 
 #[tokio::test]

@@ -4,54 +4,54 @@ use std::time::Duration;
 use lingo_users::ports::IdentityVerifier;
 use tokio::task::JoinSet;
 
-use crate::jwks_server::{JwksServer, Reply};
 use crate::tokens::{self, KID_A, KID_B, TestKey};
-use crate::{assert_invalid, verifier};
+use crate::{assert_invalid, keys, verifier};
+use lingo_http::testing::HttpDouble;
 
 #[tokio::test]
 async fn keys_are_fetched_lazily_and_reused_within_max_age() {
-    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 3600)).await;
+    let server = HttpDouble::start(keys(tokens::jwks(&[KID_A]), 3600)).await;
     let verifier = verifier(&server, Duration::ZERO);
-    assert_eq!(server.requests(), 0);
+    assert_eq!(server.request_count(), 0);
 
     let token = tokens::sign(TestKey::A, KID_A, &tokens::claims());
     verifier.verify(&token, tokens::now()).await.unwrap();
     verifier.verify(&token, tokens::now()).await.unwrap();
 
-    assert_eq!(server.requests(), 1);
+    assert_eq!(server.request_count(), 1);
 }
 
 #[tokio::test]
 async fn keys_past_their_max_age_are_fetched_again() {
-    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 0)).await;
+    let server = HttpDouble::start(keys(tokens::jwks(&[KID_A]), 0)).await;
     let verifier = verifier(&server, Duration::ZERO);
 
     let token = tokens::sign(TestKey::A, KID_A, &tokens::claims());
     verifier.verify(&token, tokens::now()).await.unwrap();
     verifier.verify(&token, tokens::now()).await.unwrap();
 
-    assert_eq!(server.requests(), 2);
+    assert_eq!(server.request_count(), 2);
 }
 
 #[tokio::test]
 async fn an_unknown_kid_after_key_rotation_triggers_exactly_one_refetch() {
-    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 3600)).await;
+    let server = HttpDouble::start(keys(tokens::jwks(&[KID_A]), 3600)).await;
     let verifier = verifier(&server, Duration::ZERO);
     let old = tokens::sign(TestKey::A, KID_A, &tokens::claims());
     verifier.verify(&old, tokens::now()).await.unwrap();
 
-    server.serve(Reply::keys(tokens::jwks(&[KID_A, KID_B]), 3600));
+    server.serve(keys(tokens::jwks(&[KID_A, KID_B]), 3600));
     let rotated = tokens::sign(TestKey::B, KID_B, &tokens::claims());
     verifier.verify(&rotated, tokens::now()).await.unwrap();
     verifier.verify(&rotated, tokens::now()).await.unwrap();
     verifier.verify(&old, tokens::now()).await.unwrap();
 
-    assert_eq!(server.requests(), 2);
+    assert_eq!(server.request_count(), 2);
 }
 
 #[tokio::test]
 async fn a_burst_of_garbage_kids_causes_at_most_one_refetch_per_interval() {
-    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 3600)).await;
+    let server = HttpDouble::start(keys(tokens::jwks(&[KID_A]), 3600)).await;
     let interval = Duration::from_millis(300);
     let verifier = Arc::new(verifier(&server, interval));
     let genuine = tokens::sign(TestKey::A, KID_A, &tokens::claims());
@@ -71,7 +71,7 @@ async fn a_burst_of_garbage_kids_causes_at_most_one_refetch_per_interval() {
     }
 
     assert_eq!(
-        server.requests(),
+        server.request_count(),
         2,
         "the first fetch and one refetch for both bursts"
     );
@@ -79,7 +79,7 @@ async fn a_burst_of_garbage_kids_causes_at_most_one_refetch_per_interval() {
 
 #[tokio::test]
 async fn concurrent_first_verifications_share_one_fetch() {
-    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A]), 3600)).await;
+    let server = HttpDouble::start(keys(tokens::jwks(&[KID_A]), 3600)).await;
     let verifier = Arc::new(verifier(&server, Duration::ZERO));
     let token = tokens::sign(TestKey::A, KID_A, &tokens::claims());
 
@@ -92,5 +92,5 @@ async fn concurrent_first_verifications_share_one_fetch() {
         result.unwrap().unwrap();
     }
 
-    assert_eq!(server.requests(), 1);
+    assert_eq!(server.request_count(), 1);
 }

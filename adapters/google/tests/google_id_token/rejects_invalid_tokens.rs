@@ -6,13 +6,13 @@ use lingo_google::GoogleIdTokenVerifier;
 use lingo_users::ports::IdentityVerifier;
 use serde_json::{Value, json};
 
-use crate::jwks_server::{JwksServer, Reply};
 use crate::tokens::{self, KID_A, KID_B, TestKey};
-use crate::{assert_invalid, verifier};
+use crate::{assert_invalid, keys, verifier};
+use lingo_http::testing::HttpDouble;
 
 /// A verifier whose JWKS publishes both test keys, and its server.
-async fn setup() -> (JwksServer, GoogleIdTokenVerifier) {
-    let server = JwksServer::start(Reply::keys(tokens::jwks(&[KID_A, KID_B]), 3600)).await;
+async fn setup() -> (HttpDouble, GoogleIdTokenVerifier) {
+    let server = HttpDouble::start(keys(tokens::jwks(&[KID_A, KID_B]), 3600)).await;
     let verifier = verifier(&server, Duration::from_secs(60));
     (server, verifier)
 }
@@ -110,7 +110,11 @@ async fn an_hs256_token_keyed_with_the_public_key_is_invalid() {
     let token = jsonwebtoken::encode(&header, &tokens::claims(), &key).unwrap();
 
     assert_invalid(verifier.verify(&token, tokens::now()).await, "only RS256");
-    assert_eq!(server.requests(), 0, "rejected before any key is looked up");
+    assert_eq!(
+        server.request_count(),
+        0,
+        "rejected before any key is looked up"
+    );
 }
 
 #[tokio::test]

@@ -1,16 +1,16 @@
 //! What the generator makes of each documented answer.
 
 use crate::documented_bodies::{HOUSE_CONTENT, NO_CHOICES, REFUSAL, TRUNCATED, completion};
-use crate::fake_server::{FakeServer, json};
 use crate::fast_settings::{expect_malformed, generator, house_for_persian_a2};
 use lingo_content::LearnerContent;
 use lingo_content::ports::{ContentGenerator, GeneratorError, TokenUsage};
+use lingo_http::testing::{HttpDouble, json};
 
 #[tokio::test]
 async fn a_valid_answer_returns_its_text_usage_and_the_model_that_answered() {
-    let server = FakeServer::start(json(200, &completion(HOUSE_CONTENT))).await;
+    let server = HttpDouble::start(json(200, &completion(HOUSE_CONTENT))).await;
 
-    let generated = generator(&server.base_url)
+    let generated = generator(&server.url("/v1"))
         .generate(&house_for_persian_a2())
         .await
         .expect("an answer");
@@ -31,9 +31,9 @@ async fn a_valid_answer_returns_its_text_usage_and_the_model_that_answered() {
 #[tokio::test]
 async fn content_that_is_not_valid_json_comes_back_unchanged_for_the_domain_to_reject() {
     let not_json = "Sure! Here is the card for \"house\": {ipa: /haʊs/, senses: [";
-    let server = FakeServer::start(json(200, &completion(not_json))).await;
+    let server = HttpDouble::start(json(200, &completion(not_json))).await;
 
-    let generated = generator(&server.base_url)
+    let generated = generator(&server.url("/v1"))
         .generate(&house_for_persian_a2())
         .await
         .expect("the adapter does not judge the content");
@@ -44,9 +44,9 @@ async fn content_that_is_not_valid_json_comes_back_unchanged_for_the_domain_to_r
 
 #[tokio::test]
 async fn a_refusal_is_refused_with_the_models_reason() {
-    let server = FakeServer::start(json(200, REFUSAL)).await;
+    let server = HttpDouble::start(json(200, REFUSAL)).await;
 
-    let result = generator(&server.base_url)
+    let result = generator(&server.url("/v1"))
         .generate(&house_for_persian_a2())
         .await;
 
@@ -61,9 +61,9 @@ async fn a_refusal_is_refused_with_the_models_reason() {
 
 #[tokio::test]
 async fn finish_reason_length_is_truncated_with_the_partial_text_and_usage() {
-    let server = FakeServer::start(json(200, TRUNCATED)).await;
+    let server = HttpDouble::start(json(200, TRUNCATED)).await;
 
-    let result = generator(&server.base_url)
+    let result = generator(&server.url("/v1"))
         .generate(&house_for_persian_a2())
         .await;
 
@@ -81,10 +81,10 @@ async fn finish_reason_length_is_truncated_with_the_partial_text_and_usage() {
 
 #[tokio::test]
 async fn an_envelope_without_choices_is_malformed() {
-    let server = FakeServer::start(json(200, NO_CHOICES)).await;
+    let server = HttpDouble::start(json(200, NO_CHOICES)).await;
 
     let message = expect_malformed(
-        generator(&server.base_url)
+        generator(&server.url("/v1"))
             .generate(&house_for_persian_a2())
             .await,
     );
@@ -95,10 +95,10 @@ async fn an_envelope_without_choices_is_malformed() {
 
 #[tokio::test]
 async fn a_body_that_is_not_json_is_malformed() {
-    let server = FakeServer::start(json(200, "<html>Welcome to nginx!</html>")).await;
+    let server = HttpDouble::start(json(200, "<html>Welcome to nginx!</html>")).await;
 
     let message = expect_malformed(
-        generator(&server.base_url)
+        generator(&server.url("/v1"))
             .generate(&house_for_persian_a2())
             .await,
     );

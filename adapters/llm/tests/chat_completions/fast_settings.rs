@@ -6,6 +6,7 @@ use lingo_content::ports::{ContentRequest, Generated, GeneratorError, WordForCon
 use lingo_dictionary::{
     Entry, PartOfSpeech, Pronunciation, Provenance, Sense, SourceId, Translation,
 };
+use lingo_http::testing::Recorded;
 use lingo_kernel::{CefrLevel, LanguageCode};
 use lingo_llm::{LlmSettings, OpenAiCompatibleGenerator};
 use std::time::Duration;
@@ -100,5 +101,24 @@ pub fn expect_malformed(result: Result<Generated, GeneratorError>) -> String {
     match result {
         Err(GeneratorError::Malformed(message)) => message,
         other => panic!("expected Malformed, got {other:?}"),
+    }
+}
+
+/// The messages of a recorded chat-completions request.
+pub trait ChatMessages {
+    /// The content of the message with `role`.
+    fn message(&self, role: &str) -> String;
+}
+
+impl ChatMessages for Recorded {
+    fn message(&self, role: &str) -> String {
+        self.json()["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .find(|message| message["role"] == role)
+            .and_then(|message| message["content"].as_str())
+            .unwrap_or_else(|| panic!("no {role} message"))
+            .to_owned()
     }
 }

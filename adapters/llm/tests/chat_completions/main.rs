@@ -4,7 +4,6 @@
 
 mod answers;
 mod documented_bodies;
-mod fake_server;
 mod fast_settings;
 mod request_shape;
 mod retries;

@@ -1,17 +1,18 @@
 //! What the generator sends: the endpoint, the key, the model, the messages and the schema.
 
 use crate::documented_bodies::{HOUSE_CONTENT, completion};
-use crate::fake_server::{FakeServer, json};
+use crate::fast_settings::ChatMessages;
 use crate::fast_settings::{API_KEY, MODEL, fast_settings, generator, house_for_persian_a2};
 use lingo_content::LEARNER_CONTENT_SCHEMA;
 use lingo_content::ports::{ContentGenerator, Repair};
+use lingo_http::testing::{HttpDouble, json};
 use lingo_llm::{LlmSettings, OpenAiCompatibleGenerator, StructuredOutput};
 
 #[tokio::test]
 async fn the_request_carries_the_model_key_schema_word_and_native_language() {
-    let server = FakeServer::start(json(200, &completion(HOUSE_CONTENT))).await;
+    let server = HttpDouble::start(json(200, &completion(HOUSE_CONTENT))).await;
 
-    generator(&server.base_url)
+    generator(&server.url("/v1"))
         .generate(&house_for_persian_a2())
         .await
         .expect("an answer");
@@ -23,11 +24,11 @@ async fn the_request_carries_the_model_key_schema_word_and_native_language() {
         request.headers.get("authorization").map(String::as_str),
         Some(format!("Bearer {API_KEY}").as_str())
     );
-    assert_eq!(request.body["model"], MODEL);
-    assert_eq!(request.body["max_tokens"], 1200);
-    assert!((request.body["temperature"].as_f64().expect("a number") - 0.3).abs() < 1e-6);
+    assert_eq!(request.json()["model"], MODEL);
+    assert_eq!(request.json()["max_tokens"], 1200);
+    assert!((request.json()["temperature"].as_f64().expect("a number") - 0.3).abs() < 1e-6);
 
-    let format = &request.body["response_format"];
+    let format = &request.json()["response_format"];
     assert_eq!(format["type"], "json_schema");
     assert_eq!(format["json_schema"]["name"], "learner_content");
     assert_eq!(format["json_schema"]["strict"], true);
@@ -58,7 +59,7 @@ async fn the_request_carries_the_model_key_schema_word_and_native_language() {
 
 #[tokio::test]
 async fn a_repair_request_contains_the_previous_answer_and_the_problems() {
-    let server = FakeServer::start(json(200, &completion(HOUSE_CONTENT))).await;
+    let server = HttpDouble::start(json(200, &completion(HOUSE_CONTENT))).await;
     let previous = r#"{"ipa":"/haʊs/","senses":[],"examples":[]}"#;
     let mut request = house_for_persian_a2();
     request.repair = Some(Repair {
@@ -69,7 +70,7 @@ async fn a_repair_request_contains_the_previous_answer_and_the_problems() {
         ],
     });
 
-    generator(&server.base_url)
+    generator(&server.url("/v1"))
         .generate(&request)
         .await
         .expect("an answer");
@@ -87,11 +88,11 @@ async fn a_repair_request_contains_the_previous_answer_and_the_problems() {
 
 #[tokio::test]
 async fn structured_output_none_sends_no_response_format_and_no_key_sends_no_authorization() {
-    let server = FakeServer::start(json(200, &completion(HOUSE_CONTENT))).await;
+    let server = HttpDouble::start(json(200, &completion(HOUSE_CONTENT))).await;
     let settings = LlmSettings {
         api_key: None,
         structured_output: StructuredOutput::None,
-        ..fast_settings(&server.base_url)
+        ..fast_settings(&server.url("/v1"))
     };
 
     OpenAiCompatibleGenerator::new(settings)
@@ -102,9 +103,9 @@ async fn structured_output_none_sends_no_response_format_and_no_key_sends_no_aut
 
     let request = server.only_request();
     assert!(
-        request.body.get("response_format").is_none(),
+        request.json().get("response_format").is_none(),
         "{}",
-        request.body
+        request.text()
     );
     assert!(!request.headers.contains_key("authorization"));
     assert!(
@@ -115,10 +116,10 @@ async fn structured_output_none_sends_no_response_format_and_no_key_sends_no_aut
 
 #[tokio::test]
 async fn structured_output_json_object_sends_the_json_object_format() {
-    let server = FakeServer::start(json(200, &completion(HOUSE_CONTENT))).await;
+    let server = HttpDouble::start(json(200, &completion(HOUSE_CONTENT))).await;
     let settings = LlmSettings {
         structured_output: StructuredOutput::JsonObject,
-        ..fast_settings(&server.base_url)
+        ..fast_settings(&server.url("/v1"))
     };
 
     OpenAiCompatibleGenerator::new(settings)
@@ -128,7 +129,7 @@ async fn structured_output_json_object_sends_the_json_object_format() {
         .expect("an answer");
 
     assert_eq!(
-        server.only_request().body["response_format"],
+        server.only_request().json()["response_format"],
         serde_json::json!({"type": "json_object"})
     );
 }

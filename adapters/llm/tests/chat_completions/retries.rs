@@ -4,25 +4,25 @@
 use crate::documented_bodies::{
     BAD_KEY, HOUSE_CONTENT, NO_JSON_SCHEMA, OVERLOADED, RATE_LIMITED, SERVER_ERROR, completion,
 };
-use crate::fake_server::{FakeServer, Reply, json};
 use crate::fast_settings::{
     API_KEY, expect_malformed, expect_misconfigured, expect_unavailable, fast_settings, generator,
     house_for_persian_a2,
 };
 use lingo_content::ports::ContentGenerator;
+use lingo_http::testing::{HttpDouble, Reply, json};
 use lingo_llm::{LlmSettings, OpenAiCompatibleGenerator};
 use std::time::{Duration, Instant};
 
 #[tokio::test]
 async fn a_429_with_retry_after_is_retried_after_the_advertised_delay() {
-    let server = FakeServer::script(vec![
+    let server = HttpDouble::script(vec![
         json(429, RATE_LIMITED).with_header("Retry-After", "1"),
         json(200, &completion(HOUSE_CONTENT)),
     ])
     .await;
     let settings = LlmSettings {
         max_delay: Duration::from_secs(2),
-        ..fast_settings(&server.base_url)
+        ..fast_settings(&server.url("/v1"))
     };
 
     let started = Instant::now();
@@ -43,14 +43,14 @@ async fn a_429_with_retry_after_is_retried_after_the_advertised_delay() {
 
 #[tokio::test]
 async fn a_retry_after_longer_than_the_maximum_delay_is_capped() {
-    let server = FakeServer::script(vec![
+    let server = HttpDouble::script(vec![
         json(503, OVERLOADED).with_header("Retry-After", "3600"),
         json(200, &completion(HOUSE_CONTENT)),
     ])
     .await;
 
     let started = Instant::now();
-    let result = generator(&server.base_url)
+    let result = generator(&server.url("/v1"))
         .generate(&house_for_persian_a2())
         .await;
 
@@ -65,14 +65,14 @@ async fn a_retry_after_longer_than_the_maximum_delay_is_capped() {
 
 #[tokio::test]
 async fn two_server_errors_then_an_answer_succeed_on_the_third_request() {
-    let server = FakeServer::script(vec![
+    let server = HttpDouble::script(vec![
         json(500, SERVER_ERROR),
         json(500, SERVER_ERROR),
         json(200, &completion(HOUSE_CONTENT)),
     ])
     .await;
 
-    let generated = generator(&server.base_url)
+    let generated = generator(&server.url("/v1"))
         .generate(&house_for_persian_a2())
         .await
         .expect("an answer on the third attempt");
@@ -83,10 +83,10 @@ async fn two_server_errors_then_an_answer_succeed_on_the_third_request() {
 
 #[tokio::test]
 async fn a_persistent_503_is_unavailable_after_max_attempts() {
-    let server = FakeServer::start(json(503, OVERLOADED)).await;
+    let server = HttpDouble::start(json(503, OVERLOADED)).await;
 
     let message = expect_unavailable(
-        generator(&server.base_url)
+        generator(&server.url("/v1"))
             .generate(&house_for_persian_a2())
             .await,
     );
@@ -99,11 +99,11 @@ async fn a_persistent_503_is_unavailable_after_max_attempts() {
 
 #[tokio::test]
 async fn a_server_that_never_answers_is_unavailable_quickly() {
-    let server = FakeServer::start(Reply::Silence(Duration::from_secs(30))).await;
+    let server = HttpDouble::start(Reply::silence(Duration::from_secs(30))).await;
     let settings = LlmSettings {
         timeout: Duration::from_millis(200),
         max_attempts: 2,
-        ..fast_settings(&server.base_url)
+        ..fast_settings(&server.url("/v1"))
     };
 
     let started = Instant::now();
@@ -125,10 +125,10 @@ async fn a_server_that_never_answers_is_unavailable_quickly() {
 
 #[tokio::test]
 async fn a_401_is_not_retried_and_says_authentication_failed_without_the_key() {
-    let server = FakeServer::start(json(401, BAD_KEY)).await;
+    let server = HttpDouble::start(json(401, BAD_KEY)).await;
 
     let message = expect_misconfigured(
-        generator(&server.base_url)
+        generator(&server.url("/v1"))
             .generate(&house_for_persian_a2())
             .await,
     );
@@ -143,10 +143,10 @@ async fn a_401_is_not_retried_and_says_authentication_failed_without_the_key() {
 
 #[tokio::test]
 async fn a_400_is_malformed_and_names_what_the_server_does_not_support() {
-    let server = FakeServer::start(json(400, NO_JSON_SCHEMA)).await;
+    let server = HttpDouble::start(json(400, NO_JSON_SCHEMA)).await;
 
     let message = expect_malformed(
-        generator(&server.base_url)
+        generator(&server.url("/v1"))
             .generate(&house_for_persian_a2())
             .await,
     );

@@ -1,4 +1,4 @@
-use crate::fake_provider::{FakeProvider, Reply, json, unreachable_base_url};
+use lingo_http::testing::{HttpDouble, Reply, json, unreachable_base_url};
 use lingo_sms::KavenegarSender;
 use lingo_users::PhoneNumber;
 use lingo_users::ports::{SmsError, SmsSender};
@@ -18,7 +18,7 @@ fn sender(base_url: &str) -> KavenegarSender {
 }
 
 async fn send_against(reply: Reply) -> Result<(), SmsError> {
-    let provider = FakeProvider::start(reply).await;
+    let provider = HttpDouble::start(reply).await;
     sender(&provider.base_url)
         .send(&phone(), "code 123456")
         .await
@@ -56,7 +56,7 @@ fn expect_unavailable(result: Result<(), SmsError>) -> String {
 
 #[tokio::test]
 async fn kavenegar_send_posts_the_form_to_the_key_path_with_digits_only_receptor() {
-    let provider = FakeProvider::start(json(200, ACCEPTED)).await;
+    let provider = HttpDouble::start(json(200, ACCEPTED)).await;
 
     let result = sender(&provider.base_url)
         .send(&phone(), "کد ورود شما: 123456")
@@ -78,7 +78,7 @@ async fn kavenegar_send_posts_the_form_to_the_key_path_with_digits_only_receptor
 
 #[tokio::test]
 async fn kavenegar_without_a_sender_line_leaves_the_field_out() {
-    let provider = FakeProvider::start(json(200, ACCEPTED)).await;
+    let provider = HttpDouble::start(json(200, ACCEPTED)).await;
     let sender = KavenegarSender::new(&provider.base_url, API_KEY, None, TIMEOUT).expect("config");
 
     sender.send(&phone(), "code 123456").await.expect("sent");
@@ -125,7 +125,7 @@ async fn kavenegar_server_error_is_unavailable_even_without_an_envelope() {
 
 #[tokio::test]
 async fn kavenegar_that_stays_silent_past_the_timeout_is_unavailable() {
-    let message = expect_unavailable(send_against(Reply::Silence(Duration::from_secs(3))).await);
+    let message = expect_unavailable(send_against(Reply::silence(Duration::from_secs(3))).await);
 
     assert!(message.contains("timed out"), "{message}");
 }
@@ -139,18 +139,14 @@ async fn kavenegar_success_with_a_non_json_body_is_unavailable() {
 
 #[tokio::test]
 async fn kavenegar_answer_cut_off_mid_body_is_unavailable() {
-    let reply = Reply::CutOff {
-        status: 200,
-        declared: ACCEPTED.len(),
-        body: ACCEPTED[..24].to_owned(),
-    };
+    let reply = Reply::cut_off(200, ACCEPTED.len(), &ACCEPTED[..24]);
 
     expect_unavailable(send_against(reply).await);
 }
 
 #[tokio::test]
 async fn kavenegar_hanging_up_without_an_answer_is_unavailable() {
-    expect_unavailable(send_against(Reply::HangUp).await);
+    expect_unavailable(send_against(Reply::hang_up()).await);
 }
 
 #[tokio::test]

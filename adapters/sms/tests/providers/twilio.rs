@@ -1,4 +1,4 @@
-use crate::fake_provider::{FakeProvider, Reply, json, unreachable_base_url};
+use lingo_http::testing::{HttpDouble, Reply, json, unreachable_base_url};
 use lingo_sms::TwilioSender;
 use lingo_users::PhoneNumber;
 use lingo_users::ports::{SmsError, SmsSender};
@@ -23,7 +23,7 @@ fn sender(base_url: &str) -> TwilioSender {
 }
 
 async fn send_against(reply: Reply) -> Result<(), SmsError> {
-    let provider = FakeProvider::start(reply).await;
+    let provider = HttpDouble::start(reply).await;
     sender(&provider.base_url)
         .send(&phone(), "code 123456")
         .await
@@ -63,7 +63,7 @@ fn expect_unavailable(result: Result<(), SmsError>) -> String {
 
 #[tokio::test]
 async fn twilio_send_creates_a_message_with_basic_auth_and_the_e164_number() {
-    let provider = FakeProvider::start(json(201, CREATED)).await;
+    let provider = HttpDouble::start(json(201, CREATED)).await;
 
     let result = sender(&provider.base_url)
         .send(&phone(), "code 123456 & more")
@@ -120,7 +120,7 @@ async fn twilio_server_error_is_unavailable() {
 
 #[tokio::test]
 async fn twilio_that_stays_silent_past_the_timeout_is_unavailable() {
-    let message = expect_unavailable(send_against(Reply::Silence(Duration::from_secs(3))).await);
+    let message = expect_unavailable(send_against(Reply::silence(Duration::from_secs(3))).await);
 
     assert!(message.contains("timed out"), "{message}");
 }
@@ -134,18 +134,14 @@ async fn twilio_created_with_a_malformed_body_is_unavailable() {
 
 #[tokio::test]
 async fn twilio_answer_cut_off_mid_body_is_unavailable() {
-    let reply = Reply::CutOff {
-        status: 201,
-        declared: CREATED.len(),
-        body: CREATED[..30].to_owned(),
-    };
+    let reply = Reply::cut_off(201, CREATED.len(), &CREATED[..30]);
 
     expect_unavailable(send_against(reply).await);
 }
 
 #[tokio::test]
 async fn twilio_hanging_up_without_an_answer_is_unavailable() {
-    expect_unavailable(send_against(Reply::HangUp).await);
+    expect_unavailable(send_against(Reply::hang_up()).await);
 }
 
 #[tokio::test]

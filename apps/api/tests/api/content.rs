@@ -5,14 +5,12 @@
 
 use crate::admin_jobs::{start_worker, start_worker_with};
 use crate::auth_password::register;
+use lingo_http::testing::{HttpDouble, Reply, Route};
 use lingo_kernel::UserId;
 use lingo_test_support::TestApp;
 use lingo_users::Role;
 use serde_json::{Value, json};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn json_of(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
@@ -189,78 +187,30 @@ async fn the_daily_generation_quota_answers_429() {
     assert!(response.headers().contains_key("retry-after"));
 }
 
-/// A local OpenAI-compatible server: the first answer breaks the schema, the next ones are valid.
-async fn chat_double(refuse: bool) -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/v1", listener.local_addr().expect("address"));
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = calls.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                let mut chunk = vec![0u8; 65536];
-                loop {
-                    let Ok(n) = socket.read(&mut chunk).await else {
-                        return;
-                    };
-                    if n == 0 {
-                        return;
-                    }
-                    buffer.extend_from_slice(&chunk[..n]);
-                    let text = String::from_utf8_lossy(&buffer);
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if buffer.len() >= end + 4 + length {
-                            break;
-                        }
-                    }
-                }
-                let call = counter.fetch_add(1, Ordering::SeqCst);
-                let content = if call == 0 {
-                    json!({"ipa": "/bæŋk/", "senses": [], "examples": [], "collocations": [], "mnemonic": "", "common_mistakes": ""}).to_string()
-                } else {
-                    json!({"ipa": "/bæŋk/",
-                        "senses": [{"part_of_speech": "noun", "definition": "a place that keeps money", "translation": "بانک"}],
-                        "examples": [{"text": "I went to the bank.", "translation": "به بانک رفتم."}, {"text": "The bank is closed.", "translation": "بانک بسته است."}],
-                        "collocations": ["bank account"], "mnemonic": "A bank keeps your money safe like a tank.",
-                        "common_mistakes": "Persian speakers often drop 'the': say 'to the bank'."}).to_string()
-                };
-                let message = if refuse {
-                    json!({"role": "assistant", "content": null, "refusal": "I can't help with that."})
-                } else {
-                    json!({"role": "assistant", "content": content, "refusal": null})
-                };
-                let body = json!({"id": "chatcmpl-1", "object": "chat.completion", "model": "gpt-4o-mini-2024-07-18",
-                    "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 400, "completion_tokens": 200, "total_tokens": 600}}).to_string();
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    (url, calls)
+/// A local OpenAI-compatible server: the first answer breaks the schema, the next ones are
+/// valid; or every answer a refusal.
+async fn chat_double(refuse: bool) -> HttpDouble {
+    let script = if refuse {
+        vec![json_reply(include_str!(
+            "fixtures/chat_completion_refusal.json"
+        ))]
+    } else {
+        vec![
+            json_reply(include_str!("fixtures/chat_completion_bank_invalid.json")),
+            json_reply(include_str!("fixtures/chat_completion_bank.json")),
+        ]
+    };
+    HttpDouble::routes(vec![Route::post("/v1/chat/completions").replies(script)]).await
+}
+
+fn json_reply(body: &str) -> Reply {
+    Reply::json(200, body)
 }
 
 #[tokio::test]
 async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounted() {
-    let (url, calls) = chat_double(false).await;
+    let double = chat_double(false).await;
+    let url = double.url("/v1");
     let app = spawn(&[
         ("LINGO_LLM_PRICE_PROMPT_PER_MTOK", "0.15"),
         ("LINGO_LLM_PRICE_COMPLETION_PER_MTOK", "0.60"),
@@ -286,7 +236,7 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
     assert_eq!(ready["provenance"]["repaired"], true);
     assert_eq!(ready["provenance"]["usage"]["prompt_tokens"], 800);
     assert_eq!(ready["content"]["senses"][0]["translation"], "بانک");
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(double.request_count(), 2);
 
     // Admins regenerate (a new version) and read the costs; learners may not.
     let admin = app.token(UserId::new(), Role::Admin);
@@ -342,7 +292,8 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
 
 #[tokio::test]
 async fn a_refused_generation_fails_for_good_and_says_so() {
-    let (url, calls) = chat_double(true).await;
+    let double = chat_double(true).await;
+    let url = double.url("/v1");
     let app = spawn(&[]).await;
     let bank = import_bank(&app).await;
     let mut config = app.stores.config.content.clone();
@@ -375,5 +326,5 @@ async fn a_refused_generation_fails_for_good_and_says_so() {
         "{}",
         last.1
     );
-    assert_eq!(calls.load(Ordering::SeqCst), 1, "a refusal is not retried");
+    assert_eq!(double.request_count(), 1, "a refusal is not retried");
 }

@@ -3,14 +3,13 @@
 
 use crate::admin_jobs::start_worker;
 use crate::auth_password::register;
+use lingo_http::testing::{HttpDouble, Reply, Route};
 use lingo_kernel::UserId;
 use lingo_test_support::TestApp;
 use lingo_users::Role;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn fixtures() -> String {
     format!(
@@ -245,59 +244,27 @@ async fn an_uploaded_word_list_is_imported() {
     worker.stop().await;
 }
 
-/// A local stand-in for the Free Dictionary API: documented 200 array for "hello", documented
-/// 404 object otherwise; counts requests and answers slowly so concurrent lookups overlap.
-async fn free_dictionary_double() -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = format!("http://{}", listener.local_addr().expect("address"));
-    let requests = Arc::new(AtomicUsize::new(0));
-    let counter = requests.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
-            let counter = counter.clone();
-            tokio::spawn(async move {
-                let mut buffer = vec![0u8; 8192];
-                let mut read = 0;
-                while !buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buffer[read..]).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => read += n,
-                    }
-                }
-                counter.fetch_add(1, Ordering::SeqCst);
-                let head = String::from_utf8_lossy(&buffer[..read]).to_string();
-                tokio::time::sleep(Duration::from_millis(150)).await;
-                let (status, body) = if head.starts_with("GET /api/v2/entries/en/hello ") {
-                    ("200 OK", json!([{"word": "hello", "phonetic": "həˈləʊ",
-                        "phonetics": [{"text": "həˈləʊ", "audio": "https://example.org/hello-uk.mp3"}],
-                        "meanings": [{"partOfSpeech": "exclamation", "definitions": [{"definition": "used as a greeting",
-                            "example": "hello there, Katie!", "synonyms": [], "antonyms": []}], "synonyms": [], "antonyms": []}],
-                        "license": {"name": "CC BY-SA 3.0", "url": "https://creativecommons.org/licenses/by-sa/3.0"},
-                        "sourceUrls": ["https://en.wiktionary.org/wiki/hello"]}]).to_string())
-                } else {
-                    ("404 Not Found", json!({"title": "No Definitions Found",
-                        "message": "Sorry pal, we couldn't find definitions for the word you were looking for.",
-                        "resolution": "You can try the search again at later time or head to the web instead."}).to_string())
-                };
-                let response = format!(
-                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = socket.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    (address, requests)
+/// A local stand-in for the Free Dictionary API: the documented 200 array for "hello", the
+/// documented 404 object otherwise; answers slowly so concurrent lookups overlap.
+async fn free_dictionary_double() -> HttpDouble {
+    let slowly = Duration::from_millis(150);
+    HttpDouble::routes(vec![
+        Route::get("/api/v2/entries/en/hello").reply(
+            Reply::json(200, include_str!("fixtures/free_dictionary_hello.json"))
+                .with_delay(slowly),
+        ),
+        Route::any().reply(
+            Reply::json(404, include_str!("fixtures/free_dictionary_not_found.json"))
+                .with_delay(slowly),
+        ),
+    ])
+    .await
 }
 
 #[tokio::test]
 async fn a_miss_asks_the_provider_once_stores_the_answer_and_caches_it() {
-    let (url, requests) = free_dictionary_double().await;
+    let double = free_dictionary_double().await;
+    let url = double.base_url.clone();
     let app = spawn(&[
         ("LINGO_DICTIONARY_PROVIDERS", "free-dictionary-api"),
         ("LINGO_FREE_DICTIONARY_URL", &url),
@@ -317,19 +284,19 @@ async fn a_miss_asks_the_provider_once_stores_the_answer_and_caches_it() {
         );
     }
     assert_eq!(
-        requests.load(Ordering::SeqCst),
+        double.request_count(),
         1,
         "concurrent misses share one provider call"
     );
     let (status, _) = json_of(app.get("/api/v1/dictionary/en/words/HELLO").await).await;
     assert_eq!(status, 200);
-    assert_eq!(requests.load(Ordering::SeqCst), 1, "cached");
+    assert_eq!(double.request_count(), 1, "cached");
     // A word the provider does not know: 404, and the miss is remembered.
     for _ in 0..2 {
         let (status, problem) = json_of(app.get("/api/v1/dictionary/en/words/qwzx").await).await;
         assert_eq!(status, 404, "{problem}");
     }
-    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    assert_eq!(double.request_count(), 2);
 }
 
 #[tokio::test]

@@ -2,9 +2,9 @@
 
 use crate::auth_password::register;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use lingo_http::testing::{HttpDouble, Reply, Route};
 use lingo_test_support::TestApp;
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const JWKS: &str = include_str!("../../../../adapters/google/tests/fixtures/jwks.json");
 const KEY_A: &str = include_str!("../../../../adapters/google/tests/fixtures/signing_key_a.pem");
@@ -12,24 +12,13 @@ const CLIENT_ID: &str = "lingo-test.apps.googleusercontent.com";
 
 /// Serves the test JWKS to every request.
 async fn jwks_server() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let address = listener.local_addr().expect("address");
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buffer = [0u8; 4096];
-                let _ = socket.read(&mut buffer).await;
-                let response = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncache-control: max-age=3600\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{JWKS}",
-                    JWKS.len()
-                );
-                let _ = socket.write_all(response.as_bytes()).await;
-            });
-        }
-    });
-    format!("http://{address}/certs")
+    let double =
+        HttpDouble::routes(vec![Route::get("/certs").reply(
+            Reply::json(200, JWKS).with_header("cache-control", "max-age=3600"),
+        )])
+        .await;
+    // The double serves until the test's runtime ends; the app only needs its URL.
+    double.url("/certs")
 }
 
 async fn spawn() -> TestApp {

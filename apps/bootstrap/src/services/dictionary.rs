@@ -11,7 +11,7 @@ use lingo_dictionary::lemmatise::Lemmatiser;
 use lingo_dictionary::lookup::{LookupDeps, LookupService, LookupSettings};
 use lingo_dictionary::ports::{DictionaryProvider, FrequencySource, LemmaTable};
 use lingo_dictionary::request_import::ImportRequestService;
-use lingo_dictionary_api::{FreeDictionaryApi, ProviderSettings, Wiktionary};
+use lingo_dictionary_providers::{FreeDictionaryApi, ProviderSettings, Wiktionary};
 use lingo_kernel::Clock;
 use lingo_mongo::MongoEntryStore;
 use lingo_postgres::{
