@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
     match args.command {
         Command::Fsrs { .. } => {}
         Command::Migrate => {
-            let applied = lingo_postgres::run_migrations(&config.database.url).await?;
+            let applied = Stores::migrate(&config).await?;
             println!("{} migration(s) applied", applied.len());
             for version in applied {
                 println!("  {version}");

@@ -95,6 +95,11 @@ impl Stores {
         }
     }
 
+    /// Applies the pending PostgreSQL migrations (`lingo-admin migrate`); returns their versions.
+    pub async fn migrate(config: &Config) -> anyhow::Result<Vec<String>> {
+        Ok(lingo_postgres::run_migrations(&config.database.url).await?)
+    }
+
     /// The lease that makes one scheduler replica fire each tick, held as `holder`.
     pub fn scheduler_lease(&self, holder: String, ttl: Duration) -> lingo_redis::RedisLease {
         lingo_redis::RedisLease::new(
