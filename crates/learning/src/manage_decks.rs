@@ -45,22 +45,23 @@ impl DeckService {
 
     /// A personal deck of the caller.
     pub async fn create(&self, owner: UserId, new: NewDeck) -> Result<Deck, DeckError> {
-        let deck = Deck::new(
-            owner,
-            new.name,
-            new.description,
-            new.card_types,
-            self.clock.now(),
-        );
-        self.decks.create(&deck).await?;
-        Ok(deck)
+        self.store_new(Deck::new, owner, new).await
     }
 
     /// Publishes a standard deck learners can subscribe to (administrators only).
     pub async fn create_system(&self, caller: Caller, new: NewDeck) -> Result<Deck, DeckError> {
         caller.require_admin()?;
-        let deck = Deck::system(
-            caller.user,
+        self.store_new(Deck::system, caller.user, new).await
+    }
+
+    async fn store_new(
+        &self,
+        make: fn(UserId, DeckName, String, Vec<CardType>, chrono::DateTime<chrono::Utc>) -> Deck,
+        owner: UserId,
+        new: NewDeck,
+    ) -> Result<Deck, DeckError> {
+        let deck = make(
+            owner,
             new.name,
             new.description,
             new.card_types,

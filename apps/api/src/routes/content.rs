@@ -153,14 +153,14 @@ pub async fn usage(
         .report(caller.domain(), query.from, query.to)
         .await?
         .into_iter()
-        .map(|r| UsageView {
-            cost: r.cost,
-            day: r.day,
-            generator: r.generator,
-            model: r.model,
-            requests: r.requests,
-            prompt_tokens: r.prompt_tokens,
-            completion_tokens: r.completion_tokens,
+        .map(|priced| UsageView {
+            cost: priced.cost,
+            day: priced.usage.day,
+            generator: priced.usage.generator,
+            model: priced.usage.model,
+            requests: priced.usage.requests,
+            prompt_tokens: priced.usage.prompt_tokens,
+            completion_tokens: priced.usage.completion_tokens,
         })
         .collect::<Vec<_>>();
     Ok(HttpResponse::Ok().json(rows))
