@@ -1,14 +1,14 @@
 use crate::metrics::Metrics;
 use lingo_bootstrap::readiness::Readiness;
 use lingo_bootstrap::{Config, Overrides, Services, Stores};
-use lingo_content::request_content::ContentRequests;
+use lingo_content::request_content::ContentRequestService;
 use lingo_content::usage_report::UsageReportService;
-use lingo_dictionary::analyse_text::TextAnalyser;
+use lingo_dictionary::analyse_text::TextAnalysisService;
 use lingo_dictionary::lookup::LookupService;
 use lingo_dictionary::request_import::ImportRequestService;
 use lingo_kernel::jobs::JobService;
 use lingo_kernel::rate_limit::RequestThrottle;
-use lingo_learning::card_actions::CardActions;
+use lingo_learning::card_actions::CardActionService;
 use lingo_learning::card_queries::CardQueryService;
 use lingo_learning::manage_decks::DeckService;
 use lingo_learning::quiz::QuizService;
@@ -33,13 +33,13 @@ pub struct AppState {
     pub reviews: ReviewService,
     pub study: StudyService,
     pub stats: StatsService,
-    pub card_actions: CardActions,
+    pub card_actions: CardActionService,
     pub quizzes: QuizService,
     pub optimise: OptimiseRequestService,
     pub lookup: Arc<LookupService>,
-    pub analyser: Arc<TextAnalyser>,
+    pub analyser: Arc<TextAnalysisService>,
     pub imports: Arc<ImportRequestService>,
-    pub content: Arc<ContentRequests>,
+    pub content: Arc<ContentRequestService>,
     pub content_usage: Arc<UsageReportService>,
     pub jobs: JobService,
     pub readiness: Readiness,

@@ -15,11 +15,11 @@ pub use jobs::JobDeps;
 use crate::Stores;
 use crate::config::Config;
 use crate::readiness::Readiness;
-use lingo_content::generate_content::ContentService;
+use lingo_content::generate_content::ContentGenerationService;
 use lingo_content::ports::ContentGenerator;
-use lingo_content::request_content::ContentRequests;
+use lingo_content::request_content::ContentRequestService;
 use lingo_content::usage_report::UsageReportService;
-use lingo_dictionary::analyse_text::TextAnalyser;
+use lingo_dictionary::analyse_text::TextAnalysisService;
 use lingo_dictionary::import::ImportService;
 use lingo_dictionary::lookup::LookupService;
 use lingo_dictionary::ports::{DictionaryProvider, FrequencySource, LemmaTable};
@@ -27,7 +27,7 @@ use lingo_dictionary::request_import::ImportRequestService;
 use lingo_kernel::jobs::JobService;
 use lingo_kernel::rate_limit::{RateLimiter, RequestThrottle};
 use lingo_kernel::{Clock, SystemClock};
-use lingo_learning::card_actions::CardActions;
+use lingo_learning::card_actions::CardActionService;
 use lingo_learning::card_queries::CardQueryService;
 use lingo_learning::manage_decks::DeckService;
 use lingo_learning::quiz::QuizService;
@@ -46,7 +46,7 @@ use std::time::Duration;
 pub fn content_service(
     config: &crate::config::ContentConfig,
     stores: &Stores,
-) -> anyhow::Result<ContentService> {
+) -> anyhow::Result<ContentGenerationService> {
     Ok(content::generation(
         stores,
         content::generator(config)?,
@@ -88,20 +88,20 @@ pub struct Services {
     pub reviews: ReviewService,
     pub study: StudyService,
     pub stats: StatsService,
-    pub card_actions: CardActions,
+    pub card_actions: CardActionService,
     pub quizzes: QuizService,
     pub optimise_requests: OptimiseRequestService,
     // dictionary
     pub lookup: Arc<LookupService>,
-    pub analyser: Arc<TextAnalyser>,
+    pub analyser: Arc<TextAnalysisService>,
     pub import: Arc<ImportService>,
     pub import_requests: Arc<ImportRequestService>,
     pub frequencies: Arc<dyn FrequencySource>,
     pub lemma_table: Arc<dyn LemmaTable>,
     // content
-    pub content_requests: Arc<ContentRequests>,
+    pub content_requests: Arc<ContentRequestService>,
     pub content_usage: Arc<UsageReportService>,
-    pub content_generation: Arc<ContentService>,
+    pub content_generation: Arc<ContentGenerationService>,
     // jobs
     pub jobs: JobService,
     /// What the worker's job handlers use.

@@ -53,7 +53,7 @@ pub struct ContentDeps {
     pub clock: Arc<dyn Clock>,
 }
 
-pub struct ContentService {
+pub struct ContentGenerationService {
     deps: ContentDeps,
 }
 
@@ -67,7 +67,7 @@ enum Attempt {
     Invalid { text: String, problems: Vec<String> },
 }
 
-impl ContentService {
+impl ContentGenerationService {
     pub fn new(deps: ContentDeps) -> Self {
         Self { deps }
     }

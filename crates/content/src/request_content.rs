@@ -48,7 +48,8 @@ impl From<QueueError> for RequestError {
     }
 }
 
-pub struct ContentRequests {
+/// What the request use case needs.
+pub struct ContentRequestDeps {
     pub store: Arc<dyn ContentStore>,
     pub words: Arc<dyn WordRepository>,
     /// Where the defaults of a request (native language, level) come from.
@@ -59,7 +60,15 @@ pub struct ContentRequests {
     pub daily_quota: u32,
 }
 
-impl ContentRequests {
+pub struct ContentRequestService {
+    deps: ContentRequestDeps,
+}
+
+impl ContentRequestService {
+    pub fn new(deps: ContentRequestDeps) -> Self {
+        Self { deps }
+    }
+
     /// The word's content for `native` and `level`, each defaulting to the learner's profile.
     pub async fn request_for(
         &self,
@@ -72,7 +81,7 @@ impl ContentRequests {
             (Some(native), Some(level)) => (native, level),
             (native, level) => {
                 let (default_native, default_level) =
-                    self.learners.native_and_level(learner).await?;
+                    self.deps.learners.native_and_level(learner).await?;
                 (
                     native.unwrap_or(default_native),
                     level.unwrap_or(default_level),
@@ -89,15 +98,15 @@ impl ContentRequests {
         learner: UserId,
         key: &ContentKey,
     ) -> Result<ContentAnswer, RequestError> {
-        if let Some(version) = self.store.latest(key).await? {
+        if let Some(version) = self.deps.store.latest(key).await? {
             return Ok(ContentAnswer::Ready(Box::new(version)));
         }
-        if self.words.by_ids(&[key.word_id]).await?.is_empty() {
+        if self.deps.words.by_ids(&[key.word_id]).await?.is_empty() {
             return Err(RequestError::UnknownWord);
         }
         let job_id = key.job_id();
         // Someone already asked: follow that generation, free of charge.
-        if let Some(job) = self.queue.status(job_id).await? {
+        if let Some(job) = self.deps.queue.status(job_id).await? {
             return match job.status {
                 JobStatus::Failed | JobStatus::Dead => Err(RequestError::GenerationFailed(
                     job.last_error.unwrap_or_else(|| "unknown".to_owned()),
@@ -105,8 +114,13 @@ impl ContentRequests {
                 _ => Ok(ContentAnswer::Pending(job_id)),
             };
         }
-        let quota = RateLimit::per(self.daily_quota, Duration::from_secs(86_400));
-        match self.limiter.hit(&format!("content:{learner}"), quota).await {
+        let quota = RateLimit::per(self.deps.daily_quota, Duration::from_secs(86_400));
+        match self
+            .deps
+            .limiter
+            .hit(&format!("content:{learner}"), quota)
+            .await
+        {
             Ok(RateDecision::Allowed) => {}
             Ok(RateDecision::Limited { retry_after }) => {
                 return Err(RequestError::QuotaExceeded { retry_after });
@@ -122,7 +136,7 @@ impl ContentRequests {
             .map_err(|e| RequestError::Unavailable(e.to_string()))?
             .with_id(job_id)
             .owned_by(learner);
-        self.queue.enqueue(job).await?;
+        self.deps.queue.enqueue(job).await?;
         Ok(ContentAnswer::Pending(job_id))
     }
 
@@ -136,7 +150,7 @@ impl ContentRequests {
             .require_admin()
             .map_err(|_| RequestError::Forbidden)?;
         let admin = caller.user;
-        if self.words.by_ids(&[key.word_id]).await?.is_empty() {
+        if self.deps.words.by_ids(&[key.word_id]).await?.is_empty() {
             return Err(RequestError::UnknownWord);
         }
         let job = GenerateContent {
@@ -148,7 +162,7 @@ impl ContentRequests {
             .map_err(|e| RequestError::Unavailable(e.to_string()))?
             .owned_by(admin);
         let id = job.id;
-        self.queue.enqueue(job).await?;
+        self.deps.queue.enqueue(job).await?;
         Ok(id)
     }
 }

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use chrono::{NaiveDate, TimeZone, Utc};
 use lingo_content::extractive::{ExtractiveGenerator, extract};
-use lingo_content::generate_content::{ContentDeps, ContentService, GenerateContent};
+use lingo_content::generate_content::{ContentDeps, ContentGenerationService, GenerateContent};
 use lingo_content::ports::*;
 use lingo_content::{ContentKey, LearnerContent, LevelBand};
 use lingo_dictionary::ports::{EntryStore, StoreError, WordRepository};
@@ -228,7 +228,7 @@ fn valid() -> String {
 }
 
 struct World {
-    service: ContentService,
+    service: ContentGenerationService,
     store: Arc<Store>,
     ledger: Arc<Ledger>,
     key: ContentKey,
@@ -249,7 +249,7 @@ fn world(generator: Arc<dyn ContentGenerator>) -> World {
     };
     let store = Arc::new(Store::default());
     let ledger = Arc::new(Ledger::default());
-    let service = ContentService::new(ContentDeps {
+    let service = ContentGenerationService::new(ContentDeps {
         words: Arc::new(Words(meta)),
         entries: Arc::new(Entries(vec![wordnet_house(), freedict_house("fa", "خانه")])),
         generator,

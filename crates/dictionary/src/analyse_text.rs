@@ -44,14 +44,14 @@ pub struct TextAnalysis {
     pub words: Vec<AnalysedWord>,
 }
 
-pub struct TextAnalyser {
+pub struct TextAnalysisService {
     lemmatiser: Arc<Lemmatiser>,
     words: Arc<dyn WordRepository>,
     frequencies: Arc<dyn FrequencySource>,
     vocabulary: Arc<dyn LearnerVocabulary>,
 }
 
-impl TextAnalyser {
+impl TextAnalysisService {
     pub fn new(
         lemmatiser: Arc<Lemmatiser>,
         words: Arc<dyn WordRepository>,

@@ -29,13 +29,13 @@ pub enum CardChange {
 }
 
 #[derive(Clone)]
-pub struct CardActions {
+pub struct CardActionService {
     cards: Arc<dyn CardStore>,
     profiles: Arc<dyn LearnerProfiles>,
     clock: Arc<dyn Clock>,
 }
 
-impl CardActions {
+impl CardActionService {
     pub fn new(
         cards: Arc<dyn CardStore>,
         profiles: Arc<dyn LearnerProfiles>,

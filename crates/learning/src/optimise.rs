@@ -101,12 +101,12 @@ pub struct Fitted {
     pub new_loss: f64,
 }
 
-pub struct OptimiseParameters {
+pub struct OptimiseService {
     params: Arc<dyn ParameterStore>,
     history: Arc<dyn ReviewHistory>,
 }
 
-impl OptimiseParameters {
+impl OptimiseService {
     pub fn new(params: Arc<dyn ParameterStore>, history: Arc<dyn ReviewHistory>) -> Self {
         Self { params, history }
     }

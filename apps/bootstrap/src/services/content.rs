@@ -5,9 +5,9 @@
 use crate::Stores;
 use crate::config::{ContentConfig, StructuredOutputMode};
 use lingo_content::extractive::ExtractiveGenerator;
-use lingo_content::generate_content::{ContentDeps, ContentService};
+use lingo_content::generate_content::{ContentDeps, ContentGenerationService};
 use lingo_content::ports::{ContentGenerator, UsageLedger};
-use lingo_content::request_content::ContentRequests;
+use lingo_content::request_content::{ContentRequestDeps, ContentRequestService};
 use lingo_content::usage_report::{TokenPrices, UsageReportService};
 use lingo_kernel::Clock;
 use lingo_kernel::jobs::JobQueue;
@@ -18,9 +18,9 @@ use lingo_postgres::{PgLearnerProfiles, PgUsageLedger, PgWordRepository};
 use std::sync::Arc;
 
 pub(super) struct Content {
-    pub requests: Arc<ContentRequests>,
+    pub requests: Arc<ContentRequestService>,
     pub usage: Arc<UsageReportService>,
-    pub generation: Arc<ContentService>,
+    pub generation: Arc<ContentGenerationService>,
 }
 
 /// The generator the configuration names.
@@ -45,8 +45,8 @@ pub(super) fn generation(
     stores: &Stores,
     generator: Arc<dyn ContentGenerator>,
     clock: Arc<dyn Clock>,
-) -> ContentService {
-    ContentService::new(ContentDeps {
+) -> ContentGenerationService {
+    ContentGenerationService::new(ContentDeps {
         words: Arc::new(PgWordRepository::new(stores.postgres.clone())),
         entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
         generator,
@@ -67,14 +67,14 @@ pub(super) fn build(
     let store = Arc::new(MongoContentStore::new(&stores.mongo));
     let ledger: Arc<dyn UsageLedger> = Arc::new(PgUsageLedger::new(stores.postgres.clone()));
     let generation = generation(stores, generator, clock.clone());
-    let requests = ContentRequests {
+    let requests = ContentRequestService::new(ContentRequestDeps {
         store,
         words,
         learners: Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
         queue: Arc::new(stores.queue.clone()) as Arc<dyn JobQueue>,
         limiter,
         daily_quota: config.daily_quota,
-    };
+    });
     let prices = TokenPrices {
         prompt_per_mtok: config.price_prompt_per_mtok,
         completion_per_mtok: config.price_completion_per_mtok,

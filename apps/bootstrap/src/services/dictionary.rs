@@ -5,7 +5,7 @@
 use crate::Stores;
 use crate::config::{DictionaryConfig, DictionaryProviderKind};
 use lingo_dictfiles::{FileFormats, LocalImportFiles};
-use lingo_dictionary::analyse_text::TextAnalyser;
+use lingo_dictionary::analyse_text::TextAnalysisService;
 use lingo_dictionary::import::{ImportDeps, ImportService, ImportSettings};
 use lingo_dictionary::lemmatise::Lemmatiser;
 use lingo_dictionary::lookup::{LookupDeps, LookupService, LookupSettings};
@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 pub(super) struct Dictionary {
     pub lookup: Arc<LookupService>,
-    pub analyser: Arc<TextAnalyser>,
+    pub analyser: Arc<TextAnalysisService>,
     pub import: Arc<ImportService>,
     pub import_requests: Arc<ImportRequestService>,
     pub frequencies: Arc<dyn FrequencySource>,
@@ -108,7 +108,7 @@ pub(super) fn build(
             ..LookupSettings::default()
         },
     );
-    let analyser = TextAnalyser::new(
+    let analyser = TextAnalysisService::new(
         lemmatiser,
         words,
         frequencies.clone(),

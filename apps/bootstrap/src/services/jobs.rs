@@ -1,9 +1,9 @@
 //! What the worker's job handlers use, built by the composition root.
 
-use lingo_content::generate_content::ContentService;
+use lingo_content::generate_content::ContentGenerationService;
 use lingo_dictionary::import::ImportService;
 use lingo_kernel::Clock;
-use lingo_learning::optimise::OptimiseParameters;
+use lingo_learning::optimise::OptimiseService;
 use lingo_learning::ports::{DeckStore, ReviewHistory};
 use lingo_postgres::PgOutbox;
 use lingo_redis::{RedisJobQueue, RedisOtpStore, RedisRateLimiter};
@@ -19,17 +19,17 @@ pub struct JobDeps {
     pub otps: RedisOtpStore,
     pub limiter: RedisRateLimiter,
     pub outbox_retention: Duration,
-    pub optimise: Arc<OptimiseParameters>,
+    pub optimise: Arc<OptimiseService>,
     pub review_history: Arc<dyn ReviewHistory>,
     pub decks: Arc<dyn DeckStore>,
     pub import: Arc<ImportService>,
-    pub content: Arc<ContentService>,
+    pub content: Arc<ContentGenerationService>,
     pub clock: Arc<dyn Clock>,
 }
 
 impl JobDeps {
     /// With another content service (tests give one with a scripted generator).
-    pub fn with_content(mut self, content: ContentService) -> Self {
+    pub fn with_content(mut self, content: ContentGenerationService) -> Self {
         self.content = Arc::new(content);
         self
     }

@@ -5,10 +5,10 @@ use crate::Stores;
 use crate::config::Config;
 use lingo_kernel::Clock;
 use lingo_kernel::jobs::JobQueue;
-use lingo_learning::card_actions::CardActions;
+use lingo_learning::card_actions::CardActionService;
 use lingo_learning::card_queries::CardQueryService;
 use lingo_learning::manage_decks::DeckService;
-use lingo_learning::optimise::OptimiseParameters;
+use lingo_learning::optimise::OptimiseService;
 use lingo_learning::ports::{CardStore, DeckStore, LearnerProfiles, ReviewHistory};
 use lingo_learning::quiz::dictionary_facts::DictionaryQuizFacts;
 use lingo_learning::quiz::grade_answer::QuizSettings;
@@ -29,10 +29,10 @@ pub(super) struct Learning {
     pub reviews: ReviewService,
     pub study: StudyService,
     pub stats: StatsService,
-    pub card_actions: CardActions,
+    pub card_actions: CardActionService,
     pub quizzes: QuizService,
     pub optimise_requests: OptimiseRequestService,
-    pub optimise: Arc<OptimiseParameters>,
+    pub optimise: Arc<OptimiseService>,
     pub review_history: Arc<dyn ReviewHistory>,
     pub deck_store: Arc<dyn DeckStore>,
 }
@@ -67,9 +67,9 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         cards: CardQueryService::new(cards.clone()),
         study: StudyService::new(cards.clone(), fsrs.clone(), profiles.clone(), clock.clone()),
         stats: StatsService::new(cards.clone(), profiles.clone(), clock.clone()),
-        card_actions: CardActions::new(cards, profiles.clone(), clock.clone()),
+        card_actions: CardActionService::new(cards, profiles.clone(), clock.clone()),
         optimise_requests: OptimiseRequestService::new(profiles, queue, clock),
-        optimise: Arc::new(OptimiseParameters::new(fsrs.clone(), fsrs.clone())),
+        optimise: Arc::new(OptimiseService::new(fsrs.clone(), fsrs.clone())),
         review_history: fsrs,
         quizzes,
         reviews,

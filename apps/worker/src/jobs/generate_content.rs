@@ -2,7 +2,7 @@ use super::JobDeps;
 use lingo_content::generate_content::{GenerateContent, Generation};
 use lingo_kernel::jobs::{JobContext, JobError};
 
-/// Generates (or finds) one word's learner content; see `ContentService::run`.
+/// Generates (or finds) one word's learner content; see `ContentGenerationService::run`.
 pub async fn run(
     deps: JobDeps,
     _ctx: JobContext,

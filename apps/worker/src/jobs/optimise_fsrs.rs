@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// Fits one learner's parameters. The fit takes seconds of CPU, so the use case runs on a
 /// blocking thread (its few store calls are driven from there with `block_on`) and never
-/// stalls the async workers. Idempotent: see `OptimiseParameters::run`.
+/// stalls the async workers. Idempotent: see `OptimiseService::run`.
 pub async fn run(
     deps: JobDeps,
     _ctx: JobContext,

@@ -9,7 +9,7 @@ use diesel_async::RunQueryDsl;
 use lingo_kernel::UserId;
 use lingo_kernel::jobs::{JobQueue, JobStatus, NewJob};
 use lingo_learning::optimise::{
-    MIN_REVIEWS, OptimiseAllFsrs, OptimiseOutcome, OptimiseParameters, optimise_job_id,
+    MIN_REVIEWS, OptimiseAllFsrs, OptimiseOutcome, OptimiseService, optimise_job_id,
 };
 use lingo_learning::ports::{HistoryReview, ParameterStore, ReviewHistory};
 use lingo_postgres::{PgFsrsParameters, PgPool};
@@ -82,8 +82,8 @@ async fn versions(pool: &PgPool, user: UserId) -> i64 {
         .n
 }
 
-fn use_case(store: &PgFsrsParameters) -> OptimiseParameters {
-    OptimiseParameters::new(Arc::new(store.clone()), Arc::new(store.clone()))
+fn use_case(store: &PgFsrsParameters) -> OptimiseService {
+    OptimiseService::new(Arc::new(store.clone()), Arc::new(store.clone()))
 }
 
 #[tokio::test]

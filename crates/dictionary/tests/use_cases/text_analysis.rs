@@ -1,12 +1,12 @@
 use crate::fakes::*;
-use lingo_dictionary::analyse_text::{AnalyseError, MAX_TEXT_CHARS, TextAnalyser};
+use lingo_dictionary::analyse_text::{AnalyseError, MAX_TEXT_CHARS, TextAnalysisService};
 use lingo_dictionary::ports::{LemmaTable, WordRepository};
 use lingo_dictionary::{PartOfSpeech, SourceId, WordUpsert};
 use lingo_kernel::{LanguageCode, UserId};
 use std::sync::Arc;
 
-fn analyser(world: &World, vocabulary: Arc<MemVocabulary>) -> TextAnalyser {
-    TextAnalyser::new(
+fn analyser(world: &World, vocabulary: Arc<MemVocabulary>) -> TextAnalysisService {
+    TextAnalysisService::new(
         world.lemmatiser.clone(),
         world.words.clone(),
         world.frequencies.clone(),
