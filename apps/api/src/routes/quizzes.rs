@@ -183,12 +183,38 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(QuizView::from(&quiz)))
 }
 
+/// The longest answer text graded: grading compares texts by edit distance, whose cost grows
+/// with the product of both lengths, so a huge answer is refused before it reaches the grader.
+const MAX_ANSWER_CHARS: usize = 200;
+const MAX_ANSWER_PAIRS: usize = 20;
+
+fn answer_size(answer: &Answer) -> Result<(), validator::ValidationError> {
+    let too_long = |text: &String| text.chars().count() > MAX_ANSWER_CHARS;
+    let fits = match answer {
+        Answer::Text(text) => !too_long(text),
+        Answer::Pairs(pairs) => {
+            pairs.len() <= MAX_ANSWER_PAIRS
+                && !pairs.iter().any(|(k, v)| too_long(k) || too_long(v))
+        }
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("answer").with_message(
+            format!("at most {MAX_ANSWER_CHARS} characters per text and {MAX_ANSWER_PAIRS} pairs")
+                .into(),
+        ))
+    }
+}
+
 #[derive(Deserialize, Serialize, Validate, ToSchema)]
 pub struct AnswerInput {
     #[validate(range(min = 1, message = "positions start at 1"))]
     position: u32,
-    /// The chosen or typed text; for matching an object word → meaning.
+    /// The chosen or typed text (at most 200 characters); for matching an object word →
+    /// meaning (at most 20 pairs of such texts).
     #[schema(value_type = Object)]
+    #[validate(custom(function = "answer_size"))]
     answer: Answer,
     #[validate(range(max = 86_400_000, message = "at most a day"))]
     duration_ms: u32,
