@@ -21,10 +21,7 @@ where
         if let Some(done) = probe().await {
             return done;
         }
-        assert!(
-            Instant::now() < deadline,
-            "waited {PATIENCE:?} for: {what}"
-        );
+        assert!(Instant::now() < deadline, "waited {PATIENCE:?} for: {what}");
         tokio::time::sleep(EVERY).await;
     }
 }

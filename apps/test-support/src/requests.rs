@@ -92,7 +92,10 @@ impl TestApp {
         path: &str,
         body: Option<&Value>,
     ) -> (u16, Value) {
-        let mut request = self.client.request(method, self.url(path)).bearer_auth(token);
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -108,7 +111,8 @@ impl TestApp {
     }
 
     pub async fn patch_with(&self, token: &str, path: &str, body: Value) -> (u16, Value) {
-        self.send_with(token, Method::PATCH, path, Some(&body)).await
+        self.send_with(token, Method::PATCH, path, Some(&body))
+            .await
     }
 
     pub async fn delete_with(&self, token: &str, path: &str) -> (u16, Value) {

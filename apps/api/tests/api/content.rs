@@ -3,7 +3,7 @@
 //! the daily quota, admin regeneration, and the OpenAI-compatible generator against a local
 //! double (an invalid answer repaired, usage accounted).
 
-use crate::admin_jobs::{start_worker, start_worker_with};
+use crate::admin_jobs::{RunningWorker, start_worker, start_worker_with};
 use lingo_http::testing::{HttpDouble, Reply, Route};
 use lingo_kernel::UserId;
 use lingo_test_support::{TestApp, dictfiles, eventually, json_of};
@@ -155,6 +155,20 @@ async fn chat_double(refuse: bool) -> HttpDouble {
     HttpDouble::routes(vec![Route::post("/v1/chat/completions").replies(script)]).await
 }
 
+/// A worker whose content jobs use the OpenAI-compatible generator at `url`.
+fn start_llm_worker(app: &TestApp, url: String, api_key: Option<&str>) -> RunningWorker {
+    let mut config = app.stores.config.content.clone();
+    config.llm_base_url = Some(url);
+    if let Some(key) = api_key {
+        config.llm_api_key = Some(key.to_owned());
+    }
+    let service =
+        lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
+    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
+        .with_content(service);
+    start_worker_with(app, deps)
+}
+
 fn json_reply(body: &str) -> Reply {
     Reply::json(200, body)
 }
@@ -169,14 +183,7 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
     ])
     .await;
     let bank = import_bank(&app).await;
-    let mut config = app.stores.config.content.clone();
-    config.llm_base_url = Some(url);
-    config.llm_api_key = Some("sk-test".into());
-    let service =
-        lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
-    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
-        .with_content(service);
-    let worker = start_worker_with(&app, deps);
+    let worker = start_llm_worker(&app, url, Some("sk-test"));
     let sara = learner(&app, "sara@example.org").await;
     assert_eq!(
         app.word_content(&sara, &bank, "?native=fa&level=B1")
@@ -233,13 +240,7 @@ async fn a_refused_generation_fails_for_good_and_says_so() {
     let url = double.url("/v1");
     let app = spawn(&[]).await;
     let bank = import_bank(&app).await;
-    let mut config = app.stores.config.content.clone();
-    config.llm_base_url = Some(url);
-    let service =
-        lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
-    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
-        .with_content(service);
-    let worker = start_worker_with(&app, deps);
+    let worker = start_llm_worker(&app, url, None);
     let sara = learner(&app, "sara@example.org").await;
     assert_eq!(
         app.word_content(&sara, &bank, "?native=fa&level=B1")

@@ -15,6 +15,14 @@ async fn deck_with(app: &TestApp, learner: &Learner, lemmas: &[&str]) -> String 
     id
 }
 
+/// The id of the learner's first card.
+async fn first_card(app: &TestApp, learner: &Learner) -> String {
+    app.cards(learner, "").await[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
+
 async fn review(
     app: &TestApp,
     learner: &Learner,
@@ -98,10 +106,7 @@ async fn a_review_is_applied_once_however_often_it_is_sent() {
     let app = spawn().await;
     let sara = app.register_learner("sara@example.com").await;
     deck_with(&app, &sara, &["resilient"]).await;
-    let card = app.cards(&sara, "").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let card = first_card(&app, &sara).await;
     let now = Utc::now();
     let (status, first) = review(&app, &sara, &card, 3, now, "dev-1").await;
     assert_eq!(status, 200, "{first}");
@@ -142,10 +147,7 @@ async fn offline_reviews_apply_in_time_order_per_card_with_per_item_results() {
     let app = spawn().await;
     let sara = app.register_learner("sara@example.com").await;
     deck_with(&app, &sara, &["resilient"]).await;
-    let card = app.cards(&sara, "").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let card = first_card(&app, &sara).await;
     let t = Utc::now() - Duration::hours(3);
     let (status, online) =
         review(&app, &sara, &card, 3, t + Duration::minutes(30), "online-1").await;
@@ -211,10 +213,7 @@ async fn concurrent_reviews_of_one_card_are_all_counted_once() {
     let app = spawn().await;
     let sara = app.register_learner("sara@example.com").await;
     deck_with(&app, &sara, &["resilient"]).await;
-    let card = app.cards(&sara, "").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let card = first_card(&app, &sara).await;
     let now = Utc::now();
     let ids: Vec<String> = (0..8).map(|i| format!("c-{i}")).collect();
     let sends = ids.iter().map(|id| review(&app, &sara, &card, 3, now, id));
@@ -247,10 +246,7 @@ async fn a_card_that_keeps_lapsing_becomes_a_suspended_leech_and_stats_count_it(
         .await;
     assert_eq!(status, 200);
     deck_with(&app, &sara, &["resilient"]).await;
-    let card = app.cards(&sara, "").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let card = first_card(&app, &sara).await;
     let start = Utc::now() - Duration::hours(1);
     let ratings = [4, 1, 4, 1, 4, 1];
     for (i, rating) in ratings.iter().enumerate() {
@@ -298,10 +294,7 @@ async fn cards_are_suspended_buried_reset_and_moved() {
     let sara = app.register_learner("sara@example.com").await;
     deck_with(&app, &sara, &["resilient"]).await;
     let other = deck_with(&app, &sara, &["thrive"]).await;
-    let card = app.cards(&sara, "").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let card = first_card(&app, &sara).await;
     let act = |action: &'static str, body: Value| {
         let path = format!("/api/v1/cards/{card}/{action}");
         let (app, sara) = (&app, &sara);
