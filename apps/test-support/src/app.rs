@@ -2,7 +2,8 @@ use crate::TestStores;
 use lingo_api::{AppState, ServerSettings};
 use lingo_bootstrap::{Overrides, Services};
 use lingo_jwt::JwtAccessTokens;
-use lingo_kernel::UserId;
+use lingo_kernel::clock::ShiftedClock;
+use lingo_kernel::{Clock, UserId};
 use lingo_sms::MemorySender;
 use lingo_users::{AccessTokens, Role};
 use std::net::TcpListener;
@@ -18,6 +19,8 @@ pub struct TestApp {
     pub services: Services,
     /// Every SMS the api "sent".
     pub sms: Arc<MemorySender>,
+    /// The api's clock: the wall clock until a test moves it ahead (`advance_time`).
+    pub clock: Arc<ShiftedClock>,
     tokens: Arc<JwtAccessTokens>,
     server: actix_web::dev::ServerHandle,
 }
@@ -37,11 +40,13 @@ impl TestApp {
             chrono::Duration::minutes(15),
         ));
         let sms = Arc::new(MemorySender::new());
+        let clock = Arc::new(ShiftedClock::new());
         let services = Services::build(
             config,
             stores.stores.clone(),
             Overrides {
                 sms: Some(sms.clone()),
+                clock: Some(clock.clone()),
                 ..Overrides::default()
             },
         )
@@ -69,6 +74,7 @@ impl TestApp {
             stores,
             services,
             sms,
+            clock,
             tokens,
             server: handle,
         }
@@ -86,11 +92,17 @@ impl TestApp {
             .expect("request sent")
     }
 
-    /// A valid access token for `user`.
+    /// A valid access token for `user`, issued at the api's "now".
     pub fn token(&self, user: UserId, role: Role) -> String {
         self.tokens
-            .issue(user, role, chrono::Utc::now())
+            .issue(user, role, self.clock.now())
             .expect("token issued")
+    }
+
+    /// Moves the api's clock ahead by `by` ("a day later"). Access tokens issued before may
+    /// have expired with it: `token` issues fresh ones.
+    pub fn advance_time(&self, by: chrono::Duration) {
+        self.clock.advance(by);
     }
 
     pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {

@@ -8,9 +8,21 @@
 mod app;
 #[cfg(feature = "testcontainers")]
 mod containers;
+pub mod polling;
 mod postgres;
+pub mod requests;
 
 pub use app::TestApp;
+pub use polling::eventually;
+pub use requests::{Learner, PASSWORD, english_words, json_of};
+
+/// A file of the dictionary fixtures (`adapters/dictfiles/tests/fixtures`); `""` is the folder.
+pub fn dictfiles(path: &str) -> String {
+    format!(
+        "{}/../../adapters/dictfiles/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
 
 use lingo_bootstrap::config::EnvSource;
 use lingo_bootstrap::{Config, Stores};

@@ -8,11 +8,12 @@ use lingo_content::extractive::{ExtractiveGenerator, extract};
 use lingo_content::generate_content::{ContentDeps, ContentGenerationService, GenerateContent};
 use lingo_content::ports::*;
 use lingo_content::{ContentKey, LearnerContent, LevelBand};
-use lingo_dictionary::ports::{EntryStore, StoreError, WordRepository};
+use lingo_dictionary::ports::StoreError;
+use lingo_dictionary::testing::{MemEntries, MemWords};
 use lingo_dictionary::*;
 use lingo_kernel::jobs::JobError;
 use lingo_kernel::{CefrLevel, FixedClock, LanguageCode, WordId};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 fn en() -> LanguageCode {
@@ -71,64 +72,6 @@ fn freedict_house(language: &str, text: &str) -> Entry {
         }],
         provenance: provenance("freedict"),
         ..wordnet_house()
-    }
-}
-
-struct Words(WordMetadata);
-#[async_trait]
-impl WordRepository for Words {
-    async fn upsert(&self, _w: &[WordUpsert]) -> Result<(), StoreError> {
-        Ok(())
-    }
-    async fn find(
-        &self,
-        _l: &LanguageCode,
-        _k: &[String],
-    ) -> Result<Vec<WordMetadata>, StoreError> {
-        Ok(vec![self.0.clone()])
-    }
-    async fn by_ids(&self, ids: &[WordId]) -> Result<Vec<WordMetadata>, StoreError> {
-        Ok(ids
-            .iter()
-            .filter(|i| **i == self.0.id)
-            .map(|_| self.0.clone())
-            .collect())
-    }
-    async fn known(&self, _l: &LanguageCode, _k: &[String]) -> Result<HashSet<String>, StoreError> {
-        Ok(HashSet::new())
-    }
-    async fn search(
-        &self,
-        _l: &LanguageCode,
-        _k: &str,
-        _n: u32,
-        _o: u32,
-    ) -> Result<Vec<SearchHit>, StoreError> {
-        Ok(vec![])
-    }
-    async fn similar(
-        &self,
-        _l: &LanguageCode,
-        _p: &PartOfSpeech,
-        _min: Option<f64>,
-        _max: Option<f64>,
-        _n: u32,
-    ) -> Result<Vec<WordMetadata>, StoreError> {
-        Ok(vec![])
-    }
-}
-
-struct Entries(Vec<Entry>);
-#[async_trait]
-impl EntryStore for Entries {
-    async fn put_raw(&self, _r: &[RawRecord]) -> Result<(), StoreError> {
-        Ok(())
-    }
-    async fn put_entries(&self, _e: &[Entry]) -> Result<(), StoreError> {
-        Ok(())
-    }
-    async fn entries(&self, _l: &LanguageCode, _k: &[String]) -> Result<Vec<Entry>, StoreError> {
-        Ok(self.0.clone())
     }
 }
 
@@ -250,8 +193,11 @@ fn world(generator: Arc<dyn ContentGenerator>) -> World {
     let store = Arc::new(Store::default());
     let ledger = Arc::new(Ledger::default());
     let service = ContentGenerationService::new(ContentDeps {
-        words: Arc::new(Words(meta)),
-        entries: Arc::new(Entries(vec![wordnet_house(), freedict_house("fa", "خانه")])),
+        words: Arc::new(MemWords::with(vec![meta])),
+        entries: Arc::new(MemEntries::with(vec![
+            wordnet_house(),
+            freedict_house("fa", "خانه"),
+        ])),
         generator,
         store: store.clone(),
         ledger: ledger.clone(),

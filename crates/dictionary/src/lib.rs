@@ -13,6 +13,8 @@ pub mod normalise;
 pub mod ports;
 pub mod reference_data;
 pub mod request_import;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod tokenise;
 pub mod word;
 

@@ -45,29 +45,17 @@ pub fn start_worker_with(app: &TestApp, deps: JobDeps) -> RunningWorker {
     RunningWorker { stop, task }
 }
 
-async fn wait_for_status(app: &TestApp, url: &str, token: &str, status: &str) -> serde_json::Value {
-    for _ in 0..100 {
-        let body: serde_json::Value = app.get_as(url, token).await.json().await.expect("json");
-        if body["status"] == status {
-            return body;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{url} never reached {status}");
-}
-
 #[tokio::test]
 async fn an_enqueued_job_is_run_by_the_worker_and_its_status_followed_by_its_owner() {
     let app = TestApp::spawn().await;
     let admin = app.token(UserId::new(), Role::Admin);
     let response = app
-        .client
-        .post(app.url("/api/v1/admin/jobs/echo"))
-        .bearer_auth(&admin)
-        .json(&serde_json::json!({"message": "سلام"}))
-        .send()
-        .await
-        .expect("sent");
+        .post_json_as(
+            "/api/v1/admin/jobs/echo",
+            &admin,
+            &serde_json::json!({"message": "سلام"}),
+        )
+        .await;
     assert_eq!(response.status(), 202);
     let location = response.headers()["location"]
         .to_str()
@@ -84,7 +72,9 @@ async fn an_enqueued_job_is_run_by_the_worker_and_its_status_followed_by_its_own
     assert_eq!(queued["status"], "queued");
 
     let worker = start_worker(&app);
-    let done = wait_for_status(&app, &location, &admin, "succeeded").await;
+    let done = app
+        .wait_for_job_status(&admin, &location, "succeeded")
+        .await;
     assert_eq!(done["result"]["echo"], "سلام");
     assert_eq!(done["attempts"], 1);
     worker.stop().await;
@@ -101,13 +91,12 @@ async fn learners_get_403_on_admin_routes() {
         "application/problem+json"
     );
     let response = app
-        .client
-        .post(app.url("/api/v1/admin/jobs/echo"))
-        .bearer_auth(&learner)
-        .json(&serde_json::json!({"message": "hi"}))
-        .send()
-        .await
-        .expect("sent");
+        .post_json_as(
+            "/api/v1/admin/jobs/echo",
+            &learner,
+            &serde_json::json!({"message": "hi"}),
+        )
+        .await;
     assert_eq!(response.status(), 403);
 }
 
@@ -177,7 +166,7 @@ async fn admins_list_and_requeue_dead_jobs() {
     queue.enqueue(job.clone()).await.expect("enqueued");
     let worker = start_worker(&app);
     let url = format!("/api/v1/jobs/{}", job.id);
-    wait_for_status(&app, &url, &admin, "dead").await;
+    app.wait_for_job_status(&admin, &url, "dead").await;
     worker.stop().await;
 
     let dead: serde_json::Value = app

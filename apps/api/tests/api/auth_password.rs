@@ -6,27 +6,12 @@ pub async fn spawn() -> TestApp {
     TestApp::spawn_with(&[("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", "1000")]).await
 }
 
-pub async fn register(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    app.post_json(
-        "/api/v1/auth/register",
-        &json!({"email": email, "password": password, "display_name": "Sara",
-                "profile": {"native_language": "fa", "timezone": "Asia/Tehran", "level": "B1"}}),
-    )
-    .await
-}
-
-pub async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
-    app.post_json(
-        "/api/v1/auth/login",
-        &json!({"email": email, "password": password}),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn registering_signs_in_and_stores_the_profile() {
     let app = spawn().await;
-    let response = register(&app, "Sara@Example.COM", "correct horse battery").await;
+    let response = app
+        .register("Sara@Example.COM", "correct horse battery")
+        .await;
     assert_eq!(response.status(), 201);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let session: Value = response.json().await.expect("json");
@@ -53,12 +38,12 @@ async fn registering_signs_in_and_stores_the_profile() {
 async fn the_same_email_in_another_case_is_a_409() {
     let app = spawn().await;
     assert_eq!(
-        register(&app, "sara@example.com", "correct horse battery")
+        app.register("sara@example.com", "correct horse battery")
             .await
             .status(),
         201
     );
-    let again = register(&app, "SARA@example.com", "another password").await;
+    let again = app.register("SARA@example.com", "another password").await;
     assert_eq!(again.status(), 409);
     assert_eq!(again.headers()["content-type"], "application/problem+json");
 }
@@ -66,15 +51,18 @@ async fn the_same_email_in_another_case_is_a_409() {
 #[tokio::test]
 async fn login_works_with_the_right_password_and_says_nothing_about_which_part_is_wrong() {
     let app = spawn().await;
-    register(&app, "sara@example.com", "correct horse battery").await;
-    let ok = login(&app, "SARA@example.com", "correct horse battery").await;
+    app.register("sara@example.com", "correct horse battery")
+        .await;
+    let ok = app.login("SARA@example.com", "correct horse battery").await;
     assert_eq!(ok.status(), 200);
-    let wrong_password: Value = login(&app, "sara@example.com", "wrong horse battery")
+    let wrong_password: Value = app
+        .login("sara@example.com", "wrong horse battery")
         .await
         .json()
         .await
         .expect("json");
-    let unknown_user: Value = login(&app, "nobody@example.com", "wrong horse battery")
+    let unknown_user: Value = app
+        .login("nobody@example.com", "wrong horse battery")
         .await
         .json()
         .await
@@ -119,7 +107,7 @@ async fn every_invalid_field_is_listed_in_one_422() {
 #[tokio::test]
 async fn a_weak_password_is_refused_with_the_reason() {
     let app = spawn().await;
-    let response = register(&app, "sara@example.com", "aaaaaaaaaaaa").await;
+    let response = app.register("sara@example.com", "aaaaaaaaaaaa").await;
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["errors"][0]["field"], "password");
@@ -128,16 +116,15 @@ async fn a_weak_password_is_refused_with_the_reason() {
 #[tokio::test]
 async fn password_guessing_is_throttled_per_account() {
     let app = spawn().await;
-    register(&app, "sara@example.com", "correct horse battery").await;
+    app.register("sara@example.com", "correct horse battery")
+        .await;
     for _ in 0..10 {
         assert_eq!(
-            login(&app, "sara@example.com", "guess guess")
-                .await
-                .status(),
+            app.login("sara@example.com", "guess guess").await.status(),
             401
         );
     }
-    let throttled = login(&app, "sara@example.com", "correct horse battery").await;
+    let throttled = app.login("sara@example.com", "correct horse battery").await;
     assert_eq!(throttled.status(), 429);
     let retry_after: u64 = throttled.headers()["retry-after"]
         .to_str()
@@ -150,7 +137,8 @@ async fn password_guessing_is_throttled_per_account() {
 #[tokio::test]
 async fn an_unknown_account_costs_as_much_time_as_a_wrong_password() {
     let app = spawn().await;
-    register(&app, "sara@example.com", "correct horse battery").await;
+    app.register("sara@example.com", "correct horse battery")
+        .await;
     let median = |mut samples: Vec<Duration>| {
         samples.sort();
         samples[samples.len() / 2]
@@ -159,15 +147,11 @@ async fn an_unknown_account_costs_as_much_time_as_a_wrong_password() {
     let mut unknown = Vec::new();
     for i in 0..5 {
         let started = Instant::now();
-        login(&app, "sara@example.com", "wrong horse battery").await;
+        app.login("sara@example.com", "wrong horse battery").await;
         wrong.push(started.elapsed());
         let started = Instant::now();
-        login(
-            &app,
-            &format!("nobody{i}@example.com"),
-            "wrong horse battery",
-        )
-        .await;
+        app.login(&format!("nobody{i}@example.com"), "wrong horse battery")
+            .await;
         unknown.push(started.elapsed());
     }
     let (wrong, unknown) = (median(wrong), median(unknown));

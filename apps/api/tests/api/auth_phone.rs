@@ -1,11 +1,8 @@
+use crate::auth_password::spawn;
 use lingo_test_support::TestApp;
 use serde_json::{Value, json};
 
 const PHONE: &str = "+989121234567";
-
-async fn spawn() -> TestApp {
-    TestApp::spawn_with(&[("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", "1000")]).await
-}
 
 async fn request_code(app: &TestApp, phone: &str) -> reqwest::Response {
     app.post_json("/api/v1/auth/phone/request", &json!({"phone": phone}))

@@ -3,29 +3,16 @@
 //! the daily quota, admin regeneration, and the OpenAI-compatible generator against a local
 //! double (an invalid answer repaired, usage accounted).
 
-use crate::admin_jobs::{start_worker, start_worker_with};
-use crate::auth_password::register;
+use crate::admin_jobs::{RunningWorker, start_worker, start_worker_with};
 use lingo_http::testing::{HttpDouble, Reply, Route};
 use lingo_kernel::UserId;
-use lingo_test_support::TestApp;
+use lingo_test_support::{TestApp, dictfiles, eventually, json_of};
 use lingo_users::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
 
-async fn json_of(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-fn fixture(path: &str) -> String {
-    format!(
-        "{}/../../adapters/dictfiles/tests/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
 async fn spawn(extra: &[(&str, &str)]) -> TestApp {
-    let roots = fixture("");
+    let roots = dictfiles("");
     let mut vars = vec![("LINGO_IMPORT_ROOTS", roots.as_str())];
     vars.extend_from_slice(extra);
     TestApp::spawn_with(&vars).await
@@ -36,28 +23,10 @@ async fn import_bank(app: &TestApp) -> String {
     let worker = start_worker(app);
     let admin = app.token(UserId::new(), Role::Admin);
     for body in [
-        json!({"format": "wordnet", "path": fixture("wordnet"), "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
-        json!({"format": "dictd", "path": fixture("dictd/tiny-eng-ara.index"), "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"}),
+        json!({"format": "wordnet", "path": dictfiles("wordnet"), "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
+        json!({"format": "dictd", "path": dictfiles("dictd/tiny-eng-ara.index"), "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"}),
     ] {
-        let (status, accepted) = json_of(
-            app.client
-                .post(app.url("/api/v1/admin/dictionary/imports"))
-                .bearer_auth(&admin)
-                .json(&body)
-                .send()
-                .await
-                .expect("sent"),
-        )
-        .await;
-        assert_eq!(status, 202, "{accepted}");
-        let url = accepted["status_url"].as_str().expect("url").to_owned();
-        for _ in 0..200 {
-            let (_, job) = json_of(app.get_as(&url, &admin).await).await;
-            if job["status"] == "succeeded" {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        app.import_dictionary(&admin, body).await;
     }
     worker.stop().await;
     let (_, bank) = json_of(app.get("/api/v1/dictionary/en/words/bank").await).await;
@@ -73,32 +42,7 @@ async fn import_bank(app: &TestApp) -> String {
 }
 
 async fn learner(app: &TestApp, email: &str) -> String {
-    let session: Value = register(app, email, "correct horse battery")
-        .await
-        .json()
-        .await
-        .expect("json");
-    session["access_token"].as_str().expect("token").to_owned()
-}
-
-async fn content(app: &TestApp, token: &str, word: &str, query: &str) -> (u16, Value) {
-    json_of(
-        app.get_as(&format!("/api/v1/words/{word}/content{query}"), token)
-            .await,
-    )
-    .await
-}
-
-async fn until_ready(app: &TestApp, token: &str, word: &str, query: &str) -> Value {
-    for _ in 0..200 {
-        let (status, body) = content(app, token, word, query).await;
-        if status == 200 {
-            return body;
-        }
-        assert_eq!(status, 202, "{body}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("content never became ready");
+    app.register_learner(email).await.token
 }
 
 #[tokio::test]
@@ -108,7 +52,7 @@ async fn extractive_content_is_generated_once_and_shared_per_language_pair_and_b
     let sara = learner(&app, "sara@example.org").await;
     let omar = learner(&app, "omar@example.org").await;
     // Concurrent first requests: all pending on one generation.
-    let requests = (0..5).map(|_| content(&app, &sara, &bank, "?native=ar&level=B1"));
+    let requests = (0..5).map(|_| app.word_content(&sara, &bank, "?native=ar&level=B1"));
     let answers = futures_util::future::join_all(requests).await;
     let jobs: std::collections::BTreeSet<String> = answers
         .iter()
@@ -119,7 +63,9 @@ async fn extractive_content_is_generated_once_and_shared_per_language_pair_and_b
         .collect();
     assert_eq!(jobs.len(), 1, "one generation for concurrent requests");
     let worker = start_worker(&app);
-    let ready = until_ready(&app, &sara, &bank, "?native=ar&level=B1").await;
+    let ready = app
+        .wait_for_content(&sara, &bank, "?native=ar&level=B1")
+        .await;
     assert_eq!(ready["version"], 1);
     assert_eq!(ready["provenance"]["generator"], "extractive");
     assert_eq!(ready["provenance"]["prompt_version"], "extractive/v1");
@@ -143,23 +89,25 @@ async fn extractive_content_is_generated_once_and_shared_per_language_pair_and_b
             >= 2
     );
     // Another learner, same pair, another level of the same band: served at once.
-    let (status, shared) = content(&app, &omar, &bank, "?native=ar&level=B2").await;
+    let (status, shared) = app.word_content(&omar, &bank, "?native=ar&level=B2").await;
     assert_eq!(status, 200);
     assert_eq!(
         shared["provenance"]["created_at"],
         ready["provenance"]["created_at"]
     );
     // Another band is another generation.
-    let (status, _) = content(&app, &omar, &bank, "?native=ar&level=C1").await;
+    let (status, _) = app.word_content(&omar, &bank, "?native=ar&level=C1").await;
     assert_eq!(status, 202);
     // The profile's native language (fa) is the default.
-    let (status, _) = content(&app, &sara, &bank, "").await;
+    let (status, _) = app.word_content(&sara, &bank, "").await;
     assert_eq!(status, 202);
     worker.stop().await;
 
-    let (status, _) = content(&app, &sara, &uuid::Uuid::now_v7().to_string(), "?native=ar").await;
+    let (status, _) = app
+        .word_content(&sara, &uuid::Uuid::now_v7().to_string(), "?native=ar")
+        .await;
     assert_eq!(status, 404);
-    let (status, _) = content(&app, &sara, &bank, "?native=ar&level=Z9").await;
+    let (status, _) = app.word_content(&sara, &bank, "?native=ar&level=Z9").await;
     assert_eq!(status, 422);
 }
 
@@ -169,12 +117,16 @@ async fn the_daily_generation_quota_answers_429() {
     let bank = import_bank(&app).await;
     let sara = learner(&app, "sara@example.org").await;
     assert_eq!(
-        content(&app, &sara, &bank, "?native=ar&level=A1").await.0,
+        app.word_content(&sara, &bank, "?native=ar&level=A1")
+            .await
+            .0,
         202
     );
     // Following the same generation is free.
     assert_eq!(
-        content(&app, &sara, &bank, "?native=ar&level=A2").await.0,
+        app.word_content(&sara, &bank, "?native=ar&level=A2")
+            .await
+            .0,
         202
     );
     let response = app
@@ -203,6 +155,20 @@ async fn chat_double(refuse: bool) -> HttpDouble {
     HttpDouble::routes(vec![Route::post("/v1/chat/completions").replies(script)]).await
 }
 
+/// A worker whose content jobs use the OpenAI-compatible generator at `url`.
+fn start_llm_worker(app: &TestApp, url: String, api_key: Option<&str>) -> RunningWorker {
+    let mut config = app.stores.config.content.clone();
+    config.llm_base_url = Some(url);
+    if let Some(key) = api_key {
+        config.llm_api_key = Some(key.to_owned());
+    }
+    let service =
+        lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
+    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
+        .with_content(service);
+    start_worker_with(app, deps)
+}
+
 fn json_reply(body: &str) -> Reply {
     Reply::json(200, body)
 }
@@ -217,20 +183,17 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
     ])
     .await;
     let bank = import_bank(&app).await;
-    let mut config = app.stores.config.content.clone();
-    config.llm_base_url = Some(url);
-    config.llm_api_key = Some("sk-test".into());
-    let service =
-        lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
-    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
-        .with_content(service);
-    let worker = start_worker_with(&app, deps);
+    let worker = start_llm_worker(&app, url, Some("sk-test"));
     let sara = learner(&app, "sara@example.org").await;
     assert_eq!(
-        content(&app, &sara, &bank, "?native=fa&level=B1").await.0,
+        app.word_content(&sara, &bank, "?native=fa&level=B1")
+            .await
+            .0,
         202
     );
-    let ready = until_ready(&app, &sara, &bank, "?native=fa&level=B1").await;
+    let ready = app
+        .wait_for_content(&sara, &bank, "?native=fa&level=B1")
+        .await;
     assert_eq!(ready["provenance"]["generator"], "openai-compatible");
     assert_eq!(ready["provenance"]["prompt_version"], "learner_content/v1");
     assert_eq!(ready["provenance"]["repaired"], true);
@@ -241,34 +204,15 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
     // Admins regenerate (a new version) and read the costs; learners may not.
     let admin = app.token(UserId::new(), Role::Admin);
     let regenerate = format!("/api/v1/admin/words/{bank}/content/regenerate?native=fa&level=B1");
-    let forbidden = app
-        .client
-        .post(app.url(&regenerate))
-        .bearer_auth(&sara)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(forbidden.status(), 403);
-    let (status, accepted) = json_of(
-        app.client
-            .post(app.url(&regenerate))
-            .bearer_auth(&admin)
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let (forbidden, _) = app.post_with(&sara, &regenerate, json!({})).await;
+    assert_eq!(forbidden, 403);
+    let (status, accepted) = app.post_with(&admin, &regenerate, json!({})).await;
     assert_eq!(status, 202, "{accepted}");
-    let mut version = 1;
-    for _ in 0..200 {
-        version = content(&app, &sara, &bank, "?native=fa&level=B1").await.1["version"]
-            .as_u64()
-            .unwrap_or(0);
-        if version == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let version = eventually("the regenerated version", || async {
+        let (_, ready) = app.word_content(&sara, &bank, "?native=fa&level=B1").await;
+        ready["version"].as_u64().filter(|version| *version == 2)
+    })
+    .await;
     assert_eq!(version, 2);
     worker.stop().await;
     let (status, usage) = json_of(app.get_as("/api/v1/admin/content/usage", &admin).await).await;
@@ -296,26 +240,19 @@ async fn a_refused_generation_fails_for_good_and_says_so() {
     let url = double.url("/v1");
     let app = spawn(&[]).await;
     let bank = import_bank(&app).await;
-    let mut config = app.stores.config.content.clone();
-    config.llm_base_url = Some(url);
-    let service =
-        lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
-    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
-        .with_content(service);
-    let worker = start_worker_with(&app, deps);
+    let worker = start_llm_worker(&app, url, None);
     let sara = learner(&app, "sara@example.org").await;
     assert_eq!(
-        content(&app, &sara, &bank, "?native=fa&level=B1").await.0,
+        app.word_content(&sara, &bank, "?native=fa&level=B1")
+            .await
+            .0,
         202
     );
-    let mut last = (0, Value::Null);
-    for _ in 0..200 {
-        last = content(&app, &sara, &bank, "?native=fa&level=B1").await;
-        if last.0 != 202 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let last = eventually("the generation ended", || async {
+        let answer = app.word_content(&sara, &bank, "?native=fa&level=B1").await;
+        (answer.0 != 202).then_some(answer)
+    })
+    .await;
     worker.stop().await;
     assert_eq!(last.0, 503, "{}", last.1);
     assert!(

@@ -2,24 +2,16 @@
 //! the stores and a local double of the Free Dictionary API, search and text analysis.
 
 use crate::admin_jobs::start_worker;
-use crate::auth_password::register;
 use lingo_http::testing::{HttpDouble, Reply, Route};
 use lingo_kernel::UserId;
-use lingo_test_support::TestApp;
+use lingo_test_support::{TestApp, dictfiles, english_words, json_of};
 use lingo_users::Role;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 
-fn fixtures() -> String {
-    format!(
-        "{}/../../adapters/dictfiles/tests/fixtures",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
 async fn spawn(extra: &[(&str, &str)]) -> TestApp {
-    let roots = fixtures();
+    let roots = dictfiles("");
     let uploads = std::env::temp_dir().join(format!("lingo-uploads-{}", uuid::Uuid::new_v4()));
     let uploads = uploads.to_string_lossy().into_owned();
     let roots = format!("{roots},{uploads}");
@@ -31,48 +23,12 @@ async fn spawn(extra: &[(&str, &str)]) -> TestApp {
     TestApp::spawn_with(&vars).await
 }
 
-async fn json_of(response: reqwest::Response) -> (u16, Value) {
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn import(app: &TestApp, admin: &str, body: Value) -> Value {
-    let (status, accepted) = json_of(
-        app.client
-            .post(app.url("/api/v1/admin/dictionary/imports"))
-            .bearer_auth(admin)
-            .json(&body)
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
-    assert_eq!(status, 202, "{accepted}");
-    finished(app, admin, accepted["status_url"].as_str().expect("url")).await
-}
-
-async fn finished(app: &TestApp, token: &str, url: &str) -> Value {
-    for _ in 0..300 {
-        let (_, job) = json_of(app.get_as(url, token).await).await;
-        if job["status"] == "succeeded" {
-            return job;
-        }
-        assert_ne!(job["status"], "dead", "{job}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{url} never finished");
-}
-
-fn fixture(path: &str) -> String {
-    format!("{}/{path}", fixtures())
-}
-
 #[tokio::test]
 async fn imports_of_every_format_run_in_the_worker_and_feed_lookups_and_search() {
     let app = spawn(&[]).await;
     let worker = start_worker(&app);
     let admin = app.token(UserId::new(), Role::Admin);
-    let dictd = import(&app, &admin, json!({"format": "dictd", "path": fixture("dictd/tiny-eng-ara.index"),
+    let dictd = app.import_dictionary(&admin, json!({"format": "dictd", "path": dictfiles("dictd/tiny-eng-ara.index"),
         "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"})).await;
     let counters = &dictd["progress"]["counters"];
     assert!(
@@ -81,20 +37,19 @@ async fn imports_of_every_format_run_in_the_worker_and_feed_lookups_and_search()
     );
     assert_eq!(counters["failed"], 0);
     assert_eq!(dictd["progress"]["percent"], 100.0);
-    import(
-        &app,
+    app.import_dictionary(
         &admin,
-        json!({"format": "wordnet", "path": fixture("wordnet"),
+        json!({"format": "wordnet", "path": dictfiles("wordnet"),
         "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
     )
     .await;
-    let kaikki = import(
-        &app,
-        &admin,
-        json!({"format": "kaikki", "path": fixture("kaikki/tiny-en.jsonl"),
+    let kaikki = app
+        .import_dictionary(
+            &admin,
+            json!({"format": "kaikki", "path": dictfiles("kaikki/tiny-en.jsonl"),
         "source": "kaikki-en", "licence": "CC-BY-SA-4.0", "language": "en"}),
-    )
-    .await;
+        )
+        .await;
     // Malformed lines are counted and reported with their line numbers; the rest is imported.
     assert!(
         kaikki["result"]["counters"]["failed"]
@@ -104,7 +59,7 @@ async fn imports_of_every_format_run_in_the_worker_and_feed_lookups_and_search()
         "{kaikki}"
     );
     assert!(kaikki["result"]["errors"][0]["line"].as_u64().is_some());
-    import(&app, &admin, json!({"format": "csv", "path": fixture("word_lists/with-header.csv"),
+    app.import_dictionary(&admin, json!({"format": "csv", "path": dictfiles("word_lists/with-header.csv"),
         "source": "flashcards", "licence": "user data", "language": "en", "translation_language": "es"})).await;
 
     let (status, bank) = json_of(app.get("/api/v1/dictionary/en/words/Bank").await).await;
@@ -182,10 +137,10 @@ async fn the_same_import_asked_twice_is_one_job_and_its_data_stays_the_same() {
     let app = spawn(&[]).await;
     let worker = start_worker(&app);
     let admin = app.token(UserId::new(), Role::Admin);
-    let body = json!({"format": "tsv", "path": fixture("word_lists/no-header.tsv"),
+    let body = json!({"format": "tsv", "path": dictfiles("word_lists/no-header.tsv"),
         "source": "list", "licence": "CC0", "language": "en", "translation_language": "fa"});
-    let first = import(&app, &admin, body.clone()).await;
-    let second = import(&app, &admin, body).await;
+    let first = app.import_dictionary(&admin, body.clone()).await;
+    let second = app.import_dictionary(&admin, body).await;
     assert_eq!(first["id"], second["id"]);
     assert_eq!(first["attempts"], second["attempts"]);
     worker.stop().await;
@@ -197,23 +152,22 @@ async fn import_requests_are_checked() {
     let admin = app.token(UserId::new(), Role::Admin);
     let learner = app.token(UserId::new(), Role::Learner);
     let send = |token: String, body: Value| {
-        let request = app
-            .client
-            .post(app.url("/api/v1/admin/dictionary/imports"))
-            .bearer_auth(token)
-            .json(&body);
-        async move { json_of(request.send().await.expect("sent")).await }
+        let app = &app;
+        async move {
+            app.post_with(&token, "/api/v1/admin/dictionary/imports", body)
+                .await
+        }
     };
-    let good = json!({"format": "csv", "path": fixture("word_lists/with-header.csv"), "source": "list", "licence": "CC0", "language": "en"});
+    let good = json!({"format": "csv", "path": dictfiles("word_lists/with-header.csv"), "source": "list", "licence": "CC0", "language": "en"});
     assert_eq!(send(learner, good.clone()).await.0, 403);
     let outside = json!({"format": "csv", "path": "/etc/passwd", "source": "list", "licence": "CC0", "language": "en"});
     let (status, problem) = send(admin.clone(), outside).await;
     assert_eq!(status, 422, "{problem}");
-    let traversal = json!({"format": "csv", "path": format!("{}/../../../../Cargo.toml", fixtures()), "source": "list", "licence": "CC0", "language": "en"});
+    let traversal = json!({"format": "csv", "path": format!("{}/../../../../Cargo.toml", dictfiles("")), "source": "list", "licence": "CC0", "language": "en"});
     assert_eq!(send(admin.clone(), traversal).await.0, 422);
-    let bad_format = json!({"format": "xls", "path": fixture("word_lists/with-header.csv"), "source": "list", "licence": "CC0", "language": "en"});
+    let bad_format = json!({"format": "xls", "path": dictfiles("word_lists/with-header.csv"), "source": "list", "licence": "CC0", "language": "en"});
     assert_eq!(send(admin.clone(), bad_format).await.0, 422);
-    let bad_source = json!({"format": "csv", "path": fixture("word_lists/with-header.csv"), "source": "My List", "licence": "CC0", "language": "en"});
+    let bad_source = json!({"format": "csv", "path": dictfiles("word_lists/with-header.csv"), "source": "My List", "licence": "CC0", "language": "en"});
     assert_eq!(send(admin, bad_source).await.0, 422);
 }
 
@@ -234,7 +188,8 @@ async fn an_uploaded_word_list_is_imported() {
     )
     .await;
     assert_eq!(status, 202, "{accepted}");
-    finished(&app, &admin, accepted["status_url"].as_str().expect("url")).await;
+    app.wait_for_job(&admin, accepted["status_url"].as_str().expect("url"))
+        .await;
     let (status, library) = json_of(app.get("/api/v1/dictionary/en/words/library").await).await;
     assert_eq!(status, 200, "{library}");
     assert_eq!(
@@ -319,10 +274,9 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
     let app = spawn(&[]).await;
     let worker = start_worker(&app);
     let admin = app.token(UserId::new(), Role::Admin);
-    import(
-        &app,
+    app.import_dictionary(
         &admin,
-        json!({"format": "wordnet", "path": fixture("wordnet"),
+        json!({"format": "wordnet", "path": dictfiles("wordnet"),
         "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
     )
     .await;
@@ -344,45 +298,16 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
     assert_eq!(find("run")["count"], 1);
     assert_eq!(find("bank")["in_my_decks"], Value::Null);
 
-    let session: Value = register(&app, "reader@example.org", "correct horse battery")
-        .await
-        .json()
-        .await
-        .expect("json");
-    let token = session["access_token"].as_str().expect("token");
-    let deck: Value = app
-        .client
-        .post(app.url("/api/v1/decks"))
-        .bearer_auth(token)
-        .json(&json!({"name": "Reading"}))
-        .send()
-        .await
-        .expect("sent")
-        .json()
-        .await
-        .expect("json");
-    let added = app
-        .client
-        .post(app.url(&format!(
-            "/api/v1/decks/{}/words",
-            deck["id"].as_str().expect("id")
-        )))
-        .bearer_auth(token)
-        .json(&json!({"words": [{"language": "en", "lemma": "bank"}]}))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(added.status(), 200);
-    let (_, mine) = json_of(
-        app.client
-            .post(app.url("/api/v1/texts/analyze"))
-            .bearer_auth(token)
-            .json(&text)
-            .send()
-            .await
-            .expect("sent"),
-    )
-    .await;
+    let reader = app.register_learner("reader@example.org").await;
+    let token = reader.token.as_str();
+    let deck = app.create_deck(&reader, "Reading").await;
+    let (added, _) = app
+        .add_words(&reader, &deck, english_words(&["bank"]))
+        .await;
+    assert_eq!(added, 200);
+    let (_, mine) = app
+        .post_with(token, "/api/v1/texts/analyze", text.clone())
+        .await;
     let words = mine["words"].as_array().expect("words");
     let bank = words.iter().find(|w| w["lemma"] == "bank").expect("bank");
     assert_eq!(bank["in_my_decks"], true);
@@ -406,15 +331,10 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
     )
     .await;
     assert_eq!(status, 422);
-    let expired = app
-        .client
-        .post(app.url("/api/v1/texts/analyze"))
-        .bearer_auth("not-a-token")
-        .json(&text)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(expired.status(), 401);
+    let (expired, _) = app
+        .post_with("not-a-token", "/api/v1/texts/analyze", text)
+        .await;
+    assert_eq!(expired, 401);
 }
 
 mod resumable {
@@ -588,16 +508,15 @@ async fn an_import_invalidates_cached_lookups_of_its_words() {
             .0,
         404
     );
-    import(&app, &admin, json!({"format": "dictd", "path": fixture("dictd/tiny-eng-ara.index"),
+    app.import_dictionary(&admin, json!({"format": "dictd", "path": dictfiles("dictd/tiny-eng-ara.index"),
         "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"})).await;
     let (status, tea) = json_of(app.get("/api/v1/dictionary/en/words/tea").await).await;
     assert_eq!(status, 200, "the cached miss was dropped: {tea}");
     let (_, bank) = json_of(app.get("/api/v1/dictionary/en/words/bank").await).await;
     let before = bank["entries"].as_array().expect("entries").len();
-    import(
-        &app,
+    app.import_dictionary(
         &admin,
-        json!({"format": "kaikki", "path": fixture("kaikki/tiny-en.jsonl"),
+        json!({"format": "kaikki", "path": dictfiles("kaikki/tiny-en.jsonl"),
         "source": "kaikki-en", "licence": "CC-BY-SA-4.0", "language": "en"}),
     )
     .await;

@@ -1,6 +1,5 @@
 //! Google sign-in against a local JWKS server and tokens signed by a test key.
 
-use crate::auth_password::register;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use lingo_http::testing::{HttpDouble, Reply, Route};
 use lingo_test_support::TestApp;
@@ -69,11 +68,7 @@ async fn a_new_google_user_gets_an_account_and_comes_back_to_it() {
 #[tokio::test]
 async fn a_verified_google_email_links_to_the_existing_account() {
     let app = spawn().await;
-    let existing: Value = register(&app, "sara@gmail.com", "correct horse battery")
-        .await
-        .json()
-        .await
-        .expect("json");
+    let existing = app.register_learner("sara@gmail.com").await.session;
     let session: Value = google(&app, &id_token("g-456", "Sara@Gmail.com", CLIENT_ID))
         .await
         .json()

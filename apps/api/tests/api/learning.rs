@@ -1,117 +1,77 @@
 //! Decks, cards, reviews, offline sync, undo, leeches, the study queue and statistics, through
 //! the api against the real stores.
 
-use crate::auth_password::{register, spawn};
+use crate::auth_password::spawn;
 use chrono::{Duration, Utc};
 use lingo_kernel::jobs::JobQueue;
-use lingo_test_support::TestApp;
+use lingo_test_support::{Learner, TestApp, english_words, eventually};
 use serde_json::{Value, json};
 
-struct Learner<'a> {
-    app: &'a TestApp,
-    token: String,
+/// A deck named "Travel" holding the English `lemmas`.
+async fn deck_with(app: &TestApp, learner: &Learner, lemmas: &[&str]) -> String {
+    let id = app.create_deck(learner, "Travel").await;
+    let (status, added) = app.add_words(learner, &id, english_words(lemmas)).await;
+    assert_eq!(status, 200, "{added}");
+    id
 }
 
-impl<'a> Learner<'a> {
-    async fn new(app: &'a TestApp, email: &str) -> Self {
-        let session: Value = register(app, email, "correct horse battery")
-            .await
-            .json()
-            .await
-            .expect("json");
-        Self {
-            app,
-            token: session["access_token"].as_str().expect("token").to_owned(),
-        }
-    }
+/// The id of the learner's first card.
+async fn first_card(app: &TestApp, learner: &Learner) -> String {
+    app.cards(learner, "").await[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned()
+}
 
-    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut request = self
-            .app
-            .client
-            .request(method, self.app.url(path))
-            .bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("sent");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (u16, Value) {
-        self.send(reqwest::Method::GET, path, None).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(reqwest::Method::POST, path, Some(body)).await
-    }
-
-    async fn deck_with(&self, lemmas: &[&str]) -> String {
-        let (status, deck) = self.post("/api/v1/decks", json!({"name": "Travel"})).await;
-        assert_eq!(status, 201);
-        let id = deck["id"].as_str().expect("id").to_owned();
-        let words: Vec<Value> = lemmas
-            .iter()
-            .map(|l| json!({"language": "en", "lemma": l}))
-            .collect();
-        let (status, _) = self
-            .post(
-                &format!("/api/v1/decks/{id}/words"),
-                json!({"words": words}),
-            )
-            .await;
-        assert_eq!(status, 200);
-        id
-    }
-
-    async fn cards(&self, query: &str) -> Vec<Value> {
-        let (status, page) = self.get(&format!("/api/v1/cards?{query}")).await;
-        assert_eq!(status, 200);
-        page["items"].as_array().expect("items").clone()
-    }
-
-    async fn review(
-        &self,
-        card: &str,
-        rating: u8,
-        at: chrono::DateTime<Utc>,
-        id: &str,
-    ) -> (u16, Value) {
-        self.post(
-            "/api/v1/reviews",
-            json!({"card_id": card, "rating": rating, "reviewed_at": at, "duration_ms": 2500, "client_review_id": id}),
-        )
-        .await
-    }
+async fn review(
+    app: &TestApp,
+    learner: &Learner,
+    card: &str,
+    rating: u8,
+    at: chrono::DateTime<Utc>,
+    id: &str,
+) -> (u16, Value) {
+    app.post_review(
+        learner,
+        json!({"card_id": card, "rating": rating, "reviewed_at": at, "duration_ms": 2500, "client_review_id": id}),
+    )
+    .await
 }
 
 #[tokio::test]
 async fn words_become_one_card_per_type_once_and_decks_are_private() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    let deck = sara.deck_with(&["resilient", "thrive"]).await;
-    assert_eq!(sara.cards(&format!("deck={deck}")).await.len(), 4);
-    let (_, again) = sara
-        .post(
+    let sara = app.register_learner("sara@example.com").await;
+    let deck = deck_with(&app, &sara, &["resilient", "thrive"]).await;
+    assert_eq!(app.cards(&sara, &format!("deck={deck}")).await.len(), 4);
+    let (_, again) = app
+        .post_with(
+            &sara.token,
             &format!("/api/v1/decks/{deck}/words"),
             json!({"words": [{"language": "en", "lemma": "thrive"}]}),
         )
         .await;
     assert_eq!(again[0]["cards_created"], 0);
 
-    let reza = Learner::new(&app, "reza@example.com").await;
-    assert_eq!(reza.get(&format!("/api/v1/decks/{deck}")).await.0, 404);
-    let (status, _) = reza
-        .post(
+    let reza = app.register_learner("reza@example.com").await;
+    assert_eq!(
+        app.get_with(&reza.token, &format!("/api/v1/decks/{deck}"))
+            .await
+            .0,
+        404
+    );
+    let (status, _) = app
+        .post_with(
+            &reza.token,
             &format!("/api/v1/decks/{deck}/words"),
             json!({"words": [{"language": "en", "lemma": "x"}]}),
         )
         .await;
     assert_eq!(status, 404);
-    assert!(reza.cards("").await.is_empty());
-    let (status, body) = sara
-        .post(
+    assert!(app.cards(&reza, "").await.is_empty());
+    let (status, body) = app
+        .post_with(
+            &sara.token,
             &format!("/api/v1/decks/{deck}/words"),
             json!({"words": [{"language": "english", "lemma": ""}]}),
         )
@@ -122,9 +82,9 @@ async fn words_become_one_card_per_type_once_and_decks_are_private() {
 #[tokio::test]
 async fn the_queue_shows_one_card_per_word_with_a_preview_of_each_answer() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    sara.deck_with(&["resilient", "thrive", "cope"]).await;
-    let (status, queue) = sara.get("/api/v1/study/queue?limit=10").await;
+    let sara = app.register_learner("sara@example.com").await;
+    deck_with(&app, &sara, &["resilient", "thrive", "cope"]).await;
+    let (status, queue) = app.study_queue(&sara, "limit=10").await;
     assert_eq!(status, 200);
     let queue = queue.as_array().expect("queue");
     assert_eq!(queue.len(), 3, "siblings wait: {queue:?}");
@@ -144,63 +104,56 @@ async fn the_queue_shows_one_card_per_word_with_a_preview_of_each_answer() {
 #[tokio::test]
 async fn a_review_is_applied_once_however_often_it_is_sent() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    sara.deck_with(&["resilient"]).await;
-    let card = sara.cards("").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let sara = app.register_learner("sara@example.com").await;
+    deck_with(&app, &sara, &["resilient"]).await;
+    let card = first_card(&app, &sara).await;
     let now = Utc::now();
-    let (status, first) = sara.review(&card, 3, now, "dev-1").await;
+    let (status, first) = review(&app, &sara, &card, 3, now, "dev-1").await;
     assert_eq!(status, 200, "{first}");
     assert_eq!(first["status"], "applied");
     assert_eq!(first["card"]["state"], "Learning");
     assert_eq!(first["card"]["step"], 1);
-    let (status, retry) = sara.review(&card, 3, now, "dev-1").await;
+    let (status, retry) = review(&app, &sara, &card, 3, now, "dev-1").await;
     assert_eq!(status, 200);
     assert_eq!(retry["status"], "duplicate");
     assert_eq!(retry["card"]["due"], first["card"]["due"]);
-    let stored = sara
-        .cards("")
+    let stored = app
+        .cards(&sara, "")
         .await
         .into_iter()
         .find(|c| c["id"] == card.as_str())
         .expect("card");
     assert_eq!(stored["reps"], 1);
 
-    assert_eq!(sara.review(&card, 5, now, "dev-2").await.0, 422);
+    assert_eq!(review(&app, &sara, &card, 5, now, "dev-2").await.0, 422);
     assert_eq!(
-        sara.review(&card, 3, now + Duration::hours(2), "dev-3")
+        review(&app, &sara, &card, 3, now + Duration::hours(2), "dev-3")
             .await
             .0,
         422
     );
     assert_eq!(
-        sara.review(&card, 3, now - Duration::days(40), "dev-4")
+        review(&app, &sara, &card, 3, now - Duration::days(40), "dev-4")
             .await
             .0,
         422
     );
-    let reza = Learner::new(&app, "reza@example.com").await;
-    assert_eq!(reza.review(&card, 3, now, "r-1").await.0, 404);
+    let reza = app.register_learner("reza@example.com").await;
+    assert_eq!(review(&app, &reza, &card, 3, now, "r-1").await.0, 404);
 }
 
 #[tokio::test]
 async fn offline_reviews_apply_in_time_order_per_card_with_per_item_results() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    sara.deck_with(&["resilient"]).await;
-    let card = sara.cards("").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let sara = app.register_learner("sara@example.com").await;
+    deck_with(&app, &sara, &["resilient"]).await;
+    let card = first_card(&app, &sara).await;
     let t = Utc::now() - Duration::hours(3);
-    let (status, online) = sara
-        .review(&card, 3, t + Duration::minutes(30), "online-1")
-        .await;
+    let (status, online) =
+        review(&app, &sara, &card, 3, t + Duration::minutes(30), "online-1").await;
     assert_eq!((status, online["status"].as_str()), (200, Some("applied")));
-    let (status, body) = sara
-        .post(
+    let (status, body) = app
+        .post_with(&sara.token,
             "/api/v1/reviews/batch",
             json!({"reviews": [
                 {"card_id": card, "rating": 3, "reviewed_at": t + Duration::minutes(40), "client_review_id": "off-2"},
@@ -234,13 +187,13 @@ async fn offline_reviews_apply_in_time_order_per_card_with_per_item_results() {
 #[tokio::test]
 async fn undo_restores_the_card_before_its_last_review() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    sara.deck_with(&["resilient"]).await;
-    let card = sara.cards("").await[0].clone();
+    let sara = app.register_learner("sara@example.com").await;
+    deck_with(&app, &sara, &["resilient"]).await;
+    let card = app.cards(&sara, "").await[0].clone();
     let id = card["id"].as_str().expect("id");
-    sara.review(id, 4, Utc::now(), "u-1").await;
-    let (status, undone) = sara
-        .post(&format!("/api/v1/cards/{id}/undo"), json!({}))
+    review(&app, &sara, id, 4, Utc::now(), "u-1").await;
+    let (status, undone) = app
+        .post_with(&sara.token, &format!("/api/v1/cards/{id}/undo"), json!({}))
         .await;
     assert_eq!(status, 200, "{undone}");
     assert_eq!(undone["reps"], 0);
@@ -248,7 +201,7 @@ async fn undo_restores_the_card_before_its_last_review() {
     assert_eq!(undone["state"], "Learning");
     assert_eq!(undone["due"], card["due"]);
     assert_eq!(
-        sara.post(&format!("/api/v1/cards/{id}/undo"), json!({}))
+        app.post_with(&sara.token, &format!("/api/v1/cards/{id}/undo"), json!({}))
             .await
             .0,
         404
@@ -258,23 +211,20 @@ async fn undo_restores_the_card_before_its_last_review() {
 #[tokio::test]
 async fn concurrent_reviews_of_one_card_are_all_counted_once() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    sara.deck_with(&["resilient"]).await;
-    let card = sara.cards("").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let sara = app.register_learner("sara@example.com").await;
+    deck_with(&app, &sara, &["resilient"]).await;
+    let card = first_card(&app, &sara).await;
     let now = Utc::now();
     let ids: Vec<String> = (0..8).map(|i| format!("c-{i}")).collect();
-    let sends = ids.iter().map(|id| sara.review(&card, 3, now, id));
+    let sends = ids.iter().map(|id| review(&app, &sara, &card, 3, now, id));
     let results = futures_util::future::join_all(sends).await;
     let applied = results
         .iter()
         .filter(|(s, b)| *s == 200 && b["status"] == "applied")
         .count();
     assert_eq!(applied, 8);
-    let stored = sara
-        .cards("")
+    let stored = app
+        .cards(&sara, "")
         .await
         .into_iter()
         .find(|c| c["id"] == card.as_str())
@@ -286,40 +236,41 @@ async fn concurrent_reviews_of_one_card_are_all_counted_once() {
 #[tokio::test]
 async fn a_card_that_keeps_lapsing_becomes_a_suspended_leech_and_stats_count_it() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    let (status, _) = sara
-        .send(
-            reqwest::Method::PATCH,
+    let sara = app.register_learner("sara@example.com").await;
+    let (status, _) = app
+        .patch_with(
+            &sara.token,
             "/api/v1/me",
-            Some(json!({"profile": {"leech_threshold": 3}})),
+            json!({"profile": {"leech_threshold": 3}}),
         )
         .await;
     assert_eq!(status, 200);
-    sara.deck_with(&["resilient"]).await;
-    let card = sara.cards("").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    deck_with(&app, &sara, &["resilient"]).await;
+    let card = first_card(&app, &sara).await;
     let start = Utc::now() - Duration::hours(1);
     let ratings = [4, 1, 4, 1, 4, 1];
     for (i, rating) in ratings.iter().enumerate() {
-        let (status, body) = sara
-            .review(
-                &card,
-                *rating,
-                start + Duration::minutes(i as i64),
-                &format!("l-{i}"),
-            )
-            .await;
+        let (status, body) = review(
+            &app,
+            &sara,
+            &card,
+            *rating,
+            start + Duration::minutes(i as i64),
+            &format!("l-{i}"),
+        )
+        .await;
         assert_eq!(status, 200, "{body}");
     }
-    let leeches = sara.cards("leech=true").await;
+    let leeches = app.cards(&sara, "leech=true").await;
     assert_eq!(leeches.len(), 1);
     assert_eq!(leeches[0]["lapses"], 3);
     assert_eq!(leeches[0]["suspended"], true);
-    assert_eq!(sara.review(&card, 3, Utc::now(), "l-after").await.0, 422);
+    assert_eq!(
+        review(&app, &sara, &card, 3, Utc::now(), "l-after").await.0,
+        422
+    );
 
-    let (status, stats) = sara.get("/api/v1/stats").await;
+    let (status, stats) = app.get_with(&sara.token, "/api/v1/stats").await;
     assert_eq!(status, 200, "{stats}");
     let today: u64 = stats["reviews_per_day"]
         .as_array()
@@ -340,26 +291,26 @@ async fn a_card_that_keeps_lapsing_becomes_a_suspended_leech_and_stats_count_it(
 #[tokio::test]
 async fn cards_are_suspended_buried_reset_and_moved() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    sara.deck_with(&["resilient"]).await;
-    let other = sara.deck_with(&["thrive"]).await;
-    let card = sara.cards("").await[0]["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let sara = app.register_learner("sara@example.com").await;
+    deck_with(&app, &sara, &["resilient"]).await;
+    let other = deck_with(&app, &sara, &["thrive"]).await;
+    let card = first_card(&app, &sara).await;
     let act = |action: &'static str, body: Value| {
         let path = format!("/api/v1/cards/{card}/{action}");
-        let sara = &sara;
-        async move { sara.post(&path, body).await }
+        let (app, sara) = (&app, &sara);
+        async move { app.post_with(&sara.token, &path, body).await }
     };
     let (status, suspended) = act("suspend", json!({})).await;
     assert_eq!(
         (status, suspended["suspended"].as_bool()),
         (200, Some(true))
     );
-    assert_eq!(sara.review(&card, 3, Utc::now(), "s-1").await.0, 422);
+    assert_eq!(
+        review(&app, &sara, &card, 3, Utc::now(), "s-1").await.0,
+        422
+    );
     act("unsuspend", json!({})).await;
-    sara.review(&card, 4, Utc::now(), "s-2").await;
+    review(&app, &sara, &card, 4, Utc::now(), "s-2").await;
     let (_, reset) = act("reset", json!({})).await;
     assert_eq!(
         (reset["reps"].as_i64(), reset["last_review"].is_null()),
@@ -368,7 +319,7 @@ async fn cards_are_suspended_buried_reset_and_moved() {
     let (_, moved) = act("move", json!({"deck_id": other})).await;
     assert_eq!(moved["deck_id"], other.as_str());
     assert_eq!(act("bury", json!({})).await.0, 200);
-    let (_, queue) = sara.get("/api/v1/study/queue").await;
+    let (_, queue) = app.study_queue(&sara, "").await;
     assert!(
         queue
             .as_array()
@@ -378,11 +329,15 @@ async fn cards_are_suspended_buried_reset_and_moved() {
         "buried"
     );
     assert_eq!(act("explode", json!({})).await.0, 404);
-    let reza = Learner::new(&app, "reza@example.com").await;
+    let reza = app.register_learner("reza@example.com").await;
     assert_eq!(
-        reza.post(&format!("/api/v1/cards/{card}/suspend"), json!({}))
-            .await
-            .0,
+        app.post_with(
+            &reza.token,
+            &format!("/api/v1/cards/{card}/suspend"),
+            json!({})
+        )
+        .await
+        .0,
         404
     );
 }
@@ -390,12 +345,18 @@ async fn cards_are_suspended_buried_reset_and_moved() {
 #[tokio::test]
 async fn a_learner_asks_for_optimisation_once_a_day_and_follows_the_job() {
     let app = spawn().await;
-    let sara = Learner::new(&app, "sara@example.com").await;
-    let (status, first) = sara.post("/api/v1/me/fsrs/optimise", json!({})).await;
+    let sara = app.register_learner("sara@example.com").await;
+    let (status, first) = app
+        .post_with(&sara.token, "/api/v1/me/fsrs/optimise", json!({}))
+        .await;
     assert_eq!(status, 202, "{first}");
-    let (_, second) = sara.post("/api/v1/me/fsrs/optimise", json!({})).await;
+    let (_, second) = app
+        .post_with(&sara.token, "/api/v1/me/fsrs/optimise", json!({}))
+        .await;
     assert_eq!(first["job_id"], second["job_id"]);
-    let (status, job) = sara.get(first["status_url"].as_str().expect("url")).await;
+    let (status, job) = app
+        .get_with(&sara.token, first["status_url"].as_str().expect("url"))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(job["type"], "learning.optimise");
     assert_eq!(job["status"], "queued");
@@ -409,16 +370,7 @@ async fn a_learner_asks_for_optimisation_once_a_day_and_follows_the_job() {
 async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
     use lingo_users::Role;
     let app = spawn().await;
-    let account: Value = register(&app, "admin@example.com", "correct horse battery")
-        .await
-        .json()
-        .await
-        .expect("json");
-    let admin_id: lingo_kernel::UserId = account["user"]["id"]
-        .as_str()
-        .expect("id")
-        .parse()
-        .expect("uuid");
+    let admin_id = app.register_learner("admin@example.com").await.id;
     {
         use diesel_async::RunQueryDsl;
         let mut conn = app.stores.stores.postgres.get().await.expect("connection");
@@ -430,18 +382,24 @@ async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
         .expect("promoted");
     }
     let admin = Learner {
-        app: &app,
+        id: admin_id,
         token: app.token(admin_id, Role::Admin),
+        session: Value::Null,
     };
-    let sara = Learner::new(&app, "sara@example.com").await;
+    let sara = app.register_learner("sara@example.com").await;
     assert_eq!(
-        sara.post("/api/v1/admin/decks", json!({"name": "Oxford 3000"}))
-            .await
-            .0,
+        app.post_with(
+            &sara.token,
+            "/api/v1/admin/decks",
+            json!({"name": "Oxford 3000"})
+        )
+        .await
+        .0,
         403
     );
-    let (status, system) = admin
-        .post(
+    let (status, system) = app
+        .post_with(
+            &admin.token,
             "/api/v1/admin/decks",
             json!({"name": "Oxford 3000", "card_types": ["recognition"]}),
         )
@@ -450,17 +408,21 @@ async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
     let system_id = system["id"].as_str().expect("id").to_owned();
     let words = json!({"words": [{"language": "en", "lemma": "abandon"}, {"language": "en", "lemma": "ability"}]});
     assert_eq!(
-        admin
-            .post(&format!("/api/v1/admin/decks/{system_id}/words"), words)
-            .await
-            .0,
+        app.post_with(
+            &admin.token,
+            &format!("/api/v1/admin/decks/{system_id}/words"),
+            words
+        )
+        .await
+        .0,
         200
     );
 
-    let (_, listed) = sara.get("/api/v1/system-decks").await;
+    let (_, listed) = app.get_with(&sara.token, "/api/v1/system-decks").await;
     assert_eq!(listed[0]["id"], system_id.as_str());
-    let (status, mine) = sara
-        .post(
+    let (status, mine) = app
+        .post_with(
+            &sara.token,
             &format!("/api/v1/system-decks/{system_id}/subscription"),
             json!({}),
         )
@@ -468,9 +430,10 @@ async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
     assert_eq!(status, 201, "{mine}");
     assert_eq!(mine["source_deck_id"], system_id.as_str());
     let my_deck = mine["id"].as_str().expect("id").to_owned();
-    assert_eq!(sara.cards(&format!("deck={my_deck}")).await.len(), 2);
-    let (_, again) = sara
-        .post(
+    assert_eq!(app.cards(&sara, &format!("deck={my_deck}")).await.len(), 2);
+    let (_, again) = app
+        .post_with(
+            &sara.token,
             &format!("/api/v1/system-decks/{system_id}/subscription"),
             json!({}),
         )
@@ -479,31 +442,31 @@ async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
 
     // A word added later reaches the subscriber through the outbox and the propagation job.
     let more = json!({"words": [{"language": "en", "lemma": "able"}]});
-    admin
-        .post(&format!("/api/v1/admin/decks/{system_id}/words"), more)
-        .await;
+    app.post_with(
+        &admin.token,
+        &format!("/api/v1/admin/decks/{system_id}/words"),
+        more,
+    )
+    .await;
     let stores = &app.stores.stores;
     assert!(stores.outbox.relay(&stores.queue, 10).await.expect("relay") >= 1);
     let worker = crate::admin_jobs::start_worker(&app);
-    for _ in 0..100 {
-        if sara.cards(&format!("deck={my_deck}")).await.len() == 3 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    eventually("the word reached the subscriber", || async {
+        (app.cards(&sara, &format!("deck={my_deck}")).await.len() == 3).then_some(())
+    })
+    .await;
     worker.stop().await;
-    assert_eq!(sara.cards(&format!("deck={my_deck}")).await.len(), 3);
+    assert_eq!(app.cards(&sara, &format!("deck={my_deck}")).await.len(), 3);
 
-    let unsubscribe = app
-        .client
-        .delete(app.url(&format!("/api/v1/system-decks/{system_id}/subscription")))
-        .bearer_auth(&sara.token)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(unsubscribe.status(), 204);
+    let (unsubscribe, _) = app
+        .delete_with(
+            &sara.token,
+            &format!("/api/v1/system-decks/{system_id}/subscription"),
+        )
+        .await;
+    assert_eq!(unsubscribe, 204);
     assert_eq!(
-        sara.cards(&format!("deck={my_deck}")).await.len(),
+        app.cards(&sara, &format!("deck={my_deck}")).await.len(),
         3,
         "the cards stay"
     );

@@ -1,41 +1,20 @@
-use crate::auth_password::{register, spawn};
+use crate::auth_password::spawn;
 use lingo_kernel::jobs::JobQueue;
+use lingo_test_support::{PASSWORD, eventually};
 use serde_json::{Value, json};
-
-async fn signed_in(app: &lingo_test_support::TestApp, email: &str) -> (String, Value) {
-    let session: Value = register(app, email, "correct horse battery")
-        .await
-        .json()
-        .await
-        .expect("json");
-    (
-        session["access_token"].as_str().expect("token").to_owned(),
-        session,
-    )
-}
-
-async fn patch(app: &lingo_test_support::TestApp, token: &str, body: Value) -> reqwest::Response {
-    app.client
-        .patch(app.url("/api/v1/me"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("sent")
-}
 
 #[tokio::test]
 async fn the_learner_changes_name_and_profile_and_the_rest_stays() {
     let app = spawn().await;
-    let (token, _) = signed_in(&app, "sara@example.com").await;
-    let response = patch(
-        &app,
-        &token,
-        json!({"display_name": "  Zoe\u{0308}  ", "profile": {"daily_new_limit": 5, "learning_steps": [60, 300, 1800]}}),
-    )
-    .await;
-    assert_eq!(response.status(), 200);
-    let me: Value = response.json().await.expect("json");
+    let sara = app.register_learner("sara@example.com").await;
+    let (status, me) = app
+        .patch_with(
+            &sara.token,
+            "/api/v1/me",
+            json!({"display_name": "  Zoe\u{0308}  ", "profile": {"daily_new_limit": 5, "learning_steps": [60, 300, 1800]}}),
+        )
+        .await;
+    assert_eq!(status, 200);
     assert_eq!(me["display_name"], "Zoë");
     assert_eq!(me["profile"]["daily_new_limit"], 5);
     assert_eq!(me["profile"]["learning_steps"], json!([60, 300, 1800]));
@@ -46,29 +25,20 @@ async fn the_learner_changes_name_and_profile_and_the_rest_stays() {
 #[tokio::test]
 async fn taking_another_accounts_email_is_409_and_bad_values_422() {
     let app = spawn().await;
-    signed_in(&app, "taken@example.com").await;
-    let (token, _) = signed_in(&app, "sara@example.com").await;
-    assert_eq!(
-        patch(&app, &token, json!({"email": "Taken@Example.com"}))
-            .await
-            .status(),
-        409
-    );
-    let response = patch(
-        &app,
-        &token,
-        json!({"profile": {"day_rollover_hour": 24, "level": "D9"}}),
-    )
-    .await;
-    assert_eq!(response.status(), 422);
-    let body: Value = response.json().await.expect("json");
+    app.register_learner("taken@example.com").await;
+    let sara = app.register_learner("sara@example.com").await;
+    let me = |body: Value| app.patch_with(&sara.token, "/api/v1/me", body);
+    assert_eq!(me(json!({"email": "Taken@Example.com"})).await.0, 409);
+    let (status, body) = me(json!({"profile": {"day_rollover_hour": 24, "level": "D9"}})).await;
+    assert_eq!(status, 422);
     assert_eq!(body["errors"].as_array().expect("errors").len(), 2);
 }
 
 #[tokio::test]
 async fn the_export_holds_the_account_and_profile_and_no_secrets() {
     let app = spawn().await;
-    let (token, session) = signed_in(&app, "sara@example.com").await;
+    let sara = app.register_learner("sara@example.com").await;
+    let (token, session) = (sara.token, sara.session);
     let response = app.get_as("/api/v1/me/export", &token).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.expect("text");
@@ -84,15 +54,10 @@ async fn the_export_holds_the_account_and_profile_and_no_secrets() {
 #[tokio::test]
 async fn deleting_the_account_removes_it_everywhere() {
     let app = spawn().await;
-    let (token, session) = signed_in(&app, "sara@example.com").await;
-    let delete = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(delete.status(), 204);
+    let sara = app.register_learner("sara@example.com").await;
+    let (token, session) = (sara.token, sara.session);
+    let (delete, _) = app.delete_with(&token, "/api/v1/me").await;
+    assert_eq!(delete, 204);
     assert_eq!(app.get_as("/api/v1/me", &token).await.status(), 404);
     let refresh = app
         .post_json(
@@ -101,12 +66,7 @@ async fn deleting_the_account_removes_it_everywhere() {
         )
         .await;
     assert_eq!(refresh.status(), 401);
-    let login = app
-        .post_json(
-            "/api/v1/auth/login",
-            &json!({"email": "sara@example.com", "password": "correct horse battery"}),
-        )
-        .await;
+    let login = app.login("sara@example.com", PASSWORD).await;
     assert_eq!(login.status(), 401);
     // The purge of the other stores is staged with the deletion and relayed to the queue.
     let outbox = &app.stores.stores.outbox;
@@ -122,9 +82,7 @@ async fn deleting_the_account_removes_it_everywhere() {
     assert_eq!(stats.ready, 1);
     // The email is free again.
     assert_eq!(
-        register(&app, "sara@example.com", "correct horse battery")
-            .await
-            .status(),
+        app.register("sara@example.com", PASSWORD).await.status(),
         201
     );
 }
@@ -170,26 +128,18 @@ async fn deleting_a_phone_account_purges_its_pending_code_from_redis() {
     ));
 
     let token = session["access_token"].as_str().expect("token");
-    let delete = app
-        .client
-        .delete(app.url("/api/v1/me"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(delete.status(), 204);
+    let (delete, _) = app.delete_with(token, "/api/v1/me").await;
+    assert_eq!(delete, 204);
     assert_eq!(
         stores.outbox.relay(&stores.queue, 10).await.expect("relay"),
         1
     );
     let worker = crate::admin_jobs::start_worker(&app);
-    for _ in 0..100 {
+    eventually("the purge job ran", || async {
         let stats = stores.queue.stats().await.expect("stats");
-        if stats.ready + stats.in_flight == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        (stats.ready + stats.in_flight == 0).then_some(())
+    })
+    .await;
     worker.stop().await;
     assert_eq!(
         otps.check(&phone, b"not the code").await.expect("check"),

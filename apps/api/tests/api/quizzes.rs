@@ -2,62 +2,15 @@
 //! quiz fixture), answered, graded into FSRS reviews, once per question and per learner.
 
 use crate::admin_jobs::start_worker;
-use crate::auth_password::register;
 use lingo_kernel::UserId;
-use lingo_test_support::TestApp;
+use lingo_learning::quiz::QUIZ_TTL;
+use lingo_test_support::{Learner, TestApp, dictfiles};
 use lingo_users::Role;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::time::Duration;
-
-fn dictfiles(path: &str) -> String {
-    format!(
-        "{}/../../adapters/dictfiles/tests/fixtures/{path}",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
 
 fn own_fixture(path: &str) -> String {
     format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))
-}
-
-async fn send(
-    app: &TestApp,
-    token: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("sent");
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    send(app, token, reqwest::Method::POST, path, Some(body)).await
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> (u16, Value) {
-    send(app, token, reqwest::Method::GET, path, None).await
-}
-
-async fn import(app: &TestApp, admin: &str, body: Value) {
-    let (status, accepted) = post(app, admin, "/api/v1/admin/dictionary/imports", body).await;
-    assert_eq!(status, 202, "{accepted}");
-    let url = accepted["status_url"].as_str().expect("url").to_owned();
-    for _ in 0..300 {
-        let (_, job) = get(app, admin, &url).await;
-        if job["status"] == "succeeded" {
-            return;
-        }
-        assert_ne!(job["status"], "dead", "{job}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{url} never finished");
 }
 
 /// The meanings (Persian translations) of the quizzed words, as the fixtures give them.
@@ -76,7 +29,7 @@ fn meanings() -> HashMap<&'static str, &'static str> {
 
 struct Setup {
     app: TestApp,
-    token: String,
+    learner: Learner,
 }
 
 /// Imports WordNet, kaikki and the quiz fixture, registers a learner (native language fa) and
@@ -90,45 +43,36 @@ async fn setup() -> Setup {
     .await;
     let worker = start_worker(&app);
     let admin = app.token(UserId::new(), Role::Admin);
-    import(
-        &app,
+    app.import_dictionary(
         &admin,
         json!({"format": "wordnet", "path": dictfiles("wordnet"),
         "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
     )
     .await;
-    import(
-        &app,
+    app.import_dictionary(
         &admin,
         json!({"format": "kaikki", "path": dictfiles("kaikki/tiny-en.jsonl"),
         "source": "kaikki-en", "licence": "CC-BY-SA-4.0", "language": "en"}),
     )
     .await;
-    import(
-        &app,
+    app.import_dictionary(
         &admin,
         json!({"format": "kaikki", "path": own_fixture("quiz-en.jsonl"),
         "source": "quiz-en", "licence": "CC0", "language": "en"}),
     )
     .await;
     drop(worker);
-    let session: Value = register(&app, "quiz@example.org", "correct horse battery")
-        .await
-        .json()
-        .await
-        .expect("json");
-    let token = session["access_token"].as_str().expect("token").to_owned();
-    let (status, deck) = post(&app, &token, "/api/v1/decks", json!({"name": "Home"})).await;
-    assert_eq!(status, 201, "{deck}");
+    let learner = app.register_learner("quiz@example.org").await;
+    let deck_id = app.create_deck(&learner, "Home").await;
     let mut words = Vec::new();
     for (lemma, _) in meanings() {
         let pos = if lemma == "walk" { "verb" } else { "noun" };
-        let (status, word) = get(
-            &app,
-            &token,
-            &format!("/api/v1/dictionary/en/words/{lemma}"),
-        )
-        .await;
+        let (status, word) = app
+            .get_with(
+                &learner.token,
+                &format!("/api/v1/dictionary/en/words/{lemma}"),
+            )
+            .await;
         assert_eq!(status, 200, "{word}");
         let row = word["words"]
             .as_array()
@@ -138,26 +82,20 @@ async fn setup() -> Setup {
             .unwrap_or_else(|| panic!("{lemma} has no {pos} row: {word}"));
         words.push(json!({"word_id": row["id"]}));
     }
-    let deck_id = deck["id"].as_str().expect("id");
-    let (status, added) = post(
-        &app,
-        &token,
-        &format!("/api/v1/decks/{deck_id}/words"),
-        json!({"words": words}),
-    )
-    .await;
+    let (status, added) = app.add_words(&learner, &deck_id, json!(words)).await;
     assert_eq!(status, 200, "{added}");
-    Setup { app, token }
+    Setup { app, learner }
 }
 
 async fn quiz(s: &Setup, kinds: &[&str]) -> Value {
-    let (status, quiz) = post(
-        &s.app,
-        &s.token,
-        "/api/v1/quizzes",
-        json!({"size": 20, "kinds": kinds}),
-    )
-    .await;
+    let (status, quiz) = s
+        .app
+        .post_with(
+            &s.learner.token,
+            "/api/v1/quizzes",
+            json!({"size": 20, "kinds": kinds}),
+        )
+        .await;
     assert_eq!(status, 201, "{quiz}");
     for q in quiz["questions"].as_array().expect("questions") {
         assert!(kinds.contains(&q["kind"].as_str().expect("kind")), "{q}");
@@ -205,24 +143,21 @@ fn right_answer(q: &Value) -> Value {
 
 async fn answer(s: &Setup, quiz: &Value, answers: Value) -> (u16, Value) {
     let id = quiz["id"].as_str().expect("id");
-    post(
-        &s.app,
-        &s.token,
-        &format!("/api/v1/quizzes/{id}/answers"),
-        json!({"answers": answers}),
-    )
-    .await
+    s.app
+        .post_with(
+            &s.learner.token,
+            &format!("/api/v1/quizzes/{id}/answers"),
+            json!({"answers": answers}),
+        )
+        .await
 }
 
 async fn card(s: &Setup, id: &str) -> Value {
-    let (status, page) = get(&s.app, &s.token, "/api/v1/cards?limit=200").await;
-    assert_eq!(status, 200);
-    page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
+    s.app
+        .cards(&s.learner, "limit=200")
+        .await
+        .into_iter()
         .find(|c| c["id"] == id)
-        .cloned()
         .expect("card listed")
 }
 
@@ -335,7 +270,10 @@ async fn typing_answers_rate_by_tolerance_and_time_once_per_question() {
 
     // The quiz shows what was answered, and the rest still waits.
     let id = quiz["id"].as_str().expect("id");
-    let (status, shown) = get(&s.app, &s.token, &format!("/api/v1/quizzes/{id}")).await;
+    let (status, shown) = s
+        .app
+        .get_with(&s.learner.token, &format!("/api/v1/quizzes/{id}"))
+        .await;
     assert_eq!(status, 200);
     assert_eq!(
         shown["questions"][0]["result"]["outcome"], "correct",
@@ -351,34 +289,38 @@ async fn another_learners_quiz_is_not_found_and_an_empty_deck_has_nothing_to_qui
     let s = setup().await;
     let quiz = quiz(&s, &["typing", "cloze"]).await;
     let id = quiz["id"].as_str().expect("id");
-    let other: Value = register(&s.app, "other@example.org", "correct horse battery")
-        .await
-        .json()
-        .await
-        .expect("json");
-    let other = other["access_token"].as_str().expect("token");
-    let (status, problem) = get(&s.app, other, &format!("/api/v1/quizzes/{id}")).await;
+    let other = s.app.register_learner("other@example.org").await.token;
+    let other = other.as_str();
+    let (status, problem) = s
+        .app
+        .get_with(other, &format!("/api/v1/quizzes/{id}"))
+        .await;
     assert_eq!(status, 404, "{problem}");
-    let (status, _) = post(
-        &s.app,
-        other,
-        &format!("/api/v1/quizzes/{id}/answers"),
-        json!({"answers": [{"position": 1, "answer": "house", "duration_ms": 1000}]}),
-    )
-    .await;
+    let (status, _) = s
+        .app
+        .post_with(
+            other,
+            &format!("/api/v1/quizzes/{id}/answers"),
+            json!({"answers": [{"position": 1, "answer": "house", "duration_ms": 1000}]}),
+        )
+        .await;
     assert_eq!(status, 404);
-    let (status, problem) = post(&s.app, other, "/api/v1/quizzes", json!({})).await;
+    let (status, problem) = s.app.post_with(other, "/api/v1/quizzes", json!({})).await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["detail"], "no due or learning cards");
-    let (status, _) = post(&s.app, &s.token, "/api/v1/quizzes", json!({"size": 50})).await;
+    let (status, _) = s
+        .app
+        .post_with(&s.learner.token, "/api/v1/quizzes", json!({"size": 50}))
+        .await;
     assert_eq!(status, 422);
-    let (status, _) = post(
-        &s.app,
-        &s.token,
-        "/api/v1/quizzes",
-        json!({"kinds": ["essay"]}),
-    )
-    .await;
+    let (status, _) = s
+        .app
+        .post_with(
+            &s.learner.token,
+            "/api/v1/quizzes",
+            json!({"kinds": ["essay"]}),
+        )
+        .await;
     assert_eq!(status, 422);
     // A matching answer to a typed question is refused, and answers nothing.
     let (status, _) = answer(
@@ -392,27 +334,14 @@ async fn another_learners_quiz_is_not_found_and_an_empty_deck_has_nothing_to_qui
 
 #[tokio::test]
 async fn an_expired_quiz_refuses_answers_and_reviews_nothing() {
-    use diesel_async::RunQueryDsl;
-    let s = setup().await;
+    let mut s = setup().await;
     let quiz = quiz(&s, &["typing"]).await;
     let question = &quiz["questions"][0];
     let card_id = question["card_ids"][0].as_str().expect("card").to_owned();
     let reps_before = card(&s, &card_id).await["reps"].clone();
-    let mut conn = s
-        .app
-        .stores
-        .stores
-        .postgres
-        .get()
-        .await
-        .expect("connection");
-    diesel::sql_query(format!(
-        "UPDATE quizzes SET expires_at = now() - interval '1 minute' WHERE id = '{}'",
-        quiz["id"].as_str().expect("id")
-    ))
-    .execute(&mut conn)
-    .await
-    .expect("expired");
+    s.app.advance_time(QUIZ_TTL + chrono::Duration::minutes(1));
+    // The sign-up's access token expired with the day: the client would have refreshed it.
+    s.learner.token = s.app.token(s.learner.id, Role::Learner);
     let (status, problem) = answer(
         &s,
         &quiz,

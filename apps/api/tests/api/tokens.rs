@@ -1,13 +1,9 @@
-use crate::auth_password::{register, spawn};
-use lingo_test_support::TestApp;
+use crate::auth_password::spawn;
+use lingo_test_support::{PASSWORD, TestApp};
 use serde_json::{Value, json};
 
 async fn session(app: &TestApp) -> Value {
-    register(app, "sara@example.com", "correct horse battery")
-        .await
-        .json()
-        .await
-        .expect("json")
+    app.register_learner("sara@example.com").await.session
 }
 
 async fn refresh(app: &TestApp, token: &Value) -> reqwest::Response {
@@ -53,10 +49,7 @@ async fn logout_ends_this_device_only_and_logout_all_ends_every_device() {
     let app = spawn().await;
     let phone = session(&app).await;
     let tablet: Value = app
-        .post_json(
-            "/api/v1/auth/login",
-            &json!({"email": "sara@example.com", "password": "correct horse battery"}),
-        )
+        .login("sara@example.com", PASSWORD)
         .await
         .json()
         .await
@@ -75,14 +68,14 @@ async fn logout_ends_this_device_only_and_logout_all_ends_every_device() {
         .await
         .expect("json");
 
-    let everywhere = app
-        .client
-        .post(app.url("/api/v1/auth/logout-all"))
-        .bearer_auth(tablet["access_token"].as_str().expect("token"))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(everywhere.status(), 204);
+    let (everywhere, _) = app
+        .post_with(
+            tablet["access_token"].as_str().expect("token"),
+            "/api/v1/auth/logout-all",
+            json!({}),
+        )
+        .await;
+    assert_eq!(everywhere, 204);
     assert_eq!(refresh(&app, &tablet["refresh_token"]).await.status(), 401);
 }
 
@@ -108,7 +101,7 @@ async fn tampered_expired_foreign_and_unsigned_access_tokens_are_401() {
             ttl,
         )
     };
-    let now = chrono::Utc::now();
+    let now = lingo_kernel::Clock::now(app.clock.as_ref());
     let valid = tokens(&config.jwt_audience, chrono::Duration::minutes(15))
         .issue(user, Role::Admin, now)
         .expect("token");

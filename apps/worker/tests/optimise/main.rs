@@ -13,7 +13,7 @@ use lingo_learning::optimise::{
 };
 use lingo_learning::ports::{HistoryReview, ParameterStore, ReviewHistory};
 use lingo_postgres::{PgFsrsParameters, PgPool};
-use lingo_test_support::TestStores;
+use lingo_test_support::{TestStores, eventually};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -255,16 +255,9 @@ async fn wait_for(
     queue: &lingo_redis::RedisJobQueue,
     id: lingo_kernel::jobs::JobId,
 ) -> lingo_kernel::jobs::JobRecord {
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
+    eventually(&format!("job {id} finished"), || async {
         let record = queue.status(id).await.expect("status");
-        if let Some(record) = record.filter(|r| r.status.is_final()) {
-            return record;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "job {id} never finished"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        record.filter(|r| r.status.is_final())
+    })
+    .await
 }

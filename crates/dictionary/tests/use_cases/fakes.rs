@@ -3,15 +3,16 @@ use chrono::{TimeZone, Utc};
 use lingo_dictionary::entry::{Entry, Provenance, RawRecord, Sense, SourceId};
 use lingo_dictionary::lemmatise::Lemmatiser;
 use lingo_dictionary::lookup::{LookupDeps, LookupService, LookupSettings};
-use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::*;
-use lingo_dictionary::{PartOfSpeech, SearchHit, WordMetadata, WordUpsert, Zipf};
+use lingo_dictionary::{PartOfSpeech, Zipf};
 use lingo_kernel::cache::{Cache, CacheError};
 use lingo_kernel::{LanguageCode, UserId};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+pub use lingo_dictionary::testing::{MemEntries, MemWords};
 
 pub fn en() -> LanguageCode {
     LanguageCode::english()
@@ -39,177 +40,6 @@ pub fn entry(source: &str, lemma: &str, pos: &str, gloss: &str) -> Entry {
             retrieved_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
             origin: None,
         },
-    }
-}
-
-#[derive(Default)]
-pub struct MemWords(pub Mutex<Vec<WordMetadata>>);
-
-#[async_trait]
-impl WordRepository for MemWords {
-    async fn upsert(&self, words: &[WordUpsert]) -> Result<(), StoreError> {
-        let mut rows = self.0.lock().unwrap();
-        for w in words {
-            let existing = rows.iter_mut().find(|r| {
-                r.language == w.language
-                    && r.lemma == w.lemma
-                    && r.part_of_speech == w.part_of_speech
-            });
-            match existing {
-                Some(row) => {
-                    if !row.sources.contains(&w.source) {
-                        row.sources.push(w.source.clone());
-                        row.sources.sort();
-                    }
-                    row.zipf = w.zipf.or(row.zipf);
-                }
-                None => rows.push(WordMetadata {
-                    id: lingo_kernel::WordId::new(),
-                    language: w.language.clone(),
-                    lemma: w.lemma.clone(),
-                    part_of_speech: w.part_of_speech.clone(),
-                    zipf: w.zipf,
-                    cefr: w.cefr,
-                    sources: vec![w.source.clone()],
-                    created_at: Utc::now(),
-                    updated_at: Utc::now(),
-                }),
-            }
-        }
-        Ok(())
-    }
-    async fn find(
-        &self,
-        language: &LanguageCode,
-        keys: &[String],
-    ) -> Result<Vec<WordMetadata>, StoreError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| &r.language == language && keys.contains(&fold_key(&r.lemma)))
-            .cloned()
-            .collect())
-    }
-    async fn by_ids(&self, ids: &[lingo_kernel::WordId]) -> Result<Vec<WordMetadata>, StoreError> {
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| ids.contains(&r.id))
-            .cloned()
-            .collect())
-    }
-
-    async fn similar(
-        &self,
-        language: &LanguageCode,
-        part_of_speech: &lingo_dictionary::PartOfSpeech,
-        zipf_min: Option<f64>,
-        zipf_max: Option<f64>,
-        limit: u32,
-    ) -> Result<Vec<WordMetadata>, StoreError> {
-        let within = |z: Option<lingo_dictionary::Zipf>| match z.map(|z| z.get()) {
-            Some(z) => zipf_min.is_none_or(|min| z >= min) && zipf_max.is_none_or(|max| z <= max),
-            None => zipf_min.is_none() && zipf_max.is_none(),
-        };
-        let mut rows: Vec<WordMetadata> = self
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| {
-                &r.language == language && &r.part_of_speech == part_of_speech && within(r.zipf)
-            })
-            .cloned()
-            .collect();
-        rows.sort_by(|a, b| {
-            let z = |r: &WordMetadata| r.zipf.map_or(-1.0, |z| z.get());
-            z(b).total_cmp(&z(a)).then(a.lemma.cmp(&b.lemma))
-        });
-        rows.truncate(limit as usize);
-        Ok(rows)
-    }
-
-    async fn known(
-        &self,
-        language: &LanguageCode,
-        keys: &[String],
-    ) -> Result<HashSet<String>, StoreError> {
-        Ok(self
-            .find(language, keys)
-            .await?
-            .into_iter()
-            .map(|r| fold_key(&r.lemma))
-            .collect())
-    }
-    async fn search(
-        &self,
-        language: &LanguageCode,
-        key: &str,
-        limit: u32,
-        _offset: u32,
-    ) -> Result<Vec<SearchHit>, StoreError> {
-        // Good enough for the use cases: shared first three letters.
-        let stem: String = key.chars().take(3).collect();
-        Ok(self
-            .0
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| &r.language == language && fold_key(&r.lemma).starts_with(&stem))
-            .take(limit as usize)
-            .map(|r| SearchHit {
-                id: r.id,
-                lemma: r.lemma.clone(),
-                part_of_speech: r.part_of_speech.clone(),
-                zipf: r.zipf,
-                cefr: r.cefr,
-                score: 0.5,
-            })
-            .collect())
-    }
-}
-
-#[derive(Default)]
-pub struct MemEntries {
-    pub entries: Mutex<HashMap<String, Entry>>,
-    pub raw: Mutex<HashMap<String, RawRecord>>,
-}
-
-#[async_trait]
-impl EntryStore for MemEntries {
-    async fn put_raw(&self, records: &[RawRecord]) -> Result<(), StoreError> {
-        let mut raw = self.raw.lock().unwrap();
-        for r in records {
-            raw.insert(r.id(), r.clone());
-        }
-        Ok(())
-    }
-    async fn put_entries(&self, entries: &[Entry]) -> Result<(), StoreError> {
-        let mut all = self.entries.lock().unwrap();
-        for e in entries {
-            all.insert(e.id(), e.clone());
-        }
-        Ok(())
-    }
-    async fn entries(
-        &self,
-        language: &LanguageCode,
-        keys: &[String],
-    ) -> Result<Vec<Entry>, StoreError> {
-        let mut found: Vec<Entry> = self
-            .entries
-            .lock()
-            .unwrap()
-            .values()
-            .filter(|e| &e.language == language && keys.contains(&e.lemma_key()))
-            .cloned()
-            .collect();
-        found.sort_by_key(Entry::id);
-        Ok(found)
     }
 }
 
