@@ -90,3 +90,23 @@ async fn the_docs_page_serves_its_own_assets() {
     assert!(bundle.bytes().await.expect("bytes").len() > 100_000);
     assert_eq!(app.get("/docs/other.js").await.status(), 404);
 }
+
+#[tokio::test]
+async fn unknown_http_methods_add_no_metrics_series() {
+    let app = TestApp::spawn().await;
+    for i in 0..20 {
+        let method = reqwest::Method::from_bytes(format!("PROBE{i}").as_bytes()).expect("a token");
+        let _ = app
+            .client
+            .request(method, app.url("/api/v1/health"))
+            .send()
+            .await
+            .expect("answered");
+    }
+    let text = app.get("/metrics").await.text().await.expect("text");
+    assert!(
+        !text.contains("PROBE"),
+        "a series per method token:\n{text}"
+    );
+    assert!(text.contains(r#"method="OTHER""#), "{text}");
+}

@@ -362,3 +362,33 @@ async fn an_expired_quiz_refuses_answers_and_reviews_nothing() {
         "no review was recorded"
     );
 }
+
+#[tokio::test]
+async fn a_huge_typed_answer_is_refused_before_grading_and_reviews_nothing() {
+    let s = setup().await;
+    let quiz = quiz(&s, &["typing"]).await;
+    let question = &quiz["questions"][0];
+    let card_id = question["card_ids"][0].as_str().expect("card id");
+    let reps_before = card(&s, card_id).await["reps"].clone();
+    let huge = "a".repeat(900_000);
+    let (status, body) = answer(
+        &s,
+        &quiz,
+        json!([{"position": question["position"], "answer": huge, "duration_ms": 3000}]),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["errors"][0]["field"], "answers[0].answer", "{body}");
+    assert_eq!(
+        card(&s, card_id).await["reps"],
+        reps_before,
+        "no review was recorded"
+    );
+    let (status, graded) = answer(
+        &s,
+        &quiz,
+        json!([{"position": question["position"], "answer": right_answer(question), "duration_ms": 3000}]),
+    )
+    .await;
+    assert_eq!(status, 200, "the question is still open: {graded}");
+}
