@@ -5,10 +5,10 @@
 mod content_usage;
 mod dictionary;
 mod fsrs_parameters;
+mod job_ledger;
 mod learner_profiles;
 mod learning;
 mod migrate;
-mod outbox;
 mod pool;
 mod refresh_tokens;
 mod schema;
@@ -19,10 +19,10 @@ pub use dictionary::{
     PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,
 };
 pub use fsrs_parameters::PgFsrsParameters;
+pub use job_ledger::{OutboxError, PgJobLedger, stage_job};
 pub use learner_profiles::PgLearnerProfiles;
 pub use learning::{PgCardStore, PgDeckStore, PgQuizStore};
-pub use migrate::{MigrationError, run_migrations};
-pub use outbox::{OutboxError, PgOutbox, stage_job};
+pub use migrate::{MigrationError, migrations_fingerprint, run_migrations};
 pub use pool::{PgPool, PoolSettings, connect};
 pub use refresh_tokens::PgRefreshTokenStore;
 pub use users::PgUserRepository;

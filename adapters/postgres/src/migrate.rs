@@ -25,3 +25,18 @@ pub async fn run_migrations(url: &str) -> Result<Vec<String>, MigrationError> {
     .await
     .map_err(|e| MigrationError(e.to_string()))?
 }
+
+/// A fingerprint of the embedded migrations (their names, FNV-1a): checkouts with different
+/// migrations get different test template databases on a shared server.
+pub fn migrations_fingerprint() -> String {
+    use diesel::migration::MigrationSource;
+    let names: Vec<String> = MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
+        .map(|all| all.iter().map(|m| m.name().to_string()).collect())
+        .unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in names.join("\n").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}

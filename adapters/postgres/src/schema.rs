@@ -1,7 +1,7 @@
 // Kept by hand in step with migrations/; one `table!` per table.
 
 diesel::table! {
-    outbox (id) {
+    jobs (id) {
         id -> Int8,
         job_id -> Uuid,
         kind -> Text,
@@ -10,9 +10,17 @@ diesel::table! {
         max_attempts -> Int4,
         trace -> Jsonb,
         created_at -> Timestamptz,
-        relayed_at -> Nullable<Timestamptz>,
-        relay_attempts -> Int4,
+        dispatched_at -> Nullable<Timestamptz>,
+        dispatch_attempts -> Int4,
         last_error -> Nullable<Text>,
+        status -> Text,
+        attempts -> Int4,
+        updated_at -> Timestamptz,
+        next_attempt_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        result -> Nullable<Jsonb>,
+        check_after -> Timestamptz,
+        lost_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -1,6 +1,6 @@
 //! The user repository on PostgreSQL.
 
-use crate::outbox::stage_job;
+use crate::job_ledger::stage_job;
 use crate::pool::PgPool;
 use crate::schema::{refresh_tokens, user_identities, users};
 use async_trait::async_trait;

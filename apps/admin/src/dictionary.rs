@@ -144,7 +144,7 @@ pub async fn run(services: &Services, command: DictionaryCommand) -> anyhow::Res
 
 async fn follow(stores: &Stores, id: lingo_kernel::jobs::JobId) -> anyhow::Result<()> {
     loop {
-        let Some(record) = stores.queue.status(id).await? else {
+        let Some(record) = stores.jobs.status(id).await? else {
             anyhow::bail!("job {id} disappeared");
         };
         if let Some(progress) = &record.progress {

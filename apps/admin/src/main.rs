@@ -99,7 +99,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Jobs { command } => {
             let stores = Stores::connect(&config, "admin").await?;
-            let queue = &stores.queue;
+            let queue = &stores.jobs;
             match command {
                 JobsCommand::Dead { limit } => {
                     println!(

@@ -145,13 +145,9 @@ impl Services {
             limiter.clone(),
             clock.clone(),
         );
-        let jobs = JobService::new(
-            Arc::new(stores.queue.clone()),
-            Arc::new(stores.queue.clone()),
-        );
+        let jobs = JobService::new(Arc::new(stores.jobs.clone()), Arc::new(stores.jobs.clone()));
         let job_deps = JobDeps {
-            outbox: stores.outbox.clone(),
-            queue: stores.queue.clone(),
+            jobs: stores.jobs.clone(),
             otps: lingo_redis::RedisOtpStore::new(stores.redis.clone(), &stores.redis_prefix),
             limiter: lingo_redis::RedisRateLimiter::new(
                 stores.redis.clone(),

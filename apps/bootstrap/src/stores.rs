@@ -4,9 +4,10 @@
 use crate::config::Config;
 use crate::readiness::{StoreCheck, check};
 use crate::telemetry;
+use lingo_kernel::jobs::{DispatchSettings, DurableJobs};
 use lingo_kernel::{Clock, SystemClock};
 use lingo_mongo::{MongoSettings, MongoStore};
-use lingo_postgres::{PgOutbox, PgPool, PoolSettings};
+use lingo_postgres::{PgJobLedger, PgPool, PoolSettings};
 use lingo_redis::{QueueSettings, RedisCache, RedisClient, RedisJobQueue, RedisSettings};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,8 +18,12 @@ pub struct Stores {
     pub postgres: PgPool,
     pub mongo: MongoStore,
     pub cache: RedisCache,
+    /// The job queue every producer and worker uses: the PostgreSQL ledger behind the broker.
+    pub jobs: DurableJobs,
+    /// The broker alone (Redis streams): the fast dispatch path, for its own checks and tests.
     pub queue: RedisJobQueue,
-    pub outbox: PgOutbox,
+    /// The ledger alone: staged jobs, durable records.
+    pub ledger: PgJobLedger,
     /// For leases and other coordination.
     pub redis: RedisClient,
     pub redis_prefix: String,
@@ -63,8 +68,21 @@ impl Stores {
         )?
         .with_trace_injector(Arc::new(telemetry::current_trace_context));
         let redis = queue.client().clone();
+        let ledger = PgJobLedger::new(postgres.clone(), clock.clone());
+        let jobs = DurableJobs::new(
+            Arc::new(ledger.clone()),
+            Arc::new(queue.clone()),
+            clock,
+            DispatchSettings {
+                check_every: config.queue.reconcile_every,
+                // A worker that lost its delivery stops within the visibility timeout.
+                lost_grace: config.queue.visibility_timeout + Duration::from_secs(5),
+                ..DispatchSettings::default()
+            },
+        );
         Ok(Self {
-            outbox: PgOutbox::new(postgres.clone(), clock),
+            jobs,
+            ledger,
             postgres,
             mongo,
             cache,

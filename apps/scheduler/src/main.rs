@@ -28,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(entries = entries.len(), "scheduler started");
     let mut scheduler = Scheduler::new(
         lease,
-        Arc::new(stores.queue.clone()),
+        Arc::new(stores.jobs.clone()),
         entries,
         tick,
         Arc::new(lingo_kernel::SystemClock),

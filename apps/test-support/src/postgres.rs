@@ -6,7 +6,14 @@ use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use std::time::Duration;
 
-const TEMPLATE: &str = "lingo_test_template";
+/// The template of this checkout's migrations: another checkout (a worktree, a CI clone) with
+/// other migrations on the same server gets its own.
+fn template() -> String {
+    format!(
+        "lingo_test_template_{}",
+        lingo_postgres::migrations_fingerprint()
+    )
+}
 const LOCK_KEY: i64 = 0x006c_696e_676f;
 
 pub struct TestDatabase {
@@ -36,7 +43,8 @@ impl TestDatabase {
     pub async fn create(base_url: &str) -> Self {
         let (base, query) = split_url(base_url);
         let admin_url = format!("{base}postgres{query}");
-        let template_url = format!("{base}{TEMPLATE}{query}");
+        let template = template();
+        let template_url = format!("{base}{template}{query}");
         let name = format!("lingo_test_{}", uuid::Uuid::new_v4().simple());
         let mut admin = AsyncPgConnection::establish(&admin_url)
             .await
@@ -48,13 +56,13 @@ impl TestDatabase {
             .expect("advisory lock");
         let exists = execute(
             &mut admin,
-            &format!("SELECT 1 FROM pg_database WHERE datname = '{TEMPLATE}'"),
+            &format!("SELECT 1 FROM pg_database WHERE datname = '{template}'"),
         )
         .await
         .expect("pg_database")
             > 0;
         if !exists {
-            execute(&mut admin, &format!("CREATE DATABASE {TEMPLATE}"))
+            execute(&mut admin, &format!("CREATE DATABASE {template}"))
                 .await
                 .expect("create template");
         }
@@ -66,7 +74,7 @@ impl TestDatabase {
             // The migration connection may take a moment to leave the template.
             created = execute(
                 &mut admin,
-                &format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"),
+                &format!("CREATE DATABASE {name} TEMPLATE {template}"),
             )
             .await;
             if created.is_ok() {

@@ -69,6 +69,7 @@ async fn run(workers: usize) -> (f64, f64) {
                 name: format!("bench-{i}"),
                 concurrency: 16,
                 retry: RetryPolicy::default(),
+                retry_window: Duration::ZERO,
                 poll_block: Duration::from_millis(100),
                 heartbeat_every: Duration::from_secs(10),
                 shutdown_grace: Duration::from_secs(5),

@@ -35,8 +35,7 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     let relay = tokio::spawn(relay::run(
-        stores.outbox.clone(),
-        stores.queue.clone(),
+        stores.jobs.clone(),
         config.queue.outbox_poll_interval,
         stopped(),
     ));
@@ -54,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
             base: config.queue.retry_base,
             max: config.queue.retry_max,
         },
+        retry_window: config.queue.retry_window,
         poll_block: Duration::from_secs(1),
         heartbeat_every: (config.queue.visibility_timeout / 3).max(Duration::from_millis(100)),
         shutdown_grace: config.queue.shutdown_grace,
@@ -64,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
         "learner content generator"
     );
     let registry = jobs::registry(services.job_deps.clone());
-    let worker = Worker::new(Arc::new(stores.queue.clone()), registry, settings);
+    let worker = Worker::new(Arc::new(stores.jobs.clone()), registry, settings);
     tokio::spawn(async move {
         shutdown::signal().await;
         let _ = stop_tx.send(true);

@@ -1,5 +1,5 @@
-//! Job types registered once with their handlers. The worker looks a delivered job's type up
-//! here; an unknown type is dead-lettered with a clear reason.
+//! Job types registered once with their handlers and limits. The worker looks a delivered job's
+//! type up here; an unknown type waits for a worker that knows it (a rolling deploy).
 
 use lingo_kernel::jobs::{Job, JobContext, JobError};
 use serde::Serialize;
@@ -8,15 +8,26 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 type BoxFuture = Pin<Box<dyn Future<Output = Result<Value, JobError>> + Send>>;
 
 /// A handler with its payload type erased: JSON in, JSON out.
 pub type ErasedHandler = Arc<dyn Fn(JobContext, Value) -> BoxFuture + Send + Sync>;
 
+/// A registered job type: its handler and the limits its `Job` impl declares.
+#[derive(Clone)]
+pub struct Registered {
+    pub handler: ErasedHandler,
+    /// How long one attempt may run.
+    pub deadline: Duration,
+    /// Retry budget in time; `None` takes the worker's.
+    pub retry_window: Option<Duration>,
+}
+
 #[derive(Default, Clone)]
 pub struct Registry {
-    handlers: HashMap<&'static str, ErasedHandler>,
+    handlers: HashMap<&'static str, Registered>,
 }
 
 impl Registry {
@@ -45,12 +56,24 @@ impl Registry {
                     .map_err(|e| JobError::Permanent(format!("unserialisable result: {e}")))
             })
         });
-        self.handlers.insert(J::NAME, erased);
+        self.handlers.insert(
+            J::NAME,
+            Registered {
+                handler: erased,
+                deadline: J::DEADLINE,
+                retry_window: J::RETRY_WINDOW,
+            },
+        );
         self
     }
 
     pub fn get(&self, kind: &str) -> Option<ErasedHandler> {
-        self.handlers.get(kind).cloned()
+        self.handlers.get(kind).map(|r| r.handler.clone())
+    }
+
+    /// The handler with its limits.
+    pub fn lookup(&self, kind: &str) -> Option<&Registered> {
+        self.handlers.get(kind)
     }
 
     pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {

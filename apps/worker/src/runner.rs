@@ -1,12 +1,16 @@
-//! The consume loop: fetch as many jobs as there are free slots, run each in its own task,
-//! heartbeat the running ones, record outcomes, and on shutdown finish or hand back.
+//! The consume loop: fetch as many jobs as there are free slots, run each in its own task under
+//! its deadline, heartbeat the running ones, record outcomes, and on shutdown finish or hand
+//! back. A job whose delivery this worker no longer owns (reclaimed after a pause, or lost with
+//! the broker's data), or that it cannot heartbeat for within the visibility window, is
+//! cancelled rather than run on: its new owner runs it, never both at once.
 
 use crate::registry::Registry;
 use async_trait::async_trait;
 use futures_util::FutureExt;
+use futures_util::future::{AbortHandle, abortable};
 use lingo_kernel::jobs::{
-    Delivery, JobConsumer, JobContext, JobError, JobId, JobProgress, ProgressSink, RetryPolicy,
-    Terminal,
+    Delivery, JobConsumer, JobContext, JobError, JobId, JobProgress, ProgressSink, QueueError,
+    RetryPolicy, Terminal,
 };
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -17,34 +21,57 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+/// How long a job of a type no worker here knows waits before it is offered again.
+const UNKNOWN_TYPE_DELAY: Duration = Duration::from_secs(30);
+/// How long a job of an unknown type is kept waiting before it is dead-lettered.
+const UNKNOWN_TYPE_PATIENCE: chrono::Duration = chrono::Duration::days(7);
+
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
     /// This worker's consumer name; unique per process.
     pub name: String,
     pub concurrency: usize,
     pub retry: RetryPolicy,
+    /// A failing job is retried for at least this long after its creation (unless its type
+    /// sets its own window); it is dead only once both this and its attempts are spent.
+    pub retry_window: Duration,
     /// How long a fetch waits for new jobs; also bounds how fast shutdown is noticed.
     pub poll_block: Duration,
-    /// Must be well under the queue's visibility timeout.
+    /// At most this; the worker heartbeats at least three times per visibility timeout of the
+    /// queue, whatever is configured here.
     pub heartbeat_every: Duration,
     /// How long shutdown waits for running jobs before handing them back.
     pub shutdown_grace: Duration,
 }
 
+struct InFlight {
+    delivery: Delivery,
+    abort: AbortHandle,
+}
+
+type InFlightMap = Arc<Mutex<HashMap<String, InFlight>>>;
+
 pub struct Worker {
     consumer: Arc<dyn JobConsumer>,
     registry: Arc<Registry>,
     settings: WorkerSettings,
-    in_flight: Arc<Mutex<HashMap<String, Delivery>>>,
+    in_flight: InFlightMap,
 }
 
-/// Reports progress through the queue.
-struct QueueProgress(Arc<dyn JobConsumer>);
+/// Reports one delivery's progress through the queue (fenced by its token).
+struct QueueProgress {
+    consumer: Arc<dyn JobConsumer>,
+    delivery: Delivery,
+}
 
 #[async_trait]
 impl ProgressSink for QueueProgress {
-    async fn report(&self, job: JobId, progress: &JobProgress) {
-        if let Err(e) = self.0.report_progress(job, progress).await {
+    async fn report(&self, _job: JobId, progress: &JobProgress) {
+        if let Err(e) = self
+            .consumer
+            .report_progress(&self.delivery, progress)
+            .await
+        {
             tracing::warn!(error = %e, "progress not recorded");
         }
     }
@@ -55,6 +82,10 @@ impl ProgressSink for QueueProgress {
 struct Stop {
     stopped: AtomicBool,
     notify: Notify,
+}
+
+fn lock(map: &InFlightMap) -> std::sync::MutexGuard<'_, HashMap<String, InFlight>> {
+    map.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Worker {
@@ -69,10 +100,6 @@ impl Worker {
             settings,
             in_flight: Arc::default(),
         }
-    }
-
-    fn in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<String, Delivery>> {
-        self.in_flight.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Runs until `shutdown` resolves, then drains.
@@ -110,11 +137,18 @@ impl Worker {
                         let Ok(permit) = Arc::clone(&slots).try_acquire_owned() else {
                             break;
                         };
-                        self.in_flight()
-                            .insert(delivery.receipt.clone(), delivery.clone());
-                        let job = self.job_task(delivery);
+                        let (job, abort) = abortable(self.job_task(delivery.clone()));
+                        tracing::info!(
+                            job.id = %delivery.envelope.id,
+                            job.kind = %delivery.envelope.kind,
+                            worker = %self.settings.name,
+                            token = %delivery.token,
+                            "job started"
+                        );
+                        lock(&self.in_flight)
+                            .insert(delivery.receipt.clone(), InFlight { delivery, abort });
                         tasks.spawn(async move {
-                            job.await;
+                            let _ = job.await;
                             drop(permit);
                         });
                     }
@@ -145,7 +179,10 @@ impl Worker {
         }
         tasks.abort_all();
         while tasks.join_next().await.is_some() {}
-        let unfinished: Vec<Delivery> = self.in_flight().drain().map(|(_, d)| d).collect();
+        let unfinished: Vec<Delivery> = lock(&self.in_flight)
+            .drain()
+            .map(|(_, f)| f.delivery)
+            .collect();
         for delivery in unfinished {
             match self.consumer.release(&delivery).await {
                 Ok(()) => tracing::info!(job.id = %delivery.envelope.id, "job handed back"),
@@ -161,18 +198,41 @@ impl Worker {
         let consumer = Arc::clone(&self.consumer);
         let in_flight = Arc::clone(&self.in_flight);
         let name = self.settings.name.clone();
-        let every = self.settings.heartbeat_every;
+        let configured = self.settings.heartbeat_every;
         tokio::spawn(async move {
+            let mut visibility = consumer.visibility_timeout().await.ok();
+            let mut last_ok = tokio::time::Instant::now();
             loop {
+                let every = match visibility {
+                    Some(v) => configured.min(v / 3).max(Duration::from_millis(50)),
+                    None => configured,
+                };
                 tokio::time::sleep(every).await;
-                let receipts: Vec<String> = in_flight
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .keys()
-                    .cloned()
-                    .collect();
-                if let Err(e) = consumer.heartbeat(&name, &receipts).await {
-                    tracing::warn!(error = %e, "heartbeat failed");
+                let receipts: Vec<String> = lock(&in_flight).keys().cloned().collect();
+                if receipts.is_empty() {
+                    last_ok = tokio::time::Instant::now();
+                    continue;
+                }
+                match consumer.heartbeat(&name, &receipts).await {
+                    Ok(lost) => {
+                        last_ok = tokio::time::Instant::now();
+                        for receipt in lost {
+                            cancel(&in_flight, &receipt, "its delivery is no longer ours");
+                        }
+                        if visibility.is_none() {
+                            visibility = consumer.visibility_timeout().await.ok();
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "heartbeat failed");
+                        // Past this, another worker may have been given our jobs.
+                        let window = visibility.unwrap_or(configured * 3).saturating_sub(every);
+                        if last_ok.elapsed() >= window {
+                            for receipt in receipts {
+                                cancel(&in_flight, &receipt, "it could not be heartbeated in time");
+                            }
+                        }
+                    }
                 }
             }
         })
@@ -186,6 +246,8 @@ impl Worker {
         let registry = Arc::clone(&self.registry);
         let in_flight = Arc::clone(&self.in_flight);
         let retry = self.settings.retry;
+        let retry_window = self.settings.retry_window;
+        let worker = self.settings.name.clone();
         let envelope = &delivery.envelope;
         let span = tracing::info_span!(
             "job",
@@ -195,13 +257,19 @@ impl Worker {
         );
         lingo_bootstrap::telemetry::continue_trace(&span, &envelope.trace);
         async move {
-            run_one(consumer, &registry, retry, &delivery).await;
-            in_flight
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .remove(&delivery.receipt);
+            run_one(consumer, &registry, retry, retry_window, &delivery).await;
+            lock(&in_flight).remove(&delivery.receipt);
+            tracing::info!(job.id = %delivery.envelope.id, %worker, "job ended");
         }
         .instrument(span)
+    }
+}
+
+/// Stops a running job without recording an outcome: the queue gives it to its owner.
+fn cancel(in_flight: &InFlightMap, receipt: &str, why: &str) {
+    if let Some(job) = lock(in_flight).remove(receipt) {
+        job.abort.abort();
+        tracing::warn!(job.id = %job.delivery.envelope.id, why, "job cancelled");
     }
 }
 
@@ -209,26 +277,50 @@ async fn run_one(
     consumer: Arc<dyn JobConsumer>,
     registry: &Registry,
     retry: RetryPolicy,
+    retry_window: Duration,
     delivery: &Delivery,
 ) {
     let envelope = &delivery.envelope;
-    let Some(handler) = registry.get(&envelope.kind) else {
+    let age = chrono::Utc::now() - envelope.created_at;
+    let Some(registered) = registry.lookup(&envelope.kind) else {
         let reason = format!("unknown job type '{}'", envelope.kind);
-        tracing::warn!(%reason, "job dead-lettered");
-        record(consumer.bury(delivery, Terminal::Dead, &reason).await);
+        if age > UNKNOWN_TYPE_PATIENCE {
+            tracing::warn!(%reason, "job of an unknown type dead-lettered after a week");
+            record(consumer.bury(delivery, Terminal::Dead, &reason).await);
+        } else {
+            tracing::info!(%reason, "no handler here; the job waits for a worker that knows it");
+            record(
+                consumer
+                    .postpone(delivery, &reason, UNKNOWN_TYPE_DELAY)
+                    .await,
+            );
+        }
         return;
     };
     let context = JobContext::new(
         envelope.id,
         envelope.attempts + 1,
         envelope.max_attempts,
-        Arc::new(QueueProgress(Arc::clone(&consumer))),
+        Arc::new(QueueProgress {
+            consumer: Arc::clone(&consumer),
+            delivery: delivery.clone(),
+        }),
     );
-    // A panicking handler fails its attempt; it never takes the worker down.
-    let outcome = AssertUnwindSafe(handler(context, envelope.payload.clone()))
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|_| Err(JobError::Retryable("the handler panicked".to_owned())));
+    let deadline = registered.deadline;
+    // A panicking handler fails its attempt; it never takes the worker down. An attempt that
+    // outlives its deadline is cancelled and retried.
+    let attempt =
+        AssertUnwindSafe((registered.handler)(context, envelope.payload.clone())).catch_unwind();
+    let outcome = match tokio::time::timeout(deadline, attempt).await {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(_)) => Err(JobError::Retryable("the handler panicked".to_owned())),
+        Err(_) => Err(JobError::Retryable(format!(
+            "the attempt exceeded its deadline of {} s",
+            deadline.as_secs()
+        ))),
+    };
+    let window = registered.retry_window.unwrap_or(retry_window);
+    let window_spent = age >= chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
     let recorded = match outcome {
         Ok(result) => {
             tracing::info!("job succeeded");
@@ -238,8 +330,8 @@ async fn run_one(
             tracing::warn!(%reason, "job failed permanently");
             consumer.bury(delivery, Terminal::Failed, &reason).await
         }
-        Err(JobError::Retryable(reason)) if envelope.is_last_attempt() => {
-            tracing::warn!(%reason, "job failed on its last attempt; dead-lettered");
+        Err(JobError::Retryable(reason)) if envelope.is_last_attempt() && window_spent => {
+            tracing::warn!(%reason, "job failed with its attempts and retry window spent; dead-lettered");
             consumer.bury(delivery, Terminal::Dead, &reason).await
         }
         Err(JobError::Retryable(reason)) => {
@@ -251,8 +343,15 @@ async fn run_one(
     record(recorded);
 }
 
-fn record(outcome: Result<(), lingo_kernel::jobs::QueueError>) {
-    if let Err(e) = outcome {
-        tracing::warn!(error = %e, "job outcome not recorded; the job will be delivered again");
+fn record(outcome: Result<(), QueueError>) {
+    match outcome {
+        Ok(()) => {}
+        Err(QueueError::NotOwner(id)) => tracing::warn!(
+            job.id = %id,
+            "outcome refused: the job was reclaimed by another worker, which runs it now"
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "job outcome not recorded; the job will be delivered again")
+        }
     }
 }

@@ -1,5 +1,5 @@
 use super::{TxError, from_diesel, unavailable};
-use crate::outbox::stage_job;
+use crate::job_ledger::stage_job;
 use crate::pool::PgPool;
 use crate::schema::{decks, system_deck_words};
 use async_trait::async_trait;

@@ -1,6 +1,6 @@
 use super::{GROUP, RedisJobQueue, millis, scripts, unavailable};
 use async_trait::async_trait;
-use fred::prelude::StreamsInterface;
+use fred::prelude::{HashesInterface, StreamsInterface};
 use fred::types::Value;
 use fred::types::streams::XReadResponse;
 use lingo_kernel::jobs::{
@@ -8,26 +8,38 @@ use lingo_kernel::jobs::{
 };
 use std::time::Duration;
 
-/// Renews the idle time of entries still owned by this consumer; entries already reclaimed by
-/// another worker are left alone. KEYS: stream. ARGV: group, consumer, entry ids…
+/// Renews the idle time of entries still owned by this consumer and returns the ones it no
+/// longer owns (reclaimed by another worker, or gone with the broker's data): their jobs must
+/// stop. KEYS: stream. ARGV: group, consumer, entry ids…
 const HEARTBEAT: &str = r#"
-local renewed = 0
+local lost = {}
 for i = 3, #ARGV do
-  local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
-  if pending[1] and pending[1][2] == ARGV[2] then
+  local ok, pending = pcall(redis.call, 'XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
+  if ok and pending[1] and pending[1][2] == ARGV[2] then
     redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
-    renewed = renewed + 1
+  else
+    table.insert(lost, ARGV[i])
   end
 end
-return renewed
+return lost
 "#;
 
+/// Fenced like the outcomes. KEYS: job hash. ARGV: progress, now_ms, token.
 const PROGRESS: &str = r#"
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'progress', ARGV[1], 'updated_at', ARGV[2])
-end
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[3] or
+   redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+redis.call('HSET', KEYS[1], 'progress', ARGV[1], 'updated_at', ARGV[2])
 return 1
 "#;
+
+/// Turns a fenced script's answer into an outcome: 0 means the delivery no longer owns the job.
+fn fenced(applied: i64, id: JobId) -> Result<(), QueueError> {
+    if applied == 1 {
+        Ok(())
+    } else {
+        Err(QueueError::NotOwner(id))
+    }
+}
 
 /// A message as read from the stream: its entry id and its `job` field, if any.
 struct Raw {
@@ -41,7 +53,11 @@ fn text(value: &Value) -> Option<String> {
 
 impl RedisJobQueue {
     async fn maintain(&self, consumer: &str, max: usize) -> Result<Vec<Raw>, QueueError> {
-        let keys = vec![self.keys.stream.clone(), self.keys.delayed.clone()];
+        let keys = vec![
+            self.keys.stream.clone(),
+            self.keys.delayed.clone(),
+            self.keys.settings.clone(),
+        ];
         let args = vec![
             GROUP.to_owned(),
             consumer.to_owned(),
@@ -114,8 +130,9 @@ impl RedisJobQueue {
 
     /// Marks a well-formed delivery running; `None` when it must not run.
     async fn start(&self, consumer: &str, raw: &Raw, envelope: JobEnvelope) -> Option<Delivery> {
-        let delivery = Delivery {
+        let mut delivery = Delivery {
             receipt: raw.entry.clone(),
+            token: String::new(),
             envelope,
         };
         let started: Result<i64, _> = self
@@ -145,7 +162,10 @@ impl RedisJobQueue {
                 self.log_bury(&delivery, Terminal::Dead, reason).await;
                 None
             }
-            Ok(_) => Some(delivery),
+            Ok(token) => {
+                delivery.token = token.to_string();
+                Some(delivery)
+            }
             Err(e) => {
                 // Left pending: it is reclaimed after the visibility timeout.
                 tracing::warn!(error = %e, "could not mark a job running");
@@ -186,12 +206,51 @@ impl RedisJobQueue {
                     self.now_ms(),
                     "0".to_owned(),
                     self.settings.dead_retention.as_secs().to_string(),
+                    String::new(),
                 ],
             )
             .await;
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not dead-letter a malformed message");
         }
+    }
+
+    /// A retry (`spent` = 1) or a postponement (0) after `delay`, fenced by the token.
+    async fn requeue_after(
+        &self,
+        delivery: &Delivery,
+        error: &str,
+        delay: Duration,
+        spent: u32,
+    ) -> Result<(), QueueError> {
+        let mut next = delivery.envelope.clone();
+        next.attempts += spent;
+        let encoded =
+            serde_json::to_string(&next).map_err(|e| QueueError::Encoding(e.to_string()))?;
+        let due = self.now()
+            + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::hours(1));
+        let applied: i64 = self
+            .eval(
+                scripts::RETRY,
+                vec![
+                    self.keys.job(next.id),
+                    self.keys.stream.clone(),
+                    self.keys.delayed.clone(),
+                ],
+                vec![
+                    GROUP.to_owned(),
+                    delivery.receipt.clone(),
+                    encoded,
+                    millis(due),
+                    error.to_owned(),
+                    self.now_ms(),
+                    next.attempts.to_string(),
+                    delivery.token.clone(),
+                    if spent == 0 { "-1" } else { "0" }.to_owned(),
+                ],
+            )
+            .await?;
+        fenced(applied, next.id)
     }
 }
 
@@ -233,29 +292,64 @@ impl JobConsumer for RedisJobQueue {
         Ok(deliveries)
     }
 
-    async fn heartbeat(&self, consumer: &str, receipts: &[String]) -> Result<(), QueueError> {
+    async fn heartbeat(
+        &self,
+        consumer: &str,
+        receipts: &[String],
+    ) -> Result<Vec<String>, QueueError> {
         if receipts.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let mut args = vec![GROUP.to_owned(), consumer.to_owned()];
         args.extend(receipts.iter().cloned());
-        let _: i64 = self
+        let lost: Vec<Value> = self
             .eval(HEARTBEAT, vec![self.keys.stream.clone()], args)
             .await?;
-        Ok(())
+        Ok(lost.iter().filter_map(text).collect())
     }
 
-    async fn report_progress(&self, id: JobId, progress: &JobProgress) -> Result<(), QueueError> {
+    async fn visibility_timeout(&self) -> Result<Duration, QueueError> {
+        let stored: Option<u64> = self
+            .client
+            .hget(self.keys.settings.as_str(), "visibility_ms")
+            .await
+            .map_err(unavailable)?;
+        let own = self.settings.visibility_timeout;
+        Ok(match stored {
+            Some(ms) => {
+                let queue = Duration::from_millis(ms);
+                if queue != own {
+                    tracing::warn!(
+                        queue_ms = ms,
+                        configured_ms = own.as_millis() as u64,
+                        "this worker's visibility timeout differs from the queue's; using the queue's"
+                    );
+                }
+                queue
+            }
+            None => {
+                self.ensure_group().await?;
+                own
+            }
+        })
+    }
+
+    async fn report_progress(
+        &self,
+        delivery: &Delivery,
+        progress: &JobProgress,
+    ) -> Result<(), QueueError> {
         let encoded =
             serde_json::to_string(progress).map_err(|e| QueueError::Encoding(e.to_string()))?;
-        let _: i64 = self
+        let id = delivery.envelope.id;
+        let applied: i64 = self
             .eval(
                 PROGRESS,
                 vec![self.keys.job(id)],
-                vec![encoded, self.now_ms()],
+                vec![encoded, self.now_ms(), delivery.token.clone()],
             )
             .await?;
-        Ok(())
+        fenced(applied, id)
     }
 
     async fn succeed(
@@ -264,7 +358,7 @@ impl JobConsumer for RedisJobQueue {
         result: serde_json::Value,
     ) -> Result<(), QueueError> {
         let envelope = &delivery.envelope;
-        let _: i64 = self
+        let applied: i64 = self
             .eval(
                 scripts::SUCCEED,
                 vec![self.keys.job(envelope.id), self.keys.stream.clone()],
@@ -275,10 +369,11 @@ impl JobConsumer for RedisJobQueue {
                     self.now_ms(),
                     (envelope.attempts + 1).to_string(),
                     self.settings.finished_retention.as_secs().to_string(),
+                    delivery.token.clone(),
                 ],
             )
             .await?;
-        Ok(())
+        fenced(applied, envelope.id)
     }
 
     async fn retry_later(
@@ -287,32 +382,16 @@ impl JobConsumer for RedisJobQueue {
         error: &str,
         delay: Duration,
     ) -> Result<(), QueueError> {
-        let mut next = delivery.envelope.clone();
-        next.attempts += 1;
-        let encoded =
-            serde_json::to_string(&next).map_err(|e| QueueError::Encoding(e.to_string()))?;
-        let due = self.now()
-            + chrono::Duration::from_std(delay).unwrap_or_else(|_| chrono::Duration::hours(1));
-        let _: i64 = self
-            .eval(
-                scripts::RETRY,
-                vec![
-                    self.keys.job(next.id),
-                    self.keys.stream.clone(),
-                    self.keys.delayed.clone(),
-                ],
-                vec![
-                    GROUP.to_owned(),
-                    delivery.receipt.clone(),
-                    encoded,
-                    millis(due),
-                    error.to_owned(),
-                    self.now_ms(),
-                    next.attempts.to_string(),
-                ],
-            )
-            .await?;
-        Ok(())
+        self.requeue_after(delivery, error, delay, 1).await
+    }
+
+    async fn postpone(
+        &self,
+        delivery: &Delivery,
+        reason: &str,
+        delay: Duration,
+    ) -> Result<(), QueueError> {
+        self.requeue_after(delivery, reason, delay, 0).await
     }
 
     async fn bury(
@@ -328,7 +407,7 @@ impl JobConsumer for RedisJobQueue {
         };
         let raw =
             serde_json::to_string(envelope).map_err(|e| QueueError::Encoding(e.to_string()))?;
-        let _: i64 = self
+        let applied: i64 = self
             .eval(
                 scripts::BURY,
                 vec![
@@ -347,16 +426,17 @@ impl JobConsumer for RedisJobQueue {
                     self.now_ms(),
                     (envelope.attempts + 1).to_string(),
                     self.settings.dead_retention.as_secs().to_string(),
+                    delivery.token.clone(),
                 ],
             )
             .await?;
-        Ok(())
+        fenced(applied, envelope.id)
     }
 
     async fn release(&self, delivery: &Delivery) -> Result<(), QueueError> {
         let encoded = serde_json::to_string(&delivery.envelope)
             .map_err(|e| QueueError::Encoding(e.to_string()))?;
-        let _: i64 = self
+        let applied: i64 = self
             .eval(
                 scripts::RELEASE,
                 vec![
@@ -368,9 +448,10 @@ impl JobConsumer for RedisJobQueue {
                     delivery.receipt.clone(),
                     encoded,
                     self.now_ms(),
+                    delivery.token.clone(),
                 ],
             )
             .await?;
-        Ok(())
+        fenced(applied, delivery.envelope.id)
     }
 }

@@ -6,6 +6,8 @@
 //!   another worker when idle longer than the visibility timeout (its worker died);
 //! - `jobs:delayed`: retries waiting for their backoff, scored by due time;
 //! - `jobs:dead`: the dead-letter stream;
+//! - `jobs:settings`: the queue's own settings (its one visibility timeout), written by the
+//!   first process that creates the queue and read by every worker;
 //! - `job:<id>`: the job's record (status, attempts, result, error, progress), which the status
 //!   endpoint reads and which makes enqueueing idempotent on the job id.
 
@@ -17,7 +19,7 @@ mod scripts;
 
 use crate::connection::RedisError;
 use chrono::{DateTime, Utc};
-use fred::prelude::{Client, ClientLike, LuaInterface};
+use fred::prelude::{Client, ClientLike, HashesInterface, LuaInterface};
 use lingo_kernel::Clock;
 use lingo_kernel::jobs::{JobId, QueueError};
 use std::collections::BTreeMap;
@@ -67,6 +69,7 @@ struct Keys {
     stream: String,
     delayed: String,
     dead: String,
+    settings: String,
     job_prefix: String,
 }
 
@@ -76,6 +79,7 @@ impl Keys {
             stream: format!("{prefix}jobs:stream"),
             delayed: format!("{prefix}jobs:delayed"),
             dead: format!("{prefix}jobs:dead"),
+            settings: format!("{prefix}jobs:settings"),
             job_prefix: format!("{prefix}job:"),
         }
     }
@@ -144,8 +148,18 @@ impl RedisJobQueue {
         Ok(())
     }
 
-    /// Creates the stream and its consumer group if missing (idempotent).
+    /// Creates the stream and its consumer group if missing (idempotent), and stores this
+    /// process's visibility timeout as the queue's unless the queue has one already.
     pub async fn ensure_group(&self) -> Result<(), QueueError> {
+        let _: i64 = self
+            .client
+            .hsetnx(
+                self.keys.settings.as_str(),
+                "visibility_ms",
+                self.settings.visibility_timeout.as_millis() as u64,
+            )
+            .await
+            .map_err(unavailable)?;
         let created: Result<(), _> = self
             .client
             .xgroup_create(self.keys.stream.as_str(), GROUP, "0", true)

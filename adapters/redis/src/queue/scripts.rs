@@ -12,9 +12,11 @@ redis.call('XADD', KEYS[2], '*', 'job', ARGV[1])
 return 1
 "#;
 
-/// Promotes due retries into the stream, then claims entries idle longer than the visibility
-/// timeout (their worker died) for this consumer.
-/// KEYS: stream, delayed zset. ARGV: group, consumer, now_ms, min_idle_ms, count.
+/// Promotes due retries into the stream, then claims entries idle longer than the queue's
+/// visibility timeout (their worker died or paused) for this consumer. The timeout is the one
+/// stored with the queue (`settings` hash), so workers configured differently agree on it.
+/// KEYS: stream, delayed zset, settings hash. ARGV: group, consumer, now_ms, fallback
+/// min_idle_ms, count.
 /// Returns a flat list: entry id, job field (empty when missing), …
 pub const MAINTAIN: &str = r#"
 local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[3], 'LIMIT', 0, 100)
@@ -23,7 +25,8 @@ for _, member in ipairs(due) do
   redis.call('ZREM', KEYS[2], member)
 end
 local out = {}
-local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[4], '0-0', 'COUNT', ARGV[5])
+local min_idle = redis.call('HGET', KEYS[3], 'visibility_ms') or ARGV[4]
+local claimed = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], min_idle, '0-0', 'COUNT', ARGV[5])
 for _, entry in ipairs(claimed[2]) do
   if entry and entry[1] then
     local job = ''
@@ -41,7 +44,8 @@ return out
 "#;
 
 /// Marks a delivered job running. KEYS: job hash, stream. ARGV: group, entry id, now_ms,
-/// consumer, max_attempts. Returns the delivery count, -1 when the job already finished
+/// consumer, max_attempts. Returns the delivery count, which is also the delivery's token (the
+/// fence every later outcome must show), -1 when the job already finished
 /// (a duplicate delivery: acknowledged and dropped), or -2 when it has been delivered too many
 /// times without finishing (the caller buries it).
 pub const START: &str = r#"
@@ -54,13 +58,19 @@ end
 local deliveries = redis.call('HINCRBY', KEYS[1], 'deliveries', 1)
 local attempts = tonumber(redis.call('HGET', KEYS[1], 'attempts') or '0')
 if deliveries - attempts > tonumber(ARGV[5]) then return -2 end
-redis.call('HSET', KEYS[1], 'status', 'running', 'updated_at', ARGV[3], 'worker', ARGV[4])
+redis.call('HSET', KEYS[1], 'status', 'running', 'updated_at', ARGV[3], 'worker', ARGV[4],
+  'token', deliveries)
 redis.call('HDEL', KEYS[1], 'next_attempt_at')
 return deliveries
 "#;
 
-/// KEYS: job hash, stream. ARGV: group, entry id, result, now_ms, attempts, ttl_s.
+/// The outcome scripts below are fenced: they change nothing and return 0 unless the job is
+/// running under the delivery token they are given (a stale worker's late outcome is refused).
+///
+/// KEYS: job hash, stream. ARGV: group, entry id, result, now_ms, attempts, ttl_s, token.
 pub const SUCCEED: &str = r#"
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[7] or
+   redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'succeeded', 'result', ARGV[3], 'updated_at', ARGV[4],
   'attempts', ARGV[5])
 redis.call('HDEL', KEYS[1], 'last_error')
@@ -71,8 +81,12 @@ return 1
 "#;
 
 /// KEYS: job hash, stream, delayed zset. ARGV: group, entry id, next envelope, due_ms, error,
-/// now_ms, attempts.
+/// now_ms, attempts, token, deliveries delta (0 for a retry, -1 for a postponement, which
+/// spends no delivery).
 pub const RETRY: &str = r#"
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[8] or
+   redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
+redis.call('HINCRBY', KEYS[1], 'deliveries', tonumber(ARGV[9]))
 redis.call('HSET', KEYS[1], 'status', 'queued', 'last_error', ARGV[5], 'updated_at', ARGV[6],
   'attempts', ARGV[7], 'next_attempt_at', ARGV[4])
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
@@ -83,8 +97,11 @@ return 1
 
 /// KEYS: job hash (may be a placeholder when the job id is unknown), stream, dead stream.
 /// ARGV: group, entry id, status, reason, job id ('' when unknown), kind, raw message, now_ms,
-/// attempts, ttl_s.
+/// attempts, ttl_s, token ('' for a message that never started: unusable, or delivered too
+/// often).
 pub const BURY: &str = r#"
+if ARGV[11] ~= '' and (redis.call('HGET', KEYS[1], 'token') ~= ARGV[11] or
+   redis.call('HGET', KEYS[1], 'status') ~= 'running') then return 0 end
 if ARGV[5] ~= '' then
   redis.call('HSET', KEYS[1], 'status', ARGV[3], 'last_error', ARGV[4], 'updated_at', ARGV[8],
     'attempts', ARGV[9])
@@ -98,8 +115,10 @@ return 1
 "#;
 
 /// Hands an unfinished job back (worker shutting down): a fresh stream entry, this delivery
-/// not counted. KEYS: job hash, stream. ARGV: group, entry id, envelope, now_ms.
+/// not counted. KEYS: job hash, stream. ARGV: group, entry id, envelope, now_ms, token.
 pub const RELEASE: &str = r#"
+if redis.call('HGET', KEYS[1], 'token') ~= ARGV[5] or
+   redis.call('HGET', KEYS[1], 'status') ~= 'running' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'queued', 'updated_at', ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'deliveries', -1)
 redis.call('XADD', KEYS[2], '*', 'job', ARGV[3])

@@ -27,11 +27,12 @@ pub fn start_worker(app: &TestApp) -> RunningWorker {
 }
 
 pub fn start_worker_with(app: &TestApp, deps: JobDeps) -> RunningWorker {
-    let queue = app.stores.stores.queue.clone();
+    let queue = app.stores.stores.jobs.clone();
     let settings = WorkerSettings {
         name: "api-test".into(),
         concurrency: 2,
         retry: Default::default(),
+        retry_window: Duration::ZERO,
         poll_block: Duration::from_millis(200),
         heartbeat_every: Duration::from_secs(5),
         shutdown_grace: Duration::from_secs(1),

@@ -449,7 +449,15 @@ async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
     )
     .await;
     let stores = &app.stores.stores;
-    assert!(stores.outbox.relay(&stores.queue, 10).await.expect("relay") >= 1);
+    assert!(
+        stores
+            .jobs
+            .dispatch_pass(10)
+            .await
+            .expect("dispatch")
+            .dispatched
+            >= 1
+    );
     let worker = crate::admin_jobs::start_worker(&app);
     eventually("the word reached the subscriber", || async {
         (app.cards(&sara, &format!("deck={my_deck}")).await.len() == 3).then_some(())

@@ -1,5 +1,5 @@
 use crate::auth_password::spawn;
-use lingo_kernel::jobs::JobQueue;
+use lingo_kernel::jobs::{JobLedger, JobQueue};
 use lingo_test_support::{PASSWORD, eventually};
 use serde_json::{Value, json};
 
@@ -69,13 +69,15 @@ async fn deleting_the_account_removes_it_everywhere() {
     let login = app.login("sara@example.com", PASSWORD).await;
     assert_eq!(login.status(), 401);
     // The purge of the other stores is staged with the deletion and relayed to the queue.
-    let outbox = &app.stores.stores.outbox;
-    assert_eq!(outbox.backlog().await.expect("backlog"), 1);
+    let stores = &app.stores.stores;
+    assert_eq!(stores.ledger.backlog().await.expect("backlog"), 1);
     assert_eq!(
-        outbox
-            .relay(&app.stores.stores.queue, 10)
+        stores
+            .jobs
+            .dispatch_pass(10)
             .await
-            .expect("relay"),
+            .expect("dispatch")
+            .dispatched,
         1
     );
     let stats = app.stores.stores.queue.stats().await.expect("stats");
@@ -131,7 +133,12 @@ async fn deleting_a_phone_account_purges_its_pending_code_from_redis() {
     let (delete, _) = app.delete_with(token, "/api/v1/me").await;
     assert_eq!(delete, 204);
     assert_eq!(
-        stores.outbox.relay(&stores.queue, 10).await.expect("relay"),
+        stores
+            .jobs
+            .dispatch_pass(10)
+            .await
+            .expect("dispatch")
+            .dispatched,
         1
     );
     let worker = crate::admin_jobs::start_worker(&app);

@@ -83,7 +83,13 @@ pub struct QueueConfig {
     pub retry_max: Duration,
     pub finished_retention: Duration,
     pub shutdown_grace: Duration,
+    /// How often the dispatcher hands staged jobs to Redis.
     pub outbox_poll_interval: Duration,
+    /// A failing job is retried for at least this long after its creation, whatever its
+    /// attempts (a budget in time that outlasts a store outage).
+    pub retry_window: Duration,
+    /// How often an unfinished job is compared with Redis, which may have lost it.
+    pub reconcile_every: Duration,
 }
 
 #[derive(Debug, Clone)]

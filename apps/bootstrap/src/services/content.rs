@@ -71,7 +71,7 @@ pub(super) fn build(
         store,
         words,
         learners: Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
-        queue: Arc::new(stores.queue.clone()) as Arc<dyn JobQueue>,
+        queue: Arc::new(stores.jobs.clone()) as Arc<dyn JobQueue>,
         limiter,
         daily_quota: config.daily_quota,
     });

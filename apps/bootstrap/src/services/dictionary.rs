@@ -116,7 +116,7 @@ pub(super) fn build(
     );
     let import_requests = ImportRequestService::new(
         Arc::new(LocalImportFiles::new(&config.upload_dir)),
-        Arc::new(stores.queue.clone()),
+        Arc::new(stores.jobs.clone()),
         config.import_roots.clone(),
         config.upload_limit_bytes,
     );

@@ -3,19 +3,19 @@
 use lingo_content::generate_content::ContentGenerationService;
 use lingo_dictionary::import::ImportService;
 use lingo_kernel::Clock;
+use lingo_kernel::jobs::DurableJobs;
 use lingo_learning::optimise::OptimiseService;
 use lingo_learning::ports::{DeckStore, ReviewHistory};
-use lingo_postgres::PgOutbox;
-use lingo_redis::{RedisJobQueue, RedisOtpStore, RedisRateLimiter};
+use lingo_redis::{RedisOtpStore, RedisRateLimiter};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The dependencies of the job handlers. The outbox and the queue are infrastructure handles
-/// (relay, statistics); the Redis stores are erased by the account purge.
+/// The dependencies of the job handlers. The job queue is an infrastructure handle (enqueueing
+/// follow-up jobs, statistics, the ledger's purge); the Redis stores are erased by the account
+/// purge.
 #[derive(Clone)]
 pub struct JobDeps {
-    pub outbox: PgOutbox,
-    pub queue: RedisJobQueue,
+    pub jobs: DurableJobs,
     pub otps: RedisOtpStore,
     pub limiter: RedisRateLimiter,
     pub outbox_retention: Duration,

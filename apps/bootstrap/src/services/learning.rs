@@ -43,7 +43,7 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
     let deck_store: Arc<dyn DeckStore> = Arc::new(PgDeckStore::new(pool.clone()));
     let profiles: Arc<dyn LearnerProfiles> = Arc::new(PgLearnerProfiles::new(pool.clone()));
     let fsrs = Arc::new(PgFsrsParameters::new(pool.clone()));
-    let queue: Arc<dyn JobQueue> = Arc::new(stores.queue.clone());
+    let queue: Arc<dyn JobQueue> = Arc::new(stores.jobs.clone());
     let reviews = ReviewService::new(cards.clone(), clock.clone());
     let quizzes = QuizService::new(
         QuizDeps {

@@ -58,7 +58,7 @@ pub async fn run_all(
             .map_err(|e| JobError::Permanent(e.to_string()))?
             .with_id(optimise_job_id(*user_id, now.date_naive()));
         let created = deps
-            .queue
+            .jobs
             .enqueue(job)
             .await
             .map_err(|e| JobError::Retryable(e.to_string()))?;

@@ -15,10 +15,11 @@ pub async fn run(deps: JobDeps, _ctx: JobContext, job: PurgeOutbox) -> Result<Pu
         .map(Duration::from_secs)
         .unwrap_or(deps.outbox_retention);
     let deleted = deps
-        .outbox
-        .purge_relayed(retention)
+        .jobs
+        .ledger()
+        .purge_finished(retention)
         .await
         .map_err(|e| JobError::Retryable(e.to_string()))?;
-    tracing::info!(deleted, "outbox purged");
+    tracing::info!(deleted, "finished jobs purged from the ledger");
     Ok(Purged { deleted })
 }

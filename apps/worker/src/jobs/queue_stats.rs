@@ -15,12 +15,13 @@ pub async fn run(
     _job: QueueStatsReport,
 ) -> Result<Report, JobError> {
     let queue = deps
-        .queue
+        .jobs
         .stats()
         .await
         .map_err(|e| JobError::Retryable(e.to_string()))?;
     let outbox_backlog = deps
-        .outbox
+        .jobs
+        .ledger()
         .backlog()
         .await
         .map_err(|e| JobError::Retryable(e.to_string()))?;

@@ -224,6 +224,7 @@ async fn the_nightly_fan_out_optimises_each_recent_learner_once() {
             name: "optimise-test".into(),
             concurrency: 2,
             retry: lingo_kernel::jobs::RetryPolicy::default(),
+            retry_window: std::time::Duration::ZERO,
             poll_block: std::time::Duration::from_millis(200),
             heartbeat_every: std::time::Duration::from_millis(200),
             shutdown_grace: std::time::Duration::from_secs(2),

@@ -4,5 +4,5 @@
 mod crash;
 mod delivery;
 mod failures;
-mod outbox;
+mod ledger;
 mod support;

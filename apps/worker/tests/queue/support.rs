@@ -13,6 +13,7 @@ pub fn settings(name: &str) -> WorkerSettings {
             base: Duration::from_millis(50),
             max: Duration::from_millis(200),
         },
+        retry_window: Duration::ZERO,
         poll_block: Duration::from_millis(200),
         heartbeat_every: Duration::from_millis(200),
         shutdown_grace: Duration::from_secs(2),
@@ -61,4 +62,18 @@ pub async fn wait_for(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("job {id} never reached {status:?}; last seen {last:?}");
+}
+
+/// A worker on any consumer (the durable queue, or the broker alone).
+pub fn spawn_on(
+    consumer: Arc<dyn lingo_kernel::jobs::JobConsumer>,
+    registry: Registry,
+    settings: WorkerSettings,
+) -> Running {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let worker = Worker::new(consumer, registry, settings);
+    let task = tokio::spawn(worker.run(async move {
+        let _ = stopped.await;
+    }));
+    Running { stop, task }
 }

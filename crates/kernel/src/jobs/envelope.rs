@@ -92,10 +92,14 @@ impl JobEnvelope {
     }
 }
 
-/// A job handed to a worker: the envelope plus the queue's receipt for acknowledging it.
+/// A job handed to a worker: the envelope, the queue's receipt for acknowledging it, and the
+/// delivery token that fences its outcome: the queue accepts an outcome or progress only with
+/// the token of the job's current delivery, so a worker whose job was reclaimed cannot finish,
+/// retry or bury it behind the new owner's back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     pub receipt: String,
+    pub token: String,
     pub envelope: JobEnvelope,
 }
 

@@ -9,6 +9,10 @@ pub enum QueueError {
     Unavailable(String),
     #[error("job could not be encoded: {0}")]
     Encoding(String),
+    /// The outcome came from a delivery that no longer owns the job (it was reclaimed by another
+    /// worker, or already finished): refused, nothing changed.
+    #[error("job {0} is owned by another delivery")]
+    NotOwner(JobId),
 }
 
 /// Whether an enqueue created the job or found it already there (same id).
@@ -60,15 +64,35 @@ pub trait JobConsumer: Send + Sync {
         block: Duration,
     ) -> Result<Vec<Delivery>, QueueError>;
     /// Tells the queue that `consumer` is still working on these deliveries, so they are not
-    /// reclaimed by another worker.
-    async fn heartbeat(&self, consumer: &str, receipts: &[String]) -> Result<(), QueueError>;
-    async fn report_progress(&self, id: JobId, progress: &JobProgress) -> Result<(), QueueError>;
+    /// reclaimed by another worker. Returns the receipts it no longer owns (reclaimed after a
+    /// pause past the visibility timeout): their jobs must be cancelled, not run on.
+    async fn heartbeat(
+        &self,
+        consumer: &str,
+        receipts: &[String],
+    ) -> Result<Vec<String>, QueueError>;
+    /// The queue's one visibility timeout, shared by every worker: a delivery not heartbeated
+    /// for this long is reclaimed.
+    async fn visibility_timeout(&self) -> Result<Duration, QueueError>;
+    async fn report_progress(
+        &self,
+        delivery: &Delivery,
+        progress: &JobProgress,
+    ) -> Result<(), QueueError>;
     async fn succeed(&self, delivery: &Delivery, result: Value) -> Result<(), QueueError>;
     /// Records the failure and makes the job run again after `delay`.
     async fn retry_later(
         &self,
         delivery: &Delivery,
         error: &str,
+        delay: Duration,
+    ) -> Result<(), QueueError>;
+    /// Makes the job run again after `delay` without spending an attempt (no worker here knows
+    /// its type yet, as during a rolling deploy).
+    async fn postpone(
+        &self,
+        delivery: &Delivery,
+        reason: &str,
         delay: Duration,
     ) -> Result<(), QueueError>;
     /// Moves the job to the dead-letter stream with its reason.

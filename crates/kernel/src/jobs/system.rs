@@ -37,4 +37,5 @@ pub struct QueueStatsReport {}
 impl Job for QueueStatsReport {
     const NAME: &'static str = "queue.stats";
     const MAX_ATTEMPTS: u32 = 1;
+    const RETRY_WINDOW: Option<std::time::Duration> = Some(std::time::Duration::ZERO);
 }
