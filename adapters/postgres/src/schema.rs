@@ -97,7 +97,7 @@ diesel::table! {
 diesel::table! {
     decks (id) {
         id -> Uuid,
-        owner_id -> Uuid,
+        owner_id -> Nullable<Uuid>,
         name -> Text,
         description -> Text,
         card_types -> Array<Text>,
@@ -105,6 +105,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         kind -> Text,
         source_deck_id -> Nullable<Uuid>,
+        published_by -> Nullable<Uuid>,
     }
 }
 
@@ -136,6 +137,7 @@ diesel::table! {
         leech -> Bool,
         version -> Int4,
         created_at -> Timestamptz,
+        reset_at -> Nullable<Timestamptz>,
     }
 }
 
