@@ -406,3 +406,21 @@ async fn deleting_the_admin_who_published_a_system_deck_leaves_the_deck_and_its_
         .await;
     assert_eq!(status, 201);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_review_conflicts_and_the_named_undo() {
+    let app = spawn().await;
+    let response = app.get("/api/v1/openapi.json").await;
+    let doc: Value = response.json().await.expect("json");
+    let paths = &doc["paths"];
+    let undo = &paths["/api/v1/cards/{id}/undo"]["post"];
+    assert!(undo["responses"]["409"].is_object(), "{undo}");
+    let body = serde_json::to_string(&undo["requestBody"]).expect("body");
+    assert!(body.contains("UndoInput"), "{body}");
+    let schema = &doc["components"]["schemas"]["UndoInput"];
+    assert!(
+        schema["properties"]["client_review_id"].is_object(),
+        "{schema}"
+    );
+    assert!(paths["/api/v1/reviews"]["post"]["responses"]["409"].is_object());
+}
