@@ -105,7 +105,7 @@ diesel::table! {
 diesel::table! {
     decks (id) {
         id -> Uuid,
-        owner_id -> Uuid,
+        owner_id -> Nullable<Uuid>,
         name -> Text,
         description -> Text,
         card_types -> Array<Text>,
@@ -113,6 +113,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         kind -> Text,
         source_deck_id -> Nullable<Uuid>,
+        published_by -> Nullable<Uuid>,
     }
 }
 
@@ -144,6 +145,7 @@ diesel::table! {
         leech -> Bool,
         version -> Int4,
         created_at -> Timestamptz,
+        reset_at -> Nullable<Timestamptz>,
     }
 }
 

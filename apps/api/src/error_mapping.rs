@@ -15,7 +15,8 @@ use lingo_learning::manage_decks::DeckError;
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::quiz::QuizError;
 use lingo_learning::request_optimisation::OptimiseRequestError;
-use lingo_learning::review::ReviewError;
+use lingo_learning::review::{ReviewConflict, ReviewError, ReviewRejection};
+use lingo_learning::undo_review::UndoError;
 
 impl From<Forbidden> for ApiError {
     fn from(e: Forbidden) -> Self {
@@ -37,6 +38,66 @@ impl From<ReviewError> for ApiError {
         match e {
             ReviewError::NotFound => Self::NotFound("no such card".to_owned()),
             ReviewError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+/// A review outside its time window (too old, in the future, before the card) or of a
+/// suspended card: 422, with the field named as validation problems do.
+impl From<ReviewRejection> for ApiError {
+    fn from(e: ReviewRejection) -> Self {
+        let kind = match e {
+            ReviewRejection::Suspended => "urn:lingo:problem:card-suspended",
+            ReviewRejection::InFuture
+            | ReviewRejection::TooOld
+            | ReviewRejection::BeforeCardCreated => "urn:lingo:problem:review-time-out-of-bounds",
+        };
+        let field = match e {
+            ReviewRejection::Suspended => "card_id",
+            _ => "reviewed_at",
+        };
+        Self::Detailed(Box::new(
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY)
+                .of_type(kind)
+                .detail(e.to_string())
+                .extension(
+                    "errors",
+                    [crate::problem::FieldError {
+                        field: field.to_owned(),
+                        message: e.to_string(),
+                    }],
+                ),
+        ))
+    }
+}
+
+/// A `client_review_id` reused for another card or rating: 409, nothing written.
+impl From<ReviewConflict> for ApiError {
+    fn from(e: ReviewConflict) -> Self {
+        Self::Detailed(Box::new(
+            Problem::new(StatusCode::CONFLICT)
+                .of_type("urn:lingo:problem:client-review-id-reused")
+                .detail(format!(
+                    "{e}; a retry must repeat the same card and rating, a new review needs a new id"
+                )),
+        ))
+    }
+}
+
+impl From<UndoError> for ApiError {
+    fn from(e: UndoError) -> Self {
+        let conflict = |kind: &str| {
+            Self::Detailed(Box::new(
+                Problem::new(StatusCode::CONFLICT)
+                    .of_type(kind)
+                    .detail(e.to_string()),
+            ))
+        };
+        match &e {
+            UndoError::NotFound => Self::NotFound(e.to_string()),
+            UndoError::ResetSince => conflict("urn:lingo:problem:undo-after-reset"),
+            UndoError::NotLatest => conflict("urn:lingo:problem:undo-not-latest"),
+            UndoError::Unavailable(m) => Self::Unavailable(m.clone()),
         }
     }
 }

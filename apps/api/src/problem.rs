@@ -39,6 +39,13 @@ impl Problem {
         }
     }
 
+    /// A problem type of our own (`urn:lingo:problem:…`, listed in docs/reviews.md) instead of
+    /// `about:blank`, for clients that branch on it.
+    pub fn of_type(mut self, kind: &str) -> Self {
+        self.kind = kind.to_owned();
+        self
+    }
+
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self

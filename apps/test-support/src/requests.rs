@@ -153,6 +153,30 @@ impl TestApp {
             .await
     }
 
+    /// `POST /api/v1/cards/{card}/undo`, naming the review to undo (`None`: the latest).
+    pub async fn undo_review(
+        &self,
+        learner: &Learner,
+        card: &str,
+        client_review_id: Option<&str>,
+    ) -> (u16, Value) {
+        let body = match client_review_id {
+            Some(id) => json!({"client_review_id": id}),
+            None => json!({}),
+        };
+        self.post_with(&learner.token, &format!("/api/v1/cards/{card}/undo"), body)
+            .await
+    }
+
+    /// The learner's card `id` as the card listing shows it.
+    pub async fn card(&self, learner: &Learner, id: &str) -> Value {
+        self.cards(learner, "limit=500")
+            .await
+            .into_iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no card {id}"))
+    }
+
     /// `GET /api/v1/study/queue` with `query` (`limit=10`, or empty).
     pub async fn study_queue(&self, learner: &Learner, query: &str) -> (u16, Value) {
         self.get_with(&learner.token, &format!("/api/v1/study/queue?{query}"))

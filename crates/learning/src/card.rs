@@ -49,6 +49,8 @@ pub struct Card {
     pub leech: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
+    /// When the learner last reset the card; reviews before it are history only.
+    pub reset_at: Option<DateTime<Utc>>,
 }
 
 /// The scheduling part of a card, as stored before and after each review (for undo).
@@ -64,6 +66,48 @@ pub struct CardSnapshot {
     pub lapses: i32,
     pub leech: bool,
     pub suspended: bool,
+}
+
+impl CardSnapshot {
+    /// A card never reviewed, due at `due`.
+    pub fn unreviewed(due: DateTime<Utc>) -> Self {
+        Self {
+            state: CardState::Learning,
+            step: Some(0),
+            stability: None,
+            difficulty: None,
+            due,
+            last_review: None,
+            reps: 0,
+            lapses: 0,
+            leech: false,
+            suspended: false,
+        }
+    }
+
+    /// `schedule` with the counters and flags of `counts`.
+    pub fn of(schedule: &CardSchedule, counts: &CardSnapshot) -> Self {
+        Self {
+            state: schedule.state,
+            step: schedule.step,
+            stability: schedule.stability,
+            difficulty: schedule.difficulty,
+            due: schedule.due,
+            last_review: schedule.last_review,
+            ..counts.clone()
+        }
+    }
+
+    pub fn schedule(&self) -> CardSchedule {
+        CardSchedule {
+            state: self.state,
+            step: self.step,
+            stability: self.stability,
+            difficulty: self.difficulty,
+            due: self.due,
+            last_review: self.last_review,
+        }
+    }
 }
 
 impl Card {
@@ -82,18 +126,18 @@ impl Card {
         }
     }
 
+    /// The card exactly as `snapshot` recorded it, flags included (a replayed review).
     pub fn restore(&mut self, snapshot: &CardSnapshot) {
-        self.schedule = CardSchedule {
-            state: snapshot.state,
-            step: snapshot.step,
-            stability: snapshot.stability,
-            difficulty: snapshot.difficulty,
-            due: snapshot.due,
-            last_review: snapshot.last_review,
-        };
-        self.reps = snapshot.reps;
-        self.lapses = snapshot.lapses;
+        self.restore_schedule(snapshot);
         self.leech = snapshot.leech;
         self.suspended = snapshot.suspended;
+    }
+
+    /// The scheduling fields of `snapshot` (state, step, memory, due, last review, reps and
+    /// lapses); flags such as `suspended` stay as they are.
+    pub fn restore_schedule(&mut self, snapshot: &CardSnapshot) {
+        self.schedule = snapshot.schedule();
+        self.reps = snapshot.reps;
+        self.lapses = snapshot.lapses;
     }
 }

@@ -12,7 +12,8 @@ pub enum CardAction {
     Unsuspend,
     /// Hidden from the queue until the learner's next day starts.
     Bury,
-    /// Back to new: no memory, no reps, due now (the review log is kept).
+    /// Back to new: no memory, no reps, due now. The review log is kept; reviews from before the
+    /// reset (`reset_at`) no longer count for the schedule, nor can they be undone.
     Reset,
     Move {
         deck: DeckId,

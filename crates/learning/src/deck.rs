@@ -54,10 +54,20 @@ impl lingo_kernel::jobs::Job for PropagateSystemDeck {
     const NAME: &'static str = "decks.propagate";
 }
 
+/// Who a deck belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeckOwner {
+    /// A learner's deck, deleted with their account.
+    Learner(UserId),
+    /// A system deck belongs to the service and outlives every account; `published_by` is the
+    /// admin who published it, kept for audit until their account is deleted.
+    Service { published_by: Option<UserId> },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deck {
     pub id: DeckId,
-    pub owner: UserId,
+    pub owner: DeckOwner,
     pub name: DeckName,
     pub description: String,
     /// The card types made for each word added (at least one).
@@ -86,7 +96,7 @@ impl Deck {
         card_types.dedup();
         Self {
             id: DeckId::new(),
-            owner,
+            owner: DeckOwner::Learner(owner),
             name,
             description,
             card_types,
@@ -97,9 +107,9 @@ impl Deck {
         }
     }
 
-    /// A standard deck, published by the admin `owner`.
+    /// A standard deck, owned by the service and published by the admin `publisher`.
     pub fn system(
-        owner: UserId,
+        publisher: UserId,
         name: DeckName,
         description: String,
         card_types: Vec<CardType>,
@@ -107,7 +117,10 @@ impl Deck {
     ) -> Self {
         Self {
             kind: DeckKind::System,
-            ..Self::new(owner, name, description, card_types, now)
+            owner: DeckOwner::Service {
+                published_by: Some(publisher),
+            },
+            ..Self::new(publisher, name, description, card_types, now)
         }
     }
 

@@ -4,6 +4,7 @@ pub mod card;
 pub mod card_actions;
 pub mod card_queries;
 pub mod deck;
+pub mod fold_reviews;
 pub mod local_day;
 pub mod manage_decks;
 pub mod optimise;
@@ -16,5 +17,6 @@ pub mod review;
 pub mod scheduler;
 pub mod stats;
 pub mod study_queue;
+pub mod undo_review;
 
 pub use rating::{Rating, RatingError};

@@ -2,7 +2,8 @@
 
 use crate::card::{Card, CardType};
 use crate::deck::{Deck, DeckName};
-use crate::review::{ReviewOutcome, ReviewRejection, ReviewRequest, SchedulingContext};
+use crate::review::{Decision, ReviewOutcome, ReviewRejection, ReviewRequest, SchedulingContext};
+use crate::undo_review::{UndoContext, UndoDecision, UndoError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use lingo_kernel::{CardId, DeckId, LanguageCode, SystemDeckId, UserId, WordId};
@@ -128,7 +129,11 @@ pub struct CardFilter {
 
 /// The review decision the store runs under the card's lock.
 pub type Decide =
-    dyn for<'c> Fn(&'c SchedulingContext) -> Result<Card, ReviewRejection> + Send + Sync;
+    dyn for<'c> Fn(&'c SchedulingContext) -> Result<Decision, ReviewRejection> + Send + Sync;
+
+/// The undo decision the store runs under the card's lock.
+pub type DecideUndo =
+    dyn for<'c> Fn(&'c UndoContext) -> Result<UndoDecision, UndoError> + Send + Sync;
 
 #[async_trait]
 pub trait CardStore: Send + Sync {
@@ -146,22 +151,27 @@ pub trait CardStore: Send + Sync {
         owner: UserId,
         filter: &CardFilter,
     ) -> Result<Vec<Card>, LearningStoreError>;
-    /// Runs one review atomically: locks the card, replays an earlier outcome of the same
-    /// `client_review_id` instead of applying it again, else lets `decide` compute the new card
-    /// from the locked one and stores it with its log row.
+    /// Runs one review atomically: locks the card; an earlier review with the same
+    /// `client_review_id` is replayed (same card and rating) or a conflict (anything else),
+    /// never applied again; else loads the card's later reviews when the new one is older than
+    /// its last, lets `decide` fold it in, and stores the card, the new log row and the
+    /// rewritten snapshots of the later rows. Two concurrent requests with one id store one row.
     async fn apply_review(
         &self,
         owner: UserId,
         request: &ReviewRequest,
         decide: &Decide,
     ) -> Result<ReviewOutcome, LearningStoreError>;
-    /// Restores the card as it was before its last (not undone) review; `NotFound` when it has
-    /// none.
-    async fn undo_last_review(
+    /// Locks the card and its review `review` (by `client_review_id`; `None`: the latest not
+    /// undone), lets `decide` rule, and on an undo marks the row undone and stores the card.
+    /// `NotFound` for another learner's card, or no such review of this card.
+    async fn undo_review(
         &self,
         owner: UserId,
         card: CardId,
-    ) -> Result<Card, LearningStoreError>;
+        review: Option<&str>,
+        decide: &DecideUndo,
+    ) -> Result<Card, UndoError>;
     /// Suspends, buries, resets or moves a card (`NotFound` for another learner's card or deck).
     async fn change(
         &self,

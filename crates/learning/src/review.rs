@@ -2,17 +2,20 @@
 //! leeches), one review at a time or a batch made offline.
 
 use crate::Rating;
-use crate::card::Card;
+use crate::card::{Card, CardSnapshot};
+use crate::fold_reviews::{FoldStep, Folded, LeechRule, fold};
 use crate::ports::{CardStore, LearningStoreError, ParameterSet};
-use crate::scheduler::{CardState, DEFAULT_PARAMETERS, Scheduler, SchedulerConfig};
-use chrono::{DateTime, Duration, Utc};
+use crate::scheduler::{DEFAULT_PARAMETERS, Scheduler, SchedulerConfig};
+use crate::undo_review::{UndoError, undo};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use lingo_kernel::{CardId, Clock, UserId};
 use std::sync::Arc;
 
-/// How far ahead of the server's clock a review may claim to be (device clocks drift).
+/// How far ahead of the server's clock a review may claim to be (device clocks drift); also how
+/// far before the card's creation.
 pub const FUTURE_TOLERANCE: Duration = Duration::minutes(5);
-/// How old an offline review may be.
-pub const MAX_AGE: Duration = Duration::days(30);
+/// How old an offline review may be: a device may stay offline for most of a year.
+pub const MAX_AGE: Duration = Duration::days(365);
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewRequest {
@@ -48,6 +51,23 @@ impl SchedulingSettings {
             suspend_leeches: profile.suspend_leeches,
         }
     }
+
+    fn leeches(&self) -> LeechRule {
+        LeechRule {
+            threshold: self.leech_threshold,
+            suspend: self.suspend_leeches,
+        }
+    }
+}
+
+/// A review already in the card's log, as a late review's fold needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedReview {
+    pub client_review_id: String,
+    pub rating: Rating,
+    pub reviewed_at: DateTime<Utc>,
+    /// The card just before this review, as the log holds it.
+    pub before: CardSnapshot,
 }
 
 /// Everything `decide` needs, loaded under the card's lock.
@@ -56,18 +76,64 @@ pub struct SchedulingContext {
     pub card: Card,
     pub settings: SchedulingSettings,
     pub parameters: Option<ParameterSet>,
+    /// The card's reviews later than the new one (not undone, since its last reset), oldest
+    /// first: empty unless the new review is older than the card's last review.
+    pub later: Vec<LoggedReview>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ReviewRejection {
     #[error("the card is suspended")]
     Suspended,
-    #[error("the card has a later review already")]
-    OlderThanLastReview,
-    #[error("reviewed_at is in the future")]
+    #[error("reviewed_at is more than 5 minutes in the future")]
     InFuture,
-    #[error("reviewed_at is more than 30 days ago")]
+    #[error("reviewed_at is more than 365 days ago")]
     TooOld,
+    #[error("reviewed_at is before the card was created")]
+    BeforeCardCreated,
+}
+
+/// Why a `client_review_id` used before cannot be replayed for this request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewConflict {
+    #[error("this client_review_id was used for another card")]
+    OtherCard,
+    #[error("this client_review_id was used with another rating")]
+    OtherRating,
+}
+
+/// The stored review with the request's `client_review_id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriorReview {
+    pub card: CardId,
+    pub rating: Rating,
+    /// The card right after it.
+    pub after: CardSnapshot,
+}
+
+impl PriorReview {
+    /// A retry (same card, same rating) replays the stored result; anything else reusing the
+    /// id is a conflict, never a replay of another review.
+    pub fn replays(&self, request: &ReviewRequest) -> Result<(), ReviewConflict> {
+        if self.card != request.card_id {
+            return Err(ReviewConflict::OtherCard);
+        }
+        if self.rating != request.rating {
+            return Err(ReviewConflict::OtherRating);
+        }
+        Ok(())
+    }
+}
+
+/// What one review writes: its log row's snapshots, the rewritten snapshots of the later
+/// reviews folded after it, and the card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub card: Card,
+    pub before: CardSnapshot,
+    pub after: CardSnapshot,
+    /// Later reviews replayed after a late one, with their new snapshots (oldest first).
+    pub refolded: Vec<(String, Folded)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +147,8 @@ pub enum ReviewOutcome {
         card: Card,
     },
     Rejected(ReviewRejection),
+    /// The `client_review_id` belongs to another review; nothing was written.
+    Conflict(ReviewConflict),
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -100,75 +168,117 @@ impl From<LearningStoreError> for ReviewError {
     }
 }
 
-/// The fuzz seed of a review (FNV-1a over the card id and the client's review id): the same
-/// card and client review always fuzz the same way, on every server and version.
-fn fuzz_seed(card: CardId, client_review_id: &str) -> u64 {
-    card.as_uuid()
-        .as_bytes()
-        .iter()
-        .chain(client_review_id.as_bytes())
-        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
-            (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
+fn refuse(card: &Card, at: DateTime<Utc>, now: DateTime<Utc>) -> Option<ReviewRejection> {
+    if at > now + FUTURE_TOLERANCE {
+        return Some(ReviewRejection::InFuture);
+    }
+    if at < now - MAX_AGE {
+        return Some(ReviewRejection::TooOld);
+    }
+    if at < card.created_at - FUTURE_TOLERANCE {
+        return Some(ReviewRejection::BeforeCardCreated);
+    }
+    if card.suspended {
+        return Some(ReviewRejection::Suspended);
+    }
+    None
 }
 
-/// The pure decision: the card after `request`, or why it is refused.
-pub fn decide(
-    context: &SchedulingContext,
-    request: &ReviewRequest,
-    now: DateTime<Utc>,
-) -> Result<Card, ReviewRejection> {
-    if request.reviewed_at > now + FUTURE_TOLERANCE {
-        return Err(ReviewRejection::InFuture);
-    }
-    if request.reviewed_at < now - MAX_AGE {
-        return Err(ReviewRejection::TooOld);
-    }
-    let card = &context.card;
-    if card.suspended {
-        return Err(ReviewRejection::Suspended);
-    }
-    if card
-        .schedule
-        .last_review
-        .is_some_and(|last| request.reviewed_at < last)
-    {
-        return Err(ReviewRejection::OlderThanLastReview);
-    }
+fn scheduler(context: &SchedulingContext) -> Result<Scheduler, crate::scheduler::SchedulerError> {
     let settings = &context.settings;
     let parameters = context
         .parameters
         .as_ref()
         .map(|p| p.parameters.clone())
         .unwrap_or_else(|| DEFAULT_PARAMETERS.to_vec());
-    let scheduler = Scheduler::new(SchedulerConfig {
+    let config = SchedulerConfig {
         parameters,
         desired_retention: settings.desired_retention,
         learning_steps: settings.learning_steps.clone(),
         relearning_steps: settings.relearning_steps.clone(),
         maximum_interval: settings.maximum_interval,
         enable_fuzzing: true,
-    })
-    .or_else(|_| Scheduler::new(SchedulerConfig::default()))
-    .map_err(|_| ReviewRejection::Suspended)?;
-    let mut next = card.clone();
-    next.schedule = scheduler.review(
-        &card.schedule,
-        request.rating,
-        request.reviewed_at,
-        fuzz_seed(card.id, &request.client_review_id),
-    );
-    next.reps += 1;
-    if card.schedule.state == CardState::Review && request.rating == Rating::Again {
-        next.lapses += 1;
-        if next.lapses >= settings.leech_threshold as i32 {
-            next.leech = true;
-            next.suspended = settings.suspend_leeches;
-        }
+    };
+    // Stored settings and parameters were valid when saved; the defaults always are.
+    Scheduler::new(config).or_else(|_| Scheduler::new(SchedulerConfig::default()))
+}
+
+/// The pure decision: what `request` writes, or why it is refused.
+///
+/// The review is folded in time order (docs/reviews.md): in order, it applies to the card as it
+/// is; late, it applies to the card as it was just before it, and every later review is
+/// replayed after it. A review from before the card's last reset is history only: logged, the
+/// card unchanged.
+pub fn decide(
+    context: &SchedulingContext,
+    request: &ReviewRequest,
+    now: DateTime<Utc>,
+) -> Result<Decision, ReviewRejection> {
+    let card = &context.card;
+    if let Some(rejection) = refuse(card, request.reviewed_at, now) {
+        return Err(rejection);
     }
+    if card
+        .reset_at
+        .is_some_and(|reset| request.reviewed_at < reset)
+    {
+        let mut unchanged = card.clone();
+        unchanged.version += 1;
+        return Ok(Decision {
+            card: unchanged,
+            before: card.snapshot(),
+            after: card.snapshot(),
+            refolded: Vec::new(),
+        });
+    }
+    let base = context
+        .later
+        .first()
+        .map(|later| later.before.clone())
+        .unwrap_or_else(|| card.snapshot());
+    let steps: Vec<FoldStep<'_>> = std::iter::once(FoldStep {
+        client_review_id: &request.client_review_id,
+        rating: request.rating,
+        reviewed_at: request.reviewed_at,
+    })
+    .chain(context.later.iter().map(|later| FoldStep {
+        client_review_id: &later.client_review_id,
+        rating: later.rating,
+        reviewed_at: later.reviewed_at,
+    }))
+    .collect();
+    // Unreachable (the defaults are valid); refused rather than a panic.
+    let scheduler = scheduler(context).map_err(|_| ReviewRejection::Suspended)?;
+    let mut folded = fold(
+        &scheduler,
+        card.id,
+        &base,
+        &steps,
+        context.settings.leeches(),
+    );
+    let last = folded
+        .last()
+        .map(|f| f.after.clone())
+        .unwrap_or(base.clone());
+    let own = folded.remove(0);
+    let mut next = card.clone();
+    next.restore_schedule(&last);
+    // Flags the fold set (a new leech) are added; flags set since (a suspension) are kept.
+    next.leech |= last.leech && !base.leech;
+    next.suspended |= last.suspended && !base.suspended;
     next.buried_until = None;
     next.version += 1;
-    Ok(next)
+    Ok(Decision {
+        card: next,
+        before: own.before,
+        after: own.after,
+        refolded: context
+            .later
+            .iter()
+            .map(|l| l.client_review_id.clone())
+            .zip(folded)
+            .collect(),
+    })
 }
 
 /// One item of an offline batch and what became of it.
@@ -195,9 +305,13 @@ impl ReviewService {
         request: &ReviewRequest,
     ) -> Result<ReviewOutcome, ReviewError> {
         let now = self.clock.now();
-        let owned = request.clone();
+        // Review times are kept to the microsecond: a late review's fold then sees exactly the
+        // instants the log holds (a nanosecond more could lose a whole elapsed day).
+        let mut owned = request.clone();
+        owned.reviewed_at = owned.reviewed_at.trunc_subsecs(6);
+        let stored = owned.clone();
         let decision = move |context: &SchedulingContext| decide(context, &owned, now);
-        Ok(self.cards.apply_review(owner, request, &decision).await?)
+        Ok(self.cards.apply_review(owner, &stored, &decision).await?)
     }
 
     /// Applies offline reviews in `reviewed_at` order per card; each item has its own result.
@@ -217,8 +331,15 @@ impl ReviewService {
         items
     }
 
-    pub async fn undo(&self, owner: UserId, card: CardId) -> Result<Card, ReviewError> {
-        Ok(self.cards.undo_last_review(owner, card).await?)
+    /// Undoes the card's review named by its `client_review_id` (or, unnamed, its last one).
+    /// Undoing a review already undone changes nothing and answers the card as it is.
+    pub async fn undo(
+        &self,
+        owner: UserId,
+        card: CardId,
+        review: Option<&str>,
+    ) -> Result<Card, UndoError> {
+        self.cards.undo_review(owner, card, review, &undo).await
     }
 }
 
@@ -226,7 +347,7 @@ impl ReviewService {
 mod tests {
     use super::*;
     use crate::card::CardType;
-    use crate::scheduler::CardSchedule;
+    use crate::scheduler::{CardSchedule, CardState};
     use lingo_kernel::{DeckId, WordId};
 
     fn now() -> DateTime<Utc> {
@@ -262,6 +383,7 @@ mod tests {
                 leech: false,
                 version: 4,
                 created_at: now() - Duration::days(20),
+                reset_at: None,
             },
             settings: SchedulingSettings {
                 desired_retention: 0.9,
@@ -272,6 +394,7 @@ mod tests {
                 suspend_leeches: true,
             },
             parameters: None,
+            later: Vec::new(),
         }
     }
 
@@ -285,14 +408,16 @@ mod tests {
         }
     }
 
+    fn card_after(ctx: &SchedulingContext, request: &ReviewRequest) -> Card {
+        decide(ctx, request, now()).expect("applied").card
+    }
+
     #[test]
     fn a_review_counts_and_versions_the_card() {
-        let next = decide(
+        let next = card_after(
             &context(CardState::Review, 0),
             &request(Rating::Good, now()),
-            now(),
-        )
-        .expect("applied");
+        );
         assert_eq!(next.reps, 4);
         assert_eq!(next.version, 5);
         assert!(next.schedule.due > now());
@@ -300,22 +425,20 @@ mod tests {
 
     #[test]
     fn the_eighth_lapse_makes_a_suspended_leech() {
-        let next = decide(
+        let next = card_after(
             &context(CardState::Review, 7),
             &request(Rating::Again, now()),
-            now(),
-        )
-        .expect("applied");
+        );
         assert_eq!(next.lapses, 8);
         assert!(next.leech && next.suspended);
         let mut ctx = context(CardState::Review, 7);
         ctx.settings.suspend_leeches = false;
-        let next = decide(&ctx, &request(Rating::Again, now()), now()).expect("applied");
+        let next = card_after(&ctx, &request(Rating::Again, now()));
         assert!(next.leech && !next.suspended);
     }
 
     #[test]
-    fn future_ancient_suspended_and_out_of_order_reviews_are_refused() {
+    fn future_ancient_precreation_and_suspended_reviews_are_refused() {
         let ctx = context(CardState::Review, 0);
         assert_eq!(
             decide(
@@ -328,7 +451,7 @@ mod tests {
         assert_eq!(
             decide(
                 &ctx,
-                &request(Rating::Good, now() - Duration::days(31)),
+                &request(Rating::Good, now() - Duration::days(366)),
                 now()
             ),
             Err(ReviewRejection::TooOld)
@@ -336,10 +459,10 @@ mod tests {
         assert_eq!(
             decide(
                 &ctx,
-                &request(Rating::Good, now() - Duration::days(7)),
+                &request(Rating::Good, now() - Duration::days(21)),
                 now()
             ),
-            Err(ReviewRejection::OlderThanLastReview)
+            Err(ReviewRejection::BeforeCardCreated)
         );
         let mut suspended = ctx.clone();
         suspended.card.suspended = true;
@@ -352,8 +475,98 @@ mod tests {
     #[test]
     fn a_retried_review_fuzzes_to_the_same_due_date() {
         let ctx = context(CardState::Review, 0);
-        let a = decide(&ctx, &request(Rating::Good, now()), now()).expect("applied");
-        let b = decide(&ctx, &request(Rating::Good, now()), now()).expect("applied");
+        let a = card_after(&ctx, &request(Rating::Good, now()));
+        let b = card_after(&ctx, &request(Rating::Good, now()));
         assert_eq!(a.schedule.due, b.schedule.due);
+    }
+
+    /// The card's log as the store would load it, from a new card: each review applied in turn.
+    fn history(ctx: &SchedulingContext, reviews: &[(&str, Rating, i64)]) -> Vec<Decision> {
+        let mut ctx = ctx.clone();
+        reviews
+            .iter()
+            .map(|(id, rating, hours)| {
+                let mut r = request(*rating, now() - Duration::hours(*hours));
+                r.client_review_id = (*id).to_owned();
+                let decision = decide(&ctx, &r, now()).expect("applied");
+                ctx.card = decision.card.clone();
+                decision
+            })
+            .collect()
+    }
+
+    fn new_card_context() -> SchedulingContext {
+        context(CardState::Learning, 0)
+    }
+
+    #[test]
+    fn a_late_review_is_folded_in_and_later_reviews_replayed_after_it() {
+        let ctx = new_card_context();
+        // Reviewed in time order: a (100 h ago), b (late, 60 h ago), c (10 h ago).
+        let in_order = history(
+            &ctx,
+            &[
+                ("a", Rating::Good, 100),
+                ("b", Rating::Again, 60),
+                ("c", Rating::Good, 10),
+            ],
+        );
+        // Without b first; b arrives last.
+        let without_b = history(&ctx, &[("a", Rating::Good, 100), ("c", Rating::Good, 10)]);
+        let mut late = ctx.clone();
+        late.card = without_b[1].card.clone();
+        late.later = vec![LoggedReview {
+            client_review_id: "c".into(),
+            rating: Rating::Good,
+            reviewed_at: now() - Duration::hours(10),
+            before: without_b[1].before.clone(),
+        }];
+        let mut b = request(Rating::Again, now() - Duration::hours(60));
+        b.client_review_id = "b".into();
+        let folded = decide(&late, &b, now()).expect("folded");
+        assert_eq!(folded.before, in_order[1].before);
+        assert_eq!(folded.after, in_order[1].after);
+        assert_eq!(folded.refolded.len(), 1);
+        assert_eq!(folded.refolded[0].0, "c");
+        assert_eq!(folded.refolded[0].1.before, in_order[2].before);
+        assert_eq!(folded.refolded[0].1.after, in_order[2].after);
+        assert_eq!(folded.card.snapshot(), in_order[2].card.snapshot());
+        assert_eq!(folded.card.reps, in_order[2].card.reps);
+        assert_eq!(folded.card.version, late.card.version + 1);
+    }
+
+    #[test]
+    fn a_review_before_the_last_reset_is_history_only() {
+        let mut ctx = new_card_context();
+        ctx.card.reset_at = Some(now() - Duration::hours(5));
+        let decision = decide(
+            &ctx,
+            &request(Rating::Good, now() - Duration::hours(6)),
+            now(),
+        )
+        .expect("logged");
+        assert_eq!(decision.card.snapshot(), ctx.card.snapshot());
+        assert!(decision.refolded.is_empty());
+    }
+
+    #[test]
+    fn a_reused_client_review_id_replays_only_the_same_card_and_rating() {
+        let ctx = context(CardState::Review, 0);
+        let r = request(Rating::Good, now());
+        let prior = PriorReview {
+            card: r.card_id,
+            rating: Rating::Good,
+            after: ctx.card.snapshot(),
+        };
+        assert_eq!(prior.replays(&r), Ok(()));
+        let mut other_rating = r.clone();
+        other_rating.rating = Rating::Easy;
+        assert_eq!(
+            prior.replays(&other_rating),
+            Err(ReviewConflict::OtherRating)
+        );
+        let mut other_card = r.clone();
+        other_card.card_id = CardId::new();
+        assert_eq!(prior.replays(&other_card), Err(ReviewConflict::OtherCard));
     }
 }

@@ -29,6 +29,7 @@ pub struct CardRow {
     pub leech: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
+    pub reset_at: Option<DateTime<Utc>>,
 }
 
 pub fn state_name(state: CardState) -> &'static str {
@@ -65,6 +66,7 @@ impl CardRow {
             leech: self.leech,
             version: self.version,
             created_at: self.created_at,
+            reset_at: self.reset_at,
         })
     }
 }

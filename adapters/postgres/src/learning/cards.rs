@@ -10,9 +10,10 @@ use lingo_dictionary::normalise::fold_key;
 use lingo_kernel::{CardId, DeckId, UserId, WordId};
 use lingo_learning::card::{Card, CardType};
 use lingo_learning::ports::{
-    AddedWord, CardFilter, CardStore, Decide, LearningStoreError, WordRef,
+    AddedWord, CardFilter, CardStore, Decide, DecideUndo, LearningStoreError, WordRef,
 };
 use lingo_learning::review::{ReviewOutcome, ReviewRequest};
+use lingo_learning::undo_review::UndoError;
 use uuid::Uuid;
 
 #[derive(Clone)]
@@ -148,12 +149,14 @@ impl CardStore for PgCardStore {
         self.review_in_transaction(owner, request, decide).await
     }
 
-    async fn undo_last_review(
+    async fn undo_review(
         &self,
         owner: UserId,
         card: CardId,
-    ) -> Result<Card, LearningStoreError> {
-        self.undo(owner, card).await
+        review: Option<&str>,
+        decide: &DecideUndo,
+    ) -> Result<Card, UndoError> {
+        self.undo(owner, card, review, decide).await
     }
 
     async fn change(
@@ -197,6 +200,7 @@ impl CardStore for PgCardStore {
                         cards::leech.eq(false),
                         cards::suspended.eq(false),
                         cards::buried_until.eq(None::<DateTime<Utc>>),
+                        cards::reset_at.eq(Some(now)),
                         bump,
                     ))
                     .returning(CardRow::as_returning())

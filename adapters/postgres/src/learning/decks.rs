@@ -10,7 +10,7 @@ use diesel_async::RunQueryDsl;
 use lingo_kernel::jobs::NewJob;
 use lingo_kernel::{DeckId, SystemDeckId, UserId, WordId};
 use lingo_learning::card::CardType;
-use lingo_learning::deck::{Deck, DeckKind, DeckName, PropagateSystemDeck};
+use lingo_learning::deck::{Deck, DeckKind, DeckName, DeckOwner, PropagateSystemDeck};
 use lingo_learning::ports::WordRef;
 use lingo_learning::ports::{DeckStore, LearningStoreError};
 use uuid::Uuid;
@@ -30,7 +30,7 @@ impl PgDeckStore {
 #[diesel(table_name = decks)]
 struct DeckRow {
     id: Uuid,
-    owner_id: Uuid,
+    owner_id: Option<Uuid>,
     name: String,
     description: String,
     card_types: Vec<String>,
@@ -38,13 +38,26 @@ struct DeckRow {
     updated_at: DateTime<Utc>,
     kind: String,
     source_deck_id: Option<Uuid>,
+    published_by: Option<Uuid>,
 }
 
 impl DeckRow {
     fn into_deck(self) -> Result<Deck, LearningStoreError> {
+        let owner = match (self.kind.as_str(), self.owner_id) {
+            ("system", _) => DeckOwner::Service {
+                published_by: self.published_by.map(UserId::from_uuid),
+            },
+            (_, Some(owner)) => DeckOwner::Learner(UserId::from_uuid(owner)),
+            (_, None) => {
+                return Err(LearningStoreError::Unavailable(format!(
+                    "deck {} has no owner",
+                    self.id
+                )));
+            }
+        };
         Ok(Deck {
             id: DeckId::from_uuid(self.id),
-            owner: UserId::from_uuid(self.owner_id),
+            owner,
             name: DeckName::parse(&self.name).map_err(unavailable)?,
             description: self.description,
             card_types: self
@@ -255,10 +268,15 @@ async fn insert(
     deck: &Deck,
 ) -> Result<usize, diesel::result::Error> {
     let card_types: Vec<&str> = deck.card_types.iter().map(|t| t.as_str()).collect();
+    let (owner, publisher) = match deck.owner {
+        DeckOwner::Learner(owner) => (Some(owner.as_uuid()), None),
+        DeckOwner::Service { published_by } => (None, published_by.map(|p| p.as_uuid())),
+    };
     diesel::insert_into(decks::table)
         .values((
             decks::id.eq(deck.id.as_uuid()),
-            decks::owner_id.eq(deck.owner.as_uuid()),
+            decks::owner_id.eq(owner),
+            decks::published_by.eq(publisher),
             decks::name.eq(deck.name.as_str()),
             decks::description.eq(&deck.description),
             decks::card_types.eq(card_types),

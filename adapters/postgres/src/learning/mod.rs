@@ -9,6 +9,7 @@ mod review_sql;
 mod reviews;
 mod stats;
 mod study;
+mod undo;
 
 pub use cards::PgCardStore;
 pub use decks::PgDeckStore;

@@ -11,8 +11,8 @@ use diesel::sql_types::{
 };
 use uuid::Uuid;
 
-/// The card (locked), its owner's profile and latest parameters, and an earlier outcome of the
-/// same client review.
+/// The card (locked), its owner's profile and latest parameters, and the earlier review with
+/// the same client id (of any card of the learner).
 pub struct ContextQuery<'a> {
     pub user: Uuid,
     pub card: Uuid,
@@ -34,17 +34,16 @@ impl QueryFragment<Pg> for ContextQuery<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql(
             "SELECT c.*, u.profile AS profile, p.version AS parameters_version, \
-             p.parameters AS parameters, (SELECT r.after FROM review_logs r WHERE r.user_id = ",
-        );
-        out.push_bind_param::<SqlUuid, _>(&self.user)?;
-        out.push_sql(" AND r.client_review_id = ");
-        out.push_bind_param::<Text, _>(&self.client_review_id)?;
-        out.push_sql(
-            ") AS replay FROM cards c JOIN users u ON u.id = c.user_id \
+             p.parameters AS parameters, prior.card_id AS prior_card, \
+             prior.rating AS prior_rating, prior.after AS prior_after \
+             FROM cards c JOIN users u ON u.id = c.user_id \
              LEFT JOIN LATERAL (SELECT f.version, f.parameters FROM fsrs_parameters f \
              WHERE f.user_id = c.user_id ORDER BY f.version DESC LIMIT 1) p ON true \
-             WHERE c.id = ",
+             LEFT JOIN LATERAL (SELECT r.card_id, r.rating, r.after FROM review_logs r \
+             WHERE r.user_id = c.user_id AND r.client_review_id = ",
         );
+        out.push_bind_param::<Text, _>(&self.client_review_id)?;
+        out.push_sql(") prior ON true WHERE c.id = ");
         out.push_bind_param::<SqlUuid, _>(&self.card)?;
         out.push_sql(" AND c.user_id = ");
         out.push_bind_param::<SqlUuid, _>(&self.user)?;

@@ -46,7 +46,8 @@ impl ReviewInput {
 #[derive(Serialize, ToSchema)]
 pub struct ReviewResult {
     client_review_id: String,
-    /// applied, duplicate, rejected or not_found
+    /// applied, duplicate, rejected, conflict (the id belongs to another card or rating) or
+    /// not_found
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
@@ -62,6 +63,7 @@ fn result(
         Ok(ReviewOutcome::Applied { card, .. }) => ("applied", None, Some(CardView::from(&card))),
         Ok(ReviewOutcome::Replayed { card }) => ("duplicate", None, Some(CardView::from(&card))),
         Ok(ReviewOutcome::Rejected(why)) => ("rejected", Some(why.to_string()), None),
+        Ok(ReviewOutcome::Conflict(why)) => ("conflict", Some(why.to_string()), None),
         Err(ReviewError::NotFound) => ("not_found", Some("no such card".to_owned()), None),
         Err(ReviewError::Unavailable(m)) => return Err(ApiError::Unavailable(m)),
     };
@@ -73,10 +75,16 @@ fn result(
     })
 }
 
-/// Records a review and reschedules the card (FSRS). Idempotent on `client_review_id`.
+/// Records a review and reschedules the card (FSRS). Idempotent on `client_review_id`: a retry
+/// with the same card and rating returns the stored result (`duplicate`). A review older than
+/// the card's last one is kept and folded in time order (docs/reviews.md).
 #[utoipa::path(post, path = "/api/v1/reviews", tag = "learning", request_body = ReviewInput, security(("bearer" = [])),
     responses((status = 200, body = ReviewResult), (status = 404, body = Problem),
-        (status = 422, description = "Invalid, suspended, out of order, in the future or too old", body = Problem)))]
+        (status = 409, description = "The client_review_id was used for another card or rating \
+            (type urn:lingo:problem:client-review-id-reused)", body = Problem),
+        (status = 422, description = "Invalid; the card is suspended; or reviewed_at is more than \
+            5 minutes ahead, more than 365 days ago or before the card was created \
+            (type urn:lingo:problem:review-time-out-of-bounds)", body = Problem)))]
 pub async fn review(
     caller: Caller,
     body: web::Json<ReviewInput>,
@@ -84,10 +92,11 @@ pub async fn review(
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let outcome = state.reviews.review(caller.user, &body.request()?).await?;
-    if let ReviewOutcome::Rejected(why) = &outcome {
-        return Err(ApiError::invalid("reviewed_at", why.to_string()));
+    match outcome {
+        ReviewOutcome::Rejected(why) => Err(why.into()),
+        ReviewOutcome::Conflict(why) => Err(why.into()),
+        outcome => Ok(HttpResponse::Ok().json(result(&body.client_review_id, Ok(outcome))?)),
     }
-    Ok(HttpResponse::Ok().json(result(&body.client_review_id, Ok(outcome))?))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -123,21 +132,39 @@ pub async fn batch(
     Ok(HttpResponse::Ok().json(BatchResult { results }))
 }
 
-/// Undoes the card's last review.
-#[utoipa::path(post, path = "/api/v1/cards/{id}/undo", tag = "learning", security(("bearer" = [])),
-    responses((status = 200, body = CardView), (status = 404, description = "No card, or nothing to undo", body = Problem)))]
+#[derive(Deserialize, Validate, ToSchema, Default)]
+#[schema(example = json!({"client_review_id": "dev1-000123"}))]
+pub struct UndoInput {
+    /// The review to undo. Named, undo is safe to retry: undoing a review already undone
+    /// changes nothing. Without it, the card's latest review is undone (not safe to retry).
+    #[validate(length(min = 1, max = 100, message = "1 to 100 characters"))]
+    client_review_id: Option<String>,
+}
+
+/// Undoes a review of the card: its scheduling (state, step, memory, due, last review, reps,
+/// lapses) goes back to what it was before; flags set since (a suspension) stay.
+#[utoipa::path(post, path = "/api/v1/cards/{id}/undo", tag = "learning", request_body(content = Option<UndoInput>),
+    params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "The card after the undo (or as it is, when the review was undone already)", body = CardView),
+        (status = 404, description = "No card, or no such review of it (nothing to undo)", body = Problem),
+        (status = 409, description = "The card was reset after the review (urn:lingo:problem:undo-after-reset) \
+            or has a later review (urn:lingo:problem:undo-not-latest)", body = Problem),
+        (status = 422, body = Problem)))]
 pub async fn undo(
     caller: Caller,
     id: web::Path<Uuid>,
+    body: Option<web::Json<UndoInput>>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.map(web::Json::into_inner).unwrap_or_default();
+    body.validate()?;
     let card = state
         .reviews
-        .undo(caller.user, CardId::from_uuid(*id))
-        .await
-        .map_err(|e| match e {
-            ReviewError::NotFound => ApiError::NotFound("no review to undo".to_owned()),
-            other => other.into(),
-        })?;
+        .undo(
+            caller.user,
+            CardId::from_uuid(*id),
+            body.client_review_id.as_deref(),
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(CardView::from(&card)))
 }

@@ -15,4 +15,5 @@ mod privacy;
 mod quizzes;
 mod rate_limits;
 mod readiness;
+mod reviews;
 mod tokens;

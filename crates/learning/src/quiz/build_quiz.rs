@@ -369,6 +369,7 @@ mod tests {
             leech: false,
             version: 1,
             created_at: now(),
+            reset_at: None,
         }
     }
 

@@ -262,6 +262,7 @@ impl QuizService {
                 result.state = Some(card.schedule.state.as_str().to_owned());
             }
             Ok(ReviewOutcome::Rejected(why)) => result.error = Some(why.to_string()),
+            Ok(ReviewOutcome::Conflict(why)) => result.error = Some(why.to_string()),
             Err(ReviewError::NotFound) => result.error = Some("the card no longer exists".into()),
             Err(ReviewError::Unavailable(m)) => return Err(QuizError::Unavailable(m)),
         }
