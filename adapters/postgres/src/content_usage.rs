@@ -97,3 +97,60 @@ impl UsageLedger for PgUsageLedger {
             .collect())
     }
 }
+
+/// Drafts of generated content not yet stored in MongoDB.
+#[derive(Clone)]
+pub struct PgContentDrafts {
+    pool: PgPool,
+}
+
+impl PgContentDrafts {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+#[async_trait]
+impl lingo_content::ports::ContentDrafts for PgContentDrafts {
+    async fn keep(&self, version: &lingo_content::ports::ContentVersion) -> Result<(), StoreError> {
+        use crate::schema::content_drafts::dsl as d;
+        let value = serde_json::to_value(version).map_err(unavailable)?;
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        diesel::insert_into(d::content_drafts)
+            .values((d::content_key.eq(version.key.id()), d::version.eq(&value)))
+            .on_conflict(d::content_key)
+            .do_update()
+            .set(d::version.eq(&value))
+            .execute(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn get(
+        &self,
+        key: &lingo_content::ContentKey,
+    ) -> Result<Option<lingo_content::ports::ContentVersion>, StoreError> {
+        use crate::schema::content_drafts::dsl as d;
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let value: Option<serde_json::Value> = d::content_drafts
+            .filter(d::content_key.eq(key.id()))
+            .select(d::version)
+            .first(&mut conn)
+            .await
+            .optional()
+            .map_err(unavailable)?;
+        // A draft that no longer decodes (an older shape) is of no use: generate again.
+        Ok(value.and_then(|v| serde_json::from_value(v).ok()))
+    }
+
+    async fn discard(&self, key: &lingo_content::ContentKey) -> Result<(), StoreError> {
+        use crate::schema::content_drafts::dsl as d;
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        diesel::delete(d::content_drafts.filter(d::content_key.eq(key.id())))
+            .execute(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+}

@@ -14,7 +14,7 @@ mod refresh_tokens;
 mod schema;
 mod users;
 
-pub use content_usage::PgUsageLedger;
+pub use content_usage::{PgContentDrafts, PgUsageLedger};
 pub use dictionary::{
     PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,
 };

@@ -211,6 +211,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    content_drafts (content_key) {
+        content_key -> Text,
+        version -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(quiz_questions -> quizzes (quiz_id));
 diesel::joinable!(cards -> decks (deck_id));
 diesel::joinable!(cards -> words (word_id));

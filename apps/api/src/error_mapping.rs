@@ -201,9 +201,16 @@ impl From<RequestError> for ApiError {
             RequestError::Forbidden => ApiError::Forbidden(e.to_string()),
             RequestError::UnknownWord => ApiError::NotFound("no word with this id".into()),
             RequestError::QuotaExceeded { retry_after } => ApiError::Throttled(retry_after),
-            RequestError::GenerationFailed(reason) => ApiError::Unavailable(format!(
-                "content generation failed ({reason}); an administrator can regenerate it"
-            )),
+            RequestError::GenerationFailed {
+                reason,
+                retry_after,
+            } => {
+                tracing::warn!(%reason, "content generation failed");
+                ApiError::Unavailable(format!(
+                    "content generation failed; it is tried again on a request after {} s",
+                    retry_after.as_secs().max(1)
+                ))
+            }
             RequestError::Unavailable(reason) => ApiError::Unavailable(reason),
         }
     }

@@ -145,6 +145,7 @@ fn content_config(env: &EnvSource) -> Result<ContentConfig, ConfigError> {
         llm_timeout: env.millis("LINGO_LLM_TIMEOUT_MS", 60_000)?,
         llm_max_tokens: env.parse("LINGO_LLM_MAX_TOKENS", 1_200)?,
         daily_quota: env.parse("LINGO_CONTENT_DAILY_QUOTA", 50)?,
+        retry_failed_after: env.millis("LINGO_CONTENT_RETRY_FAILED_MS", 10 * 60_000)?,
         price_prompt_per_mtok: env.parse("LINGO_LLM_PRICE_PROMPT_PER_MTOK", 0.0)?,
         price_completion_per_mtok: env.parse("LINGO_LLM_PRICE_COMPLETION_PER_MTOK", 0.0)?,
     })

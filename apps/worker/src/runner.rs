@@ -257,7 +257,12 @@ impl Worker {
         );
         lingo_bootstrap::telemetry::continue_trace(&span, &envelope.trace);
         async move {
-            run_one(consumer, &registry, retry, retry_window, &delivery).await;
+            // Once the handler is done, the outcome is being recorded: no more heartbeats for
+            // it and no cancelling halfway through (the broker forgets the delivery first).
+            let settle = || {
+                lock(&in_flight).remove(&delivery.receipt);
+            };
+            run_one(consumer, &registry, retry, retry_window, &delivery, settle).await;
             lock(&in_flight).remove(&delivery.receipt);
             tracing::info!(job.id = %delivery.envelope.id, %worker, "job ended");
         }
@@ -279,10 +284,12 @@ async fn run_one(
     retry: RetryPolicy,
     retry_window: Duration,
     delivery: &Delivery,
+    settle: impl FnOnce(),
 ) {
     let envelope = &delivery.envelope;
     let age = chrono::Utc::now() - envelope.created_at;
     let Some(registered) = registry.lookup(&envelope.kind) else {
+        settle();
         let reason = format!("unknown job type '{}'", envelope.kind);
         if age > UNKNOWN_TYPE_PATIENCE {
             tracing::warn!(%reason, "job of an unknown type dead-lettered after a week");
@@ -319,6 +326,7 @@ async fn run_one(
             deadline.as_secs()
         ))),
     };
+    settle();
     let window = registered.retry_window.unwrap_or(retry_window);
     let window_spent = age >= chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
     let recorded = match outcome {

@@ -120,6 +120,17 @@ pub trait ContentStore: Send + Sync {
     async fn put(&self, version: &ContentVersion) -> Result<(), StoreError>;
 }
 
+/// Generated content not yet in the content store: kept in another store the moment it is
+/// paid for, so a retry after a failed `ContentStore::put` stores it instead of paying the
+/// generator again.
+#[async_trait]
+pub trait ContentDrafts: Send + Sync {
+    async fn keep(&self, version: &ContentVersion) -> Result<(), StoreError>;
+    /// The draft of `key`, if one is waiting.
+    async fn get(&self, key: &ContentKey) -> Result<Option<ContentVersion>, StoreError>;
+    async fn discard(&self, key: &ContentKey) -> Result<(), StoreError>;
+}
+
 /// Tokens and requests per model and day, for cost accounting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageRow {

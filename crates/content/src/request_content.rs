@@ -1,15 +1,16 @@
 //! A learner asks for a word's content: served when it exists, otherwise one generation is
 //! enqueued (its job id is fixed by the content key, so concurrent requests share it), counted
-//! against the learner's daily quota.
+//! against the learner's daily quota. A generation that failed is tried again (same job, fresh
+//! attempts) by the first request after a cool-down: a failure never poisons the word.
 
 use crate::content_key::ContentKey;
 use crate::generate_content::GenerateContent;
 use crate::generate_content::content_key;
 use crate::ports::{ContentStore, ContentVersion, LearnerLanguages};
 use lingo_dictionary::ports::{StoreError, WordRepository};
-use lingo_kernel::jobs::{JobId, JobQueue, JobStatus, NewJob, QueueError};
+use lingo_kernel::jobs::{DeadLetters, JobId, JobQueue, JobStatus, NewJob, QueueError};
 use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimiter};
-use lingo_kernel::{Caller, CefrLevel, LanguageCode, UserId, WordId};
+use lingo_kernel::{Caller, CefrLevel, Clock, LanguageCode, UserId, WordId};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,10 +29,13 @@ pub enum RequestError {
     UnknownWord,
     #[error("daily generation quota reached")]
     QuotaExceeded { retry_after: Duration },
-    /// The generation for this key failed for good (the reason is the job's); an administrator
-    /// can regenerate once the cause is fixed.
-    #[error("content generation failed: {0}")]
-    GenerationFailed(String),
+    /// The generation for this key failed (the reason is the job's, for logs); it is tried again
+    /// on the first request after `retry_after`.
+    #[error("content generation failed: {reason}")]
+    GenerationFailed {
+        reason: String,
+        retry_after: Duration,
+    },
     #[error("{0}")]
     Unavailable(String),
 }
@@ -55,9 +59,14 @@ pub struct ContentRequestDeps {
     /// Where the defaults of a request (native language, level) come from.
     pub learners: Arc<dyn LearnerLanguages>,
     pub queue: Arc<dyn JobQueue>,
+    /// Where a failed generation is put back to run again.
+    pub failed_jobs: Arc<dyn DeadLetters>,
     pub limiter: Arc<dyn RateLimiter>,
     /// New generations per learner per day.
     pub daily_quota: u32,
+    /// How long after a failed generation the next request tries again.
+    pub retry_failed_after: Duration,
+    pub clock: Arc<dyn Clock>,
 }
 
 pub struct ContentRequestService {
@@ -106,26 +115,28 @@ impl ContentRequestService {
         }
         let job_id = key.job_id();
         // Someone already asked: follow that generation, free of charge.
-        if let Some(job) = self.deps.queue.status(job_id).await? {
-            return match job.status {
-                JobStatus::Failed | JobStatus::Dead => Err(RequestError::GenerationFailed(
-                    job.last_error.unwrap_or_else(|| "unknown".to_owned()),
-                )),
-                _ => Ok(ContentAnswer::Pending(job_id)),
-            };
-        }
-        let quota = RateLimit::per(self.deps.daily_quota, Duration::from_secs(86_400));
-        match self
-            .deps
-            .limiter
-            .hit(&format!("content:{learner}"), quota)
-            .await
-        {
-            Ok(RateDecision::Allowed) => {}
-            Ok(RateDecision::Limited { retry_after }) => {
-                return Err(RequestError::QuotaExceeded { retry_after });
+        let failed = match self.deps.queue.status(job_id).await? {
+            Some(job) if matches!(job.status, JobStatus::Failed | JobStatus::Dead) => {
+                let since = (self.deps.clock.now() - job.updated_at)
+                    .to_std()
+                    .unwrap_or_default();
+                if since < self.deps.retry_failed_after {
+                    return Err(RequestError::GenerationFailed {
+                        reason: job.last_error.unwrap_or_else(|| "unknown".to_owned()),
+                        retry_after: self.deps.retry_failed_after - since,
+                    });
+                }
+                true
             }
-            Err(e) => return Err(RequestError::Unavailable(e.to_string())),
+            Some(_) => return Ok(ContentAnswer::Pending(job_id)),
+            None => false,
+        };
+        self.charge(learner).await?;
+        if failed {
+            // Back in the queue with fresh attempts; a concurrent request may have done it.
+            self.deps.failed_jobs.requeue(job_id).await?;
+            tracing::info!(job.id = %job_id, "a failed content generation is tried again");
+            return Ok(ContentAnswer::Pending(job_id));
         }
         let job = GenerateContent {
             key: key.clone(),
@@ -138,6 +149,23 @@ impl ContentRequestService {
             .owned_by(learner);
         self.deps.queue.enqueue(job).await?;
         Ok(ContentAnswer::Pending(job_id))
+    }
+
+    /// Counts one new generation against the learner's daily quota.
+    async fn charge(&self, learner: UserId) -> Result<(), RequestError> {
+        let quota = RateLimit::per(self.deps.daily_quota, Duration::from_secs(86_400));
+        match self
+            .deps
+            .limiter
+            .hit(&format!("content:{learner}"), quota)
+            .await
+        {
+            Ok(RateDecision::Allowed) => Ok(()),
+            Ok(RateDecision::Limited { retry_after }) => {
+                Err(RequestError::QuotaExceeded { retry_after })
+            }
+            Err(e) => Err(RequestError::Unavailable(e.to_string())),
+        }
     }
 
     /// An admin asks for a new version whatever exists.

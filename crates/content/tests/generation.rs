@@ -75,8 +75,45 @@ fn freedict_house(language: &str, text: &str) -> Entry {
     }
 }
 
+/// Drafts in memory; `down` makes every call fail (the drafts store is down too).
 #[derive(Default)]
-struct Store(Mutex<Vec<ContentVersion>>);
+struct Drafts {
+    kept: Mutex<HashMap<String, ContentVersion>>,
+    down: std::sync::atomic::AtomicBool,
+}
+impl Drafts {
+    fn check(&self) -> Result<(), StoreError> {
+        if self.down.load(std::sync::atomic::Ordering::SeqCst) {
+            Err(StoreError::Unavailable("drafts down".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+#[async_trait]
+impl ContentDrafts for Drafts {
+    async fn keep(&self, version: &ContentVersion) -> Result<(), StoreError> {
+        self.check()?;
+        self.kept
+            .lock()
+            .unwrap()
+            .insert(version.key.id(), version.clone());
+        Ok(())
+    }
+    async fn get(&self, key: &ContentKey) -> Result<Option<ContentVersion>, StoreError> {
+        self.check()?;
+        Ok(self.kept.lock().unwrap().get(&key.id()).cloned())
+    }
+    async fn discard(&self, key: &ContentKey) -> Result<(), StoreError> {
+        self.check()?;
+        self.kept.lock().unwrap().remove(&key.id());
+        Ok(())
+    }
+}
+
+/// The content store; fails the next `failing_puts` puts.
+#[derive(Default)]
+struct Store(Mutex<Vec<ContentVersion>>, std::sync::atomic::AtomicU32);
 #[async_trait]
 impl ContentStore for Store {
     async fn latest(&self, key: &ContentKey) -> Result<Option<ContentVersion>, StoreError> {
@@ -90,6 +127,13 @@ impl ContentStore for Store {
             .cloned())
     }
     async fn put(&self, version: &ContentVersion) -> Result<(), StoreError> {
+        use std::sync::atomic::Ordering;
+        if self.1.load(Ordering::SeqCst) > 0 {
+            self.1.fetch_sub(1, Ordering::SeqCst);
+            return Err(StoreError::Unavailable(
+                "mongodb: connection refused".into(),
+            ));
+        }
         self.0.lock().unwrap().push(version.clone());
         Ok(())
     }
@@ -174,6 +218,7 @@ struct World {
     service: ContentGenerationService,
     store: Arc<Store>,
     ledger: Arc<Ledger>,
+    drafts: Arc<Drafts>,
     key: ContentKey,
 }
 
@@ -192,6 +237,7 @@ fn world(generator: Arc<dyn ContentGenerator>) -> World {
     };
     let store = Arc::new(Store::default());
     let ledger = Arc::new(Ledger::default());
+    let drafts = Arc::new(Drafts::default());
     let service = ContentGenerationService::new(ContentDeps {
         words: Arc::new(MemWords::with(vec![meta])),
         entries: Arc::new(MemEntries::with(vec![
@@ -201,6 +247,7 @@ fn world(generator: Arc<dyn ContentGenerator>) -> World {
         generator,
         store: store.clone(),
         ledger: ledger.clone(),
+        drafts: drafts.clone(),
         clock: Arc::new(FixedClock::at(
             Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap(),
         )),
@@ -209,6 +256,7 @@ fn world(generator: Arc<dyn ContentGenerator>) -> World {
         service,
         store,
         ledger,
+        drafts,
         key: ContentKey {
             word_id: id,
             native: fa(),
@@ -417,4 +465,37 @@ fn extractive_content_keeps_to_the_words_part_of_speech() {
         "{}",
         content.common_mistakes
     );
+}
+
+#[tokio::test]
+async fn a_retry_after_a_failed_store_stores_the_paid_content_without_generating_again() {
+    for drafts_down in [false, true] {
+        let generator = Scripted::new(vec![answer(&valid())]);
+        let world = world(generator.clone());
+        world
+            .drafts
+            .down
+            .store(drafts_down, std::sync::atomic::Ordering::SeqCst);
+        world.store.1.store(1, std::sync::atomic::Ordering::SeqCst);
+        let first = world.service.run(&job(&world.key, false)).await;
+        assert!(matches!(first, Err(JobError::Retryable(_))), "{first:?}");
+        assert!(world.store.0.lock().unwrap().is_empty());
+
+        let second = world.service.run(&job(&world.key, false)).await.unwrap();
+        assert!(!second.already_existed);
+        assert_eq!(second.version, 1);
+        // One call, paid and recorded once; the draft is gone once stored.
+        assert_eq!(generator.requests.lock().unwrap().len(), 1);
+        let recorded = world.ledger.0.lock().unwrap()["scripted/test-model-2026"];
+        assert_eq!(recorded.prompt_tokens, 100);
+        assert_eq!(world.store.0.lock().unwrap().len(), 1);
+        world
+            .drafts
+            .down
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            world.drafts.kept.lock().unwrap().is_empty(),
+            "drafts down: {drafts_down}"
+        );
+    }
 }

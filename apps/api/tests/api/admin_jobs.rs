@@ -154,11 +154,12 @@ async fn admins_list_and_requeue_dead_jobs() {
     let app = TestApp::spawn().await;
     let admin_id = UserId::new();
     let admin = app.token(admin_id, Role::Admin);
-    let queue = &app.stores.stores.queue;
+    let queue = &app.stores.stores.jobs;
+    // A payload no handler can read fails for good.
     let job = NewJob {
-        kind: "no.such.type".into(),
+        payload: serde_json::json!({"message": 42}),
         ..NewJob::of(&lingo_worker::jobs::SystemEcho {
-            message: "lost".into(),
+            message: "unreadable".into(),
             delay_ms: 0,
         })
         .expect("job")
@@ -167,7 +168,7 @@ async fn admins_list_and_requeue_dead_jobs() {
     queue.enqueue(job.clone()).await.expect("enqueued");
     let worker = start_worker(&app);
     let url = format!("/api/v1/jobs/{}", job.id);
-    app.wait_for_job_status(&admin, &url, "dead").await;
+    app.wait_for_job_status(&admin, &url, "failed").await;
     worker.stop().await;
 
     let dead: serde_json::Value = app
@@ -177,7 +178,13 @@ async fn admins_list_and_requeue_dead_jobs() {
         .await
         .expect("json");
     assert_eq!(dead[0]["job_id"], job.id.to_string());
-    assert_eq!(dead[0]["reason"], "unknown job type 'no.such.type'");
+    assert!(
+        dead[0]["reason"]
+            .as_str()
+            .expect("reason")
+            .starts_with("invalid payload for 'system.echo'"),
+        "{dead}"
+    );
 
     let requeue = |id: String| {
         app.client

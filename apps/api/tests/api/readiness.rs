@@ -71,8 +71,9 @@ async fn ready_flips_to_503_naming_redis_and_back_when_redis_returns() {
 }
 
 #[tokio::test]
-async fn a_store_that_is_down_is_a_503_problem_not_a_crash() {
-    // Redis unreachable: the jobs endpoint answers a problem, and the process goes on.
+async fn with_redis_down_jobs_are_recorded_and_followed_in_the_ledger() {
+    // Redis unreachable: a job is still accepted (the ledger holds it), its status comes from
+    // the ledger, an unknown job is a 404 problem, and the process goes on.
     let down = TestApp::spawn_with(&[
         (
             "LINGO_REDIS_URL",
@@ -81,14 +82,34 @@ async fn a_store_that_is_down_is_a_503_problem_not_a_crash() {
         ("LINGO_REDIS_TIMEOUT_MS", "300"),
     ])
     .await;
-    let token = down.token(lingo_kernel::UserId::new(), lingo_users::Role::Learner);
+    use lingo_kernel::jobs::JobQueue;
+    let learner = lingo_kernel::UserId::new();
+    let token = down.token(learner, lingo_users::Role::Learner);
+    let job = lingo_kernel::jobs::NewJob::of(&lingo_kernel::jobs::system::SystemEcho {
+        message: "kept".into(),
+        delay_ms: 0,
+    })
+    .expect("job")
+    .owned_by(learner);
+    down.stores
+        .stores
+        .jobs
+        .enqueue(job.clone())
+        .await
+        .expect("accepted with Redis down");
+    let response = down
+        .get_as(&format!("/api/v1/jobs/{}", job.id), &token)
+        .await;
+    assert_eq!(response.status(), 200);
+    let record: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(record["status"], "queued");
     let response = down
         .get_as(
             &format!("/api/v1/jobs/{}", lingo_kernel::jobs::JobId::new()),
             &token,
         )
         .await;
-    assert_eq!(response.status(), 503);
+    assert_eq!(response.status(), 404);
     assert_eq!(
         response.headers()["content-type"],
         "application/problem+json"

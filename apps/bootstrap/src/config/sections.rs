@@ -188,6 +188,8 @@ pub struct ContentConfig {
     pub llm_max_tokens: u32,
     /// New generations a learner may start per day.
     pub daily_quota: u32,
+    /// How long after a failed generation a learner's request tries it again.
+    pub retry_failed_after: Duration,
     /// Prices per million tokens, for the cost report.
     pub price_prompt_per_mtok: f64,
     pub price_completion_per_mtok: f64,

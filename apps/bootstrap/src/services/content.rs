@@ -52,6 +52,9 @@ pub(super) fn generation(
         generator,
         store: Arc::new(MongoContentStore::new(&stores.mongo)),
         ledger: Arc::new(PgUsageLedger::new(stores.postgres.clone())),
+        drafts: Arc::new(lingo_postgres::PgContentDrafts::new(
+            stores.postgres.clone(),
+        )),
         clock,
     })
 }
@@ -72,8 +75,11 @@ pub(super) fn build(
         words,
         learners: Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
         queue: Arc::new(stores.jobs.clone()) as Arc<dyn JobQueue>,
+        failed_jobs: Arc::new(stores.jobs.clone()),
         limiter,
         daily_quota: config.daily_quota,
+        retry_failed_after: config.retry_failed_after,
+        clock: clock.clone(),
     });
     let prices = TokenPrices {
         prompt_per_mtok: config.price_prompt_per_mtok,

@@ -185,7 +185,9 @@ impl Job for FailsOnce {
 
 #[tokio::test]
 async fn delayed_jobs_survive_the_loss_of_every_redis_key() {
-    let test = TestStores::new(&[]).await;
+    // A short visibility: a job the ledger still sees running is dispatched again once it has
+    // been missing for the visibility timeout (+5 s).
+    let test = TestStores::new(&[("LINGO_QUEUE_VISIBILITY_TIMEOUT_MS", "1000")]).await;
     let jobs = durable(&test, test.stores.queue.clone(), fast());
     let failed_once: Arc<Mutex<HashSet<u32>>> = Arc::default();
     let mut registry = Registry::new();
@@ -223,6 +225,11 @@ async fn delayed_jobs_survive_the_loss_of_every_redis_key() {
     }
     assert_eq!(test.stores.queue.stats().await.expect("stats").delayed, 20);
     worker.shutdown().await;
+    // Every retry reached the ledger before the worker stopped.
+    for id in &ids {
+        let entry = jobs.ledger().get(*id).await.expect("get").expect("row");
+        assert_eq!((entry.status, entry.attempts), (JobStatus::Queued, 1));
+    }
 
     lose_redis_data(&test).await;
     assert!(
@@ -244,7 +251,7 @@ async fn delayed_jobs_survive_the_loss_of_every_redis_key() {
     test.stores.queue.ensure_group().await.expect("group");
     let worker = spawn_on(Arc::new(jobs.clone()), registry, settings("w2"));
     let mut redispatched = 0;
-    for _ in 0..50 {
+    for _ in 0..200 {
         redispatched += jobs
             .dispatch_pass(100)
             .await

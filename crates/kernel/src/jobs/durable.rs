@@ -393,7 +393,7 @@ impl DeadLetters for DurableJobs {
                 dead_at: entry.updated_at,
             });
         }
-        letters.sort_by(|a, b| b.dead_at.cmp(&a.dead_at));
+        letters.sort_by_key(|l| std::cmp::Reverse(l.dead_at));
         letters.truncate(limit);
         Ok(letters)
     }
