@@ -235,7 +235,7 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
 }
 
 #[tokio::test]
-async fn a_refused_generation_fails_for_good_and_says_so() {
+async fn a_refused_generation_fails_and_is_tried_again_after_a_cool_down() {
     let double = chat_double(true).await;
     let url = double.url("/v1");
     let app = spawn(&[]).await;
@@ -253,15 +253,30 @@ async fn a_refused_generation_fails_for_good_and_says_so() {
         (answer.0 != 202).then_some(answer)
     })
     .await;
-    worker.stop().await;
     assert_eq!(last.0, 503, "{}", last.1);
+    let detail = last.1["detail"].as_str().expect("detail");
+    assert!(detail.contains("tried again"), "{}", last.1);
     assert!(
-        last.1["detail"]
-            .as_str()
-            .expect("detail")
-            .contains("refused"),
-        "{}",
-        last.1
+        !detail.contains("refus"),
+        "the generator's answer stays in the logs"
     );
-    assert_eq!(double.request_count(), 1, "a refusal is not retried");
+    assert_eq!(
+        double.request_count(),
+        1,
+        "a refusal is not retried at once"
+    );
+
+    // The word is not poisoned: after the cool-down the next request tries again.
+    app.advance_time(chrono::Duration::minutes(11));
+    assert_eq!(
+        app.word_content(&sara, &bank, "?native=fa&level=B1")
+            .await
+            .0,
+        202
+    );
+    eventually("the generator was asked again", || async {
+        (double.request_count() == 2).then_some(())
+    })
+    .await;
+    worker.stop().await;
 }
