@@ -94,6 +94,17 @@ impl RedisLease {
         Ok(())
     }
 
+    /// Whether `entry` fired at `tick_ms` (or a later tick) already, as recorded by
+    /// `claim_tick`.
+    pub async fn fired(&self, entry: &str, tick_ms: i64) -> Result<bool, RedisError> {
+        use fred::prelude::HashesInterface;
+        let last: Option<i64> = self
+            .client
+            .hget(format!("{}:ticks:{entry}", self.key), "tick")
+            .await?;
+        Ok(last.is_some_and(|last| tick_ms <= last))
+    }
+
     /// Claims the firing of `entry` at `tick_ms` under `lease`: true exactly once per tick,
     /// and never for a holder whose token has been superseded.
     pub async fn claim_tick(

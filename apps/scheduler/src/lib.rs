@@ -2,9 +2,13 @@
 //! one holds a lease in Redis and fires, and every tick enqueues exactly once:
 //! - the lease has a fencing token that grows at each change of holder; a tick is claimed in
 //!   Redis under that token, so a stale leader (paused, lease lost) cannot fire it again;
-//! - the job id is derived from (entry, tick), so even a duplicate enqueue is a no-op;
-//! - a new leader looks back over the last few lease periods, so ticks missed while no replica
-//!   held the lease still fire (once).
+//! - the job id is derived from (entry, tick), and the job queue records every job in its
+//!   PostgreSQL ledger idempotently on that id, so even a duplicate enqueue is a no-op;
+//! - a tick is enqueued first and claimed after: a leader that dies in between, or an enqueue
+//!   that fails (PostgreSQL down), leaves the tick unclaimed, and it is enqueued on a later pass;
+//! - a new leader looks back over the last few lease periods (and at least two minutes), so
+//!   ticks missed while no replica held the lease, or while the job store was down, still fire
+//!   (once).
 
 mod schedule;
 
@@ -88,15 +92,20 @@ impl Scheduler {
         let mut fired = 0;
         for entry in &self.entries {
             for tick in entry.ticks_between(since, now) {
-                match self
-                    .lease
-                    .claim_tick(lease, &entry.job, tick.timestamp_millis())
-                    .await
-                {
-                    Ok(true) => {
-                        self.enqueue(entry, tick).await;
-                        fired += 1;
+                let tick_ms = tick.timestamp_millis();
+                match self.lease.fired(&entry.job, tick_ms).await {
+                    Ok(false) => {}
+                    Ok(true) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = %e, entry = %entry.job, "tick state unavailable");
+                        continue;
                     }
+                }
+                if !self.enqueue(entry, tick).await {
+                    continue;
+                }
+                match self.lease.claim_tick(lease, &entry.job, tick_ms).await {
+                    Ok(true) => fired += 1,
                     Ok(false) => {}
                     Err(e) => tracing::warn!(error = %e, entry = %entry.job, "tick not claimed"),
                 }
@@ -105,7 +114,9 @@ impl Scheduler {
         fired
     }
 
-    async fn enqueue(&self, entry: &Entry, tick: DateTime<Utc>) {
+    /// True once the job is recorded (created now or before); false leaves the tick for a
+    /// later pass.
+    async fn enqueue(&self, entry: &Entry, tick: DateTime<Utc>) -> bool {
         let job = NewJob {
             id: job_id(&entry.job, tick),
             kind: entry.job.clone(),
@@ -118,16 +129,18 @@ impl Scheduler {
             match self.queue.enqueue(job.clone()).await {
                 Ok(_) => {
                     tracing::info!(entry = %entry.job, %tick, job.id = %job.id, "scheduled job enqueued");
-                    return;
+                    return true;
                 }
                 Err(e) if attempt < 3 => {
                     tracing::warn!(error = %e, attempt, "enqueue failed; retrying");
                     tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, entry = %entry.job, %tick, "scheduled job lost")
-                }
+                Err(e) => tracing::warn!(
+                    error = %e, entry = %entry.job, %tick,
+                    "scheduled job not enqueued; tried again on the next pass"
+                ),
             }
         }
+        false
     }
 }

@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
         tick,
         Arc::new(lingo_kernel::SystemClock),
     );
-    scheduler.lookback = config.scheduler.lease_ttl * 2;
+    scheduler.lookback = (config.scheduler.lease_ttl * 2).max(Duration::from_secs(120));
     let fired = scheduler.run(shutdown::signal()).await;
     tracing::info!(fired, "scheduler stopped");
     Ok(())

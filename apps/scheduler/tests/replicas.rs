@@ -67,3 +67,64 @@ async fn a_replica_takes_over_when_the_leader_dies() {
     let after = test.stores.queue.stats().await.expect("stats").ready;
     assert_eq!(after, before + fired, "no tick fired twice");
 }
+
+#[tokio::test]
+async fn a_tick_whose_enqueue_failed_fires_on_a_later_pass() {
+    use lingo_kernel::jobs::{DispatchSettings, DurableJobs};
+    let test = TestStores::new(&[]).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    // PostgreSQL unreachable: the job ledger refuses the job, so nothing is accepted.
+    let down = lingo_postgres::connect(&lingo_postgres::PoolSettings {
+        url: format!("postgres://postgres@127.0.0.1:{port}/nowhere"),
+        max_size: 1,
+        acquire_timeout: Duration::from_millis(200),
+    })
+    .expect("pool");
+    let unrecorded = DurableJobs::new(
+        Arc::new(lingo_postgres::PgJobLedger::new(
+            down,
+            Arc::new(lingo_kernel::SystemClock),
+        )),
+        Arc::new(test.stores.queue.clone()),
+        Arc::new(lingo_kernel::SystemClock),
+        DispatchSettings::default(),
+    );
+    let entries = || parse_schedule(EVERY_SECOND, &["queue.stats"]).expect("schedule");
+    let lease = || {
+        RedisLease::new(
+            test.stores.redis.clone(),
+            test.prefix(),
+            "scheduler",
+            "only",
+            Duration::from_secs(5),
+        )
+    };
+    let clock: Arc<dyn lingo_kernel::Clock> = Arc::new(lingo_kernel::SystemClock);
+    let now = chrono::Utc::now();
+    let mut failing = Scheduler::new(
+        lease(),
+        Arc::new(unrecorded),
+        entries(),
+        Duration::from_millis(100),
+        clock.clone(),
+    );
+    failing.lookback = Duration::from_secs(2);
+    assert_eq!(failing.pass(now).await, 0);
+    // The store is back: the same ticks fire, once.
+    let mut healthy = Scheduler::new(
+        lease(),
+        Arc::new(test.stores.jobs.clone()),
+        entries(),
+        Duration::from_millis(100),
+        clock,
+    );
+    healthy.lookback = Duration::from_secs(2);
+    let fired = healthy.pass(now).await;
+    assert!(fired >= 2, "fired {fired}");
+    assert_eq!(healthy.pass(now).await, 0, "no tick fires twice");
+    assert_eq!(test.stores.queue.stats().await.expect("stats").ready, fired);
+}
