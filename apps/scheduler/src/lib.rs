@@ -16,7 +16,7 @@ pub use schedule::{Entry, ScheduleError, parse_schedule};
 
 use chrono::{DateTime, Utc};
 use lingo_kernel::Clock;
-use lingo_kernel::jobs::{JobId, JobQueue, NewJob};
+use lingo_kernel::jobs::{Enqueued, JobId, JobQueue, NewJob};
 use lingo_redis::RedisLease;
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,11 +101,12 @@ impl Scheduler {
                         continue;
                     }
                 }
-                if !self.enqueue(entry, tick).await {
+                let Some(enqueued) = self.enqueue(entry, tick).await else {
                     continue;
-                }
+                };
                 match self.lease.claim_tick(lease, &entry.job, tick_ms).await {
-                    Ok(true) => fired += 1,
+                    // A job already there was enqueued by a leader that died before claiming.
+                    Ok(true) => fired += u64::from(enqueued == Enqueued::Created),
                     Ok(false) => {}
                     Err(e) => tracing::warn!(error = %e, entry = %entry.job, "tick not claimed"),
                 }
@@ -114,9 +115,9 @@ impl Scheduler {
         fired
     }
 
-    /// True once the job is recorded (created now or before); false leaves the tick for a
+    /// `Some` once the job is recorded (created now or before); `None` leaves the tick for a
     /// later pass.
-    async fn enqueue(&self, entry: &Entry, tick: DateTime<Utc>) -> bool {
+    async fn enqueue(&self, entry: &Entry, tick: DateTime<Utc>) -> Option<Enqueued> {
         let job = NewJob {
             id: job_id(&entry.job, tick),
             kind: entry.job.clone(),
@@ -127,9 +128,9 @@ impl Scheduler {
         };
         for attempt in 1..=3 {
             match self.queue.enqueue(job.clone()).await {
-                Ok(_) => {
+                Ok(enqueued) => {
                     tracing::info!(entry = %entry.job, %tick, job.id = %job.id, "scheduled job enqueued");
-                    return true;
+                    return Some(enqueued);
                 }
                 Err(e) if attempt < 3 => {
                     tracing::warn!(error = %e, attempt, "enqueue failed; retrying");
@@ -141,6 +142,6 @@ impl Scheduler {
                 ),
             }
         }
-        false
+        None
     }
 }
