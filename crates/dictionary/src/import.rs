@@ -68,6 +68,8 @@ pub struct ImportDictionary {
 impl Job for ImportDictionary {
     const NAME: &'static str = "dictionary.import";
     const MAX_ATTEMPTS: u32 = 10;
+    /// Large sources take minutes; an attempt cut off resumes from its checkpoint.
+    const DEADLINE: std::time::Duration = std::time::Duration::from_secs(3600);
 }
 
 /// One record of the input: as received, and the entries made from it.
