@@ -365,3 +365,65 @@ async fn a_job_of_an_unknown_type_waits_for_a_worker_that_knows_it() {
     old.shutdown().await;
     assert_eq!(test.stores.queue.stats().await.expect("stats").dead, 0);
 }
+
+#[tokio::test]
+async fn a_running_job_the_broker_lost_is_dispatched_again_only_after_the_visibility_grace() {
+    use lingo_kernel::jobs::JobConsumer;
+    let test = TestStores::new(&[("LINGO_QUEUE_VISIBILITY_TIMEOUT_MS", "1000")]).await;
+    let jobs = durable(&test, test.stores.queue.clone(), fast());
+    let job = echo();
+    jobs.enqueue(job.clone()).await.expect("enqueued");
+    let delivered = jobs
+        .fetch("w", 1, Duration::from_millis(100))
+        .await
+        .expect("fetch");
+    assert_eq!(delivered.len(), 1);
+    lose_redis_data(&test).await;
+    test.stores.queue.ensure_group().await.expect("group");
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Its worker may still be running it: wait out the visibility timeout (+5 s) first.
+    let first = jobs.dispatch_pass(100).await.expect("dispatch");
+    assert_eq!((first.claimed, first.redispatched), (1, 0));
+    tokio::time::sleep(Duration::from_millis(6_200)).await;
+    let later = jobs.dispatch_pass(100).await.expect("dispatch");
+    assert_eq!(later.redispatched, 1);
+    assert_eq!(
+        test.stores
+            .queue
+            .status(job.id)
+            .await
+            .expect("status")
+            .expect("back")
+            .status,
+        JobStatus::Queued
+    );
+}
+
+#[tokio::test]
+async fn an_outcome_the_ledger_missed_is_copied_from_the_broker() {
+    use lingo_kernel::jobs::JobConsumer;
+    let test = TestStores::new(&[]).await;
+    let jobs = durable(&test, test.stores.queue.clone(), fast());
+    let job = echo();
+    jobs.enqueue(job.clone()).await.expect("enqueued");
+    let delivery = jobs
+        .fetch("w", 1, Duration::from_millis(100))
+        .await
+        .expect("fetch")
+        .pop()
+        .expect("delivered");
+    // The broker records the success; the ledger write is lost (as if PostgreSQL blinked).
+    test.stores
+        .queue
+        .succeed(&delivery, serde_json::json!({"echo": "done"}))
+        .await
+        .expect("succeeded");
+    let before = jobs.ledger().get(job.id).await.expect("get").expect("row");
+    assert_eq!(before.status, JobStatus::Running);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    assert_eq!(jobs.dispatch_pass(100).await.expect("dispatch").synced, 1);
+    let after = jobs.ledger().get(job.id).await.expect("get").expect("row");
+    assert_eq!(after.status, JobStatus::Succeeded);
+    assert_eq!(after.result, Some(serde_json::json!({"echo": "done"})));
+    assert_eq!(jobs.dispatch_pass(100).await.expect("dispatch").claimed, 0);
+}
