@@ -431,6 +431,59 @@ async fn a_corrupt_entry_document_is_reported_not_dropped() {
 }
 
 #[tokio::test]
+async fn a_source_is_walked_page_by_page_in_id_order_and_nothing_else_is() {
+    let t = TestStores::new(&[]).await;
+    let store = entry_store(&t);
+    let lemmas = ["ant", "bee", "cat", "dog", "eel", "fox", "gnu"];
+    let mut mine: Vec<Entry> = lemmas
+        .iter()
+        .map(|l| entry("en", "wordnet-3.0", l, "noun", "an animal"))
+        .collect();
+    let others = vec![
+        entry("en", "wordnet-3.1", "ant", "noun", "another source"),
+        entry("en", "wordnet", "bee", "noun", "a source that is a prefix"),
+        entry("fr", "wordnet-3.0", "chat", "noun", "another language"),
+    ];
+    store.put_entries(&mine).await.expect("mine");
+    store.put_entries(&others).await.expect("others");
+    // A document that does not decode, inside the source's range.
+    let mut broken = collection(&t, collections::ENTRIES)
+        .find_one(doc! { "_id": mine[2].id() })
+        .await
+        .expect("find")
+        .expect("stored");
+    broken.insert("_id", "wordnet-3.0|en|cat|zz-manual");
+    broken.insert("senses", "this should be a list");
+    collection(&t, collections::ENTRIES)
+        .insert_one(broken)
+        .await
+        .expect("insert by hand");
+
+    let (en, source) = (language("en"), SourceId::parse("wordnet-3.0").expect("id"));
+    assert_eq!(store.count_of_source(&en, &source).await.expect("count"), 8);
+    let (mut seen, mut corrupt, mut after, mut pages) = (vec![], vec![], None, 0);
+    loop {
+        let page = store
+            .entries_of_source(&en, &source, after.as_deref(), 3)
+            .await
+            .expect("page");
+        pages += 1;
+        let Some(last) = page.last_id else { break };
+        seen.extend(page.entries);
+        corrupt.extend(page.corrupt);
+        after = Some(last);
+    }
+    assert_eq!(pages, 4, "three full pages, then an empty one");
+    mine.sort_by_key(Entry::id);
+    assert_eq!(seen, mine);
+    assert_eq!(corrupt.len(), 1);
+    assert!(
+        corrupt[0].contains("wordnet-3.0|en|cat|zz-manual"),
+        "{corrupt:?}"
+    );
+}
+
+#[tokio::test]
 async fn ensure_indexes_replaces_the_old_unique_raw_index() {
     let t = TestStores::new(&[]).await;
     let raw_entries = collection(&t, collections::RAW_ENTRIES);
