@@ -36,22 +36,14 @@ impl MongoEntryStore {
     }
 }
 
-/// The entries of `source` in `language` with an id after `after`. An entry's `_id` starts with
-/// `source|language|` (`Entry::id`), so the range on `_id` lets the server walk its `_id` index
-/// instead of scanning the collection for each page (no index on `source` is needed); the
-/// equality on `source` and `language` states what is meant, whatever the index.
+/// The entries of `source` in `language` with an id after `after`: served by the
+/// `source_language_id` index (equality on both, then the `_id` range and order).
 fn source_filter(language: &LanguageCode, source: &SourceId, after: Option<&str>) -> Document {
-    let prefix = format!("{source}|{language}|");
-    // '}' is the character after '|': every id with the prefix sorts below this bound.
-    let end = format!("{source}|{language}}}");
-    let start = after
-        .filter(|after| *after > prefix.as_str())
-        .unwrap_or(&prefix);
-    doc! {
-        "_id": { "$gt": start, "$lt": end },
-        "source": source.as_str(),
-        "language": language.as_str(),
+    let mut filter = doc! { "source": source.as_str(), "language": language.as_str() };
+    if let Some(after) = after {
+        filter.insert("_id", doc! { "$gt": after });
     }
+    filter
 }
 
 #[async_trait]
@@ -121,7 +113,12 @@ impl EntryStore for MongoEntryStore {
         while cursor.advance().await.map_err(unavailable)? {
             let document: Document = cursor.deserialize_current().map_err(unavailable)?;
             let Ok(id) = document.get_str("_id").map(str::to_owned) else {
-                // Outside the `_id` range of string ids: the filter cannot return it.
+                // Not a string id (a document written by hand): no entry, and not an id to
+                // continue from; skipped and named.
+                page.corrupt.push(format!(
+                    "entry {:?}: _id is not a string",
+                    document.get("_id")
+                ));
                 continue;
             };
             match entry_from_document(document) {

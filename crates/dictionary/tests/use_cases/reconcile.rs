@@ -60,7 +60,10 @@ async fn reconcile(world: &World, raw: &str) -> (ReconcileReport, Vec<JobProgres
     (report, reported)
 }
 
-fn rows(world: &World) -> Vec<(String, String, Option<f64>, Option<CefrLevel>, Vec<String>)> {
+/// A row as the tests compare it: lemma, part of speech, Zipf, CEFR, sources.
+type Row = (String, String, Option<f64>, Option<CefrLevel>, Vec<String>);
+
+fn rows(world: &World) -> Vec<Row> {
     let mut rows: Vec<_> = world
         .words
         .0
