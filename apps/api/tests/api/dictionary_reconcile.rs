@@ -173,4 +173,17 @@ async fn reconcile_requests_are_for_administrators_and_name_a_valid_source() {
         .post_with(&admin, path, json!({"language": "?", "source": SOURCE}))
         .await;
     assert_eq!(status, 422, "{problem}");
+    let (_, doc) = lingo_test_support::json_of(app.get("/api/v1/openapi.json").await).await;
+    let route = &doc["paths"][path]["post"];
+    for status in ["202", "401", "403", "422"] {
+        assert!(
+            route["responses"].get(status).is_some(),
+            "{status}: {route}"
+        );
+    }
+    assert!(
+        doc["components"]["schemas"]
+            .get("ReconcileRequest")
+            .is_some()
+    );
 }
