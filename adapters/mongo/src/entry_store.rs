@@ -93,7 +93,7 @@ impl EntryStore for MongoEntryStore {
         Ok(entries)
     }
 
-    #[tracing::instrument(skip_all, fields(language = %language, source = %source, limit))]
+    #[tracing::instrument(skip_all, fields(language = %language, source = %source, limit = limit))]
     async fn entries_of_source(
         &self,
         language: &LanguageCode,
