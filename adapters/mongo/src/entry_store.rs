@@ -7,8 +7,8 @@ use crate::indexes::collections;
 use crate::raw_record_document::raw_record_to_document;
 use async_trait::async_trait;
 use lingo_dictionary::normalise::fold_key;
-use lingo_dictionary::ports::{EntryStore, StoreError};
-use lingo_dictionary::{Entry, RawRecord};
+use lingo_dictionary::ports::{EntryPage, EntryStore, StoreError};
+use lingo_dictionary::{Entry, RawRecord, SourceId};
 use lingo_kernel::LanguageCode;
 use mongodb::bson::{Document, doc};
 use mongodb::{Collection, Database};
@@ -34,6 +34,16 @@ impl MongoEntryStore {
     fn entries_collection(&self) -> Collection<Document> {
         self.database.collection(collections::ENTRIES)
     }
+}
+
+/// The entries of `source` in `language` with an id after `after`: served by the
+/// `source_language_id` index (equality on both, then the `_id` range and order).
+fn source_filter(language: &LanguageCode, source: &SourceId, after: Option<&str>) -> Document {
+    let mut filter = doc! { "source": source.as_str(), "language": language.as_str() };
+    if let Some(after) = after {
+        filter.insert("_id", doc! { "$gt": after });
+    }
+    filter
 }
 
 #[async_trait]
@@ -81,5 +91,54 @@ impl EntryStore for MongoEntryStore {
             entries.push(entry_from_document(document)?);
         }
         Ok(entries)
+    }
+
+    #[tracing::instrument(skip_all, fields(language = %language, source = %source, limit = limit))]
+    async fn entries_of_source(
+        &self,
+        language: &LanguageCode,
+        source: &SourceId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<EntryPage, StoreError> {
+        let mut cursor = self
+            .entries_collection()
+            .find(source_filter(language, source, after))
+            .sort(doc! { "_id": 1 })
+            .limit(i64::try_from(limit).unwrap_or(i64::MAX))
+            .batch_size(u32::try_from(limit).unwrap_or(u32::MAX))
+            .await
+            .map_err(unavailable)?;
+        let mut page = EntryPage::default();
+        while cursor.advance().await.map_err(unavailable)? {
+            let document: Document = cursor.deserialize_current().map_err(unavailable)?;
+            let Ok(id) = document.get_str("_id").map(str::to_owned) else {
+                // Not a string id (a document written by hand): no entry, and not an id to
+                // continue from; skipped and named.
+                page.corrupt.push(format!(
+                    "entry {:?}: _id is not a string",
+                    document.get("_id")
+                ));
+                continue;
+            };
+            match entry_from_document(document) {
+                Ok(entry) => page.entries.push(entry),
+                Err(e) => page.corrupt.push(e.to_string()),
+            }
+            page.last_id = Some(id);
+        }
+        Ok(page)
+    }
+
+    #[tracing::instrument(skip_all, fields(language = %language, source = %source))]
+    async fn count_of_source(
+        &self,
+        language: &LanguageCode,
+        source: &SourceId,
+    ) -> Result<u64, StoreError> {
+        self.entries_collection()
+            .count_documents(source_filter(language, source, None))
+            .await
+            .map_err(unavailable)
     }
 }

@@ -52,12 +52,21 @@ pub async fn ensure_indexes(store: &MongoStore) -> Result<(), MongoError> {
             false,
         )])
         .await?;
+    // By word (lookups), and by source in `_id` order (the reconciliation's pages: without it
+    // every page scans the collection).
     db.collection::<Document>(collections::ENTRIES)
-        .create_indexes([index(
-            doc! { "language": 1, "lemma_key": 1 },
-            "language_lemma_key",
-            false,
-        )])
+        .create_indexes([
+            index(
+                doc! { "language": 1, "lemma_key": 1 },
+                "language_lemma_key",
+                false,
+            ),
+            index(
+                doc! { "source": 1, "language": 1, "_id": 1 },
+                "source_language_id",
+                false,
+            ),
+        ])
         .await?;
     db.collection::<Document>(collections::LEARNER_CONTENT)
         .create_indexes([index(

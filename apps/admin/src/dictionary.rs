@@ -1,9 +1,10 @@
-//! `lingo-admin dictionary …`: load reference lists and start imports.
+//! `lingo-admin dictionary …`: load reference lists, start imports and reconciliations.
 
 use clap::Subcommand;
 use lingo_bootstrap::{Services, Stores};
 use lingo_dictionary::SourceId;
 use lingo_dictionary::import::{ImportFormat, ImportSpec};
+use lingo_dictionary::reconcile::ReconcileWords;
 use lingo_dictionary::reference_data::{
     BadLine, keep_highest_zipf, parse_frequency_line, parse_lemma_line,
 };
@@ -49,6 +50,18 @@ pub enum DictionaryCommand {
         wait: bool,
         /// dictd: the `.index` file; wordnet: the directory; others: the file.
         path: PathBuf,
+    },
+    /// Enqueue a reconciliation: write the word rows (PostgreSQL) that a source's entries
+    /// (MongoDB) lack, e.g. after an import that died for good. Idempotent: one job per source,
+    /// language and day; rows already present are left alone.
+    Reconcile {
+        #[arg(long)]
+        language: String,
+        #[arg(long)]
+        source: String,
+        /// Wait for the job to finish, printing its progress and then its report.
+        #[arg(long)]
+        wait: bool,
     },
 }
 
@@ -138,6 +151,21 @@ pub async fn run(services: &Services, command: DictionaryCommand) -> anyhow::Res
                 follow(&services.stores, id).await?;
             }
         }
+        DictionaryCommand::Reconcile {
+            language,
+            source,
+            wait,
+        } => {
+            let job = ReconcileWords {
+                language: LanguageCode::parse(&language)?,
+                source: SourceId::parse(&source)?,
+            };
+            let (id, enqueued) = services.reconcile_requests.request_as_operator(job).await?;
+            println!("{id} ({enqueued:?})");
+            if wait {
+                follow(&services.stores, id).await?;
+            }
+        }
     }
     Ok(())
 }
@@ -158,7 +186,7 @@ async fn follow(stores: &Stores, id: lingo_kernel::jobs::JobId) -> anyhow::Resul
         if record.status.is_final() {
             println!("{}", serde_json::to_string_pretty(&record)?);
             if record.last_error.is_some() && record.result.is_none() {
-                anyhow::bail!("import failed");
+                anyhow::bail!("job {id} failed");
             }
             return Ok(());
         }

@@ -20,10 +20,11 @@ use utoipa::{Modify, OpenApi};
         cards::list, reviews::review, reviews::batch, reviews::undo, cards::act, study::queue, stats::stats,
         quizzes::create, quizzes::get, quizzes::answer,
         dictionary::lookup, dictionary::search, dictionary::analyse, admin_dictionary::import_path,
-        admin_dictionary::upload, content::get, content::regenerate, content::usage),
+        admin_dictionary::upload, admin_dictionary::reconcile, content::get, content::regenerate, content::usage),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
-        jobs::JobAccepted, dictionary::AnalyseRequest, content::GenerationPending, content::UsageView, admin_dictionary::ImportRequest)),
+        jobs::JobAccepted, dictionary::AnalyseRequest, content::GenerationPending, content::UsageView, admin_dictionary::ImportRequest,
+        admin_dictionary::ReconcileRequest)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness and readiness"),

@@ -6,6 +6,7 @@ use lingo_content::usage_report::UsageReportService;
 use lingo_dictionary::analyse_text::TextAnalysisService;
 use lingo_dictionary::lookup::LookupService;
 use lingo_dictionary::request_import::ImportRequestService;
+use lingo_dictionary::request_reconcile::ReconcileRequestService;
 use lingo_kernel::jobs::JobService;
 use lingo_kernel::rate_limit::RequestThrottle;
 use lingo_learning::card_actions::CardActionService;
@@ -39,6 +40,7 @@ pub struct AppState {
     pub lookup: Arc<LookupService>,
     pub analyser: Arc<TextAnalysisService>,
     pub imports: Arc<ImportRequestService>,
+    pub reconcile: Arc<ReconcileRequestService>,
     pub content: Arc<ContentRequestService>,
     pub content_usage: Arc<UsageReportService>,
     pub jobs: JobService,
@@ -71,6 +73,7 @@ impl AppState {
             lookup: s.lookup,
             analyser: s.analyser,
             imports: s.import_requests,
+            reconcile: s.reconcile_requests,
             content: s.content_requests,
             content_usage: s.content_usage,
             jobs: s.jobs,

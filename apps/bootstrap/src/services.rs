@@ -24,6 +24,7 @@ use lingo_dictionary::import::ImportService;
 use lingo_dictionary::lookup::LookupService;
 use lingo_dictionary::ports::{DictionaryProvider, FrequencySource, LemmaTable};
 use lingo_dictionary::request_import::ImportRequestService;
+use lingo_dictionary::request_reconcile::ReconcileRequestService;
 use lingo_kernel::jobs::JobService;
 use lingo_kernel::rate_limit::{RateLimiter, RequestThrottle};
 use lingo_kernel::{Clock, SystemClock};
@@ -96,6 +97,7 @@ pub struct Services {
     pub analyser: Arc<TextAnalysisService>,
     pub import: Arc<ImportService>,
     pub import_requests: Arc<ImportRequestService>,
+    pub reconcile_requests: Arc<ReconcileRequestService>,
     pub frequencies: Arc<dyn FrequencySource>,
     pub lemma_table: Arc<dyn LemmaTable>,
     // content
@@ -159,6 +161,7 @@ impl Services {
             review_history: learning.review_history.clone(),
             decks: learning.deck_store.clone(),
             import: dictionary.import.clone(),
+            reconcile: dictionary.reconcile,
             content: content.generation.clone(),
             clock: clock.clone(),
         };
@@ -179,6 +182,7 @@ impl Services {
             analyser: dictionary.analyser,
             import: dictionary.import,
             import_requests: dictionary.import_requests,
+            reconcile_requests: dictionary.reconcile_requests,
             frequencies: dictionary.frequencies,
             lemma_table: dictionary.lemma_table,
             content_requests: content.requests,

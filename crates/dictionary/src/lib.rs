@@ -11,8 +11,10 @@ pub mod lemmatise;
 pub mod lookup;
 pub mod normalise;
 pub mod ports;
+pub mod reconcile;
 pub mod reference_data;
 pub mod request_import;
+pub mod request_reconcile;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokenise;

@@ -75,6 +75,35 @@ pub trait EntryStore: Send + Sync {
         language: &LanguageCode,
         keys: &[String],
     ) -> Result<Vec<Entry>, StoreError>;
+    /// Up to `limit` entries of `source` in `language`, in the order of their ids, starting
+    /// after the entry whose id is `after` (at the first when `None`). Paging with each page's
+    /// `last_id` visits every entry once, entries written meanwhile included when they sort
+    /// later. A document that does not decode is reported in `corrupt`, not an error, so that
+    /// one bad document cannot stop a walk through a whole source.
+    async fn entries_of_source(
+        &self,
+        language: &LanguageCode,
+        source: &SourceId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<EntryPage, StoreError>;
+    /// How many entries `source` holds in `language` (a progress total).
+    async fn count_of_source(
+        &self,
+        language: &LanguageCode,
+        source: &SourceId,
+    ) -> Result<u64, StoreError>;
+}
+
+/// One page of a walk through a source's entries ([`EntryStore::entries_of_source`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EntryPage {
+    pub entries: Vec<Entry>,
+    /// What is wrong with each document of the page that did not decode (its id first).
+    pub corrupt: Vec<String>,
+    /// The id of the page's last document, decoded or not: where the next page starts. `None`
+    /// when the page is empty (the walk is over).
+    pub last_id: Option<String>,
 }
 
 /// Word frequencies loaded from a frequency list, by fold key.

@@ -1,9 +1,9 @@
 //! In-memory fakes of the dictionary's ports for the use-case tests of this crate and of the
 //! crates that read dictionary data (content). Behind the `testing` feature.
 
-use crate::entry::{Entry, RawRecord};
+use crate::entry::{Entry, RawRecord, SourceId};
 use crate::normalise::fold_key;
-use crate::ports::{EntryStore, StoreError, WordRepository};
+use crate::ports::{EntryPage, EntryStore, StoreError, WordRepository};
 use crate::{SearchHit, WordMetadata, WordUpsert};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -204,5 +204,45 @@ impl EntryStore for MemEntries {
             .collect();
         found.sort_by_key(Entry::id);
         Ok(found)
+    }
+    async fn entries_of_source(
+        &self,
+        language: &LanguageCode,
+        source: &SourceId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<EntryPage, StoreError> {
+        let mut page: Vec<(String, Entry)> = self
+            .entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .filter(|(id, e)| {
+                &e.language == language
+                    && &e.provenance.source == source
+                    && after.is_none_or(|after| id.as_str() > after)
+            })
+            .map(|(id, e)| (id.clone(), e.clone()))
+            .collect();
+        page.sort_by(|a, b| a.0.cmp(&b.0));
+        page.truncate(limit);
+        Ok(EntryPage {
+            last_id: page.last().map(|(id, _)| id.clone()),
+            entries: page.into_iter().map(|(_, e)| e).collect(),
+            corrupt: Vec::new(),
+        })
+    }
+    async fn count_of_source(
+        &self,
+        language: &LanguageCode,
+        source: &SourceId,
+    ) -> Result<u64, StoreError> {
+        Ok(self
+            .entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .filter(|e| &e.language == language && &e.provenance.source == source)
+            .count() as u64)
     }
 }

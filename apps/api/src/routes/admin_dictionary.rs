@@ -1,5 +1,5 @@
-//! Admin routes that start dictionary imports: from a server-side path the configuration
-//! allows, or from an uploaded file.
+//! Admin routes that start dictionary imports (from a server-side path the configuration
+//! allows, or from an uploaded file) and reconciliations of a source's word rows.
 
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
@@ -8,6 +8,8 @@ use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 use lingo_dictionary::SourceId;
 use lingo_dictionary::import::{ImportFormat, ImportSpec};
+use lingo_dictionary::reconcile::ReconcileWords;
+use lingo_kernel::LanguageCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -110,4 +112,39 @@ pub async fn upload(
         }
     }
     Ok(super::jobs::accepted(upload.finish().await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReconcileRequest {
+    /// Language of the source's headwords, e.g. `en`.
+    language: String,
+    /// The source whose entries are reconciled, e.g. `freedict-eng-ara`.
+    source: String,
+}
+
+/// Writes the word metadata rows (PostgreSQL) that a source's entries (MongoDB) lack, e.g.
+/// after an import that died for good between its two stores; rows already present are left
+/// alone. One job per source, language and UTC day: asking again the same day answers the same
+/// job. Follow progress (entries_seen, words_upserted) and the report at `status_url`.
+#[utoipa::path(post, path = "/api/v1/admin/dictionary/reconcile", tag = "admin", request_body = ReconcileRequest,
+    security(("bearer" = [])),
+    responses(
+        (status = 202, description = "Reconciliation enqueued (the same source twice a day is one job)", body = super::jobs::JobAccepted),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid language or source", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn reconcile(
+    caller: Caller,
+    body: web::Json<ReconcileRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let job = ReconcileWords {
+        language: LanguageCode::parse(&body.language)
+            .map_err(|e| ApiError::invalid("language", e.to_string()))?,
+        source: SourceId::parse(&body.source)
+            .map_err(|e| ApiError::invalid("source", e.to_string()))?,
+    };
+    let job_id = state.reconcile.request(caller.domain(), job).await?;
+    Ok(super::jobs::accepted(job_id))
 }

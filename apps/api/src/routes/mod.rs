@@ -92,6 +92,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/admin/dictionary/imports").post(admin_dictionary::import_path))
             .service(
                 web::resource("/admin/dictionary/imports/upload").post(admin_dictionary::upload),
+            )
+            .service(
+                web::resource("/admin/dictionary/reconcile").post(admin_dictionary::reconcile),
             ),
     )
     .service(web::resource("/metrics").get(metrics::metrics))

@@ -5,6 +5,7 @@ mod auth_password;
 mod auth_phone;
 mod content;
 mod dictionary;
+mod dictionary_reconcile;
 mod errors;
 mod google;
 mod jobs;

@@ -10,7 +10,9 @@ use lingo_dictionary::import::{ImportDeps, ImportService, ImportSettings};
 use lingo_dictionary::lemmatise::Lemmatiser;
 use lingo_dictionary::lookup::{LookupDeps, LookupService, LookupSettings};
 use lingo_dictionary::ports::{DictionaryProvider, FrequencySource, LemmaTable};
+use lingo_dictionary::reconcile::{ReconcileDeps, ReconcileService, ReconcileSettings};
 use lingo_dictionary::request_import::ImportRequestService;
+use lingo_dictionary::request_reconcile::ReconcileRequestService;
 use lingo_dictionary_providers::{FreeDictionaryApi, ProviderSettings, Wiktionary};
 use lingo_kernel::Clock;
 use lingo_mongo::MongoEntryStore;
@@ -25,6 +27,8 @@ pub(super) struct Dictionary {
     pub analyser: Arc<TextAnalysisService>,
     pub import: Arc<ImportService>,
     pub import_requests: Arc<ImportRequestService>,
+    pub reconcile: Arc<ReconcileService>,
+    pub reconcile_requests: Arc<ReconcileRequestService>,
     pub frequencies: Arc<dyn FrequencySource>,
     pub lemma_table: Arc<dyn LemmaTable>,
 }
@@ -66,6 +70,20 @@ pub(super) fn import_service(stores: &Stores, clock: Arc<dyn Clock>) -> Arc<Impo
             clock,
         },
         ImportSettings::default(),
+    ))
+}
+
+/// The reconciliation of word rows with a source's entries (the import's stores and cache).
+pub(super) fn reconcile_service(stores: &Stores) -> Arc<ReconcileService> {
+    let pool = stores.postgres.clone();
+    Arc::new(ReconcileService::new(
+        ReconcileDeps {
+            entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
+            words: Arc::new(PgWordRepository::new(pool.clone())),
+            frequencies: Arc::new(PgFrequencies::new(pool)),
+            cache: Arc::new(stores.cache.clone()),
+        },
+        ReconcileSettings::default(),
     ))
 }
 
@@ -120,11 +138,15 @@ pub(super) fn build(
         config.import_roots.clone(),
         config.upload_limit_bytes,
     );
+    let reconcile_requests =
+        ReconcileRequestService::new(Arc::new(stores.jobs.clone()), clock.clone());
     Ok(Dictionary {
         lookup: Arc::new(lookup),
         analyser: Arc::new(analyser),
         import: import_service(stores, clock),
         import_requests: Arc::new(import_requests),
+        reconcile: reconcile_service(stores),
+        reconcile_requests: Arc::new(reconcile_requests),
         frequencies,
         lemma_table,
     })

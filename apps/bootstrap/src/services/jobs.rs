@@ -2,6 +2,7 @@
 
 use lingo_content::generate_content::ContentGenerationService;
 use lingo_dictionary::import::ImportService;
+use lingo_dictionary::reconcile::ReconcileService;
 use lingo_kernel::Clock;
 use lingo_kernel::jobs::DurableJobs;
 use lingo_learning::optimise::OptimiseService;
@@ -23,6 +24,7 @@ pub struct JobDeps {
     pub review_history: Arc<dyn ReviewHistory>,
     pub decks: Arc<dyn DeckStore>,
     pub import: Arc<ImportService>,
+    pub reconcile: Arc<ReconcileService>,
     pub content: Arc<ContentGenerationService>,
     pub clock: Arc<dyn Clock>,
 }

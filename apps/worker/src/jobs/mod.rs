@@ -7,6 +7,7 @@ mod outbox_purge;
 mod propagate_deck;
 mod purge_user;
 mod queue_stats;
+mod reconcile_words;
 mod system_echo;
 
 pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
@@ -17,6 +18,7 @@ pub use lingo_bootstrap::JobDeps;
 use crate::Registry;
 use lingo_content::generate_content::GenerateContent;
 use lingo_dictionary::import::ImportDictionary;
+use lingo_dictionary::reconcile::ReconcileWords;
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
@@ -35,6 +37,7 @@ pub const KNOWN: &[&str] = &[
     OptimiseAllFsrs::NAME,
     PropagateSystemDeck::NAME,
     ImportDictionary::NAME,
+    ReconcileWords::NAME,
     GenerateContent::NAME,
 ];
 
@@ -60,6 +63,7 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, propagate_deck::run);
     with_deps(&mut registry, &deps, queue_stats::run);
     with_deps(&mut registry, &deps, import_dictionary::run);
+    with_deps(&mut registry, &deps, reconcile_words::run);
     with_deps(&mut registry, &deps, generate_content::run);
     registry
 }

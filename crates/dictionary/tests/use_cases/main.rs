@@ -4,4 +4,5 @@
 
 mod fakes;
 mod lookup;
+mod reconcile;
 mod text_analysis;
