@@ -52,6 +52,41 @@ impl ContentStore for MongoContentStore {
             .map_err(|e| StoreError::Corrupt(format!("learner content {id}: {e}")))
     }
 
+    /// One query for a whole study session's words.
+    async fn latest_of(
+        &self,
+        keys: &[ContentKey],
+    ) -> Result<std::collections::HashMap<String, ContentVersion>, StoreError> {
+        let ids: Vec<String> = keys.iter().map(ContentKey::id).collect();
+        let mut cursor = self
+            .collection()
+            .find(doc! { "key_id": { "$in": &ids } })
+            .sort(doc! { "key_id": 1, "version": -1 })
+            .await
+            .map_err(unavailable)?;
+        let mut found = std::collections::HashMap::new();
+        while cursor.advance().await.map_err(unavailable)? {
+            let mut document: Document = cursor.deserialize_current().map_err(unavailable)?;
+            let Ok(key_id) = document.get_str("key_id").map(str::to_owned) else {
+                continue;
+            };
+            if found.contains_key(&key_id) {
+                continue;
+            }
+            document.remove("_id");
+            document.remove("key_id");
+            match bson::from_document::<ContentVersion>(document) {
+                Ok(version) => {
+                    found.insert(key_id, version);
+                }
+                Err(e) => {
+                    tracing::warn!(key = %key_id, error = %e, "learner content does not decode")
+                }
+            }
+        }
+        Ok(found)
+    }
+
     async fn put(&self, version: &ContentVersion) -> Result<(), StoreError> {
         let key_id = version.key.id();
         let mut document =

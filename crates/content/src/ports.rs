@@ -118,6 +118,19 @@ pub trait ContentStore: Send + Sync {
     async fn latest(&self, key: &ContentKey) -> Result<Option<ContentVersion>, StoreError>;
     /// Stores a new version; storing a version number that exists is a no-op (a rerun).
     async fn put(&self, version: &ContentVersion) -> Result<(), StoreError>;
+    /// The latest version of each of `keys` that has one, by key id (`ContentKey::id`).
+    async fn latest_of(
+        &self,
+        keys: &[ContentKey],
+    ) -> Result<std::collections::HashMap<String, ContentVersion>, StoreError> {
+        let mut found = std::collections::HashMap::new();
+        for key in keys {
+            if let Some(version) = self.latest(key).await? {
+                found.insert(key.id(), version);
+            }
+        }
+        Ok(found)
+    }
 }
 
 /// Generated content not yet in the content store: kept in another store the moment it is

@@ -17,6 +17,7 @@ pub mod review;
 pub mod scheduler;
 pub mod stats;
 pub mod study_queue;
+pub mod study_session;
 pub mod undo_review;
 
 pub use rating::{Rating, RatingError};

@@ -188,6 +188,13 @@ pub trait CardStore: Send + Sync {
         day_start: DateTime<Utc>,
         limit: u32,
     ) -> Result<crate::study_queue::Candidates, LearningStoreError>;
+    /// How many cards are due now, by kind (for what is left today).
+    async fn due_counts(
+        &self,
+        owner: UserId,
+        deck: Option<DeckId>,
+        now: DateTime<Utc>,
+    ) -> Result<crate::study_session::DueCounts, LearningStoreError>;
     /// Statistics as of `now`: review days since `since`, the due forecast from `now`.
     async fn stats(
         &self,

@@ -131,6 +131,13 @@ impl StudySettings {
     }
 }
 
+/// How many more new cards and reviews today's limits allow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Today {
+    pub new_room: u32,
+    pub review_room: u32,
+}
+
 /// A card to study, with what the screen needs to show it.
 #[derive(Debug, Clone)]
 pub struct QueueEntry {
@@ -171,6 +178,16 @@ impl StudyService {
         deck: Option<DeckId>,
         size: u32,
     ) -> Result<Vec<QueueEntry>, LearningStoreError> {
+        Ok(self.queue_with_today(owner, deck, size).await?.0)
+    }
+
+    /// The queue, and how much room today's limits leave (before this queue).
+    pub async fn queue_with_today(
+        &self,
+        owner: UserId,
+        deck: Option<DeckId>,
+        size: u32,
+    ) -> Result<(Vec<QueueEntry>, Today), LearningStoreError> {
         let size = size.clamp(1, 200);
         let settings = &StudySettings::from_profile(&self.profiles.profile(owner).await?);
         let now = self.clock.now();
@@ -211,7 +228,15 @@ impl StudyService {
                 size: size as usize,
             },
         );
-        Ok(queue
+        let today = Today {
+            new_room: settings
+                .new_per_day
+                .saturating_sub(candidates.new_studied_today),
+            review_room: settings
+                .reviews_per_day
+                .saturating_sub(candidates.reviews_done_today),
+        };
+        let entries = queue
             .into_iter()
             .map(|card| {
                 let preview = scheduler
@@ -223,6 +248,7 @@ impl StudyService {
                     preview,
                 }
             })
-            .collect())
+            .collect();
+        Ok((entries, today))
     }
 }

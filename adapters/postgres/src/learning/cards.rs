@@ -234,6 +234,15 @@ impl CardStore for PgCardStore {
         self.candidates(owner, deck, now, day_start, limit).await
     }
 
+    async fn due_counts(
+        &self,
+        owner: UserId,
+        deck: Option<DeckId>,
+        now: DateTime<Utc>,
+    ) -> Result<lingo_learning::study_session::DueCounts, LearningStoreError> {
+        self.due(owner, deck, now).await
+    }
+
     async fn stats(
         &self,
         owner: UserId,

@@ -14,6 +14,46 @@ use std::collections::HashSet;
 use uuid::Uuid;
 
 impl PgCardStore {
+    /// Cards due now by kind, and new cards, for what a session leaves for today: one count.
+    pub(super) async fn due(
+        &self,
+        owner: UserId,
+        deck: Option<DeckId>,
+        now: DateTime<Utc>,
+    ) -> Result<lingo_learning::study_session::DueCounts, LearningStoreError> {
+        #[derive(diesel::QueryableByName)]
+        struct Counts {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            reviews: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            learning: i64,
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            new: i64,
+        }
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let counts: Counts = diesel::sql_query(
+            "SELECT \
+               count(*) FILTER (WHERE state = 'review' AND due <= $2) AS reviews, \
+               count(*) FILTER (WHERE state <> 'review' AND last_review IS NOT NULL AND due <= $2) AS learning, \
+               count(*) FILTER (WHERE last_review IS NULL) AS new \
+             FROM cards WHERE user_id = $1 AND NOT suspended \
+               AND (buried_until IS NULL OR buried_until <= $2) \
+               AND ($3::uuid IS NULL OR deck_id = $3)",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(owner.as_uuid())
+        .bind::<diesel::sql_types::Timestamptz, _>(now)
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::Uuid>, _>(deck.map(|d| d.as_uuid()))
+        .get_result(&mut conn)
+        .await
+        .map_err(unavailable)?;
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        Ok(lingo_learning::study_session::DueCounts {
+            reviews: count(counts.reviews),
+            learning: count(counts.learning),
+            new: count(counts.new),
+        })
+    }
+
     pub(super) async fn candidates(
         &self,
         owner: UserId,

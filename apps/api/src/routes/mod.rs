@@ -77,6 +77,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/reviews").post(reviews::review))
             .service(web::resource("/reviews/batch").post(reviews::batch))
             .service(web::resource("/study/queue").get(study::queue))
+            .service(web::resource("/study/session").get(study::session))
             .service(web::resource("/stats").get(stats::stats))
             .service(web::resource("/quizzes").post(quizzes::create))
             .service(web::resource("/quizzes/{id}").get(quizzes::get))

@@ -54,3 +54,166 @@ pub async fn queue(
             .collect::<Vec<_>>(),
     ))
 }
+
+#[derive(Deserialize, IntoParams)]
+pub struct SessionQuery {
+    /// Only this deck's cards.
+    deck: Option<Uuid>,
+    /// Cards in the session, 1 to 50 (default 20).
+    #[param(minimum = 1, maximum = 50)]
+    limit: Option<u32>,
+}
+
+/// What the front of a card shows: the word (recognition, typing) or a meaning (recall).
+#[derive(Serialize, ToSchema)]
+pub struct FrontView {
+    /// `lemma` or `meaning`
+    kind: &'static str,
+    text: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExampleView {
+    text: String,
+    translation: Option<String>,
+}
+
+/// Whether generated learner content is on the back.
+#[derive(Serialize, ToSchema)]
+pub struct ContentStatusView {
+    /// `ready` or `missing`
+    status: &'static str,
+    version: Option<u32>,
+}
+
+/// The back of a card, from the dictionary and the learner content already generated.
+#[derive(Serialize, ToSchema)]
+pub struct BackView {
+    language: Option<String>,
+    lemma: Option<String>,
+    ipa: Option<String>,
+    audio_url: Option<String>,
+    part_of_speech: Option<String>,
+    /// In the learner's language, best first (at most 3).
+    translations: Vec<String>,
+    definition: Option<String>,
+    /// At most 2.
+    examples: Vec<ExampleView>,
+    mnemonic: Option<String>,
+    content: ContentStatusView,
+}
+
+/// The due date each answer would give.
+#[derive(Serialize, ToSchema)]
+pub struct PreviewView {
+    again: DateTime<Utc>,
+    hard: DateTime<Utc>,
+    good: DateTime<Utc>,
+    easy: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionItemView {
+    card: CardView,
+    front: FrontView,
+    back: BackView,
+    preview: PreviewView,
+}
+
+/// Cards left today after this session, within the daily limits.
+#[derive(Serialize, ToSchema)]
+pub struct RemainingView {
+    new: u32,
+    learning: u32,
+    review: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionView {
+    items: Vec<SessionItemView>,
+    remaining: RemainingView,
+}
+
+impl From<lingo_learning::study_session::SessionItem> for SessionItemView {
+    fn from(item: lingo_learning::study_session::SessionItem) -> Self {
+        use lingo_learning::study_session::{ContentState, Front};
+        let (kind, text) = match item.front {
+            Front::Lemma { text } => ("lemma", text),
+            Front::Meaning { text } => ("meaning", text),
+        };
+        let back = item.back;
+        let [again, hard, good, easy] = item.entry.preview;
+        Self {
+            card: CardView::from(&item.entry.card),
+            front: FrontView { kind, text },
+            back: BackView {
+                language: item.entry.word.as_ref().map(|w| w.language.clone()),
+                lemma: item.entry.word.map(|w| w.lemma),
+                ipa: back.ipa,
+                audio_url: back.audio_url,
+                part_of_speech: back.part_of_speech,
+                translations: back.translations,
+                definition: back.definition,
+                examples: back
+                    .examples
+                    .into_iter()
+                    .map(|x| ExampleView {
+                        text: x.text,
+                        translation: x.translation,
+                    })
+                    .collect(),
+                mnemonic: back.mnemonic,
+                content: match back.content {
+                    ContentState::Ready { version } => ContentStatusView {
+                        status: "ready",
+                        version: Some(version),
+                    },
+                    ContentState::Missing => ContentStatusView {
+                        status: "missing",
+                        version: None,
+                    },
+                },
+            },
+            preview: PreviewView {
+                again,
+                hard,
+                good,
+                easy,
+            },
+        }
+    }
+}
+
+/// A study session in one call: the next cards with both faces ready to draw (front for the
+/// card type; back with IPA, audio, translations in the learner's language, a definition,
+/// examples and the generated content's status), the four due-date previews, and what is left
+/// today. Answers go to `POST /reviews/batch`. Nothing is generated here: words without
+/// content show dictionary data and `content.status = missing`.
+#[utoipa::path(get, path = "/api/v1/study/session", tag = "learning", params(SessionQuery), security(("bearer" = [])),
+    responses((status = 200, body = SessionView)))]
+pub async fn session(
+    caller: Caller,
+    query: web::Query<SessionQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = query.limit.unwrap_or(20);
+    if !(1..=50).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 50"));
+    }
+    let session = state
+        .session
+        .session(
+            caller.user,
+            query.deck.map(lingo_kernel::DeckId::from_uuid),
+            limit,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(SessionView {
+        items: session.items.into_iter().map(Into::into).collect(),
+        remaining: RemainingView {
+            new: session.remaining.new,
+            learning: session.remaining.learning,
+            review: session.remaining.review,
+        },
+    }))
+}

@@ -17,4 +17,5 @@ mod quizzes;
 mod rate_limits;
 mod readiness;
 mod reviews;
+mod study_session;
 mod tokens;

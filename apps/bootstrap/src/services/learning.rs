@@ -28,6 +28,7 @@ pub(super) struct Learning {
     pub cards: CardQueryService,
     pub reviews: ReviewService,
     pub study: StudyService,
+    pub session: lingo_learning::study_session::StudySessionService,
     pub stats: StatsService,
     pub card_actions: CardActionService,
     pub quizzes: QuizService,
@@ -62,10 +63,23 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
             fast_ms: config.quiz.fast_ms,
         },
     );
+    let study = StudyService::new(cards.clone(), fsrs.clone(), profiles.clone(), clock.clone());
+    let backs = lingo_content::card_backs::StoredCardBacks::new(
+        Arc::new(MongoEntryStore::new(&stores.mongo)),
+        Arc::new(lingo_mongo::MongoContentStore::new(&stores.mongo)),
+        Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
+    );
+    let session = lingo_learning::study_session::StudySessionService::new(
+        study.clone(),
+        cards.clone(),
+        Arc::new(backs),
+        clock.clone(),
+    );
     Learning {
         decks: DeckService::new(deck_store.clone(), cards.clone(), clock.clone()),
         cards: CardQueryService::new(cards.clone()),
-        study: StudyService::new(cards.clone(), fsrs.clone(), profiles.clone(), clock.clone()),
+        study,
+        session,
         stats: StatsService::new(cards.clone(), profiles.clone(), clock.clone()),
         card_actions: CardActionService::new(cards, profiles.clone(), clock.clone()),
         optimise_requests: OptimiseRequestService::new(profiles, queue, clock),

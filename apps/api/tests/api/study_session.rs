@@ -1,0 +1,127 @@
+//! The study session: one call gives the next cards with both faces, their previews and what is
+//! left today; generated content shows on the back once it exists.
+
+use crate::admin_jobs::start_worker;
+use lingo_kernel::UserId;
+use lingo_test_support::{TestApp, dictfiles};
+use lingo_users::Role;
+use serde_json::json;
+
+async fn import_fixtures(app: &TestApp) {
+    let worker = start_worker(app);
+    let admin = app.token(UserId::new(), Role::Admin);
+    for body in [
+        json!({"format": "wordnet", "path": dictfiles("wordnet"), "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
+        json!({"format": "dictd", "path": dictfiles("dictd/tiny-eng-ara.index"), "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"}),
+    ] {
+        app.import_dictionary(&admin, body).await;
+    }
+    worker.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_gives_both_faces_previews_and_what_is_left_in_one_call() {
+    let roots = dictfiles("");
+    let app = TestApp::spawn_with(&[("LINGO_IMPORT_ROOTS", roots.as_str())]).await;
+    import_fixtures(&app).await;
+    let omar = app.register_learner("omar@example.org").await;
+    let (status, me) = app
+        .patch_with(
+            &omar.token,
+            "/api/v1/me",
+            json!({"profile": {"native_language": "ar", "daily_new_limit": 3}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{me}");
+    let deck = app.create_deck(&omar, "Kitchen").await;
+    let (status, added) = app
+        .add_words(
+            &omar,
+            &deck,
+            json!([
+                {"language": "en", "lemma": "bank"},
+                {"language": "en", "lemma": "house"},
+                {"language": "en", "lemma": "tea"},
+                {"language": "en", "lemma": "read"},
+            ]),
+        )
+        .await;
+    assert!(status == 200 || status == 201, "{added}");
+
+    let (status, session) = app
+        .get_with(&omar.token, "/api/v1/study/session?limit=2")
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let items = session["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2);
+    for item in items {
+        let lemma = item["back"]["lemma"].as_str().expect("lemma");
+        assert!(["bank", "house", "tea", "read"].contains(&lemma), "{item}");
+        assert!(item["card"]["id"].is_string());
+        for answer in ["again", "hard", "good", "easy"] {
+            assert!(item["preview"][answer].is_string(), "{item}");
+        }
+        let front = &item["front"];
+        match item["card"]["card_type"].as_str().expect("type") {
+            "recall" => assert_eq!(front["kind"], "meaning", "{item}"),
+            _ => {
+                assert_eq!(front["kind"], "lemma");
+                assert_eq!(front["text"], lemma);
+            }
+        }
+        // The back comes from the dictionary: an Arabic translation from FreeDict-style data.
+        let translations = item["back"]["translations"]
+            .as_array()
+            .expect("translations");
+        assert!(!translations.is_empty(), "{item}");
+        assert_eq!(item["back"]["content"]["status"], "missing");
+    }
+    // Three new cards a day: two here, at most one left.
+    assert!(
+        session["remaining"]["new"].as_u64().expect("new") <= 1,
+        "{session}"
+    );
+    assert_eq!(session["remaining"]["review"], 0);
+
+    // Generated content shows on the back once it exists, without another request per card.
+    let bank = items
+        .iter()
+        .find(|i| i["back"]["lemma"] == "bank")
+        .or_else(|| items.first())
+        .expect("an item");
+    let word = bank["card"]["word_id"].as_str().expect("word").to_owned();
+    let worker = start_worker(&app);
+    let ready = app.wait_for_content(&omar.token, &word, "").await;
+    worker.stop().await;
+    let (_, again) = app
+        .get_with(&omar.token, "/api/v1/study/session?limit=2")
+        .await;
+    let same = again["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["card"]["word_id"] == word.as_str())
+        .expect("the same card")
+        .clone();
+    assert_eq!(same["back"]["content"]["status"], "ready", "{same}");
+    assert_eq!(same["back"]["content"]["version"], ready["version"]);
+    assert!(same["back"]["definition"].is_string(), "{same}");
+    assert!(
+        same.to_string().len() < 3_000,
+        "an item stays within its payload budget"
+    );
+}
+
+#[tokio::test]
+async fn a_session_is_for_a_signed_in_learner_and_its_size_is_bounded() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/api/v1/study/session").await.status(), 401);
+    let sara = app.register_learner("sara@example.org").await;
+    let (status, empty) = app.get_with(&sara.token, "/api/v1/study/session").await;
+    assert_eq!(status, 200);
+    assert_eq!(empty["items"], json!([]));
+    let (status, problem) = app
+        .get_with(&sara.token, "/api/v1/study/session?limit=500")
+        .await;
+    assert_eq!(status, 422, "{problem}");
+}

@@ -1,0 +1,201 @@
+//! The backs of study cards, from what is stored: the word's dictionary entries and, when it has
+//! been generated, its learner content for the learner's language and level. One entry read per
+//! language and one content read for the whole session; nothing is generated here.
+//!
+//! Each back stays within a payload budget (docs/study-session.md): at most three translations
+//! of 80 characters, a 240-character definition and two examples of 240 characters.
+
+use crate::content_key::ContentKey;
+use crate::generate_content::content_key;
+use crate::ports::{ContentStore, ContentVersion, LearnerLanguages};
+use lingo_dictionary::Entry;
+use lingo_dictionary::normalise::fold_key;
+use lingo_dictionary::ports::{EntryStore, StoreError};
+use lingo_kernel::{LanguageCode, UserId, WordId};
+use lingo_learning::ports::LearningStoreError;
+use lingo_learning::study_session::{BackExample, BackRequest, CardBack, CardBacks, ContentState};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+const TRANSLATIONS: usize = 3;
+const TRANSLATION_CHARS: usize = 80;
+const TEXT_CHARS: usize = 240;
+const EXAMPLES: usize = 2;
+
+pub struct StoredCardBacks {
+    entries: Arc<dyn EntryStore>,
+    content: Arc<dyn ContentStore>,
+    learners: Arc<dyn LearnerLanguages>,
+}
+
+impl StoredCardBacks {
+    pub fn new(
+        entries: Arc<dyn EntryStore>,
+        content: Arc<dyn ContentStore>,
+        learners: Arc<dyn LearnerLanguages>,
+    ) -> Self {
+        Self {
+            entries,
+            content,
+            learners,
+        }
+    }
+}
+
+fn unavailable(e: StoreError) -> LearningStoreError {
+    LearningStoreError::Unavailable(e.to_string())
+}
+
+fn clip(text: &str, max: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut clipped: String = text.chars().take(max.saturating_sub(1)).collect();
+    clipped.push('…');
+    clipped
+}
+
+#[async_trait::async_trait]
+impl CardBacks for StoredCardBacks {
+    async fn backs(
+        &self,
+        learner: UserId,
+        words: &[BackRequest],
+    ) -> Result<HashMap<WordId, CardBack>, LearningStoreError> {
+        if words.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let (native, level) = self
+            .learners
+            .native_and_level(learner)
+            .await
+            .map_err(unavailable)?;
+        let keys: Vec<ContentKey> = words
+            .iter()
+            .map(|w| content_key(w.word, native.clone(), level))
+            .collect();
+        let content = self.content.latest_of(&keys).await.map_err(unavailable)?;
+        // One entry read per language of the session's words.
+        let mut by_language: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for word in words {
+            by_language
+                .entry(word.summary.language.clone())
+                .or_default()
+                .push(fold_key(&word.summary.lemma));
+        }
+        let mut entries: HashMap<(String, String), Vec<Entry>> = HashMap::new();
+        for (language, lemma_keys) in by_language {
+            let Ok(code) = LanguageCode::parse(&language) else {
+                continue;
+            };
+            for entry in self
+                .entries
+                .entries(&code, &lemma_keys)
+                .await
+                .map_err(unavailable)?
+            {
+                entries
+                    .entry((language.clone(), fold_key(&entry.lemma)))
+                    .or_default()
+                    .push(entry);
+            }
+        }
+        Ok(words
+            .iter()
+            .zip(&keys)
+            .map(|(word, key)| {
+                let found = entries
+                    .get(&(word.summary.language.clone(), fold_key(&word.summary.lemma)))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let back = back_of(found, content.get(&key.id()), &native);
+                (word.word, back)
+            })
+            .collect())
+    }
+}
+
+/// The back from the entries, with generated content taking precedence where it has a field.
+pub fn back_of(
+    entries: &[Entry],
+    content: Option<&ContentVersion>,
+    native: &LanguageCode,
+) -> CardBack {
+    let pronunciations = entries.iter().flat_map(|e| &e.pronunciations);
+    let mut back = CardBack {
+        ipa: pronunciations.clone().find_map(|p| p.ipa.clone()),
+        audio_url: pronunciations.clone().find_map(|p| p.audio_url.clone()),
+        part_of_speech: entries
+            .iter()
+            .find(|e| !e.part_of_speech.is_unknown())
+            .map(|e| e.part_of_speech.as_str().to_owned()),
+        translations: Vec::new(),
+        definition: entries
+            .iter()
+            .flat_map(|e| &e.senses)
+            .map(|s| s.gloss.trim())
+            .find(|g| !g.is_empty())
+            .map(|g| clip(g, TEXT_CHARS)),
+        examples: entries
+            .iter()
+            .flat_map(|e| &e.senses)
+            .flat_map(|s| &s.examples)
+            .take(EXAMPLES)
+            .map(|x| BackExample {
+                text: clip(&x.text, TEXT_CHARS),
+                translation: x.translation.as_deref().map(|t| clip(t, TEXT_CHARS)),
+            })
+            .collect(),
+        mnemonic: None,
+        content: ContentState::Missing,
+    };
+    let mut translations: Vec<String> = Vec::new();
+    let mut add = |text: &str| {
+        let text = clip(text, TRANSLATION_CHARS);
+        if !text.is_empty() && !translations.contains(&text) && translations.len() < TRANSLATIONS {
+            translations.push(text);
+        }
+    };
+    if let Some(version) = content {
+        let generated = &version.content;
+        for sense in &generated.senses {
+            add(&sense.translation);
+        }
+        if let Some(sense) = generated.senses.first() {
+            back.definition = Some(clip(&sense.definition, TEXT_CHARS));
+            if back.part_of_speech.is_none() && !sense.part_of_speech.is_empty() {
+                back.part_of_speech = Some(sense.part_of_speech.clone());
+            }
+        }
+        if !generated.examples.is_empty() {
+            back.examples = generated
+                .examples
+                .iter()
+                .take(EXAMPLES)
+                .map(|x| BackExample {
+                    text: clip(&x.text, TEXT_CHARS),
+                    translation: Some(clip(&x.translation, TEXT_CHARS)),
+                })
+                .collect();
+        }
+        if back.ipa.is_none() && !generated.ipa.is_empty() {
+            back.ipa = Some(generated.ipa.clone());
+        }
+        if !generated.mnemonic.is_empty() {
+            back.mnemonic = Some(clip(&generated.mnemonic, TEXT_CHARS));
+        }
+        back.content = ContentState::Ready {
+            version: version.version,
+        };
+    }
+    for translation in entries
+        .iter()
+        .flat_map(|e| &e.translations)
+        .filter(|t| &t.language == native)
+    {
+        add(&translation.text);
+    }
+    back.translations = translations;
+    back
+}
