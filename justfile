@@ -45,6 +45,10 @@ test:
 bench:
     deploy/local/bench.sh
 
+# fault injection against a private stack (own ports and prefix), < 10 min; one row per experiment (docs/chaos.md)
+chaos *args:
+    python3 deploy/local/chaos.py {{args}}
+
 # format the workspace
 fmt:
     cargo fmt --all

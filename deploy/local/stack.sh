@@ -19,10 +19,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DEV="$ROOT/.dev"
+# LINGO_DEV_DIR gives a run its own pids, logs, private stores and env file (`just chaos` uses it);
+# the Python venv stays shared.
+DEV="${LINGO_DEV_DIR:-$ROOT/.dev}"
 LOGS="$DEV/logs"
 PIDS="$DEV/pids"
-VENV="$DEV/venv"
+VENV="$ROOT/.dev/venv"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 APPS=(lingo-api lingo-worker lingo-scheduler)
 
@@ -225,7 +227,7 @@ start_private_redis() {
     log "starting private Redis on 127.0.0.1:$port"
     redis-server --bind 127.0.0.1 --port "$port" --daemonize yes --dir "$dir" \
         --pidfile "$PIDS/redis-$port.pid" --logfile "$LOGS/redis-$port.log" \
-        --save '' --appendonly no >/dev/null
+        --appendonly yes --appendfsync everysec --maxmemory-policy noeviction >/dev/null
     for _ in $(seq 1 50); do
         redis_reachable && break
         sleep 0.2
@@ -361,16 +363,33 @@ app_pid() {
     [[ "$cmdline" != *"$name"* ]] || echo "$pid"
 }
 
+# Seconds an app gets between SIGTERM and SIGKILL. The worker finishes or hands back its jobs
+# within LINGO_WORKER_SHUTDOWN_GRACE_MS (25 s by default), so it gets that plus a margin; the
+# api and the scheduler stop within seconds.
+stop_wait() {
+    case "$1" in
+        lingo-worker) echo $(( (${LINGO_WORKER_SHUTDOWN_GRACE_MS:-25000} + 999) / 1000 + 10 )) ;;
+        *) echo 15 ;;
+    esac
+}
+
 stop_app() {
     local name="$1" pid
     pid="$(app_pid "$name")"
     if [ -n "$pid" ]; then
-        log "stopping $name (pid $pid)"
+        log "stopping $name (pid $pid, SIGKILL after $(stop_wait "$name")s)"
         # started with setsid: the app leads its own process group, so its children go too
         kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-        wait_gone "$pid" 15
+        wait_gone "$pid" "$(stop_wait "$name")"
     fi
     rm -f "$PIDS/$name.pid"
+}
+
+# every app at once, so that the worker's grace is not added to the others' shutdown
+stop_apps() {
+    local name
+    for name in "${APPS[@]}"; do stop_app "$name" & done
+    wait
 }
 
 build_bins() {
@@ -472,8 +491,8 @@ EOF
 
 cmd_down() {
     mkdirs
-    local name rec
-    for name in "${APPS[@]}"; do stop_app "$name"; done
+    local rec
+    stop_apps
     shopt -s nullglob
     for rec in "$PIDS"/postgres-*.private; do stop_private_pg "$rec"; done
     for rec in "$PIDS"/redis-*.private; do stop_private_redis "$rec"; done

@@ -17,6 +17,9 @@ use lingo_dictionary::ports::StoreError;
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, RawArrayBuf, RawDocumentBuf};
 use std::collections::HashMap;
+use std::time::Duration;
+
+use crate::bounded::within;
 
 /// Statements per command: far below the server's 100,000.
 const MAX_STATEMENTS: usize = 1_000;
@@ -39,25 +42,33 @@ impl Replacement {
 
 /// Upserts every replacement, `ordered: false` so that one bad document does not stop the
 /// others; any write error fails the call (with the first error's message). Repeating the call
-/// is harmless: statements are keyed by `_id`.
+/// is harmless: statements are keyed by `_id`. Each chunk is bounded by `chunk_limit`.
 pub(crate) async fn upsert_by_id(
     database: &Database,
     collection: &str,
     replacements: Vec<Replacement>,
+    chunk_limit: Duration,
 ) -> Result<(), StoreError> {
+    let write = |chunk| {
+        within(
+            chunk_limit,
+            "a bulk write",
+            insert_or_replace(database, collection, chunk),
+        )
+    };
     let mut chunk = Vec::new();
     let mut bytes = 0;
     for replacement in last_per_id(replacements) {
         let size = replacement.document.as_bytes().len();
         if !chunk.is_empty() && (chunk.len() == MAX_STATEMENTS || bytes + size > MAX_BYTES) {
-            insert_or_replace(database, collection, std::mem::take(&mut chunk)).await?;
+            write(std::mem::take(&mut chunk)).await?;
             bytes = 0;
         }
         bytes += size;
         chunk.push(replacement);
     }
     if !chunk.is_empty() {
-        insert_or_replace(database, collection, chunk).await?;
+        write(chunk).await?;
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! `{key}|v{version}`, so storing a version twice (a rerun) is refused by the server and ignored.
 
 use crate::MongoStore;
+use crate::bounded::{Bounds, within};
 use crate::entry_store::unavailable;
 use crate::indexes::collections;
 use async_trait::async_trait;
@@ -17,12 +18,14 @@ const DUPLICATE_KEY: i32 = 11000;
 #[derive(Clone)]
 pub struct MongoContentStore {
     database: Database,
+    bounds: Bounds,
 }
 
 impl MongoContentStore {
     pub fn new(store: &MongoStore) -> Self {
         Self {
             database: store.database().clone(),
+            bounds: store.bounds(),
         }
     }
 
@@ -34,12 +37,14 @@ impl MongoContentStore {
 #[async_trait]
 impl ContentStore for MongoContentStore {
     async fn latest(&self, key: &ContentKey) -> Result<Option<ContentVersion>, StoreError> {
-        let found = self
-            .collection()
-            .find_one(doc! { "key_id": key.id() })
-            .sort(doc! { "version": -1 })
-            .await
-            .map_err(unavailable)?;
+        let find = async {
+            self.collection()
+                .find_one(doc! { "key_id": key.id() })
+                .sort(doc! { "version": -1 })
+                .await
+                .map_err(unavailable)
+        };
+        let found = within(self.bounds.operation, "reading content", find).await?;
         let Some(mut document) = found else {
             return Ok(None);
         };
@@ -94,12 +99,15 @@ impl ContentStore for MongoContentStore {
         document.extend(bson::to_document(version).map_err(|e| {
             StoreError::Unavailable(format!("cannot encode learner content {key_id}: {e}"))
         })?);
-        match self.collection().insert_one(document).await {
-            Ok(_) => Ok(()),
-            Err(e) if matches!(&*e.kind, ErrorKind::Write(WriteFailure::WriteError(w)) if w.code == DUPLICATE_KEY) => {
-                Ok(())
+        let insert = async {
+            match self.collection().insert_one(document).await {
+                Ok(_) => Ok(()),
+                Err(e) if matches!(&*e.kind, ErrorKind::Write(WriteFailure::WriteError(w)) if w.code == DUPLICATE_KEY) => {
+                    Ok(())
+                }
+                Err(e) => Err(unavailable(e)),
             }
-            Err(e) => Err(unavailable(e)),
-        }
+        };
+        within(self.bounds.operation, "storing content", insert).await
     }
 }

@@ -1,6 +1,7 @@
 //! Raw records and normalised dictionary entries in MongoDB (`raw_entries`, `entries`).
 
 use crate::MongoStore;
+use crate::bounded::{Bounds, within};
 use crate::bulk_upsert::{Replacement, upsert_by_id};
 use crate::entry_document::{entry_from_document, entry_to_document};
 use crate::indexes::collections;
@@ -22,12 +23,14 @@ pub(crate) fn unavailable(e: mongodb::error::Error) -> StoreError {
 #[derive(Clone)]
 pub struct MongoEntryStore {
     database: Database,
+    bounds: Bounds,
 }
 
 impl MongoEntryStore {
     pub fn new(store: &MongoStore) -> Self {
         Self {
             database: store.database().clone(),
+            bounds: store.bounds(),
         }
     }
 
@@ -54,7 +57,13 @@ impl EntryStore for MongoEntryStore {
             .iter()
             .map(|record| Replacement::encode(record.id(), &raw_record_to_document(record)))
             .collect::<Result<Vec<_>, _>>()?;
-        upsert_by_id(&self.database, collections::RAW_ENTRIES, replacements).await
+        upsert_by_id(
+            &self.database,
+            collections::RAW_ENTRIES,
+            replacements,
+            self.bounds.bulk,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all, fields(entries = entries.len()))]
@@ -63,7 +72,13 @@ impl EntryStore for MongoEntryStore {
             .iter()
             .map(|entry| Replacement::encode(entry.id(), &entry_to_document(entry)?))
             .collect::<Result<Vec<_>, _>>()?;
-        upsert_by_id(&self.database, collections::ENTRIES, replacements).await
+        upsert_by_id(
+            &self.database,
+            collections::ENTRIES,
+            replacements,
+            self.bounds.bulk,
+        )
+        .await
     }
 
     #[tracing::instrument(skip_all, fields(language = %language, keys = keys.len()))]
@@ -79,6 +94,21 @@ impl EntryStore for MongoEntryStore {
         if keys.is_empty() {
             return Ok(Vec::new());
         }
+        within(
+            self.bounds.operation,
+            "reading entries",
+            self.find(language, keys),
+        )
+        .await
+    }
+}
+
+impl MongoEntryStore {
+    async fn find(
+        &self,
+        language: &LanguageCode,
+        keys: Vec<String>,
+    ) -> Result<Vec<Entry>, StoreError> {
         let mut cursor = self
             .entries_collection()
             .find(doc! { "language": language.as_str(), "lemma_key": { "$in": keys } })

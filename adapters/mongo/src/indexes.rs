@@ -42,7 +42,13 @@ fn index(keys: Document, name: &str, unique: bool) -> IndexModel {
 /// index that exists with the same definition is a no-op, so every process runs this at
 /// start-up.
 pub async fn ensure_indexes(store: &MongoStore) -> Result<(), MongoError> {
-    let db = store.database();
+    let limit = store.bounds().bulk;
+    tokio::time::timeout(limit, create_and_drop(store.database()))
+        .await
+        .map_err(|_| MongoError::Timeout("ensuring the indexes", limit))?
+}
+
+async fn create_and_drop(db: &mongodb::Database) -> Result<(), MongoError> {
     // `_id` (the record's stable id) makes writes idempotent; this one serves re-processing
     // by word and source.
     db.collection::<Document>(collections::RAW_ENTRIES)

@@ -2,6 +2,7 @@
 //! word content. Only standard MongoDB features are used, so the same code runs against MongoDB
 //! in production and the MongoDB-wire-compatible server used in development and tests.
 
+mod bounded;
 mod bulk_upsert;
 mod content_store;
 mod entry_document;
@@ -14,6 +15,8 @@ use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
 use std::time::Duration;
 
+use bounded::Bounds;
+
 pub use content_store::MongoContentStore;
 pub use entry_store::MongoEntryStore;
 pub use indexes::ensure_indexes;
@@ -25,6 +28,8 @@ pub enum MongoError {
     Url(String),
     #[error("mongodb: {0}")]
     Driver(String),
+    #[error("mongodb: {0} took longer than {1:?}")]
+    Timeout(&'static str, Duration),
 }
 
 impl From<mongodb::error::Error> for MongoError {
@@ -39,6 +44,10 @@ pub struct MongoSettings {
     pub database: String,
     /// How long an operation waits for a reachable server before failing.
     pub timeout: Duration,
+    /// The most one operation may take, end to end.
+    pub operation_timeout: Duration,
+    /// The most one chunk of a bulk write may take.
+    pub bulk_timeout: Duration,
     pub app_name: String,
 }
 
@@ -48,6 +57,7 @@ pub struct MongoSettings {
 pub struct MongoStore {
     client: Client,
     database: Database,
+    bounds: Bounds,
 }
 
 impl MongoStore {
@@ -61,13 +71,30 @@ impl MongoStore {
         options.app_name = Some(settings.app_name.clone());
         let client = Client::with_options(options).map_err(|e| MongoError::Url(e.to_string()))?;
         let database = client.database(&settings.database);
-        Ok(Self { client, database })
+        let bounds = Bounds {
+            operation: settings.operation_timeout,
+            bulk: settings.bulk_timeout,
+        };
+        Ok(Self {
+            client,
+            database,
+            bounds,
+        })
     }
 
-    /// A store on a client configured by the caller (e.g. a test that watches the commands sent).
+    /// A store on a client configured by the caller (e.g. a test that watches the commands sent),
+    /// with the default time bounds.
     pub fn with_client(client: Client, database: &str) -> Self {
         let database = client.database(database);
-        Self { client, database }
+        Self {
+            client,
+            database,
+            bounds: Bounds::default(),
+        }
+    }
+
+    pub(crate) fn bounds(&self) -> Bounds {
+        self.bounds
     }
 
     pub fn database(&self) -> &Database {
@@ -76,7 +103,10 @@ impl MongoStore {
 
     /// `ping` command, for readiness checks.
     pub async fn ping(&self) -> Result<(), MongoError> {
-        self.database.run_command(doc! { "ping": 1 }).await?;
+        let limit = self.bounds.operation;
+        tokio::time::timeout(limit, self.database.run_command(doc! { "ping": 1 }))
+            .await
+            .map_err(|_| MongoError::Timeout("ping", limit))??;
         Ok(())
     }
 

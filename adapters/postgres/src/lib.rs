@@ -2,6 +2,7 @@
 //! transactional outbox and the users, learning and dictionary stores. Nothing outside this
 //! crate writes SQL.
 
+mod answer_deadline;
 mod content_usage;
 mod dictionary;
 mod fsrs_parameters;

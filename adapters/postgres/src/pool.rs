@@ -1,8 +1,13 @@
+use crate::answer_deadline::AnswerDeadline;
+use diesel::ConnectionError;
 use diesel_async::AsyncPgConnection;
 use diesel_async::RunQueryDsl;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::Pool;
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 use std::time::Duration;
+use tokio_postgres::config::Host;
 
 /// The shared connection pool.
 #[derive(Clone)]
@@ -17,6 +22,21 @@ pub struct PoolSettings {
     /// How long a caller waits for a connection (or for one to be created) before failing:
     /// a store that is down fails fast instead of hanging requests.
     pub acquire_timeout: Duration,
+    /// `statement_timeout` of every pooled session: the server cancels a statement that runs
+    /// longer. Zero leaves the server's setting (and disables the answer deadline below).
+    pub statement_timeout: Duration,
+    /// `lock_timeout` of every pooled session: a statement waiting this long for a lock fails
+    /// instead of queueing behind a stuck transaction. Zero leaves the server's setting.
+    pub lock_timeout: Duration,
+}
+
+impl PoolSettings {
+    /// How long a pooled connection waits for the server to say anything after a request:
+    /// past `statement_timeout`, so only a server that no longer answers hits it.
+    pub fn answer_deadline(&self) -> Option<Duration> {
+        (!self.statement_timeout.is_zero())
+            .then(|| self.statement_timeout + self.statement_timeout / 2 + Duration::from_secs(1))
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -24,9 +44,14 @@ pub struct PoolSettings {
 pub struct PoolError(pub String);
 
 /// Builds the pool without connecting: a process starts while PostgreSQL is down, and
-/// connections are made (and remade after a restart) on demand.
+/// connections are made (and remade after a restart) on demand. Migrations do not use the
+/// pool (`run_migrations` opens its own session), so the timeouts here never cut them.
 pub fn connect(settings: &PoolSettings) -> Result<PgPool, PoolError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(settings.url.clone());
+    let session = settings.clone();
+    let mut config = ManagerConfig::default();
+    config.custom_setup = Box::new(move |url| establish(url.to_owned(), session.clone()).boxed());
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(&settings.url, config);
     let pool = Pool::builder(manager)
         .max_size(settings.max_size.max(1))
         .wait_timeout(Some(settings.acquire_timeout))
@@ -36,6 +61,66 @@ pub fn connect(settings: &PoolSettings) -> Result<PgPool, PoolError> {
         .build()
         .map_err(|e| PoolError(e.to_string()))?;
     Ok(PgPool { pool })
+}
+
+/// One pooled session: the timeouts travel in the startup packet (no extra round trip), and
+/// the socket carries the answer deadline.
+fn establish(
+    url: String,
+    settings: PoolSettings,
+) -> BoxFuture<'static, Result<AsyncPgConnection, ConnectionError>> {
+    async move {
+        let mut config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e: tokio_postgres::Error| ConnectionError::BadConnection(e.to_string()))?;
+        let mut options = config.get_options().unwrap_or_default().to_owned();
+        for (name, value) in [
+            ("statement_timeout", settings.statement_timeout),
+            ("lock_timeout", settings.lock_timeout),
+        ] {
+            if !value.is_zero() {
+                options.push_str(&format!(" -c {name}={}", value.as_millis()));
+            }
+        }
+        config.options(options.trim());
+        let stream = open_socket(&config).await?;
+        let limit = settings.answer_deadline();
+        let (client, connection) = config
+            .connect_raw(AnswerDeadline::new(stream, limit), tokio_postgres::NoTls)
+            .await
+            .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::warn!(error = %e, "PostgreSQL connection closed");
+            }
+        });
+        AsyncPgConnection::try_from(client).await
+    }
+    .boxed()
+}
+
+/// The first of the configured hosts that accepts a TCP connection. Unix sockets are not
+/// supported by the pool (the stacks all use TCP).
+async fn open_socket(
+    config: &tokio_postgres::Config,
+) -> Result<tokio::net::TcpStream, ConnectionError> {
+    let ports = config.get_ports();
+    let mut last = String::from("no host configured");
+    for (i, host) in config.get_hosts().iter().enumerate() {
+        let port = ports.get(i).or(ports.first()).copied().unwrap_or(5432);
+        let Host::Tcp(name) = host else {
+            last = "unix sockets are not supported by the pool".to_owned();
+            continue;
+        };
+        match tokio::net::TcpStream::connect((name.as_str(), port)).await {
+            Ok(stream) => {
+                let _ = stream.set_nodelay(true);
+                return Ok(stream);
+            }
+            Err(e) => last = format!("{name}:{port}: {e}"),
+        }
+    }
+    Err(ConnectionError::BadConnection(last))
 }
 
 impl PgPool {

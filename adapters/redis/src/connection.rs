@@ -58,15 +58,22 @@ pub fn connect_fred(settings: &RedisSettings) -> Result<Client, RedisError> {
     Ok(client)
 }
 
-/// A `deadpool-redis` pool for the cache.
+/// A `deadpool-redis` pool for the cache. Every command waits at most `command_timeout` for its
+/// answer (the connection's response timeout), so a hung Redis fails calls instead of holding
+/// them; checkout, connecting and recycling are bounded by the same value.
 pub fn connect_pool(settings: &RedisSettings) -> Result<deadpool_redis::Pool, RedisError> {
-    let mut config = deadpool_redis::Config::from_url(settings.url.clone());
+    let connection = deadpool_redis::redis::AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(settings.command_timeout))
+        .set_response_timeout(Some(settings.command_timeout));
+    let manager = deadpool_redis::Manager::new_with_config(settings.url.as_str(), connection)
+        .map_err(|e| RedisError::Url(e.to_string()))?;
     let mut pool = deadpool_redis::PoolConfig::new(settings.pool_size.max(1));
     pool.timeouts.wait = Some(settings.command_timeout);
     pool.timeouts.create = Some(settings.command_timeout);
     pool.timeouts.recycle = Some(settings.command_timeout);
-    config.pool = Some(pool);
-    config
-        .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+    deadpool_redis::Pool::builder(manager)
+        .config(pool)
+        .runtime(deadpool_redis::Runtime::Tokio1)
+        .build()
         .map_err(|e| RedisError::Url(e.to_string()))
 }

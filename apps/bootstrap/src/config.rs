@@ -82,12 +82,16 @@ impl Config {
                 ),
                 pool_size: env.positive("LINGO_DATABASE_POOL_SIZE", 16)?,
                 acquire_timeout: env.millis("LINGO_DATABASE_ACQUIRE_TIMEOUT_MS", 2_000)?,
+                statement_timeout: env.millis("LINGO_DATABASE_STATEMENT_TIMEOUT_MS", 5_000)?,
+                lock_timeout: env.millis("LINGO_DATABASE_LOCK_TIMEOUT_MS", 2_000)?,
                 migrate_on_start: env.parse("LINGO_DATABASE_MIGRATE_ON_START", !production)?,
             },
             mongo: MongoConfig {
                 url: env.string("LINGO_MONGO_URL", "mongodb://127.0.0.1:27017"),
                 database: env.string("LINGO_MONGO_DATABASE", "lingo"),
                 timeout: env.millis("LINGO_MONGO_TIMEOUT_MS", 2_000)?,
+                operation_timeout: env.millis("LINGO_MONGO_OPERATION_TIMEOUT_MS", 5_000)?,
+                bulk_timeout: env.millis("LINGO_MONGO_BULK_TIMEOUT_MS", 30_000)?,
             },
             redis: RedisConfig {
                 url: env.string("LINGO_REDIS_URL", "redis://127.0.0.1:6379/0"),

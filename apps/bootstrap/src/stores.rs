@@ -38,11 +38,15 @@ impl Stores {
             url: config.database.url.clone(),
             max_size: config.database.pool_size,
             acquire_timeout: config.database.acquire_timeout,
+            statement_timeout: config.database.statement_timeout,
+            lock_timeout: config.database.lock_timeout,
         })?;
         let mongo = MongoStore::connect(&MongoSettings {
             url: config.mongo.url.clone(),
             database: config.mongo.database.clone(),
             timeout: config.mongo.timeout,
+            operation_timeout: config.mongo.operation_timeout,
+            bulk_timeout: config.mongo.bulk_timeout,
             app_name: format!("lingo-{process}"),
         })
         .await?;

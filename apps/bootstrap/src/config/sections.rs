@@ -57,6 +57,11 @@ pub struct DatabaseConfig {
     pub url: String,
     pub pool_size: usize,
     pub acquire_timeout: Duration,
+    /// `statement_timeout` of the pooled sessions (migrations run on their own session, without
+    /// it); zero keeps the server's setting.
+    pub statement_timeout: Duration,
+    /// `lock_timeout` of the pooled sessions; zero keeps the server's setting.
+    pub lock_timeout: Duration,
     pub migrate_on_start: bool,
 }
 
@@ -64,7 +69,12 @@ pub struct DatabaseConfig {
 pub struct MongoConfig {
     pub url: String,
     pub database: String,
+    /// Connecting and selecting a server.
     pub timeout: Duration,
+    /// One operation, end to end (the driver has no socket timeout).
+    pub operation_timeout: Duration,
+    /// One chunk of a bulk write (imports), which legitimately takes longer.
+    pub bulk_timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
