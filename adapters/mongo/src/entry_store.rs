@@ -101,6 +101,36 @@ impl EntryStore for MongoEntryStore {
         )
         .await
     }
+
+    #[tracing::instrument(skip_all, fields(language = %language, source = %source, limit = limit))]
+    async fn entries_of_source(
+        &self,
+        language: &LanguageCode,
+        source: &SourceId,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<EntryPage, StoreError> {
+        within(
+            self.bounds.operation,
+            "reading a source's entries",
+            self.page_of_source(language, source, after, limit),
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip_all, fields(language = %language, source = %source))]
+    async fn count_of_source(
+        &self,
+        language: &LanguageCode,
+        source: &SourceId,
+    ) -> Result<u64, StoreError> {
+        within(
+            self.bounds.operation,
+            "counting a source's entries",
+            self.count_source(language, source),
+        )
+        .await
+    }
 }
 
 impl MongoEntryStore {
@@ -123,8 +153,7 @@ impl MongoEntryStore {
         Ok(entries)
     }
 
-    #[tracing::instrument(skip_all, fields(language = %language, source = %source, limit = limit))]
-    async fn entries_of_source(
+    async fn page_of_source(
         &self,
         language: &LanguageCode,
         source: &SourceId,
@@ -160,8 +189,7 @@ impl MongoEntryStore {
         Ok(page)
     }
 
-    #[tracing::instrument(skip_all, fields(language = %language, source = %source))]
-    async fn count_of_source(
+    async fn count_source(
         &self,
         language: &LanguageCode,
         source: &SourceId,

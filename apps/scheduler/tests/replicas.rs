@@ -82,6 +82,8 @@ async fn a_tick_whose_enqueue_failed_fires_on_a_later_pass() {
         url: format!("postgres://postgres@127.0.0.1:{port}/nowhere"),
         max_size: 1,
         acquire_timeout: Duration::from_millis(200),
+        statement_timeout: Duration::from_secs(5),
+        lock_timeout: Duration::from_secs(2),
     })
     .expect("pool");
     let unrecorded = DurableJobs::new(
