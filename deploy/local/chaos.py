@@ -53,12 +53,14 @@ class Stack:
         base = args.port_base
         self.pg_port, self.redis_port, self.mongo_port, self.http_port = (
             base + 1, base + 2, base + 3, base + 4)
+        # a fresh database per run: the private stores outlive a run, imports are idempotent
+        run = time.strftime("%Y%m%d%H%M%S")
         self.env = dict(os.environ)
         self.env.update({
             "LINGO_DEV_DIR": DEV,
-            "LINGO_DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.pg_port}/lingo_chaos",
+            "LINGO_DATABASE_URL": f"postgres://postgres@127.0.0.1:{self.pg_port}/chaos_{run}",
             "LINGO_MONGO_URL": f"mongodb://127.0.0.1:{self.mongo_port}",
-            "LINGO_MONGO_DATABASE": "lingo_chaos",
+            "LINGO_MONGO_DATABASE": f"chaos_{run}",
             "LINGO_REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "LINGO_REDIS_PREFIX": PREFIX,
             "LINGO_HTTP_PORT": str(self.http_port),
@@ -105,6 +107,7 @@ class Stack:
                            ("mongo", self.mongo_port)):
             if not os.path.exists(os.path.join(DEV, "pids", f"{kind}-{port}.private")):
                 raise RuntimeError(f"{kind} on {port} is not private to this run")
+        self.redis("flushall")
 
     def build(self):
         meta = json.loads(subprocess.run(
@@ -416,7 +419,8 @@ def job_runs(since):
                 if message == "job started":
                     starts[(worker, job)] = ts
                 elif message.startswith("job ") and message != "job started":
-                    runs.setdefault(job, []).append([worker, starts.pop((worker, job), None), ts])
+                    runs.setdefault(job, []).append(
+                        [worker, starts.pop((worker, job), None), ts, message])
     return runs
 
 
@@ -450,7 +454,7 @@ def twice_at_once(since, durations):
     twice = 0
     for job, runs in job_runs(since).items():
         spans = []
-        for worker, start, end in runs:
+        for worker, start, end, _ in runs:
             if start is None and job in durations:
                 start = end - durations[job]
             if start is not None:
@@ -459,6 +463,18 @@ def twice_at_once(since, durations):
                for i, a in enumerate(spans) for b in spans[i + 1:]):
             twice += 1
     return twice
+
+
+def tick_job(t):
+    return str(uuid.uuid5(SCHEDULER_NAMESPACE, f"{TICK_ENTRY}@{t * 1000}"))
+
+
+def ticks_fired(first, last):
+    """(ticks whose job succeeded, ticks) for the seconds first..last."""
+    runs = job_runs(first - 5)
+    done = sum(1 for t in range(first, last + 1)
+               if any(r[3] == "job succeeded" for r in runs.get(tick_job(t), [])))
+    return done, max(0, last - first + 1)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -528,11 +544,14 @@ class Chaos:
     def row(self, name, since, lost=0, twice=0, acked=(), recover=None, detail=""):
         statuses = self.api.take_statuses()
         lost_reviews = reviews_lost(self.stack, list(acked))
+        # refused connections and client timeouts (10 s): a bounded wait answers 503 instead
+        unanswered = sum(1 for st, _, _ in statuses if st == 0)
         row = {"experiment": name, "jobs_lost": lost, "twice": twice, "reviews_lost": lost_reviews,
                "bad_5xx": bad_5xx(statuses),
                "503s": sum(1 for s, _, _ in statuses if s == 503),
                "recover_s": "-" if recover is None else recover,
-               "detail": (f"reviews acked={len(acked)} " if acked else "") + detail}
+               "detail": (f"reviews acked={len(acked)} " if acked else "")
+               + (f"no answer within 10 s={unanswered} " if unanswered else "") + detail}
         self.rows.append(row)
         log(f"{name}: {row}")
 
@@ -541,7 +560,16 @@ class Chaos:
         since = time.time()
         job = self.import_job("chaos-kill")
         kills = 0
-        for _ in range(3):
+        deadline = time.time() + 3 * (VISIBILITY_MS / 1000 + 15)
+        while kills < 3 and time.time() < deadline:
+            # only while the import runs and has made progress since it (re)started
+            status, body = self.api.call("GET", f"/api/v1/jobs/{job}", token=self.admin)
+            body = body or {}
+            if body.get("status") in ("succeeded", "dead"):
+                break
+            if body.get("status") != "running":
+                time.sleep(0.3)
+                continue
             time.sleep(self.args.kill_every)
             # the import runs on one of the two workers: kill both so it is surely hit
             for name in ("worker-1", "worker-2"):
@@ -550,12 +578,14 @@ class Chaos:
             time.sleep(1)
             for name in ("worker-1", "worker-2"):
                 self.stack.start(name)
+            # wait for the reclaim to start it again (status still says running until then)
+            time.sleep(VISIBILITY_MS / 1000)
         left = wait_jobs(self.api, self.admin, [job], min(self.args.job_wait + 60, self.remaining()))
         base, disturbed = self.counts("chaos-base"), self.counts("chaos-kill")
         lost = len(left) + (0 if base == disturbed else 1)
         self.row("worker SIGKILL x3 during import", since, lost=lost,
                  twice=twice_at_once(since, {}),
-                 detail=f"kills={kills} words/entries undisturbed={base} disturbed={disturbed}"
+                 detail=f"kills during the import={kills} words/entries undisturbed={base} disturbed={disturbed}"
                         + (f" job={left}" if left else ""))
 
     # -- 2, 3 ---------------------------------------------------------------------------------
@@ -575,9 +605,11 @@ class Chaos:
             time.sleep(2)
         left = wait_jobs(self.api, self.admin, ids + more, min(self.args.job_wait, self.remaining()))
         states = sorted({str(v) for v in left.values()})
+        ticks = ticks_fired(int(ended) + 10, int(time.time()) - 2)
         self.row(name, since, lost=len(left), twice=twice_at_once(since, durations),
                  acked=load.acked, recover=recover,
-                 detail=f"jobs accepted={len(ids) + len(more)} not succeeded={len(left)} {states}")
+                 detail=f"jobs accepted={len(ids) + len(more)} not succeeded={len(left)} {states}; "
+                        f"scheduler ticks run from 10 s after the fault: {ticks[0]}/{ticks[1]}")
 
     def redis_flushall(self):
         self.redis_fault("Redis FLUSHALL", lambda: self.stack.redis("flushall"))
@@ -642,7 +674,8 @@ class Chaos:
         left = wait_jobs(self.api, self.admin, ids, min(self.args.job_wait + run_ms / 1000,
                                                         self.remaining()))
         recover = round(time.time() - resumed, 1) if not left else None
-        time.sleep(1)
+        # the stopped worker's runs end (late) at most one run after it resumed
+        time.sleep(max(1.0, resumed + run_ms / 1000 + 3 - time.time()))
         self.row("worker SIGSTOP past visibility", since, lost=len(left),
                  twice=twice_at_once(since, {i: run_ms / 1000 for i in ids}), recover=recover,
                  detail=f"jobs={len(ids)} of {run_ms / 1000:.0f}s, visibility {VISIBILITY_MS / 1000:.0f}s")
@@ -659,7 +692,7 @@ class Chaos:
         window_start = int(time.time()) - 5
         holder = s.redis("get", f"{PREFIX}lease:scheduler")
         leader = next((n for n in ("scheduler-1", "scheduler-2")
-                       if s.procs[n].pid and holder.endswith(f"-{s.procs[n].pid}")), "scheduler-1")
+                       if holder.split("|")[0].endswith(f"-{s.procs[n].pid}")), "scheduler-1")
         s.kill(leader)
         time.sleep(2)
         s.start(leader)
@@ -672,24 +705,25 @@ class Chaos:
         runs = job_runs(window_start - 5)
         for t in fired:
             job = str(uuid.uuid5(SCHEDULER_NAMESPACE, f"{TICK_ENTRY}@{t * 1000}"))
-            fired[t] = len(runs.get(job, []))
+            fired[t] = sum(1 for r in runs.get(job, []) if r[3] == "job succeeded")
         missing = [t for t, n in fired.items() if n == 0]
         doubled = [t for t, n in fired.items() if n > 1]
         self.row("scheduler leader SIGKILL :55, Redis restart :05", window_start, lost=len(missing),
                  twice=len(doubled),
                  detail=f"ticks={len(fired)} killed={leader} missing={len(missing)} "
-                        f"twice={len(doubled)} (counted from worker job-end lines)")
+                        f"twice={len(doubled)} (\"job succeeded\" lines per tick's job id)")
 
     def run(self):
         experiments = [
             ("worker SIGKILL x3 during import", self.worker_sigkill_import),
+            # before the Redis experiments, so that it measures its own faults only
+            ("scheduler leader SIGKILL :55, Redis restart :05", self.scheduler_tick),
             ("Redis FLUSHALL", self.redis_flushall),
             ("Redis restart", self.redis_restart),
             ("PostgreSQL stopped 10s", lambda: self.pg_stop(self.args.pg_short)),
             ("PostgreSQL stopped 60s", lambda: self.pg_stop(60)),
             ("PostgreSQL+MongoDB SIGSTOP", self.pg_mongo_sigstop),
             ("worker SIGSTOP past visibility", self.worker_sigstop),
-            ("scheduler leader SIGKILL :55, Redis restart :05", self.scheduler_tick),
         ]
         only = set(self.args.only.split(",")) if self.args.only else None
         for i, (name, experiment) in enumerate(experiments, 1):
@@ -725,16 +759,17 @@ def print_table(rows):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--port-base", type=int, default=int(os.environ.get("CHAOS_PORT_BASE", 55430)))
+    p.add_argument("--port-base", type=int, default=int(os.environ.get("CHAOS_PORT_BASE", 25430)))
     p.add_argument("--budget", type=float, default=570, help="seconds for the whole run")
     p.add_argument("--job-wait", type=float, default=40,
                    help="seconds accepted jobs get to succeed after a fault")
-    p.add_argument("--kill-every", type=float, default=4, help="seconds between worker SIGKILLs")
+    p.add_argument("--kill-every", type=float, default=1.5,
+                   help="seconds an import runs before each worker SIGKILL")
     p.add_argument("--pg-short", type=int, default=10, help="the short PostgreSQL stop (s)")
     p.add_argument("--sigstop", type=int, default=45, help="PostgreSQL+MongoDB SIGSTOP (s)")
     p.add_argument("--past-visibility", type=float, default=4,
                    help="seconds a worker stays stopped past the visibility timeout")
-    p.add_argument("--only", help="comma-separated experiment numbers (1-8)")
+    p.add_argument("--only", help="comma-separated experiment numbers (1-8, in run order)")
     p.add_argument("--release", action="store_true", help="release binaries")
     p.add_argument("--no-build", action="store_true")
     args = p.parse_args()
