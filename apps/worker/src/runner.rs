@@ -58,21 +58,29 @@ pub struct Worker {
     in_flight: InFlightMap,
 }
 
-/// Reports one delivery's progress through the queue (fenced by its token).
+/// Reports one delivery's progress through the queue (fenced by its token). A refusal means
+/// another worker owns the job now: this run is cancelled at once.
 struct QueueProgress {
     consumer: Arc<dyn JobConsumer>,
     delivery: Delivery,
+    in_flight: InFlightMap,
 }
 
 #[async_trait]
 impl ProgressSink for QueueProgress {
     async fn report(&self, _job: JobId, progress: &JobProgress) {
-        if let Err(e) = self
+        match self
             .consumer
             .report_progress(&self.delivery, progress)
             .await
         {
-            tracing::warn!(error = %e, "progress not recorded");
+            Ok(()) => {}
+            Err(QueueError::NotOwner(_)) => cancel(
+                &self.in_flight,
+                &self.delivery.receipt,
+                "its progress was refused: another worker owns it",
+            ),
+            Err(e) => tracing::warn!(error = %e, "progress not recorded"),
         }
     }
 }
@@ -213,6 +221,21 @@ impl Worker {
                     last_ok = tokio::time::Instant::now();
                     continue;
                 }
+                // Woken long after the last confirmed heartbeat (the process was paused, or the
+                // broker unreachable): another worker may own these jobs now. Stop them first,
+                // before anything else runs on.
+                let window = visibility.unwrap_or(configured * 3).saturating_sub(every);
+                if last_ok.elapsed() >= window {
+                    for receipt in &receipts {
+                        cancel(
+                            &in_flight,
+                            receipt,
+                            "its heartbeat lapsed past the visibility window",
+                        );
+                    }
+                    last_ok = tokio::time::Instant::now();
+                    continue;
+                }
                 match consumer.heartbeat(&name, &receipts).await {
                     Ok(lost) => {
                         last_ok = tokio::time::Instant::now();
@@ -226,7 +249,6 @@ impl Worker {
                     Err(e) => {
                         tracing::warn!(error = %e, "heartbeat failed");
                         // Past this, another worker may have been given our jobs.
-                        let window = visibility.unwrap_or(configured * 3).saturating_sub(every);
                         if last_ok.elapsed() >= window {
                             for receipt in receipts {
                                 cancel(&in_flight, &receipt, "it could not be heartbeated in time");
@@ -247,7 +269,6 @@ impl Worker {
         let in_flight = Arc::clone(&self.in_flight);
         let retry = self.settings.retry;
         let retry_window = self.settings.retry_window;
-        let worker = self.settings.name.clone();
         let envelope = &delivery.envelope;
         let span = tracing::info_span!(
             "job",
@@ -262,9 +283,16 @@ impl Worker {
             let settle = || {
                 lock(&in_flight).remove(&delivery.receipt);
             };
-            run_one(consumer, &registry, retry, retry_window, &delivery, settle).await;
+            run_one(
+                consumer,
+                &registry,
+                (retry, retry_window),
+                &delivery,
+                Arc::clone(&in_flight),
+                settle,
+            )
+            .await;
             lock(&in_flight).remove(&delivery.receipt);
-            tracing::info!(job.id = %delivery.envelope.id, %worker, "job ended");
         }
         .instrument(span)
     }
@@ -281,9 +309,9 @@ fn cancel(in_flight: &InFlightMap, receipt: &str, why: &str) {
 async fn run_one(
     consumer: Arc<dyn JobConsumer>,
     registry: &Registry,
-    retry: RetryPolicy,
-    retry_window: Duration,
+    (retry, retry_window): (RetryPolicy, Duration),
     delivery: &Delivery,
+    in_flight: InFlightMap,
     settle: impl FnOnce(),
 ) {
     let envelope = &delivery.envelope;
@@ -311,6 +339,7 @@ async fn run_one(
         Arc::new(QueueProgress {
             consumer: Arc::clone(&consumer),
             delivery: delivery.clone(),
+            in_flight,
         }),
     );
     let deadline = registered.deadline;
@@ -331,8 +360,11 @@ async fn run_one(
     let window_spent = age >= chrono::Duration::from_std(window).unwrap_or(chrono::Duration::MAX);
     let recorded = match outcome {
         Ok(result) => {
-            tracing::info!("job succeeded");
-            consumer.succeed(delivery, result).await
+            let recorded = consumer.succeed(delivery, result).await;
+            if recorded.is_ok() {
+                tracing::info!("job succeeded");
+            }
+            recorded
         }
         Err(JobError::Permanent(reason)) => {
             tracing::warn!(%reason, "job failed permanently");
@@ -356,7 +388,7 @@ fn record(outcome: Result<(), QueueError>) {
         Ok(()) => {}
         Err(QueueError::NotOwner(id)) => tracing::warn!(
             job.id = %id,
-            "outcome refused: the job was reclaimed by another worker, which runs it now"
+            "job outcome refused: the job was reclaimed by another worker, which runs it now"
         ),
         Err(e) => {
             tracing::warn!(error = %e, "job outcome not recorded; the job will be delivered again")
