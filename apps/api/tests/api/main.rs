@@ -12,6 +12,7 @@ mod learning;
 mod me;
 mod operations;
 mod privacy;
+mod private_words;
 mod quizzes;
 mod rate_limits;
 mod readiness;
