@@ -7,6 +7,7 @@ mod content;
 mod dictionary;
 mod errors;
 mod google;
+mod input_limits;
 mod jobs;
 mod learning;
 mod me;
