@@ -52,35 +52,61 @@ impl ImportFiles for LocalImportFiles {
             .upload_dir
             .join(format!("{}.{extension}", uuid::Uuid::now_v7()));
         let file = tokio::fs::File::create(&path).await.map_err(storage)?;
-        Ok(Box::new(LocalUpload { path, file }))
+        Ok(Box::new(LocalUpload {
+            path,
+            file: Some(file),
+            kept: false,
+        }))
     }
 }
 
+/// A file being written. Unless finished, it is removed when dropped: a request that breaks off
+/// mid-body (the client goes, the request times out, the server shuts down) drops the handler's
+/// future without calling `discard`, and must not leave a partial file behind.
 struct LocalUpload {
     path: PathBuf,
-    file: tokio::fs::File,
+    file: Option<tokio::fs::File>,
+    kept: bool,
+}
+
+fn closed() -> StoreError {
+    StoreError::Unavailable("the upload was already closed".into())
 }
 
 #[async_trait]
 impl UploadFile for LocalUpload {
     async fn write(&mut self, chunk: &[u8]) -> Result<(), StoreError> {
-        self.file.write_all(chunk).await.map_err(storage)
+        let file = self.file.as_mut().ok_or_else(closed)?;
+        file.write_all(chunk).await.map_err(storage)
     }
 
     async fn finish(mut self: Box<Self>) -> Result<String, StoreError> {
-        self.file.flush().await.map_err(storage)?;
+        let mut file = self.file.take().ok_or_else(closed)?;
+        file.flush().await.map_err(storage)?;
+        file.sync_all().await.map_err(storage)?;
+        self.kept = true;
         Ok(self.path.to_string_lossy().into_owned())
     }
 
     async fn discard(self: Box<Self>) {
-        let Self { path, file } = *self;
-        drop(file);
-        remove(&path).await;
+        // Dropping removes the file.
     }
 }
 
-async fn remove(path: &Path) {
-    if let Err(e) = tokio::fs::remove_file(path).await {
+impl Drop for LocalUpload {
+    fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
+        self.file.take();
+        remove(&self.path);
+    }
+}
+
+fn remove(path: &Path) {
+    if let Err(e) = std::fs::remove_file(path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
         tracing::warn!(path = %path.display(), error = %e, "upload not removed");
     }
 }
@@ -105,6 +131,12 @@ mod tests {
 
         let discarded = files.create_upload("csv").await.expect("created");
         discarded.discard().await;
+        assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 1);
+
+        // An upload abandoned mid-body (its future dropped, no `discard`) leaves nothing.
+        let mut abandoned = files.create_upload("csv").await.expect("created");
+        abandoned.write(b"word,transl").await.expect("written");
+        drop(abandoned);
         assert_eq!(std::fs::read_dir(&dir).expect("dir").count(), 1);
         std::fs::remove_dir_all(&dir).expect("cleaned up");
     }

@@ -8,9 +8,11 @@
 //!
 //! Every reader streams with bounded memory (the dictd index and nothing else is held whole),
 //! reports a malformed record with its line number and goes on, and returns
-//! [`ReadError::Io`] only when the input cannot be read at all. Paths are trusted: the caller
-//! checks them against the configured import roots before the job is enqueued.
+//! [`ReadError::Io`] only when the input cannot be read at all. The request is checked against
+//! the configured import roots before the job is enqueued, and every file a reader opens is
+//! checked again, links resolved, when the job runs (`allowed_roots`).
 
+mod allowed_roots;
 mod csv_fields;
 mod dictd_entry_text;
 mod dictd_index;
@@ -33,13 +35,25 @@ use chrono::{DateTime, Utc};
 use lingo_dictionary::import::{ImportFormat, ImportSpec, ReadError};
 use lingo_dictionary::ports::{RecordFormats, RecordReader};
 
-/// The file formats Lingo imports. Stateless: each `open` returns an independent reader.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FileFormats;
+/// The file formats Lingo imports; each `open` returns an independent reader.
+#[derive(Debug, Clone)]
+pub struct FileFormats {
+    roots: allowed_roots::AllowedRoots,
+}
 
 impl FileFormats {
-    pub fn new() -> Self {
-        Self
+    /// Reads only files that lie inside `roots` once links are resolved (the worker's imports).
+    pub fn within_roots<P: AsRef<std::path::Path>>(roots: &[P]) -> Self {
+        Self {
+            roots: allowed_roots::AllowedRoots::new(roots),
+        }
+    }
+
+    /// Reads any path (tools, benchmarks and tests reading fixtures).
+    pub fn unrestricted() -> Self {
+        Self {
+            roots: allowed_roots::AllowedRoots::unrestricted(),
+        }
     }
 }
 
@@ -50,6 +64,7 @@ impl RecordFormats for FileFormats {
         spec: &ImportSpec,
         retrieved_at: DateTime<Utc>,
     ) -> Result<Box<dyn RecordReader>, ReadError> {
+        self.roots.check(spec)?;
         Ok(match spec.format {
             ImportFormat::Dictd => Box::new(read_dictd::DictdReader::open(spec, retrieved_at)?),
             ImportFormat::Wordnet => {

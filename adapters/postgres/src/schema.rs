@@ -75,6 +75,8 @@ diesel::table! {
         cefr -> Nullable<Text>,
         sources -> Array<Text>,
         updated_at -> Timestamptz,
+        visibility -> Text,
+        added_by -> Nullable<Uuid>,
     }
 }
 

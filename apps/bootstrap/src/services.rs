@@ -55,9 +55,14 @@ pub fn content_service(
     ))
 }
 
-/// The dictionary import use case alone (tests and benches that import fixtures).
+/// The dictionary import use case alone (tests and benches that import fixtures), reading any
+/// path.
 pub fn import_service(stores: &Stores) -> Arc<ImportService> {
-    dictionary::import_service(stores, Arc::new(SystemClock))
+    dictionary::import_service(
+        stores,
+        lingo_dictfiles::FileFormats::unrestricted(),
+        Arc::new(SystemClock),
+    )
 }
 
 /// Replacements for the adapters that talk to the outside world (tests, tools).

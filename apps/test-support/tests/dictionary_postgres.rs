@@ -441,7 +441,7 @@ async fn learner_with(pool: &PgPool, email: &str, lemmas: &[&str]) -> UserId {
         .iter()
         .map(|lemma| WordRef::Lemma {
             language: en(),
-            lemma: (*lemma).to_owned(),
+            lemma: lingo_dictionary::LearnerLemma::parse(lemma).expect("valid lemma"),
         })
         .collect();
     PgCardStore::new(pool.clone())
@@ -487,23 +487,51 @@ async fn learner_vocabulary_sees_only_that_learners_words() {
 }
 
 #[tokio::test]
-async fn words_learners_add_by_lemma_are_found_by_fold_key() {
+async fn words_learners_add_by_lemma_are_private_until_a_source_confirms_them() {
     let stores = TestStores::new(&[]).await;
     learner_with(&stores.stores.postgres, "ada@example.com", &["Receive"]).await;
     let repository = PgWordRepository::new(stores.stores.postgres.clone());
+    let receive = keys(&["receive"]);
+    assert!(
+        repository
+            .find(&en(), &receive)
+            .await
+            .expect("found")
+            .is_empty()
+    );
+    assert!(
+        repository
+            .known(&en(), &receive)
+            .await
+            .expect("known")
+            .is_empty()
+    );
+    assert!(
+        repository
+            .search(&en(), "recei", 10, 0)
+            .await
+            .expect("hits")
+            .is_empty()
+    );
 
-    let found = repository
-        .find(&en(), &keys(&["receive"]))
+    // A source recording the word (another spelling, a part of speech) confirms the learner's row.
+    repository
+        .upsert(&[word("receive", "wordnet-3.0", Some(4.5))])
         .await
-        .expect("found");
-    assert_eq!(found.len(), 1);
-    assert!(found[0].part_of_speech.is_unknown());
-    assert!(found[0].sources.is_empty());
+        .expect("upserted");
+    let found = repository.find(&en(), &receive).await.expect("found");
+    assert_eq!(found.len(), 2, "{found:?}");
+    let learners = found
+        .iter()
+        .find(|w| w.lemma == "Receive")
+        .expect("the learner's row is public now");
+    assert!(learners.part_of_speech.is_unknown());
+    assert!(learners.sources.is_empty());
     let hits = repository
         .search(&en(), "recei", 10, 0)
         .await
         .expect("hits");
-    assert_eq!(lemmas(&hits), ["Receive"]);
+    assert_eq!(hits.len(), 2);
 }
 
 #[tokio::test]

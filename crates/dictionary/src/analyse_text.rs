@@ -12,13 +12,19 @@ use std::sync::Arc;
 
 /// Longest text accepted, in characters (about ten pages).
 pub const MAX_TEXT_CHARS: usize = 50_000;
+/// Longest text accepted, in UTF-8 bytes: checked first, before anything walks the characters.
+pub const MAX_TEXT_BYTES: usize = 200_000;
+/// Most words (tokens) a text may hold; each distinct one costs lemmatiser work.
+pub const MAX_TEXT_WORDS: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AnalyseError {
     #[error("the text must not be empty")]
     Empty,
-    #[error("the text is longer than {MAX_TEXT_CHARS} characters")]
+    #[error("the text is longer than {MAX_TEXT_CHARS} characters or {MAX_TEXT_BYTES} bytes")]
     TooLong,
+    #[error("the text has more than {MAX_TEXT_WORDS} words")]
+    TooManyWords,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -74,6 +80,9 @@ impl TextAnalysisService {
         text: &str,
         learner: Option<UserId>,
     ) -> Result<TextAnalysis, AnalyseError> {
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(AnalyseError::TooLong);
+        }
         let chars = text.chars().count();
         tracing::Span::current().record("chars", chars);
         if chars > MAX_TEXT_CHARS {
@@ -82,6 +91,9 @@ impl TextAnalysisService {
         let tokens = tokenise(text);
         if tokens.is_empty() {
             return Err(AnalyseError::Empty);
+        }
+        if tokens.len() > MAX_TEXT_WORDS {
+            return Err(AnalyseError::TooManyWords);
         }
         let mut form_counts: HashMap<String, u32> = HashMap::new();
         for token in &tokens {

@@ -6,6 +6,7 @@ pub mod analyse_text;
 pub mod entry;
 pub mod frequency;
 pub mod import;
+mod learner_lemma;
 mod lemma;
 pub mod lemmatise;
 pub mod lookup;
@@ -25,5 +26,6 @@ pub use entry::{
     Translation,
 };
 pub use frequency::Zipf;
+pub use learner_lemma::{LearnerLemma, LearnerLemmaError, MAX_LEARNER_LEMMA_CHARS};
 pub use lemma::{Lemma, LemmaError, MAX_LEMMA_CHARS};
 pub use word::{SearchHit, WordLookup, WordMetadata, WordUpsert};

@@ -5,8 +5,19 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeckNameError {
-    #[error("a deck name has 1 to 100 characters")]
+    #[error("a deck name has 1 to {MAX_DECK_NAME_CHARS} characters")]
     Length,
+    #[error("a deck name must not contain control or bidirectional control characters")]
+    ControlCharacter,
+}
+
+/// Longest deck name, in characters (docs/limits.md).
+pub const MAX_DECK_NAME_CHARS: usize = 100;
+
+/// Characters that would let a name hide or reorder text where it is shown.
+fn is_hidden_control(c: char) -> bool {
+    (c.is_control() && !c.is_whitespace())
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -14,8 +25,11 @@ pub struct DeckName(String);
 
 impl DeckName {
     pub fn parse(raw: &str) -> Result<Self, DeckNameError> {
+        if raw.chars().any(is_hidden_control) {
+            return Err(DeckNameError::ControlCharacter);
+        }
         let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() || name.chars().count() > 100 {
+        if name.is_empty() || name.chars().count() > MAX_DECK_NAME_CHARS {
             return Err(DeckNameError::Length);
         }
         Ok(Self(name))
@@ -141,5 +155,32 @@ impl Deck {
                 now,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn deck_names_are_bounded_and_free_of_hidden_controls() {
+        assert_eq!(
+            DeckName::parse("  IELTS   words ").expect("valid").as_str(),
+            "IELTS words"
+        );
+        assert!(DeckName::parse(&"n".repeat(MAX_DECK_NAME_CHARS)).is_ok());
+        assert_eq!(
+            DeckName::parse(&"n".repeat(MAX_DECK_NAME_CHARS + 1)),
+            Err(DeckNameError::Length)
+        );
+        assert_eq!(DeckName::parse("  "), Err(DeckNameError::Length));
+        assert_eq!(
+            DeckName::parse("exe\u{202E}gpj"),
+            Err(DeckNameError::ControlCharacter)
+        );
+        assert_eq!(
+            DeckName::parse("a\u{0}b"),
+            Err(DeckNameError::ControlCharacter)
+        );
     }
 }

@@ -98,13 +98,15 @@ pub trait DeckStore: Send + Sync {
     async fn propagate(&self, system_deck: SystemDeckId) -> Result<usize, LearningStoreError>;
 }
 
-/// A word to add to a deck.
+/// A word to add to a deck. A learner may refer by id only to public words (or words of their
+/// own); a new lemma a learner adds stays private to them until a dictionary source or an
+/// administrator confirms it (docs/dictionary.md, "Private words").
 #[derive(Debug, Clone, PartialEq)]
 pub enum WordRef {
     Id(WordId),
     Lemma {
         language: LanguageCode,
-        lemma: String,
+        lemma: lingo_dictionary::LearnerLemma,
     },
 }
 

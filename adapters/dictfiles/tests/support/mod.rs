@@ -82,7 +82,7 @@ impl ReadAll {
 }
 
 pub fn read_all(spec: &ImportSpec) -> ReadAll {
-    let mut reader = FileFormats::new()
+    let mut reader = FileFormats::unrestricted()
         .open(spec, imported_at())
         .expect("the input opens");
     let mut all = ReadAll {
@@ -110,7 +110,7 @@ pub fn read_all(spec: &ImportSpec) -> ReadAll {
 }
 
 pub fn open_error(spec: &ImportSpec) -> ReadError {
-    match FileFormats::new().open(spec, imported_at()) {
+    match FileFormats::unrestricted().open(spec, imported_at()) {
         Ok(_) => panic!("expected {} not to open", spec.path),
         Err(e) => e,
     }

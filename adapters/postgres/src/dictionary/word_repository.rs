@@ -10,7 +10,12 @@ use lingo_dictionary::{PartOfSpeech, SearchHit, WordMetadata, WordUpsert};
 use lingo_kernel::{LanguageCode, WordId};
 use std::collections::HashSet;
 
-/// Word metadata in the `words` table, which cards reference.
+/// Rows every caller may see; a learner's unconfirmed words are `private` (migration
+/// `private_words`) and reach only that learner, through their cards (`by_ids`).
+const PUBLIC: &str = "public";
+
+/// Word metadata in the `words` table, which cards reference. `find`, `similar`, `known` and
+/// `search` read public rows only; `by_ids` reads any row (ids come from the caller's cards).
 #[derive(Clone)]
 pub struct PgWordRepository {
     pool: PgPool,
@@ -48,6 +53,7 @@ impl WordRepository for PgWordRepository {
         let rows: Vec<WordRow> = words::table
             .filter(words::language.eq(language.as_str()))
             .filter(words::lemma_key.eq_any(keys))
+            .filter(words::visibility.eq(PUBLIC))
             .order((
                 words::lemma_key,
                 words::lemma,
@@ -90,6 +96,7 @@ impl WordRepository for PgWordRepository {
         let mut query = words::table
             .filter(words::language.eq(language.as_str()))
             .filter(words::part_of_speech.eq(part_of_speech.as_str()))
+            .filter(words::visibility.eq(PUBLIC))
             .into_boxed();
         if let Some(min) = zipf_min {
             query = query.filter(words::zipf.ge(min));
@@ -119,6 +126,7 @@ impl WordRepository for PgWordRepository {
         let found: Vec<String> = words::table
             .filter(words::language.eq(language.as_str()))
             .filter(words::lemma_key.eq_any(keys))
+            .filter(words::visibility.eq(PUBLIC))
             .select(words::lemma_key)
             .distinct()
             .load(&mut conn)

@@ -15,18 +15,18 @@ use uuid::Uuid;
 /// slightly further away outranks a rare near-identical one: "abandn" → abandon before aband); `id` breaks the remaining ties so that
 /// pages never overlap. `$2` is the escaped key followed by `%`, `$3` the key itself.
 /// The prefix condition uses `words_lemma_key_prefix_idx`, the similarity one
-/// `words_lemma_key_trgm_idx`.
+/// `words_lemma_key_trgm_idx`. Learners' private words never show (migration `private_words`).
 const SEARCH: &str = r#"
 SELECT id, lemma, part_of_speech, zipf, cefr, score
 FROM (
     SELECT id, lemma, part_of_speech, zipf, cefr, 1.0::real AS score, 0 AS hit_group
     FROM words
-    WHERE language = $1 AND lemma_key LIKE $2 ESCAPE '\'
+    WHERE language = $1 AND visibility = 'public' AND lemma_key LIKE $2 ESCAPE '\'
     UNION ALL
     SELECT id, lemma, part_of_speech, zipf, cefr, similarity(lemma_key, $3) AS score,
            1 AS hit_group
     FROM words
-    WHERE language = $1 AND lemma_key % $3 AND lemma_key NOT LIKE $2 ESCAPE '\'
+    WHERE language = $1 AND visibility = 'public' AND lemma_key % $3 AND lemma_key NOT LIKE $2 ESCAPE '\'
 ) AS hits
 ORDER BY hit_group, score + COALESCE(zipf, 0) / 20 DESC, zipf DESC NULLS LAST, lemma, id
 LIMIT $4 OFFSET $5

@@ -1,4 +1,5 @@
-//! One statement per batch of word upserts.
+//! Two statements per batch of word upserts: confirm learners' private rows of the same words,
+//! then insert or update.
 
 use diesel::sql_types::{Array, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -25,7 +26,16 @@ ON CONFLICT (language, lemma, part_of_speech) DO UPDATE SET
                     FROM unnest(w.sources || EXCLUDED.sources) AS s ORDER BY 1),
     zipf = coalesce(EXCLUDED.zipf, w.zipf),
     cefr = coalesce(EXCLUDED.cefr, w.cefr),
+    visibility = 'public',
     updated_at = now()
+"#;
+
+/// A dictionary source knowing a word confirms every private row learners added with the same
+/// fold key, whatever its part of speech (learners add lemmas without one).
+const CONFIRM: &str = r#"
+UPDATE words AS w SET visibility = 'public', updated_at = now()
+FROM unnest($1::text[], $2::text[]) AS k(language, lemma_key)
+WHERE w.visibility = 'private' AND w.language = k.language AND w.lemma_key = k.lemma_key
 "#;
 
 /// The upserts of one row, merged: PostgreSQL refuses to update a row twice in one statement.
@@ -89,6 +99,17 @@ pub(super) async fn upsert(
         cefrs.push(row.cefr);
         sources.push(row.sources.into_iter().collect::<Vec<_>>().join(","));
     }
+    let confirmed: BTreeSet<(&str, &str)> = languages
+        .iter()
+        .copied()
+        .zip(keys.iter().map(String::as_str))
+        .collect();
+    let (confirm_languages, confirm_keys): (Vec<&str>, Vec<&str>) = confirmed.into_iter().unzip();
+    diesel::sql_query(CONFIRM)
+        .bind::<Array<Text>, _>(&confirm_languages)
+        .bind::<Array<Text>, _>(&confirm_keys)
+        .execute(conn)
+        .await?;
     diesel::sql_query(UPSERT)
         .bind::<Array<SqlUuid>, _>(&ids)
         .bind::<Array<Text>, _>(&languages)

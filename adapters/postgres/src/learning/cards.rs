@@ -1,13 +1,13 @@
 use super::card_row::{CardRow, state_name};
+use super::resolve_word::{AddedBy, resolve_word};
 use super::{from_diesel, unavailable};
 use crate::pool::PgPool;
-use crate::schema::{cards, decks, words};
+use crate::schema::{cards, decks};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
-use lingo_dictionary::normalise::fold_key;
-use lingo_kernel::{CardId, DeckId, UserId, WordId};
+use lingo_kernel::{CardId, DeckId, UserId};
 use lingo_learning::card::{Card, CardType};
 use lingo_learning::ports::{
     AddedWord, CardFilter, CardStore, Decide, DecideUndo, LearningStoreError, WordRef,
@@ -24,34 +24,6 @@ pub struct PgCardStore {
 impl PgCardStore {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
-    }
-}
-
-pub(super) async fn resolve_word(
-    conn: &mut diesel_async::AsyncPgConnection,
-    word: &WordRef,
-) -> Result<WordId, diesel::result::Error> {
-    match word {
-        WordRef::Id(id) => words::table
-            .filter(words::id.eq(id.as_uuid()))
-            .select(words::id)
-            .first::<Uuid>(conn)
-            .await
-            .map(WordId::from_uuid),
-        WordRef::Lemma { language, lemma } => diesel::insert_into(words::table)
-            .values((
-                words::id.eq(Uuid::now_v7()),
-                words::language.eq(language.as_str()),
-                words::lemma.eq(lemma),
-                words::lemma_key.eq(fold_key(lemma)),
-            ))
-            .on_conflict((words::language, words::lemma, words::part_of_speech))
-            .do_update()
-            .set(words::language.eq(language.as_str()))
-            .returning(words::id)
-            .get_result::<Uuid>(conn)
-            .await
-            .map(WordId::from_uuid),
     }
 }
 
@@ -76,7 +48,7 @@ impl CardStore for PgCardStore {
                 .await?;
             let mut added = Vec::with_capacity(word_refs.len());
             for word in word_refs {
-                let word_id = resolve_word(conn, word).await?;
+                let word_id = resolve_word(conn, word, AddedBy::Learner(owner)).await?;
                 let rows: Vec<_> = types
                     .iter()
                     .map(|card_type| {

@@ -1,3 +1,4 @@
+use super::resolve_word::{AddedBy, resolve_word};
 use super::{TxError, from_diesel, unavailable};
 use crate::job_ledger::stage_job;
 use crate::pool::PgPool;
@@ -180,7 +181,7 @@ impl DeckStore for PgDeckStore {
                 .await?;
             let mut ids = Vec::with_capacity(words.len());
             for word in words {
-                let word_id = super::cards::resolve_word(conn, word).await?;
+                let word_id = resolve_word(conn, word, AddedBy::Admin).await?;
                 diesel::insert_into(system_deck_words::table)
                     .values((
                         system_deck_words::deck_id.eq(deck.as_uuid()),

@@ -5,6 +5,7 @@ mod cards;
 mod decks;
 mod quiz_candidates;
 mod quizzes;
+mod resolve_word;
 mod review_sql;
 mod reviews;
 mod stats;

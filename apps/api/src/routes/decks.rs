@@ -59,9 +59,13 @@ fn deck_name(value: &str) -> Result<(), validator::ValidationError> {
 #[derive(Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"name": "IELTS words", "card_types": ["recognition", "recall"]}))]
 pub struct DeckInput {
+    /// 1 to 100 characters.
     #[validate(custom(function = "deck_name"))]
+    #[schema(min_length = 1, max_length = 100)]
     name: String,
+    /// At most 2000 characters.
     #[validate(length(max = 2000, message = "at most 2000 characters"))]
+    #[schema(max_length = 2000)]
     #[serde(default)]
     description: String,
     #[validate(
@@ -179,7 +183,9 @@ pub enum WordInput {
 #[derive(Deserialize, Validate, ToSchema)]
 #[schema(example = json!({"words": [{"language": "en", "lemma": "resilient"}, {"language": "en", "lemma": "thrive"}]}))]
 pub struct AddWords {
+    /// 1 to 500 words; a lemma has at most 64 characters of one script (docs/limits.md).
     #[validate(length(min = 1, max = 500, message = "1 to 500 words"))]
+    #[schema(min_items = 1, max_items = 500)]
     words: Vec<WordInput>,
 }
 
@@ -243,12 +249,9 @@ fn word_refs(words: &[WordInput]) -> Result<Vec<WordRef>, ApiError> {
                     language: LanguageCode::parse(language).map_err(|e| {
                         ApiError::invalid(&format!("words[{i}].language"), e.to_string())
                     })?,
-                    lemma: lingo_dictionary::Lemma::parse(lemma)
-                        .map_err(|e| {
-                            ApiError::invalid(&format!("words[{i}].lemma"), e.to_string())
-                        })?
-                        .as_str()
-                        .to_owned(),
+                    lemma: lingo_dictionary::LearnerLemma::parse(lemma).map_err(|e| {
+                        ApiError::invalid(&format!("words[{i}].lemma"), e.to_string())
+                    })?,
                 },
             })
         })

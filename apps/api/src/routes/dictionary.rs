@@ -77,7 +77,8 @@ pub struct AnalyseRequest {
     /// BCP 47 language of the text.
     #[validate(length(min = 2, max = 35))]
     language: String,
-    /// At most 50,000 characters.
+    /// At most 50,000 characters, 200,000 bytes and 10,000 words (docs/limits.md).
+    #[schema(max_length = 50000)]
     text: String,
 }
 

@@ -101,7 +101,9 @@ pub async fn review(
 
 #[derive(Deserialize, Validate, ToSchema)]
 pub struct BatchInput {
+    /// 1 to 1000 reviews (docs/limits.md).
     #[validate(length(min = 1, max = 1000, message = "1 to 1000 reviews"), nested)]
+    #[schema(min_items = 1, max_items = 1000)]
     reviews: Vec<ReviewInput>,
 }
 

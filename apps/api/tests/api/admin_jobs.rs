@@ -20,10 +20,10 @@ impl RunningWorker {
 }
 
 pub fn start_worker(app: &TestApp) -> RunningWorker {
-    start_worker_with(
-        app,
-        JobDeps::new(&app.stores.stores, Duration::from_secs(3600)),
-    )
+    let mut deps = JobDeps::new(&app.stores.stores, Duration::from_secs(3600));
+    // Imports read only inside the app's import roots, as the worker's do, not the defaults'.
+    deps.import = app.services.job_deps.import.clone();
+    start_worker_with(app, deps)
 }
 
 pub fn start_worker_with(app: &TestApp, deps: JobDeps) -> RunningWorker {

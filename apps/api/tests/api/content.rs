@@ -164,8 +164,9 @@ fn start_llm_worker(app: &TestApp, url: String, api_key: Option<&str>) -> Runnin
     }
     let service =
         lingo_bootstrap::services::content_service(&config, &app.stores.stores).expect("service");
-    let deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
+    let mut deps = lingo_worker::jobs::JobDeps::new(&app.stores.stores, Duration::from_secs(3600))
         .with_content(service);
+    deps.import = app.services.job_deps.import.clone();
     start_worker_with(app, deps)
 }
 

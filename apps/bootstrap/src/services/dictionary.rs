@@ -57,11 +57,15 @@ fn providers(config: &DictionaryConfig) -> anyhow::Result<Vec<Arc<dyn Dictionary
         .collect()
 }
 
-pub(super) fn import_service(stores: &Stores, clock: Arc<dyn Clock>) -> Arc<ImportService> {
+pub(super) fn import_service(
+    stores: &Stores,
+    formats: FileFormats,
+    clock: Arc<dyn Clock>,
+) -> Arc<ImportService> {
     let pool = stores.postgres.clone();
     Arc::new(ImportService::new(
         ImportDeps {
-            formats: Arc::new(FileFormats::new()),
+            formats: Arc::new(formats),
             entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
             words: Arc::new(PgWordRepository::new(pool.clone())),
             frequencies: Arc::new(PgFrequencies::new(pool.clone())),
@@ -143,7 +147,11 @@ pub(super) fn build(
     Ok(Dictionary {
         lookup: Arc::new(lookup),
         analyser: Arc::new(analyser),
-        import: import_service(stores, clock),
+        import: import_service(
+            stores,
+            FileFormats::within_roots(&config.import_roots),
+            clock,
+        ),
         import_requests: Arc::new(import_requests),
         reconcile: reconcile_service(stores),
         reconcile_requests: Arc::new(reconcile_requests),

@@ -49,29 +49,53 @@ fn is_punct(c: char) -> bool {
 
 /// Damerau–Levenshtein distance (optimal string alignment) over characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    bounded_distance(&a, &b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// The edit distance when it is at most `max`, else `None`, found without building the whole
+/// matrix: answers whose lengths differ by more than `max` are refused at once, and the walk
+/// stops at the first row whose every cell exceeds `max` (cells never decrease down a column
+/// path). Memory is three rows of `|b| + 1`, time at most `|a| × |b|`, so a long answer costs
+/// little when it is far from the expected word (issue 12, item 6).
+pub fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    bounded_distance(&a, &b, max)
+}
+
+fn bounded_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
     let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (i, cell) in d.iter_mut().step_by(width).enumerate() {
-        *cell = i;
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
+    let mut before: Vec<usize> = vec![0; width];
+    let mut previous: Vec<usize> = (0..width).collect();
+    let mut current: Vec<usize> = vec![0; width];
     for i in 1..=a.len() {
-        for j in 1..=b.len() {
+        current[0] = i;
+        let mut row_min = current[0];
+        for j in 1..width {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            d[i * width + j] = best;
+            current[j] = best;
+            row_min = row_min.min(best);
         }
+        // A transposition reaches back two rows, so this row's minimum bounds the rest only
+        // together with the previous one's.
+        let prev_min = previous.iter().copied().min().unwrap_or(0);
+        if row_min > max && prev_min > max {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    d[a.len() * width + b.len()]
+    let distance = previous[b.len()];
+    (distance <= max).then_some(distance)
 }
 
 /// A typed answer: exact (after folding) is correct, a typo or two away is almost.
@@ -84,7 +108,7 @@ pub fn grade_typed(expected: &str, given: &str) -> Outcome {
         return Outcome::Correct;
     }
     let tolerance = if expected.chars().count() >= 8 { 2 } else { 1 };
-    if edit_distance(&expected, &given) <= tolerance {
+    if edit_distance_within(&expected, &given, tolerance).is_some() {
         Outcome::Almost
     } else {
         Outcome::Wrong
@@ -197,6 +221,53 @@ mod tests {
     use super::*;
     use crate::quiz::question::{Pair, Prompt};
     use std::collections::BTreeMap;
+
+    #[test]
+    fn the_bounded_distance_agrees_with_the_full_one_within_the_bound() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "house",
+            "hoose",
+            "huose",
+            "horse",
+            "mouse",
+            "houses",
+            "resilient",
+            "resilinet",
+            "reslient",
+            "کتاب",
+            "كتاب",
+        ];
+        for a in words {
+            for b in words {
+                let full = edit_distance(a, b);
+                for max in 0..=3 {
+                    let expected = (full <= max).then_some(full);
+                    assert_eq!(
+                        edit_distance_within(a, b, max),
+                        expected,
+                        "{a:?} {b:?} {max}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_bounded_distance_gives_up_early_past_the_bound() {
+        // Lengths three apart: refused before any cell is computed.
+        assert_eq!(edit_distance_within("house", "houseabc", 2), None);
+        // Same length, nothing in common: stops after the first rows.
+        let long = "x".repeat(200);
+        let other = "y".repeat(200);
+        assert_eq!(edit_distance_within(&long, &other, 2), None);
+        assert_eq!(grade_typed("house", &"z".repeat(200)), Outcome::Wrong);
+    }
 
     #[test]
     fn case_diacritics_and_punctuation_do_not_matter() {
