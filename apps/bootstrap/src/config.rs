@@ -108,7 +108,7 @@ impl Config {
                 shutdown_grace: env.millis("LINGO_WORKER_SHUTDOWN_GRACE_MS", 25_000)?,
                 outbox_poll_interval: env.millis("LINGO_OUTBOX_POLL_MS", 500)?,
                 retry_window: env.millis("LINGO_QUEUE_RETRY_WINDOW_MS", 15 * 60_000)?,
-                reconcile_every: env.millis("LINGO_QUEUE_RECONCILE_MS", 30_000)?,
+                reconcile_every: env.millis("LINGO_QUEUE_RECONCILE_MS", 10_000)?,
             },
             scheduler: SchedulerConfig {
                 schedule: env.string("LINGO_SCHEDULE", DEFAULT_SCHEDULE),
