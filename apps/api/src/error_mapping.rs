@@ -186,6 +186,18 @@ impl From<lingo_users::account::AccountError> for ApiError {
     }
 }
 
+impl From<lingo_users::administer_accounts::AdminAccountError> for ApiError {
+    fn from(e: lingo_users::administer_accounts::AdminAccountError) -> Self {
+        use lingo_users::administer_accounts::AdminAccountError as E;
+        match e {
+            E::Forbidden => Self::Forbidden(e.to_string()),
+            E::NotFound => Self::NotFound(e.to_string()),
+            E::OwnAccount => Self::Conflict(e.to_string()),
+            E::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
 impl From<LearningStoreError> for ApiError {
     fn from(e: LearningStoreError) -> Self {
         match e {

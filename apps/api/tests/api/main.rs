@@ -16,4 +16,5 @@ mod quizzes;
 mod rate_limits;
 mod readiness;
 mod reviews;
+mod revocation;
 mod tokens;
