@@ -218,9 +218,13 @@ impl From<RequestError> for ApiError {
                 retry_after,
             } => {
                 tracing::warn!(%reason, "content generation failed");
-                ApiError::Unavailable(format!(
-                    "content generation failed; it is tried again on a request after {} s",
-                    retry_after.as_secs().max(1)
+                ApiError::Detailed(Box::new(
+                    Problem::new(StatusCode::SERVICE_UNAVAILABLE)
+                        .of_type("urn:lingo:problem:generation-failed")
+                        .detail(format!(
+                            "content generation failed; it is tried again on a request after {} s",
+                            retry_after.as_secs().max(1)
+                        )),
                 ))
             }
             RequestError::Unavailable(reason) => ApiError::Unavailable(reason),
@@ -237,9 +241,9 @@ impl From<LookupError> for ApiError {
                     .detail("no dictionary knows this word")
                     .extension("close_matches", close_matches),
             )),
-            LookupError::Unavailable(reason) => ApiError::Unavailable(format!(
-                "the dictionary is unavailable; retry later ({reason})"
-            )),
+            LookupError::Unavailable(reason) => {
+                ApiError::Unavailable(format!("the dictionary is unavailable: {reason}"))
+            }
         }
     }
 }
