@@ -30,6 +30,13 @@ fn request_id(req: &ServiceRequest) -> String {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
 }
 
+enum Outcome<B> {
+    Served(ServiceResponse<B>),
+    /// An error from a middleware, already made into its response.
+    Failed(String, actix_web::HttpResponse),
+    TimedOut,
+}
+
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -63,21 +70,25 @@ pub async fn observe(
         let outcome = tokio::time::timeout(deadline, next.call(req))
             .instrument(span.clone())
             .await;
-        outcome.map(|r| r.map_err(|error| (error.to_string(), error.error_response())))
+        match outcome {
+            Ok(Ok(response)) => Outcome::Served(response),
+            Ok(Err(error)) => Outcome::Failed(error.to_string(), error.error_response()),
+            Err(_) => Outcome::TimedOut,
+        }
     })
     .await;
     // The request itself is only available again on success: errors from middleware and
     // timeouts are answered with a ready-made problem response instead.
     let (mut response, route) = match outcome {
-        Ok(Ok(response)) => {
+        Outcome::Served(response) => {
             let route = response
                 .request()
                 .match_pattern()
                 .unwrap_or_else(|| "unmatched".to_owned());
             (Ok(response.map_into_boxed_body()), route)
         }
-        Ok(Err((cause, response))) => (Err((cause, response)), "unknown".to_owned()),
-        Err(_) => {
+        Outcome::Failed(cause, response) => (Err((cause, response)), "unknown".to_owned()),
+        Outcome::TimedOut => {
             let response = Problem::new(StatusCode::SERVICE_UNAVAILABLE)
                 .of_type(problem::SERVICE_UNAVAILABLE)
                 .detail(format!(

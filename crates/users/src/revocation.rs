@@ -146,10 +146,10 @@ mod tests {
     impl TokenGenerations for Store {
         async fn current(&self, user: UserId) -> Result<Option<u64>, Unavailable> {
             self.lookups.fetch_add(1, Ordering::SeqCst);
-            Ok(self.generations.lock().unwrap().get(&user).copied())
+            Ok(self.generations.lock().expect("lock").get(&user).copied())
         }
         async fn bump(&self, user: UserId) -> Result<Option<u64>, Unavailable> {
-            let mut g = self.generations.lock().unwrap();
+            let mut g = self.generations.lock().expect("lock");
             Ok(g.get_mut(&user).map(|v| {
                 *v += 1;
                 *v
@@ -175,12 +175,12 @@ mod tests {
     async fn a_generation_is_looked_up_once_per_ttl() {
         let (store, clock, cache) = setup(10);
         let user = UserId::new();
-        store.generations.lock().unwrap().insert(user, 0);
-        assert!(cache.is_current(user, 0).await.unwrap());
-        assert!(cache.is_current(user, 0).await.unwrap());
+        store.generations.lock().expect("lock").insert(user, 0);
+        assert!(cache.is_current(user, 0).await.expect("looked up"));
+        assert!(cache.is_current(user, 0).await.expect("looked up"));
         assert_eq!(store.lookups.load(Ordering::SeqCst), 1);
         clock.advance(chrono::Duration::seconds(6));
-        assert!(cache.is_current(user, 0).await.unwrap());
+        assert!(cache.is_current(user, 0).await.expect("looked up"));
         assert_eq!(store.lookups.load(Ordering::SeqCst), 2);
     }
 
@@ -188,30 +188,30 @@ mod tests {
     async fn a_change_made_elsewhere_is_seen_once_the_entry_expires() {
         let (store, clock, cache) = setup(10);
         let user = UserId::new();
-        store.generations.lock().unwrap().insert(user, 0);
-        assert!(cache.is_current(user, 0).await.unwrap());
-        store.generations.lock().unwrap().insert(user, 1);
+        store.generations.lock().expect("lock").insert(user, 0);
+        assert!(cache.is_current(user, 0).await.expect("looked up"));
+        store.generations.lock().expect("lock").insert(user, 1);
         assert!(
-            cache.is_current(user, 0).await.unwrap(),
+            cache.is_current(user, 0).await.expect("looked up"),
             "cached for the ttl"
         );
         clock.advance(chrono::Duration::seconds(5));
-        assert!(!cache.is_current(user, 0).await.unwrap());
-        assert!(cache.is_current(user, 1).await.unwrap());
+        assert!(!cache.is_current(user, 0).await.expect("looked up"));
+        assert!(cache.is_current(user, 1).await.expect("looked up"));
     }
 
     #[tokio::test]
     async fn a_local_bump_or_deletion_takes_effect_at_once() {
         let (store, _clock, cache) = setup(10);
         let user = UserId::new();
-        store.generations.lock().unwrap().insert(user, 3);
-        assert!(cache.is_current(user, 3).await.unwrap());
-        assert_eq!(cache.bump(user).await.unwrap(), Some(4));
-        assert!(!cache.is_current(user, 3).await.unwrap());
+        store.generations.lock().expect("lock").insert(user, 3);
+        assert!(cache.is_current(user, 3).await.expect("looked up"));
+        assert_eq!(cache.bump(user).await.expect("looked up"), Some(4));
+        assert!(!cache.is_current(user, 3).await.expect("looked up"));
         cache.record(user, None);
-        assert!(!cache.is_current(user, 4).await.unwrap());
+        assert!(!cache.is_current(user, 4).await.expect("looked up"));
         let stranger = UserId::new();
-        assert!(!cache.is_current(stranger, 0).await.unwrap());
+        assert!(!cache.is_current(stranger, 0).await.expect("looked up"));
     }
 
     #[tokio::test]
@@ -219,9 +219,9 @@ mod tests {
         let (store, _clock, cache) = setup(3);
         for _ in 0..10 {
             let user = UserId::new();
-            store.generations.lock().unwrap().insert(user, 0);
-            assert!(cache.is_current(user, 0).await.unwrap());
+            store.generations.lock().expect("lock").insert(user, 0);
+            assert!(cache.is_current(user, 0).await.expect("looked up"));
         }
-        assert!(cache.entries.lock().unwrap().len() <= 3);
+        assert!(cache.entries.lock().expect("lock").len() <= 3);
     }
 }
