@@ -15,6 +15,10 @@ struct Claims {
     aud: String,
     iat: i64,
     exp: i64,
+    /// The account's token generation; tokens issued before the claim existed count as 0.
+    #[serde(default)]
+    #[serde(rename = "gen")]
+    generation: u64,
 }
 
 pub struct JwtAccessTokens {
@@ -53,6 +57,7 @@ impl AccessTokens for JwtAccessTokens {
         &self,
         user: UserId,
         role: Role,
+        generation: u64,
         now: DateTime<Utc>,
     ) -> Result<String, AccessTokenError> {
         let claims = Claims {
@@ -62,6 +67,7 @@ impl AccessTokens for JwtAccessTokens {
             aud: self.audience.clone(),
             iat: now.timestamp(),
             exp: (now + self.ttl).timestamp(),
+            generation,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AccessTokenError::Issue(e.to_string()))
@@ -82,6 +88,7 @@ impl AccessTokens for JwtAccessTokens {
         Ok(AccessClaims {
             user: UserId::from_uuid(claims.sub),
             role: Role::parse(&claims.role).map_err(|_| AccessTokenError::Invalid)?,
+            generation: claims.generation,
             expires_at,
         })
     }
@@ -101,17 +108,18 @@ mod tests {
     fn an_issued_token_verifies_to_its_user_and_role() {
         let now = Utc::now();
         let user = UserId::new();
-        let token = tokens().issue(user, Role::Admin, now).expect("issued");
+        let token = tokens().issue(user, Role::Admin, 7, now).expect("issued");
         let claims = tokens().verify(&token, now).expect("valid");
         assert_eq!(claims.user, user);
         assert_eq!(claims.role, Role::Admin);
+        assert_eq!(claims.generation, 7);
     }
 
     #[test]
     fn an_expired_token_is_refused() {
         let now = Utc::now();
         let token = tokens()
-            .issue(UserId::new(), Role::Learner, now)
+            .issue(UserId::new(), Role::Learner, 0, now)
             .expect("issued");
         let later = now + Duration::minutes(16);
         assert_eq!(
@@ -124,7 +132,7 @@ mod tests {
     fn tampered_foreign_audience_and_unsigned_tokens_are_invalid() {
         let now = Utc::now();
         let token = tokens()
-            .issue(UserId::new(), Role::Learner, now)
+            .issue(UserId::new(), Role::Learner, 0, now)
             .expect("issued");
         let mut tampered = token.clone();
         tampered.pop();
@@ -136,7 +144,7 @@ mod tests {
 
         let other = JwtAccessTokens::new(SECRET, "lingo", "another-app", Duration::minutes(15));
         let foreign = other
-            .issue(UserId::new(), Role::Learner, now)
+            .issue(UserId::new(), Role::Learner, 0, now)
             .expect("issued");
         assert_eq!(
             tokens().verify(&foreign, now),

@@ -2,6 +2,7 @@
 //! transactional outbox and the users, learning and dictionary stores. Nothing outside this
 //! crate writes SQL.
 
+mod account_administration;
 mod answer_deadline;
 mod content_usage;
 mod dictionary;
@@ -15,6 +16,7 @@ mod refresh_tokens;
 mod schema;
 mod users;
 
+pub use account_administration::PgAccountAdministration;
 pub use content_usage::{PgContentDrafts, PgUsageLedger};
 pub use dictionary::{
     PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,

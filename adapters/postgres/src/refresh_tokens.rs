@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lingo_kernel::UserId;
-use lingo_users::ports::{RefreshRecord, RefreshTokenStore, RotateError, Unavailable};
+use lingo_users::ports::{
+    RefreshLifetime, RefreshRecord, RefreshTokenStore, RotateError, Unavailable,
+};
 
 #[derive(Clone)]
 pub struct PgRefreshTokenStore {
@@ -32,6 +34,7 @@ struct Row {
     expires_at: DateTime<Utc>,
     used_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    family_started_at: DateTime<Utc>,
 }
 
 enum Outcome {
@@ -56,6 +59,7 @@ impl RefreshTokenStore for PgRefreshTokenStore {
                 refresh_tokens::family_id.eq(record.family),
                 refresh_tokens::created_at.eq(now),
                 refresh_tokens::expires_at.eq(record.expires_at),
+                refresh_tokens::family_started_at.eq(now),
             ))
             .execute(&mut conn)
             .await
@@ -68,7 +72,7 @@ impl RefreshTokenStore for PgRefreshTokenStore {
         old_hash: &[u8],
         new_hash: &[u8],
         now: DateTime<Utc>,
-        new_expires_at: DateTime<Utc>,
+        lifetime: RefreshLifetime,
     ) -> Result<RefreshRecord, RotateError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let outcome = conn
@@ -85,9 +89,11 @@ impl RefreshTokenStore for PgRefreshTokenStore {
                 let Some(row) = row else {
                     return Ok(Outcome::Invalid);
                 };
-                if row.revoked_at.is_some() || row.expires_at <= now {
+                let family_ends_at = row.family_started_at + lifetime.absolute;
+                if row.revoked_at.is_some() || row.expires_at <= now || family_ends_at <= now {
                     return Ok(Outcome::Invalid);
                 }
+                let new_expires_at = (now + lifetime.sliding).min(family_ends_at);
                 if row.used_at.is_some() {
                     diesel::update(
                         refresh_tokens::table.filter(refresh_tokens::family_id.eq(row.family_id)),
@@ -111,6 +117,7 @@ impl RefreshTokenStore for PgRefreshTokenStore {
                         refresh_tokens::family_id.eq(row.family_id),
                         refresh_tokens::created_at.eq(now),
                         refresh_tokens::expires_at.eq(new_expires_at),
+                        refresh_tokens::family_started_at.eq(row.family_started_at),
                     ))
                     .execute(conn)
                     .await?;

@@ -36,6 +36,7 @@ diesel::table! {
         profile -> Jsonb,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        token_generation -> Int8,
     }
 }
 
@@ -57,6 +58,18 @@ diesel::table! {
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+        family_started_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    account_audit_log (id) {
+        id -> Int8,
+        actor_id -> Nullable<Uuid>,
+        actor -> Text,
+        action -> Text,
+        target_id -> Uuid,
+        created_at -> Timestamptz,
     }
 }
 

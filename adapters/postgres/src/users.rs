@@ -11,7 +11,9 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use lingo_kernel::UserId;
 use lingo_kernel::jobs::NewJob;
 use lingo_users::account::PurgeUserData;
-use lingo_users::ports::{PasswordHash, Unavailable, UserRepository, UserStoreError};
+use lingo_users::ports::{
+    PasswordHash, TokenGenerations, Unavailable, UserRepository, UserStoreError,
+};
 use lingo_users::{
     AccountPatch, DisplayName, Email, LearningProfile, NewUser, PhoneNumber, Role, User, UserStatus,
 };
@@ -29,7 +31,7 @@ impl PgUserRepository {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: uuid::Uuid,
     email: Option<String>,
     phone: Option<String>,
@@ -40,6 +42,7 @@ struct UserRow {
     profile: serde_json::Value,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    token_generation: i64,
 }
 
 #[derive(Insertable, AsChangeset, Default)]
@@ -52,12 +55,12 @@ struct UserChanges {
     updated_at: Option<DateTime<Utc>>,
 }
 
-fn unavailable(e: impl std::fmt::Display) -> Unavailable {
+pub(crate) fn unavailable(e: impl std::fmt::Display) -> Unavailable {
     Unavailable(format!("database: {e}"))
 }
 
 /// A stored row that no longer parses is corruption, reported as unavailability (never a panic).
-fn to_user(row: UserRow) -> Result<User, Unavailable> {
+pub(crate) fn to_user(row: UserRow) -> Result<User, Unavailable> {
     let corrupt = |what: &str| Unavailable(format!("stored user {} has an invalid {what}", row.id));
     Ok(User {
         id: UserId::from_uuid(row.id),
@@ -81,6 +84,8 @@ fn to_user(row: UserRow) -> Result<User, Unavailable> {
             .map_err(|_| corrupt("profile"))?,
         created_at: row.created_at,
         updated_at: row.updated_at,
+        token_generation: u64::try_from(row.token_generation)
+            .map_err(|_| corrupt("token generation"))?,
     })
 }
 
@@ -286,5 +291,34 @@ impl UserRepository for PgUserRepository {
                 "created_at": created, "expires_at": expires, "revoked_at": revoked,
             })).collect::<Vec<_>>(),
         })))
+    }
+}
+
+/// One primary-key read per cache miss of the revocation cache; one update per bump.
+#[async_trait]
+impl TokenGenerations for PgUserRepository {
+    async fn current(&self, user: UserId) -> Result<Option<u64>, Unavailable> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let generation: Option<i64> = users::table
+            .filter(users::id.eq(user.as_uuid()))
+            .select(users::token_generation)
+            .first(&mut conn)
+            .await
+            .optional()
+            .map_err(unavailable)?;
+        Ok(generation.map(|g| g.max(0) as u64))
+    }
+
+    async fn bump(&self, user: UserId) -> Result<Option<u64>, Unavailable> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let generation: Option<i64> =
+            diesel::update(users::table.filter(users::id.eq(user.as_uuid())))
+                .set(users::token_generation.eq(users::token_generation + 1))
+                .returning(users::token_generation)
+                .get_result(&mut conn)
+                .await
+                .optional()
+                .map_err(unavailable)?;
+        Ok(generation.map(|g| g.max(0) as u64))
     }
 }

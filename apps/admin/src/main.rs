@@ -1,11 +1,12 @@
 mod dictionary;
+mod users;
 
 use clap::{Parser, Subcommand};
 use lingo_bootstrap::{Config, Overrides, Services, Stores, telemetry};
 use lingo_kernel::jobs::{DeadLetters, JobId, JobQueue, NewJob};
 use lingo_worker::jobs::SystemEcho;
 
-/// Lingo administration: migrations, dead jobs, smoke tests. Configured by LINGO_… environment
+/// Lingo administration: migrations, dead jobs, accounts, smoke tests. Configured by LINGO_… environment
 /// variables (see .env.example).
 #[derive(Parser)]
 #[command(version)]
@@ -27,6 +28,14 @@ enum Command {
     Dictionary {
         #[command(subcommand)]
         command: dictionary::DictionaryCommand,
+    },
+    /// Disable, enable, grant or revoke admin on an account (by id or email); audited.
+    Users {
+        /// Who is acting, for the audit log.
+        #[arg(long, env = "USER", default_value = "operator")]
+        operator: String,
+        #[command(subcommand)]
+        command: users::UsersCommand,
     },
     /// FSRS tools that need no store.
     Fsrs {
@@ -96,6 +105,11 @@ async fn main() -> anyhow::Result<()> {
             let stores = Stores::connect(&config, "admin").await?;
             let services = Services::build(&config, stores, Overrides::default())?;
             dictionary::run(&services, command).await?;
+        }
+        Command::Users { operator, command } => {
+            let stores = Stores::connect(&config, "admin").await?;
+            let services = Services::build(&config, stores, Overrides::default())?;
+            users::run(&services, &operator, command).await?;
         }
         Command::Jobs { command } => {
             let stores = Stores::connect(&config, "admin").await?;

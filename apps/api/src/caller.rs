@@ -1,14 +1,15 @@
-//! The caller, as an extractor: handlers that take `Caller` are only reached with a valid
-//! bearer token; `OptionalCaller` also admits anonymous requests.
+//! The caller, as an extractor: handlers that take `Caller` are only reached with a valid,
+//! unrevoked bearer token; `OptionalCaller` also admits anonymous requests.
 
 use crate::problem::ApiError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
 use lingo_kernel::UserId;
-use lingo_users::{AccessTokenError, Role};
-use std::future::{Ready, ready};
+use lingo_users::Role;
+use lingo_users::auth::AuthenticationError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caller {
@@ -37,9 +38,11 @@ impl Caller {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
+/// The token and the state, taken from the request before the (async) check.
+fn bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, String), ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
+        .cloned()
         .ok_or_else(|| ApiError::Internal("application state missing".to_owned()))?;
     let token = req
         .headers()
@@ -47,9 +50,17 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(|| ApiError::Unauthorized("a bearer token is required".to_owned()))?;
-    let claims = state.auth.authenticate(token.trim()).map_err(|e| match e {
-        AccessTokenError::Expired => ApiError::Unauthorized("the token has expired".into()),
-        _ => ApiError::Unauthorized("the token is invalid".into()),
+    Ok((state, token.trim().to_owned()))
+}
+
+async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Caller, ApiError> {
+    let claims = state.auth.authenticate(&token).await.map_err(|e| match e {
+        AuthenticationError::Expired => ApiError::Unauthorized("the token has expired".into()),
+        AuthenticationError::Revoked => {
+            ApiError::Unauthorized("the token has been revoked; sign in again".into())
+        }
+        AuthenticationError::Invalid => ApiError::Unauthorized("the token is invalid".into()),
+        AuthenticationError::Unavailable(cause) => ApiError::Unavailable(cause),
     })?;
     tracing::Span::current().record("user_id", tracing::field::display(claims.user));
     Ok(Caller {
@@ -60,10 +71,14 @@ fn authenticate(req: &HttpRequest) -> Result<Caller, ApiError> {
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let taken = bearer(req);
+        Box::pin(async move {
+            let (state, token) = taken?;
+            authenticate(state, token).await
+        })
     }
 }
 
@@ -74,13 +89,16 @@ pub struct OptionalCaller(pub Option<Caller>);
 
 impl FromRequest for OptionalCaller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        if req.headers().contains_key(header::AUTHORIZATION) {
-            ready(authenticate(req).map(|a| Self(Some(a))))
-        } else {
-            ready(Ok(Self(None)))
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            return Box::pin(async { Ok(Self(None)) });
         }
+        let taken = bearer(req);
+        Box::pin(async move {
+            let (state, token) = taken?;
+            authenticate(state, token).await.map(|c| Self(Some(c)))
+        })
     }
 }

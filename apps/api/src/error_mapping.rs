@@ -186,6 +186,18 @@ impl From<lingo_users::account::AccountError> for ApiError {
     }
 }
 
+impl From<lingo_users::administer_accounts::AdminAccountError> for ApiError {
+    fn from(e: lingo_users::administer_accounts::AdminAccountError) -> Self {
+        use lingo_users::administer_accounts::AdminAccountError as E;
+        match e {
+            E::Forbidden => Self::Forbidden(e.to_string()),
+            E::NotFound => Self::NotFound(e.to_string()),
+            E::OwnAccount => Self::Conflict(e.to_string()),
+            E::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
 impl From<LearningStoreError> for ApiError {
     fn from(e: LearningStoreError) -> Self {
         match e {
@@ -206,9 +218,13 @@ impl From<RequestError> for ApiError {
                 retry_after,
             } => {
                 tracing::warn!(%reason, "content generation failed");
-                ApiError::Unavailable(format!(
-                    "content generation failed; it is tried again on a request after {} s",
-                    retry_after.as_secs().max(1)
+                ApiError::Detailed(Box::new(
+                    Problem::new(StatusCode::SERVICE_UNAVAILABLE)
+                        .of_type("urn:lingo:problem:generation-failed")
+                        .detail(format!(
+                            "content generation failed; it is tried again on a request after {} s",
+                            retry_after.as_secs().max(1)
+                        )),
                 ))
             }
             RequestError::Unavailable(reason) => ApiError::Unavailable(reason),
@@ -225,9 +241,9 @@ impl From<LookupError> for ApiError {
                     .detail("no dictionary knows this word")
                     .extension("close_matches", close_matches),
             )),
-            LookupError::Unavailable(reason) => ApiError::Unavailable(format!(
-                "the dictionary is unavailable; retry later ({reason})"
-            )),
+            LookupError::Unavailable(reason) => {
+                ApiError::Unavailable(format!("the dictionary is unavailable: {reason}"))
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! echoed back, on every log line and span), a tracing span, a deadline, metrics, one log line.
 
 use crate::metrics::RequestLabels;
-use crate::problem::Problem;
+use crate::problem::{self, Problem};
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -28,6 +28,13 @@ fn request_id(req: &ServiceRequest) -> String {
         .filter(|v| v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+}
+
+enum Outcome<B> {
+    Served(ServiceResponse<B>),
+    /// An error from a middleware, already made into its response.
+    Failed(String, actix_web::HttpResponse),
+    TimedOut,
 }
 
 pub async fn observe(
@@ -58,29 +65,37 @@ pub async fn observe(
         .app_data::<web::Data<RequestTimeout>>()
         .map(|t| t.0)
         .unwrap_or(Duration::from_secs(30));
-    let outcome = tokio::time::timeout(deadline, next.call(req))
-        .instrument(span.clone())
-        .await;
+    // Errors become responses inside the request's scope, so 5xx problems carry its id.
+    let outcome = problem::with_request_id(id.clone(), async {
+        let outcome = tokio::time::timeout(deadline, next.call(req))
+            .instrument(span.clone())
+            .await;
+        match outcome {
+            Ok(Ok(response)) => Outcome::Served(response),
+            Ok(Err(error)) => Outcome::Failed(error.to_string(), error.error_response()),
+            Err(_) => Outcome::TimedOut,
+        }
+    })
+    .await;
     // The request itself is only available again on success: errors from middleware and
     // timeouts are answered with a ready-made problem response instead.
     let (mut response, route) = match outcome {
-        Ok(Ok(response)) => {
+        Outcome::Served(response) => {
             let route = response
                 .request()
                 .match_pattern()
                 .unwrap_or_else(|| "unmatched".to_owned());
             (Ok(response.map_into_boxed_body()), route)
         }
-        Ok(Err(error)) => {
-            let response = error.error_response();
-            (Err((error.to_string(), response)), "unknown".to_owned())
-        }
-        Err(_) => {
+        Outcome::Failed(cause, response) => (Err((cause, response)), "unknown".to_owned()),
+        Outcome::TimedOut => {
             let response = Problem::new(StatusCode::SERVICE_UNAVAILABLE)
+                .of_type(problem::SERVICE_UNAVAILABLE)
                 .detail(format!(
                     "the request took longer than {} ms",
                     deadline.as_millis()
                 ))
+                .extension("request_id", &id)
                 .response();
             (
                 Err(("request timed out".to_owned(), response)),

@@ -1,7 +1,7 @@
 use crate::problem::Problem;
 use crate::routes::{
-    admin_dictionary, admin_jobs, auth, cards, content, decks, dictionary, health, jobs, me,
-    quizzes, reviews, stats, study,
+    admin_dictionary, admin_jobs, admin_users, auth, cards, content, decks, dictionary, health,
+    jobs, me, quizzes, reviews, stats, study,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -12,7 +12,9 @@ use utoipa::{Modify, OpenApi};
     info(title = "Lingo API", description = "Backend of the Lingo vocabulary-learning app. \
         Errors are RFC 9457 problem documents (application/problem+json)."),
     paths(health::health, health::ready, jobs::get_job, admin_jobs::list_dead,
-        admin_jobs::requeue_dead, admin_jobs::enqueue_echo, auth::register, auth::login,
+        admin_jobs::requeue_dead, admin_jobs::enqueue_echo, admin_users::disable,
+        admin_users::enable, admin_users::grant_admin, admin_users::revoke_admin,
+        admin_users::audit, auth::register, auth::login,
         auth::request_phone_code, auth::verify_phone_code, auth::google, auth::refresh,
         auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export, me::optimise,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
@@ -23,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         admin_dictionary::upload, admin_dictionary::reconcile, content::get, content::regenerate, content::usage),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
+        admin_users::AccountStandingView, admin_users::AuditEntryView,
         jobs::JobAccepted, dictionary::AnalyseRequest, content::GenerationPending, content::UsageView, admin_dictionary::ImportRequest,
         admin_dictionary::ReconcileRequest)),
     modifiers(&BearerAuth),

@@ -9,6 +9,27 @@ use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// A store or provider Lingo needs is down: the body says no more (the cause is logged).
+pub const SERVICE_UNAVAILABLE: &str = "urn:lingo:problem:service-unavailable";
+/// A bug or an impossible state: the body says no more (the cause is logged).
+pub const INTERNAL: &str = "urn:lingo:problem:internal";
+
+tokio::task_local! {
+    /// The id of the request being served (set by the `observe` middleware), so that 5xx
+    /// problems carry it wherever they are made.
+    static REQUEST_ID: String;
+}
+
+/// Runs `f` as the request `id`.
+pub async fn with_request_id<F: std::future::Future>(id: String, f: F) -> F::Output {
+    REQUEST_ID.scope(id, f).await
+}
+
+/// The id of the request being served, outside a request `None`.
+pub fn request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[schema(example = json!({
@@ -63,8 +84,20 @@ impl Problem {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
+    /// A server error names its request, so a learner's report can be matched to the logs.
+    pub fn with_request_id(mut self) -> Self {
+        if self.status >= 500
+            && !self.extensions.contains_key("request_id")
+            && let Some(id) = request_id()
+        {
+            self.extensions
+                .insert("request_id".to_owned(), Value::String(id));
+        }
+        self
+    }
+
     pub fn response(&self) -> HttpResponse {
-        let body = serde_json::to_vec(self).unwrap_or_default();
+        let body = serde_json::to_vec(&self.clone().with_request_id()).unwrap_or_default();
         HttpResponse::build(self.status_code())
             .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
             .body(body)
@@ -104,7 +137,10 @@ impl ApiError {
             Self::BadRequest(d) => Problem::new(StatusCode::BAD_REQUEST).detail(d),
             Self::Unauthorized(d) => Problem::new(StatusCode::UNAUTHORIZED).detail(d),
             Self::Forbidden(d) => Problem::new(StatusCode::FORBIDDEN).detail(d),
-            Self::Unavailable(d) => Problem::new(StatusCode::SERVICE_UNAVAILABLE).detail(d),
+            // The cause (constraint names, host names, …) is logged, not shown.
+            Self::Unavailable(_) => Problem::new(StatusCode::SERVICE_UNAVAILABLE)
+                .of_type(SERVICE_UNAVAILABLE)
+                .detail("the service is temporarily unavailable; retry later"),
             Self::Conflict(d) => Problem::new(StatusCode::CONFLICT).detail(d),
             Self::Throttled(wait) => Problem::new(StatusCode::TOO_MANY_REQUESTS).detail(format!(
                 "too many attempts; retry in {} s",
@@ -116,6 +152,7 @@ impl ApiError {
             Self::Detailed(problem) => (**problem).clone(),
             // The cause is logged, not shown.
             Self::Internal(_) => Problem::new(StatusCode::INTERNAL_SERVER_ERROR)
+                .of_type(INTERNAL)
                 .detail("an unexpected error occurred; it has been logged"),
         }
     }
@@ -127,8 +164,10 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let Self::Internal(cause) = self {
-            tracing::error!(%cause, "internal error");
+        match self {
+            Self::Internal(cause) => tracing::error!(%cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(%cause, "dependency unavailable"),
+            _ => {}
         }
         let mut response = self.problem().response();
         if matches!(self, Self::Unauthorized(_)) {

@@ -18,6 +18,7 @@ use lingo_learning::review::ReviewService;
 use lingo_learning::stats::StatsService;
 use lingo_learning::study_queue::StudyService;
 use lingo_users::account::AccountService;
+use lingo_users::administer_accounts::AccountAdminService;
 use lingo_users::auth::AuthService;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,7 @@ use std::time::Duration;
 pub struct AppState {
     pub auth: AuthService,
     pub accounts: AccountService,
+    pub account_admin: AccountAdminService,
     pub decks: DeckService,
     pub cards: CardQueryService,
     pub reviews: ReviewService,
@@ -63,6 +65,7 @@ impl AppState {
         Self {
             auth: s.auth,
             accounts: s.accounts,
+            account_admin: s.account_admin,
             decks: s.decks,
             cards: s.cards,
             reviews: s.reviews,

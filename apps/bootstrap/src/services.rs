@@ -37,6 +37,7 @@ use lingo_learning::review::ReviewService;
 use lingo_learning::stats::StatsService;
 use lingo_learning::study_queue::StudyService;
 use lingo_users::account::AccountService;
+use lingo_users::administer_accounts::AccountAdminService;
 use lingo_users::auth::AuthService;
 use lingo_users::ports::SmsSender;
 use std::sync::Arc;
@@ -84,6 +85,8 @@ pub struct Services {
     // users
     pub auth: AuthService,
     pub accounts: AccountService,
+    /// Administrators' changes to accounts (disable, enable, grant or revoke admin).
+    pub account_admin: AccountAdminService,
     /// How long a phone sign-in code lives (the api tells the client).
     pub otp_ttl: Duration,
     /// Requests of the auth route class, per client address.
@@ -174,6 +177,7 @@ impl Services {
         Ok(Self {
             auth: users.auth,
             accounts: users.accounts,
+            account_admin: users.account_admin,
             otp_ttl: users.otp_ttl,
             auth_throttle: users.throttle,
             decks: learning.decks,

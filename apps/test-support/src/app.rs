@@ -92,10 +92,30 @@ impl TestApp {
             .expect("request sent")
     }
 
-    /// A valid access token for `user`, issued at the api's "now".
-    pub fn token(&self, user: UserId, role: Role) -> String {
+    /// A valid access token for `user`, issued at the api's "now". Tokens are checked against
+    /// their account, so an account with this id is created (no email, no password) unless it
+    /// exists; the token carries the role asked for, whatever the account's.
+    pub async fn token(&self, user: UserId, role: Role) -> String {
+        use lingo_users::ports::UserRepository;
+        let users = lingo_postgres::PgUserRepository::new(self.stores.stores.postgres.clone());
+        let account = match users.by_id(user).await.expect("account looked up") {
+            Some(account) => account,
+            None => users
+                .insert(&lingo_users::NewUser {
+                    id: user,
+                    email: None,
+                    phone: None,
+                    password_hash: None,
+                    display_name: lingo_users::DisplayName::parse("Test").expect("name"),
+                    role,
+                    profile: lingo_users::LearningProfile::default(),
+                    now: self.clock.now(),
+                })
+                .await
+                .expect("account created"),
+        };
         self.tokens
-            .issue(user, role, self.clock.now())
+            .issue(user, role, account.token_generation, self.clock.now())
             .expect("token issued")
     }
 

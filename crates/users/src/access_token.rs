@@ -7,6 +7,9 @@ use lingo_kernel::UserId;
 pub struct AccessClaims {
     pub user: UserId,
     pub role: Role,
+    /// The account's token generation when the token was issued: a token of an older
+    /// generation than the account's current one is revoked.
+    pub generation: u64,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -26,6 +29,7 @@ pub trait AccessTokens: Send + Sync {
         &self,
         user: UserId,
         role: Role,
+        generation: u64,
         now: DateTime<Utc>,
     ) -> Result<String, AccessTokenError>;
     fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<AccessClaims, AccessTokenError>;

@@ -1,6 +1,7 @@
 //! The signed-in learner's own account: read, change, export, delete.
 
 use crate::ports::{Unavailable, UserRepository, UserStoreError};
+use crate::revocation::RevocationCache;
 use crate::{
     AccountPatch, CefrLevel, DesiredRetention, DisplayName, Email, LearningProfile, Steps,
     Timezone, User,
@@ -104,12 +105,21 @@ impl Job for PurgeUserData {
 #[derive(Clone)]
 pub struct AccountService {
     users: Arc<dyn UserRepository>,
+    revocations: Arc<RevocationCache>,
     clock: Arc<dyn Clock>,
 }
 
 impl AccountService {
-    pub fn new(users: Arc<dyn UserRepository>, clock: Arc<dyn Clock>) -> Self {
-        Self { users, clock }
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        revocations: Arc<RevocationCache>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            users,
+            revocations,
+            clock,
+        }
     }
 
     pub async fn get(&self, id: UserId) -> Result<User, AccountError> {
@@ -134,11 +144,13 @@ impl AccountService {
             .ok_or(AccountError::NotFound)
     }
 
-    /// Deletes the account at once (it can no longer sign in or be seen); data in the other
-    /// stores follows through the `users.purge` job.
+    /// Deletes the account at once (it can no longer sign in or be seen, and its access tokens
+    /// are refused); data in the other stores follows through the `users.purge` job.
     #[tracing::instrument(skip_all, fields(user_id = %id))]
     pub async fn delete(&self, id: UserId) -> Result<(), AccountError> {
-        if self.users.delete(id).await? {
+        let deleted = self.users.delete(id).await?;
+        self.revocations.record(id, None);
+        if deleted {
             tracing::info!("account deleted");
             Ok(())
         } else {

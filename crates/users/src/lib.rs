@@ -3,12 +3,14 @@
 
 mod access_token;
 pub mod account;
+pub mod administer_accounts;
 pub mod auth;
 mod display_name;
 mod email;
 mod phone;
 pub mod ports;
 mod profile;
+pub mod revocation;
 mod role;
 mod user;
 

@@ -76,6 +76,14 @@ pub struct RefreshRecord {
     pub expires_at: DateTime<Utc>,
 }
 
+/// How long a refresh token lives: `sliding` from each rotation, but never past `absolute`
+/// from the sign-in that started its family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshLifetime {
+    pub sliding: chrono::Duration,
+    pub absolute: chrono::Duration,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RotateError {
     #[error("unknown, expired or revoked refresh token")]
@@ -96,19 +104,79 @@ pub trait RefreshTokenStore: Send + Sync {
         record: &RefreshRecord,
         now: DateTime<Utc>,
     ) -> Result<(), Unavailable>;
-    /// Atomically marks `old_hash` used and stores `new_hash` in the same family. A token used
-    /// before revokes its whole family and fails with `Reused`.
+    /// Atomically marks `old_hash` used and stores `new_hash` in the same family, expiring
+    /// `lifetime.sliding` from now but no later than `lifetime.absolute` after the family
+    /// started. A family past its absolute lifetime fails with `Invalid`. A token used before
+    /// revokes its whole family and fails with `Reused`.
     async fn rotate(
         &self,
         old_hash: &[u8],
         new_hash: &[u8],
         now: DateTime<Utc>,
-        new_expires_at: DateTime<Utc>,
+        lifetime: RefreshLifetime,
     ) -> Result<RefreshRecord, RotateError>;
     /// Revokes the family of this token (logout on this device); false when unknown.
     async fn revoke_family_of(&self, hash: &[u8], now: DateTime<Utc>) -> Result<bool, Unavailable>;
     /// Revokes every token of the user (logout everywhere).
     async fn revoke_all(&self, user: UserId, now: DateTime<Utc>) -> Result<(), Unavailable>;
+}
+
+/// The per-account token generation that access tokens are checked against.
+#[async_trait]
+pub trait TokenGenerations: Send + Sync {
+    /// The account's current generation; `None` when the account does not exist (deleted).
+    async fn current(&self, user: UserId) -> Result<Option<u64>, Unavailable>;
+    /// Increments the generation, so every access token issued before is refused; answers the
+    /// new generation, `None` when the account does not exist.
+    async fn bump(&self, user: UserId) -> Result<Option<u64>, Unavailable>;
+}
+
+/// What an administrator does to an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AdminAction {
+    /// Refuses sign-in and revokes every token and session.
+    Disable,
+    Enable,
+    GrantAdmin,
+    /// Makes the account a learner; its admin tokens stop working.
+    RevokeAdmin,
+}
+
+impl AdminAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Disable => "disable",
+            Self::Enable => "enable",
+            Self::GrantAdmin => "grant_admin",
+            Self::RevokeAdmin => "revoke_admin",
+        }
+    }
+}
+
+/// Who made a change: an administrator through the api, or an operator at the console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Admin(UserId),
+    Operator(String),
+}
+
+/// One administrative change, as recorded in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub actor: Actor,
+    pub action: AdminAction,
+    pub target: UserId,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait AccountAdministration: Send + Sync {
+    /// Applies `entry.action` to `entry.target` and records the entry, in one transaction.
+    /// Disable and revoke-admin bump the token generation; disable also revokes every refresh
+    /// token. Answers the account as changed, `None` when it does not exist (nothing recorded).
+    async fn apply(&self, entry: &AuditEntry) -> Result<Option<User>, Unavailable>;
+    /// The latest entries about `target`, newest first.
+    async fn audit_of(&self, target: UserId, limit: usize) -> Result<Vec<AuditEntry>, Unavailable>;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

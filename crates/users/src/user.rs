@@ -41,6 +41,9 @@ pub struct User {
     pub profile: LearningProfile,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Bumped when every access token of the account must stop working (logout everywhere,
+    /// disabled, demoted); carried in each access token.
+    pub token_generation: u64,
 }
 
 impl User {

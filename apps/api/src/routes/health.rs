@@ -63,6 +63,17 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
         .map(StoreStatus::from)
         .collect();
     let failing: Vec<&str> = checks.iter().filter(|c| !c.ok).map(|c| c.name).collect();
+    // Which store fails is shown; why (host names, driver messages) goes to the logs only.
+    let checks: Vec<StoreStatus> = checks
+        .into_iter()
+        .map(|mut c| {
+            if let Some(error) = c.error.take() {
+                tracing::warn!(store = c.name, %error, "store not ready");
+                c.error = Some("unavailable".to_owned());
+            }
+            c
+        })
+        .collect();
     if failing.is_empty() {
         return HttpResponse::Ok().json(Readiness {
             status: "ready",

@@ -1,5 +1,6 @@
 pub mod admin_dictionary;
 pub mod admin_jobs;
+pub mod admin_users;
 pub mod auth;
 mod card_view;
 pub mod cards;
@@ -33,6 +34,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/admin/jobs/dead").get(admin_jobs::list_dead))
             .service(web::resource("/admin/jobs/dead/{id}/requeue").post(admin_jobs::requeue_dead))
             .service(web::resource("/admin/jobs/echo").post(admin_jobs::enqueue_echo))
+            .service(web::resource("/admin/users/{id}/disable").post(admin_users::disable))
+            .service(web::resource("/admin/users/{id}/enable").post(admin_users::enable))
+            .service(web::resource("/admin/users/{id}/grant-admin").post(admin_users::grant_admin))
+            .service(
+                web::resource("/admin/users/{id}/revoke-admin").post(admin_users::revoke_admin),
+            )
+            .service(web::resource("/admin/users/{id}/audit").get(admin_users::audit))
             .service(
                 web::scope("/auth")
                     .wrap(from_fn(|req, next| {

@@ -49,7 +49,7 @@ pub fn start_worker_with(app: &TestApp, deps: JobDeps) -> RunningWorker {
 #[tokio::test]
 async fn an_enqueued_job_is_run_by_the_worker_and_its_status_followed_by_its_owner() {
     let app = TestApp::spawn().await;
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let response = app
         .post_json_as(
             "/api/v1/admin/jobs/echo",
@@ -84,7 +84,7 @@ async fn an_enqueued_job_is_run_by_the_worker_and_its_status_followed_by_its_own
 #[tokio::test]
 async fn learners_get_403_on_admin_routes() {
     let app = TestApp::spawn().await;
-    let learner = app.token(UserId::new(), Role::Learner);
+    let learner = app.token(UserId::new(), Role::Learner).await;
     let response = app.get_as("/api/v1/admin/jobs/dead", &learner).await;
     assert_eq!(response.status(), 403);
     assert_eq!(
@@ -104,7 +104,7 @@ async fn learners_get_403_on_admin_routes() {
 #[tokio::test]
 async fn bad_bodies_get_400_413_and_422_problems() {
     let app = TestApp::spawn_with(&[("LINGO_HTTP_BODY_LIMIT_BYTES", "1024")]).await;
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let post = |body: String| {
         app.client
             .post(app.url("/api/v1/admin/jobs/echo"))
@@ -153,7 +153,7 @@ async fn bad_bodies_get_400_413_and_422_problems() {
 async fn admins_list_and_requeue_dead_jobs() {
     let app = TestApp::spawn().await;
     let admin_id = UserId::new();
-    let admin = app.token(admin_id, Role::Admin);
+    let admin = app.token(admin_id, Role::Admin).await;
     let queue = &app.stores.stores.jobs;
     // A payload no handler can read fails for good.
     let job = NewJob {

@@ -21,7 +21,7 @@ async fn spawn(extra: &[(&str, &str)]) -> TestApp {
 /// Imports the WordNet and dictd fixtures and returns the id of the noun "bank".
 async fn import_bank(app: &TestApp) -> String {
     let worker = start_worker(app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     for body in [
         json!({"format": "wordnet", "path": dictfiles("wordnet"), "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
         json!({"format": "dictd", "path": dictfiles("dictd/tiny-eng-ara.index"), "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"}),
@@ -203,7 +203,7 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
     assert_eq!(double.request_count(), 2);
 
     // Admins regenerate (a new version) and read the costs; learners may not.
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let regenerate = format!("/api/v1/admin/words/{bank}/content/regenerate?native=fa&level=B1");
     let (forbidden, _) = app.post_with(&sara, &regenerate, json!({})).await;
     assert_eq!(forbidden, 403);

@@ -27,7 +27,7 @@ async fn spawn(extra: &[(&str, &str)]) -> TestApp {
 async fn imports_of_every_format_run_in_the_worker_and_feed_lookups_and_search() {
     let app = spawn(&[]).await;
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let dictd = app.import_dictionary(&admin, json!({"format": "dictd", "path": dictfiles("dictd/tiny-eng-ara.index"),
         "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"})).await;
     let counters = &dictd["progress"]["counters"];
@@ -136,7 +136,7 @@ async fn imports_of_every_format_run_in_the_worker_and_feed_lookups_and_search()
 async fn the_same_import_asked_twice_is_one_job_and_its_data_stays_the_same() {
     let app = spawn(&[]).await;
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let body = json!({"format": "tsv", "path": dictfiles("word_lists/no-header.tsv"),
         "source": "list", "licence": "CC0", "language": "en", "translation_language": "fa"});
     let first = app.import_dictionary(&admin, body.clone()).await;
@@ -149,8 +149,8 @@ async fn the_same_import_asked_twice_is_one_job_and_its_data_stays_the_same() {
 #[tokio::test]
 async fn import_requests_are_checked() {
     let app = spawn(&[]).await;
-    let admin = app.token(UserId::new(), Role::Admin);
-    let learner = app.token(UserId::new(), Role::Learner);
+    let admin = app.token(UserId::new(), Role::Admin).await;
+    let learner = app.token(UserId::new(), Role::Learner).await;
     let send = |token: String, body: Value| {
         let app = &app;
         async move {
@@ -175,7 +175,7 @@ async fn import_requests_are_checked() {
 async fn an_uploaded_word_list_is_imported() {
     let app = spawn(&[]).await;
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let csv = "word,translation,example\nlibrary,biblioteca,The library is open.\n\"malformed\n";
     let (status, accepted) = json_of(
         app.client
@@ -273,7 +273,7 @@ async fn a_provider_that_does_not_answer_is_a_503_not_a_miss() {
 async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
     let app = spawn(&[]).await;
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     app.import_dictionary(
         &admin,
         json!({"format": "wordnet", "path": dictfiles("wordnet"),
@@ -494,7 +494,7 @@ mod resumable {
 async fn an_import_invalidates_cached_lookups_of_its_words() {
     let app = spawn(&[]).await;
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     // Remembered misses and a cached hit.
     assert_eq!(
         json_of(app.get("/api/v1/dictionary/en/words/tea").await)

@@ -72,7 +72,7 @@ impl ProgressSink for NoProgress {
 async fn reconciling_restores_the_rows_a_dead_import_left_out_and_a_second_run_changes_nothing() {
     let app = TestApp::spawn_with(&[("LINGO_IMPORT_ROOTS", &dictfiles(""))]).await;
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let en = LanguageCode::english();
     let zipf = |z| Zipf::new(z).expect("valid zipf");
     let frequencies = [("bank".into(), zipf(5.1)), ("run".into(), zipf(5.6))];
@@ -154,8 +154,8 @@ async fn reconciling_restores_the_rows_a_dead_import_left_out_and_a_second_run_c
 #[tokio::test]
 async fn reconcile_requests_are_for_administrators_and_name_a_valid_source() {
     let app = TestApp::spawn().await;
-    let learner = app.token(UserId::new(), Role::Learner);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let learner = app.token(UserId::new(), Role::Learner).await;
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let path = "/api/v1/admin/dictionary/reconcile";
     let (status, _) = app
         .post_with(&learner, path, json!({"language": "en", "source": SOURCE}))

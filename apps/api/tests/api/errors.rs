@@ -38,3 +38,48 @@ async fn problems_carry_the_request_id() {
     let response = app.get("/api/v1/nothing-here").await;
     assert!(response.headers().contains_key("x-request-id"));
 }
+
+/// A store failure is a 503 whose body names no table, constraint, host or driver message, and
+/// carries the request id (given or made up) so a report can be matched to the logs.
+#[tokio::test]
+async fn a_store_failure_is_a_generic_503_with_the_request_id() {
+    use diesel_async::RunQueryDsl;
+    let app = TestApp::spawn().await;
+    let sara = app.register_learner("sara@example.com").await;
+    {
+        let mut conn = app.stores.stores.postgres.get().await.expect("connection");
+        diesel::sql_query("ALTER TABLE decks RENAME TO decks_moved_away")
+            .execute(&mut conn)
+            .await
+            .expect("table moved");
+    }
+    for given in [Some("report-1234"), None] {
+        let mut request = app
+            .client
+            .post(app.url("/api/v1/decks"))
+            .bearer_auth(&sara.token)
+            .json(&serde_json::json!({"name": "Travel"}));
+        if let Some(id) = given {
+            request = request.header("x-request-id", id);
+        }
+        let response = request.send().await.expect("sent");
+        let header = response.headers()["x-request-id"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        let text = response.text().await.expect("body");
+        let body: serde_json::Value = serde_json::from_str(&text).expect("json");
+        assert_eq!(body["status"], 503, "{text}");
+        assert_eq!(body["type"], "urn:lingo:problem:service-unavailable");
+        assert_eq!(body["request_id"], header.as_str());
+        if let Some(id) = given {
+            assert_eq!(header, id);
+        }
+        for internal in ["decks", "relation", "database", "exist", "postgres"] {
+            assert!(
+                !text.to_lowercase().contains(internal),
+                "{internal} in {text}"
+            );
+        }
+    }
+}

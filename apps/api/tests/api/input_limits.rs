@@ -126,7 +126,7 @@ async fn an_import_whose_dict_file_links_outside_the_roots_fails_for_good() {
     std::os::unix::fs::symlink(&outside, root.join("tiny.dict.dz")).expect("link");
     let app = spawn_with_root(&root, &uploads).await;
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let (status, accepted) = app
         .post_with(
             &admin,
@@ -154,7 +154,7 @@ async fn an_upload_that_breaks_off_leaves_no_file() {
     let root = temp_dir("import-root");
     let uploads = temp_dir("import-uploads");
     let app = spawn_with_root(&root, &uploads).await;
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let address = app.address.trim_start_matches("http://").to_owned();
     let mut stream = tokio::net::TcpStream::connect(&address)
         .await

@@ -29,7 +29,7 @@ async fn the_owner_sees_a_queued_job() {
     let response = app
         .get_as(
             &format!("/api/v1/jobs/{}", job.id),
-            &app.token(owner, Role::Learner),
+            &app.token(owner, Role::Learner).await,
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -49,7 +49,7 @@ async fn another_users_job_is_404_not_403() {
         .enqueue(job.clone())
         .await
         .expect("enqueued");
-    let stranger = app.token(UserId::new(), Role::Learner);
+    let stranger = app.token(UserId::new(), Role::Learner).await;
     let response = app
         .get_as(&format!("/api/v1/jobs/{}", job.id), &stranger)
         .await;

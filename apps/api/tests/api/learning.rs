@@ -151,7 +151,7 @@ async fn offline_reviews_apply_in_time_order_per_card_with_per_item_results() {
     let card = first_card(&app, &sara).await;
     app.advance_time(Duration::hours(4));
     let sara = Learner {
-        token: app.token(sara.id, lingo_users::Role::Learner),
+        token: app.token(sara.id, lingo_users::Role::Learner).await,
         ..sara
     };
     let t = app.clock.now() - Duration::hours(3);
@@ -254,7 +254,7 @@ async fn a_card_that_keeps_lapsing_becomes_a_suspended_leech_and_stats_count_it(
     // Reviews made offline in the last hour: the card must be older than that.
     app.advance_time(Duration::hours(2));
     let sara = Learner {
-        token: app.token(sara.id, lingo_users::Role::Learner),
+        token: app.token(sara.id, lingo_users::Role::Learner).await,
         ..sara
     };
     let start = app.clock.now() - Duration::hours(1);
@@ -395,7 +395,7 @@ async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
     }
     let admin = Learner {
         id: admin_id,
-        token: app.token(admin_id, Role::Admin),
+        token: app.token(admin_id, Role::Admin).await,
         session: Value::Null,
     };
     let sara = app.register_learner("sara@example.com").await;

@@ -19,5 +19,6 @@ mod quizzes;
 mod rate_limits;
 mod readiness;
 mod reviews;
+mod revocation;
 mod study_session;
 mod tokens;

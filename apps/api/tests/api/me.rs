@@ -58,7 +58,8 @@ async fn deleting_the_account_removes_it_everywhere() {
     let (token, session) = (sara.token, sara.session);
     let (delete, _) = app.delete_with(&token, "/api/v1/me").await;
     assert_eq!(delete, 204);
-    assert_eq!(app.get_as("/api/v1/me", &token).await.status(), 404);
+    // The deleted account's token is refused at once (revoked), never 404 or 503.
+    assert_eq!(app.get_as("/api/v1/me", &token).await.status(), 401);
     let refresh = app
         .post_json(
             "/api/v1/auth/refresh",

@@ -113,7 +113,7 @@ async fn a_learners_new_lemma_is_private_until_an_import_confirms_it() {
 
     // A dictionary source that knows the word makes it public.
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     let csv = "word,translation,example\nflurbish,pulir,They flurbish the brass.\n";
     let (status, accepted) = json_of(
         app.client
@@ -154,7 +154,7 @@ async fn an_administrator_confirms_a_word_by_adding_it_to_a_system_deck() {
     assert!(search(&app, "glimmerous").await.is_empty());
 
     let publisher = app.register_learner("editor@example.org").await;
-    let admin = app.token(publisher.id, Role::Admin);
+    let admin = app.token(publisher.id, Role::Admin).await;
     let (status, system) = app
         .post_with(&admin, "/api/v1/admin/decks", json!({"name": "Standard"}))
         .await;

@@ -42,7 +42,7 @@ async fn setup() -> Setup {
     ])
     .await;
     let worker = start_worker(&app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     app.import_dictionary(
         &admin,
         json!({"format": "wordnet", "path": dictfiles("wordnet"),
@@ -341,7 +341,7 @@ async fn an_expired_quiz_refuses_answers_and_reviews_nothing() {
     let reps_before = card(&s, &card_id).await["reps"].clone();
     s.app.advance_time(QUIZ_TTL + chrono::Duration::minutes(1));
     // The sign-up's access token expired with the day: the client would have refreshed it.
-    s.learner.token = s.app.token(s.learner.id, Role::Learner);
+    s.learner.token = s.app.token(s.learner.id, Role::Learner).await;
     let (status, problem) = answer(
         &s,
         &quiz,

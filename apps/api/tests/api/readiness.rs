@@ -84,7 +84,7 @@ async fn with_redis_down_jobs_are_recorded_and_followed_in_the_ledger() {
     .await;
     use lingo_kernel::jobs::JobQueue;
     let learner = lingo_kernel::UserId::new();
-    let token = down.token(learner, lingo_users::Role::Learner);
+    let token = down.token(learner, lingo_users::Role::Learner).await;
     let job = lingo_kernel::jobs::NewJob::of(&lingo_kernel::jobs::system::SystemEcho {
         message: "kept".into(),
         delay_ms: 0,

@@ -28,9 +28,9 @@ async fn card_of(app: &TestApp, learner: &Learner) -> String {
 }
 
 /// The learner with a token valid at the api's clock (after `advance_time`).
-fn fresh(app: &TestApp, learner: Learner) -> Learner {
+async fn fresh(app: &TestApp, learner: Learner) -> Learner {
     Learner {
-        token: app.token(learner.id, Role::Learner),
+        token: app.token(learner.id, Role::Learner).await,
         ..learner
     }
 }
@@ -227,7 +227,7 @@ async fn a_late_offline_review_is_kept_and_the_card_is_its_history_replayed_in_t
     let sara = app.register_learner("sara@example.com").await;
     let card = card_of(&app, &sara).await;
     app.advance_time(Duration::days(30));
-    let sara = fresh(&app, sara);
+    let sara = fresh(&app, sara).await;
     // To the microsecond, as the log keeps review times.
     let now = app.clock.now().trunc_subsecs(6);
     let (a, b, c) = (
@@ -306,7 +306,7 @@ async fn a_review_sixty_days_old_is_accepted_and_one_four_hundred_days_old_is_re
     let sara = app.register_learner("sara@example.com").await;
     let card = card_of(&app, &sara).await;
     app.advance_time(Duration::days(401));
-    let sara = fresh(&app, sara);
+    let sara = fresh(&app, sara).await;
     let now = app.clock.now();
 
     let (status, problem) = review(&app, &sara, &card, 3, now - Duration::days(400), "old").await;
@@ -337,7 +337,7 @@ async fn deleting_the_admin_who_published_a_system_deck_leaves_the_deck_and_its_
         ),
     )
     .await;
-    let admin = app.token(admin_id, Role::Admin);
+    let admin = app.token(admin_id, Role::Admin).await;
     let (status, system) = app
         .post_with(
             &admin,

@@ -9,7 +9,7 @@ use serde_json::json;
 
 async fn import_fixtures(app: &TestApp) {
     let worker = start_worker(app);
-    let admin = app.token(UserId::new(), Role::Admin);
+    let admin = app.token(UserId::new(), Role::Admin).await;
     for body in [
         json!({"format": "wordnet", "path": dictfiles("wordnet"), "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
         json!({"format": "dictd", "path": dictfiles("dictd/tiny-eng-ara.index"), "source": "tiny-eng-ara", "licence": "CC0", "language": "en", "translation_language": "ar"}),

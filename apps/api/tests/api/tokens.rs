@@ -92,6 +92,7 @@ async fn tampered_expired_foreign_and_unsigned_access_tokens_are_401() {
     use lingo_users::{AccessTokens, Role};
     let app = spawn().await;
     let user = lingo_kernel::UserId::new();
+    app.token(user, Role::Admin).await; // creates the account
     let config = &app.stores.config.auth;
     let tokens = |audience: &str, ttl: chrono::Duration| {
         lingo_jwt::JwtAccessTokens::new(
@@ -103,13 +104,13 @@ async fn tampered_expired_foreign_and_unsigned_access_tokens_are_401() {
     };
     let now = lingo_kernel::Clock::now(app.clock.as_ref());
     let valid = tokens(&config.jwt_audience, chrono::Duration::minutes(15))
-        .issue(user, Role::Admin, now)
+        .issue(user, Role::Admin, 0, now)
         .expect("token");
     let expired = tokens(&config.jwt_audience, chrono::Duration::minutes(15))
-        .issue(user, Role::Admin, now - chrono::Duration::minutes(20))
+        .issue(user, Role::Admin, 0, now - chrono::Duration::minutes(20))
         .expect("token");
     let foreign = tokens("another-app", chrono::Duration::minutes(15))
-        .issue(user, Role::Admin, now)
+        .issue(user, Role::Admin, 0, now)
         .expect("token");
     let parts: Vec<&str> = valid.split('.').collect();
     let tampered = format!("{}.{}x.{}", parts[0], parts[1], parts[2]);

@@ -128,6 +128,12 @@ pub struct AuthConfig {
     pub jwt_audience: String,
     pub access_ttl: Duration,
     pub refresh_ttl: Duration,
+    /// No refresh past this much after a sign-in (the refresh family's absolute lifetime).
+    pub refresh_max_age: Duration,
+    /// How long a node trusts a looked-up token generation (access-token revocation delay).
+    pub revocation_cache_ttl: Duration,
+    /// Accounts the revocation cache holds at most.
+    pub revocation_cache_capacity: usize,
     /// Server secret mixed into stored one-time-code hashes.
     pub otp_pepper: String,
     pub argon2_memory_kib: u32,

@@ -8,18 +8,21 @@ use lingo_google::{GoogleIdTokenVerifier, GoogleSettings};
 use lingo_jwt::JwtAccessTokens;
 use lingo_kernel::Clock;
 use lingo_kernel::rate_limit::{RateLimit, RateLimiter, RequestThrottle};
-use lingo_postgres::{PgRefreshTokenStore, PgUserRepository};
+use lingo_postgres::{PgAccountAdministration, PgRefreshTokenStore, PgUserRepository};
 use lingo_redis::RedisOtpStore;
 use lingo_users::AccessTokens;
 use lingo_users::account::AccountService;
+use lingo_users::administer_accounts::AccountAdminService;
 use lingo_users::auth::{AuthDeps, AuthService, AuthSettings};
 use lingo_users::ports::SmsSender;
+use lingo_users::revocation::{RevocationCache, RevocationSettings};
 use std::sync::Arc;
 use std::time::Duration;
 
 pub(super) struct Users {
     pub auth: AuthService,
     pub accounts: AccountService,
+    pub account_admin: AccountAdminService,
     pub otp_ttl: Duration,
     pub throttle: RequestThrottle,
 }
@@ -68,6 +71,16 @@ pub(super) fn build(
         chrono::Duration::from_std(auth.access_ttl)?,
     ));
     let users = Arc::new(PgUserRepository::new(stores.postgres.clone()));
+    // One cache per process, shared by every use case that changes a generation, so a change
+    // takes effect on this node at once.
+    let revocations = Arc::new(RevocationCache::new(
+        users.clone(),
+        clock.clone(),
+        RevocationSettings {
+            ttl: auth.revocation_cache_ttl,
+            capacity: auth.revocation_cache_capacity,
+        },
+    ));
     let sms = match sms {
         Some(sms) => sms,
         None => sms_sender(&auth.sms)?,
@@ -90,11 +103,13 @@ pub(super) fn build(
         })?),
         access_tokens: tokens,
         secrets: Arc::new(OsSecrets),
+        revocations: revocations.clone(),
         limiter: limiter.clone(),
         clock: clock.clone(),
     };
     let settings = AuthSettings {
         refresh_ttl: auth.refresh_ttl,
+        refresh_max_age: auth.refresh_max_age,
         otp_pepper: auth.otp_pepper.as_bytes().to_vec(),
         login_limit: RateLimit::per(
             auth.login_attempts_per_15_minutes,
@@ -105,7 +120,13 @@ pub(super) fn build(
     let otp_ttl = settings.otp_ttl;
     Ok(Users {
         auth: AuthService::new(deps, settings),
-        accounts: AccountService::new(users, clock),
+        accounts: AccountService::new(users.clone(), revocations.clone(), clock.clone()),
+        account_admin: AccountAdminService::new(
+            users,
+            Arc::new(PgAccountAdministration::new(stores.postgres.clone())),
+            revocations,
+            clock,
+        ),
         otp_ttl,
         throttle: RequestThrottle::new(
             limiter,

@@ -6,6 +6,7 @@ mod password;
 mod phone_code;
 mod session;
 
+pub use authenticate::AuthenticationError;
 pub use password::{Registration, check_password};
 pub use session::Session;
 
@@ -14,6 +15,7 @@ use crate::ports::{
     IdentityVerifier, OtpStore, PasswordHasher, RefreshTokenStore, SecretGenerator, SmsSender,
     Unavailable, UserRepository, UserStoreError,
 };
+use crate::revocation::RevocationCache;
 use lingo_kernel::Clock;
 use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimiter};
 use std::sync::Arc;
@@ -21,7 +23,10 @@ use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct AuthSettings {
+    /// A refresh token's sliding lifetime, from its rotation.
     pub refresh_ttl: Duration,
+    /// A sign-in's absolute lifetime: no refresh past this much after it started.
+    pub refresh_max_age: Duration,
     pub otp_ttl: Duration,
     /// Wrong codes before a code is burned.
     pub otp_max_attempts: u32,
@@ -39,6 +44,7 @@ impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             refresh_ttl: Duration::from_secs(30 * 86_400),
+            refresh_max_age: Duration::from_secs(60 * 86_400),
             otp_ttl: Duration::from_secs(120),
             otp_max_attempts: 5,
             otp_pepper: b"development-otp-pepper".to_vec(),
@@ -107,6 +113,8 @@ pub struct AuthDeps {
     pub passwords: Arc<dyn PasswordHasher>,
     pub access_tokens: Arc<dyn AccessTokens>,
     pub secrets: Arc<dyn SecretGenerator>,
+    /// Token generations, shared with the other account use cases of this process.
+    pub revocations: Arc<RevocationCache>,
     pub limiter: Arc<dyn RateLimiter>,
     pub clock: Arc<dyn Clock>,
 }

@@ -1,6 +1,6 @@
 use super::{AuthError, AuthService};
 use crate::User;
-use crate::ports::{RefreshRecord, RotateError};
+use crate::ports::{RefreshLifetime, RefreshRecord, RotateError};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -23,9 +23,19 @@ pub(super) fn token_hash(token: &str) -> Vec<u8> {
 }
 
 impl AuthService {
+    fn refresh_lifetime(&self) -> RefreshLifetime {
+        let sliding = chrono::Duration::from_std(self.settings.refresh_ttl)
+            .unwrap_or_else(|_| chrono::Duration::days(30));
+        let absolute = chrono::Duration::from_std(self.settings.refresh_max_age)
+            .unwrap_or_else(|_| chrono::Duration::days(60));
+        RefreshLifetime {
+            sliding: sliding.min(absolute),
+            absolute,
+        }
+    }
+
     fn refresh_expiry(&self, now: DateTime<Utc>) -> DateTime<Utc> {
-        now + chrono::Duration::from_std(self.settings.refresh_ttl)
-            .unwrap_or_else(|_| chrono::Duration::days(30))
+        now + self.refresh_lifetime().sliding
     }
 
     fn access(
@@ -36,7 +46,7 @@ impl AuthService {
         let token = self
             .deps
             .access_tokens
-            .issue(user.id, user.role, now)
+            .issue(user.id, user.role, user.token_generation, now)
             .map_err(|e| AuthError::Unavailable(e.to_string()))?;
         let claims = self
             .deps
@@ -87,7 +97,6 @@ impl AuthService {
     pub async fn refresh(&self, refresh_token: &str) -> Result<Session, AuthError> {
         let now = self.deps.clock.now();
         let new_token = self.deps.secrets.refresh_token();
-        let expires_at = self.refresh_expiry(now);
         let record = self
             .deps
             .refresh_tokens
@@ -95,7 +104,7 @@ impl AuthService {
                 &token_hash(refresh_token),
                 &token_hash(&new_token),
                 now,
-                expires_at,
+                self.refresh_lifetime(),
             )
             .await
             .map_err(|e| match e {
@@ -119,7 +128,7 @@ impl AuthService {
             access_expires_at,
             issued_at: now,
             refresh_token: new_token,
-            refresh_expires_at: expires_at,
+            refresh_expires_at: record.expires_at,
             created: false,
         })
     }
@@ -134,10 +143,12 @@ impl AuthService {
         Ok(())
     }
 
-    /// Ends every sign-in of the user.
+    /// Ends every sign-in of the user: refresh tokens are revoked and access tokens stop
+    /// working within the revocation cache's lifetime (at once on this node).
     pub async fn logout_everywhere(&self, user: lingo_kernel::UserId) -> Result<(), AuthError> {
         let now = self.deps.clock.now();
         self.deps.refresh_tokens.revoke_all(user, now).await?;
+        self.deps.revocations.bump(user).await?;
         Ok(())
     }
 }
