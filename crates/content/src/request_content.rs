@@ -107,11 +107,12 @@ impl ContentRequestService {
         learner: UserId,
         key: &ContentKey,
     ) -> Result<ContentAnswer, RequestError> {
+        // Another learner's private word is no word at all to this learner.
+        if !self.deps.words.visible_to(key.word_id, learner).await? {
+            return Err(RequestError::UnknownWord);
+        }
         if let Some(version) = self.deps.store.latest(key).await? {
             return Ok(ContentAnswer::Ready(Box::new(version)));
-        }
-        if self.deps.words.by_ids(&[key.word_id]).await?.is_empty() {
-            return Err(RequestError::UnknownWord);
         }
         let job_id = key.job_id();
         // Someone already asked: follow that generation, free of charge.

@@ -36,6 +36,9 @@ pub trait WordRepository: Send + Sync {
     ) -> Result<Vec<WordMetadata>, StoreError>;
     /// The rows with these ids (missing ids are left out).
     async fn by_ids(&self, ids: &[WordId]) -> Result<Vec<WordMetadata>, StoreError>;
+    /// Whether `user` may see the word: it exists and is public, or it is a private word the
+    /// user holds a card for (learners' own lemmas stay theirs until confirmed).
+    async fn visible_to(&self, id: WordId, user: UserId) -> Result<bool, StoreError>;
     /// Up to `limit` rows of `language` with this part of speech whose Zipf lies within
     /// `zipf_min..=zipf_max` (a bound left out is open; rows without a frequency match only when
     /// both are), most frequent first (quiz distractors).

@@ -27,6 +27,20 @@ impl MemWords {
 
 #[async_trait]
 impl WordRepository for MemWords {
+    /// The fake has no private words: every row is public.
+    async fn visible_to(
+        &self,
+        id: lingo_kernel::WordId,
+        _user: lingo_kernel::UserId,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .any(|r| r.id == id))
+    }
+
     async fn upsert(&self, words: &[WordUpsert]) -> Result<(), StoreError> {
         let mut rows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         for w in words {

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
 use lingo_dictionary::ports::{StoreError, WordRepository};
 use lingo_dictionary::{PartOfSpeech, SearchHit, WordMetadata, WordUpsert};
-use lingo_kernel::{LanguageCode, WordId};
+use lingo_kernel::{LanguageCode, UserId, WordId};
 use std::collections::HashSet;
 
 /// Rows every caller may see; a learner's unconfirmed words are `private` (migration
@@ -65,6 +65,22 @@ impl WordRepository for PgWordRepository {
             .await
             .map_err(unavailable)?;
         rows.into_iter().map(WordRow::into_metadata).collect()
+    }
+
+    async fn visible_to(&self, id: WordId, user: UserId) -> Result<bool, StoreError> {
+        use crate::schema::cards;
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let held = cards::table
+            .filter(cards::word_id.eq(id.as_uuid()))
+            .filter(cards::user_id.eq(user.as_uuid()));
+        diesel::select(diesel::dsl::exists(
+            words::table
+                .filter(words::id.eq(id.as_uuid()))
+                .filter(words::visibility.eq("public").or(diesel::dsl::exists(held))),
+        ))
+        .get_result(&mut conn)
+        .await
+        .map_err(unavailable)
     }
 
     async fn by_ids(&self, ids: &[WordId]) -> Result<Vec<WordMetadata>, StoreError> {

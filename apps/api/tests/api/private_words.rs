@@ -85,6 +85,15 @@ async fn a_learners_new_lemma_is_private_until_an_import_confirms_it() {
         .add_words(&other, &other_deck, json!([{"word_id": flurbish_id}]))
         .await;
     assert_eq!(status, 404, "{problem}");
+    // Nor reads or pays for its content by id; the owner may.
+    let (status, problem) = app
+        .word_content(&other.token, &flurbish_id, "?native=fa&level=B1")
+        .await;
+    assert_eq!(status, 404, "{problem}");
+    let (status, pending) = app
+        .word_content(&owner.token, &flurbish_id, "?native=fa&level=B1")
+        .await;
+    assert_eq!(status, 202, "{pending}");
 
     // The owner's cards work: listed, queued for study and reviewed.
     let cards = app.cards(&owner, &format!("deck={deck}")).await;
