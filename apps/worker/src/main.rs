@@ -64,7 +64,8 @@ async fn main() -> anyhow::Result<()> {
         "learner content generator"
     );
     let registry = jobs::registry(services.job_deps.clone());
-    let worker = Worker::new(Arc::new(stores.jobs.clone()), registry, settings);
+    let worker = Worker::new(Arc::new(stores.jobs.clone()), registry, settings)
+        .with_clock(services.job_deps.clock.clone());
     tokio::spawn(async move {
         shutdown::signal().await;
         let _ = stop_tx.send(true);

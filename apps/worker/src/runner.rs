@@ -8,6 +8,7 @@ use crate::registry::Registry;
 use async_trait::async_trait;
 use futures_util::FutureExt;
 use futures_util::future::{AbortHandle, abortable};
+use lingo_kernel::Clock;
 use lingo_kernel::jobs::{
     Delivery, JobConsumer, JobContext, JobError, JobId, JobProgress, ProgressSink, QueueError,
     RetryPolicy, Terminal,
@@ -56,6 +57,8 @@ pub struct Worker {
     registry: Arc<Registry>,
     settings: WorkerSettings,
     in_flight: InFlightMap,
+    /// Ages jobs against their retry window.
+    clock: Arc<dyn Clock>,
 }
 
 /// Reports one delivery's progress through the queue (fenced by its token). A refusal means
@@ -107,7 +110,14 @@ impl Worker {
             registry: Arc::new(registry),
             settings,
             in_flight: Arc::default(),
+            clock: Arc::new(lingo_kernel::SystemClock),
         }
+    }
+
+    /// Ages jobs with `clock` (the composition root's) instead of the system clock.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Runs until `shutdown` resolves, then drains.
@@ -269,6 +279,7 @@ impl Worker {
         let in_flight = Arc::clone(&self.in_flight);
         let retry = self.settings.retry;
         let retry_window = self.settings.retry_window;
+        let now = self.clock.now();
         let envelope = &delivery.envelope;
         let span = tracing::info_span!(
             "job",
@@ -286,7 +297,7 @@ impl Worker {
             run_one(
                 consumer,
                 &registry,
-                (retry, retry_window),
+                (retry, retry_window, now),
                 &delivery,
                 Arc::clone(&in_flight),
                 settle,
@@ -309,13 +320,13 @@ fn cancel(in_flight: &InFlightMap, receipt: &str, why: &str) {
 async fn run_one(
     consumer: Arc<dyn JobConsumer>,
     registry: &Registry,
-    (retry, retry_window): (RetryPolicy, Duration),
+    (retry, retry_window, now): (RetryPolicy, Duration, chrono::DateTime<chrono::Utc>),
     delivery: &Delivery,
     in_flight: InFlightMap,
     settle: impl FnOnce(),
 ) {
     let envelope = &delivery.envelope;
-    let age = chrono::Utc::now() - envelope.created_at;
+    let age = now - envelope.created_at;
     let Some(registered) = registry.lookup(&envelope.kind) else {
         settle();
         let reason = format!("unknown job type '{}'", envelope.kind);

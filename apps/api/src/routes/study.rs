@@ -190,7 +190,12 @@ impl From<lingo_learning::study_session::SessionItem> for SessionItemView {
 /// today. Answers go to `POST /reviews/batch`. Nothing is generated here: words without
 /// content show dictionary data and `content.status = missing`.
 #[utoipa::path(get, path = "/api/v1/study/session", tag = "learning", params(SessionQuery), security(("bearer" = [])),
-    responses((status = 200, body = SessionView)))]
+    responses(
+        (status = 200, body = SessionView),
+        (status = 401, description = "No valid token", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A limit outside 1..=50", body = crate::problem::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "A store is unavailable", body = crate::problem::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn session(
     caller: Caller,
     query: web::Query<SessionQuery>,
