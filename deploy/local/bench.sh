@@ -123,7 +123,7 @@ run_wrk() { # name url -> "rps p99"
 
 API_PORT="$(free_port)"
 log "starting release lingo-api on 127.0.0.1:$API_PORT"
-LINGO_HTTP_PORT="$API_PORT" LINGO_HTTP_HOST=127.0.0.1 "$TARGET_DIR/release/lingo-api" >"$OUT/lingo-api.log" 2>&1 &
+LINGO_HTTP_PORT="$API_PORT" LINGO_HTTP_HOST=127.0.0.1 LINGO_METRICS_ADDR=off "$TARGET_DIR/release/lingo-api" >"$OUT/lingo-api.log" 2>&1 &
 API_PID=$!
 PIDS_TO_KILL+=("$API_PID")
 wait_http "http://127.0.0.1:$API_PORT/api/v1/health" 60 "$API_PID" ||

@@ -65,6 +65,7 @@ class Stack:
             "LINGO_REDIS_PREFIX": PREFIX,
             "LINGO_HTTP_PORT": str(self.http_port),
             "LINGO_HTTP_HOST": "127.0.0.1",
+            "LINGO_METRICS_ADDR": "off",
             "LINGO_ENV": "development",
             "LINGO_LOG_FORMAT": "json",
             "LINGO_JWT_SECRET": SECRET,

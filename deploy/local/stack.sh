@@ -482,7 +482,7 @@ Lingo is up ($LINGO_ENV)
   API        $url
   Docs       $url/docs
   OpenAPI    $url/api/v1/openapi.json
-  Metrics    $url/metrics
+  Metrics    http://${LINGO_METRICS_ADDR:-127.0.0.1:9090}/metrics   (admin listener, LINGO_METRICS_ADDR)
   Logs       $LOGS/{lingo-api,lingo-worker,lingo-scheduler}.log   (deploy/local/stack.sh logs)
   Data       ${LINGO_DATA_DIR:-$DEV/data}   (deploy/local/data.sh; docs/data.md)
   Stop       deploy/local/stack.sh down

@@ -19,7 +19,8 @@ mod users;
 pub use account_administration::PgAccountAdministration;
 pub use content_usage::{PgContentDrafts, PgUsageLedger};
 pub use dictionary::{
-    PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,
+    PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordModeration,
+    PgWordRepository,
 };
 pub use fsrs_parameters::PgFsrsParameters;
 pub use job_ledger::{OutboxError, PgJobLedger, stage_job};

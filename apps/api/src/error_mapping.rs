@@ -280,3 +280,9 @@ impl From<QuizError> for ApiError {
         }
     }
 }
+
+impl From<lingo_dictionary::ports::StoreError> for ApiError {
+    fn from(e: lingo_dictionary::ports::StoreError) -> Self {
+        Self::Unavailable(e.to_string())
+    }
+}

@@ -18,5 +18,5 @@ pub use lingo_bootstrap::Overrides;
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use problem::{ApiError, Problem};
-pub use server::{ServerSettings, start};
+pub use server::{ServerSettings, start, start_admin};
 pub use state::AppState;

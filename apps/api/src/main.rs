@@ -25,7 +25,20 @@ async fn main() -> anyhow::Result<()> {
     let listener = TcpListener::bind((config.http.host.as_str(), port))?;
     tracing::info!(address = %listener.local_addr()?, "api listening");
     let http = &config.http;
-    lingo_api::start(
+    let admin = match &http.metrics_address {
+        Some(address) => {
+            let listener = TcpListener::bind(address.as_str())
+                .map_err(|e| anyhow::anyhow!("LINGO_METRICS_ADDR={address}: {e}"))?;
+            tracing::info!(address = %listener.local_addr()?, "metrics listening");
+            Some(lingo_api::start_admin(
+                listener,
+                state.clone(),
+                http.shutdown_timeout,
+            )?)
+        }
+        None => None,
+    };
+    let public = lingo_api::start(
         listener,
         state,
         ServerSettings {
@@ -35,8 +48,15 @@ async fn main() -> anyhow::Result<()> {
             cors_origins: http.cors_origins.clone(),
             workers: http.workers,
         },
-    )?
-    .await?;
+    )?;
+    match admin {
+        Some(admin) => {
+            let (public, admin) = tokio::join!(public, admin);
+            public?;
+            admin?;
+        }
+        None => public.await?,
+    }
     tracing::info!("api stopped");
     Ok(())
 }

@@ -1,7 +1,7 @@
 use crate::problem::Problem;
 use crate::routes::{
-    admin_dictionary, admin_jobs, admin_users, auth, cards, content, decks, dictionary, health,
-    jobs, me, quizzes, reviews, stats, study,
+    admin_dictionary, admin_jobs, admin_users, admin_words, auth, cards, content, decks,
+    dictionary, health, jobs, me, quizzes, reviews, stats, study,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
     paths(health::health, health::ready, jobs::get_job, admin_jobs::list_dead,
         admin_jobs::requeue_dead, admin_jobs::enqueue_echo, admin_users::disable,
         admin_users::enable, admin_users::grant_admin, admin_users::revoke_admin,
-        admin_users::audit, auth::register, auth::login,
+        admin_users::audit, admin_words::private_words, admin_words::confirm, auth::register, auth::login,
         auth::request_phone_code, auth::verify_phone_code, auth::google, auth::refresh,
         auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export, me::optimise,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
         admin_users::AccountStandingView, admin_users::AuditEntryView,
+        admin_words::PrivateWordView, admin_words::PrivateWordPage, admin_words::ConfirmationView,
         jobs::JobAccepted, dictionary::AnalyseRequest, content::GenerationPending, content::UsageView, admin_dictionary::ImportRequest,
         admin_dictionary::ReconcileRequest)),
     modifiers(&BearerAuth),

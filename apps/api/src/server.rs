@@ -71,3 +71,24 @@ pub fn start(
     }
     Ok(server.run())
 }
+
+/// Starts the admin listener: `/metrics` (and nothing else) on its own address, loopback by
+/// default, so the public port never exposes operational data. Scrapes are not counted as
+/// requests.
+pub fn start_admin(
+    listener: TcpListener,
+    state: AppState,
+    shutdown_timeout: Duration,
+) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
+    Ok(HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .service(web::resource("/metrics").get(routes::metrics::metrics))
+            .default_service(web::to(http_errors::not_found))
+    })
+    .workers(1)
+    .shutdown_timeout(shutdown_timeout.as_secs().max(1))
+    .listen(listener)?
+    .run())
+}

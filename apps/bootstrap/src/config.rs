@@ -74,6 +74,8 @@ impl Config {
                 shutdown_timeout: env.millis("LINGO_HTTP_SHUTDOWN_TIMEOUT_MS", 30_000)?,
                 cors_origins: env.list("LINGO_HTTP_CORS_ORIGINS"),
                 workers: env.parse("LINGO_HTTP_WORKERS", 0)?,
+                metrics_address: Some(env.string("LINGO_METRICS_ADDR", "127.0.0.1:9090"))
+                    .filter(|a| !a.is_empty() && a != "off"),
             },
             database: DatabaseConfig {
                 url: env.string(

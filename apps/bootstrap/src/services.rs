@@ -109,6 +109,7 @@ pub struct Services {
     pub reconcile_requests: Arc<ReconcileRequestService>,
     pub frequencies: Arc<dyn FrequencySource>,
     pub lemma_table: Arc<dyn LemmaTable>,
+    pub word_moderation: lingo_dictionary::moderation::WordModerationService,
     // content
     pub content_requests: Arc<ContentRequestService>,
     pub content_usage: Arc<UsageReportService>,
@@ -196,6 +197,7 @@ impl Services {
             reconcile_requests: dictionary.reconcile_requests,
             frequencies: dictionary.frequencies,
             lemma_table: dictionary.lemma_table,
+            word_moderation: dictionary.moderation,
             content_requests: content.requests,
             content_usage: content.usage,
             content_generation: content.generation,

@@ -13,6 +13,8 @@ use std::time::Duration;
 /// The api on a random port, with every real adapter, on this test's stores.
 pub struct TestApp {
     pub address: String,
+    /// The admin listener (`/metrics`).
+    pub admin_address: String,
     pub client: reqwest::Client,
     pub stores: TestStores,
     /// The composition root the api was built from (the worker's job handlers, imports, …).
@@ -23,6 +25,7 @@ pub struct TestApp {
     pub clock: Arc<ShiftedClock>,
     tokens: Arc<JwtAccessTokens>,
     server: actix_web::dev::ServerHandle,
+    admin_server: actix_web::dev::ServerHandle,
 }
 
 impl TestApp {
@@ -52,6 +55,12 @@ impl TestApp {
         )
         .expect("services are wired");
         let state = AppState::new(&services, config);
+        let admin_listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let admin_address = format!("http://{}", admin_listener.local_addr().expect("address"));
+        let admin = lingo_api::start_admin(admin_listener, state.clone(), Duration::from_secs(1))
+            .expect("admin listener starts");
+        let admin_server = admin.handle();
+        tokio::spawn(admin);
         let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let address = format!("http://{}", listener.local_addr().expect("address"));
         let server = lingo_api::start(
@@ -70,6 +79,7 @@ impl TestApp {
         tokio::spawn(server);
         Self {
             address,
+            admin_address,
             client: reqwest::Client::new(),
             stores,
             services,
@@ -77,11 +87,21 @@ impl TestApp {
             clock,
             tokens,
             server: handle,
+            admin_server,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// GET on the admin listener (`/metrics`).
+    pub async fn get_admin(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.admin_address))
+            .send()
+            .await
+            .expect("request sent")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -148,5 +168,6 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         // Not awaited: the server stops with the test's runtime.
         drop(self.server.stop(false));
+        drop(self.admin_server.stop(false));
     }
 }

@@ -6,6 +6,7 @@ mod frequencies;
 mod import_checkpoints;
 mod learner_vocabulary;
 mod lemma_table;
+mod word_moderation;
 mod word_repository;
 mod word_row;
 mod word_search;
@@ -15,6 +16,7 @@ pub use frequencies::PgFrequencies;
 pub use import_checkpoints::PgImportCheckpoints;
 pub use learner_vocabulary::PgLearnerVocabulary;
 pub use lemma_table::PgLemmaTable;
+pub use word_moderation::PgWordModeration;
 pub use word_repository::PgWordRepository;
 
 use lingo_dictionary::ports::StoreError;

@@ -1,6 +1,7 @@
 pub mod admin_dictionary;
 pub mod admin_jobs;
 pub mod admin_users;
+pub mod admin_words;
 pub mod auth;
 mod card_view;
 pub mod cards;
@@ -41,6 +42,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource("/admin/users/{id}/revoke-admin").post(admin_users::revoke_admin),
             )
             .service(web::resource("/admin/users/{id}/audit").get(admin_users::audit))
+            .service(web::resource("/admin/words/private").get(admin_words::private_words))
+            .service(web::resource("/admin/words/{id}/confirm").post(admin_words::confirm))
             .service(
                 web::scope("/auth")
                     .wrap(from_fn(|req, next| {
@@ -106,7 +109,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource("/admin/dictionary/reconcile").post(admin_dictionary::reconcile),
             ),
     )
-    .service(web::resource("/metrics").get(metrics::metrics))
     .service(web::resource("/docs").get(docs::page))
     .service(web::resource("/docs/{asset}").get(docs::asset));
 }

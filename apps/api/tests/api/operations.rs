@@ -48,7 +48,7 @@ async fn metrics_count_requests_per_route_and_show_pools_and_queue() {
         app.get("/api/v1/health").await;
     }
     app.get("/api/v1/nowhere").await;
-    let text = app.get("/metrics").await.text().await.expect("text");
+    let text = app.get_admin("/metrics").await.text().await.expect("text");
     assert!(
         text.contains(
             r#"lingo_http_requests_total{method="GET",route="/api/v1/health",status="200"} 3"#
@@ -62,6 +62,24 @@ async fn metrics_count_requests_per_route_and_show_pools_and_queue() {
         "{text}"
     );
     assert!(text.contains("lingo_http_request_duration_seconds_bucket"));
+}
+
+#[tokio::test]
+async fn metrics_are_served_on_the_admin_listener_only() {
+    let app = TestApp::spawn().await;
+    let public = app.get("/metrics").await;
+    assert_eq!(public.status(), 404);
+    let admin = app.get_admin("/metrics").await;
+    assert_eq!(admin.status(), 200);
+    assert!(
+        admin
+            .text()
+            .await
+            .expect("text")
+            .contains("lingo_http_requests_total")
+    );
+    // The admin listener serves nothing else.
+    assert_eq!(app.get_admin("/api/v1/health").await.status(), 404);
 }
 
 #[tokio::test]
@@ -103,7 +121,7 @@ async fn unknown_http_methods_add_no_metrics_series() {
             .await
             .expect("answered");
     }
-    let text = app.get("/metrics").await.text().await.expect("text");
+    let text = app.get_admin("/metrics").await.text().await.expect("text");
     assert!(
         !text.contains("PROBE"),
         "a series per method token:\n{text}"

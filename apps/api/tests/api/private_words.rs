@@ -214,3 +214,75 @@ async fn invalid_lemmas_are_refused_naming_the_field() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn an_administrator_reviews_and_confirms_a_learners_word() {
+    let app = spawn().await;
+    let owner = app.register_learner("reviewed@example.org").await;
+    let deck = app.create_deck(&owner, "Mine").await;
+    let (status, added) = app
+        .add_words(&owner, &deck, english_words(&["glorptastic"]))
+        .await;
+    assert_eq!(status, 200, "{added}");
+    let word_id = added[0]["word_id"].as_str().expect("word id").to_owned();
+    let admin = app.token(UserId::new(), Role::Admin).await;
+
+    // Learners may neither list nor confirm.
+    let (status, _) = app
+        .get_with(&owner.token, "/api/v1/admin/words/private")
+        .await;
+    assert_eq!(status, 403);
+    let confirm = format!("/api/v1/admin/words/{word_id}/confirm");
+    let (status, _) = app.post_with(&owner.token, &confirm, json!({})).await;
+    assert_eq!(status, 403);
+    assert!(search(&app, "glorptastic").await.is_empty());
+
+    let (status, page) = app
+        .get_with(&admin, "/api/v1/admin/words/private?language=en")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let listed = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|w| w["id"] == word_id.as_str())
+        .unwrap_or_else(|| panic!("{word_id} not listed in {page}"));
+    assert_eq!(listed["lemma"], "glorptastic");
+    assert_eq!(listed["learners"], 1);
+    let (status, page) = app
+        .get_with(&admin, "/api/v1/admin/words/private?language=ar")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page["items"].as_array().expect("items").is_empty(),
+        "{page}"
+    );
+
+    let (status, body) = app.post_with(&admin, &confirm, json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["outcome"], "confirmed");
+    assert_eq!(search(&app, "glorptastic").await, vec!["glorptastic"]);
+    let (status, body) = app.post_with(&admin, &confirm, json!({})).await;
+    assert_eq!(
+        (status, body["outcome"].as_str()),
+        (200, Some("already_public"))
+    );
+    let (status, page) = app.get_with(&admin, "/api/v1/admin/words/private").await;
+    assert_eq!(status, 200);
+    assert!(
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|w| w["id"] != word_id.as_str()),
+        "{page}"
+    );
+    let missing = format!("/api/v1/admin/words/{}/confirm", uuid::Uuid::new_v4());
+    assert_eq!(app.post_with(&admin, &missing, json!({})).await.0, 404);
+    assert_eq!(
+        app.post_with(&admin, "/api/v1/admin/words/nope/confirm", json!({}))
+            .await
+            .0,
+        404
+    );
+}

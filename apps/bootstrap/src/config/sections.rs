@@ -50,6 +50,9 @@ pub struct HttpConfig {
     /// Allowed CORS origins; empty allows none, `*` allows any.
     pub cors_origins: Vec<String>,
     pub workers: usize,
+    /// `host:port` of the admin listener that serves `/metrics`, apart from the public port;
+    /// `None` (`LINGO_METRICS_ADDR=off`) serves metrics nowhere.
+    pub metrics_address: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ use lingo_dictionary::analyse_text::TextAnalysisService;
 use lingo_dictionary::import::{ImportDeps, ImportService, ImportSettings};
 use lingo_dictionary::lemmatise::Lemmatiser;
 use lingo_dictionary::lookup::{LookupDeps, LookupService, LookupSettings};
+use lingo_dictionary::moderation::WordModerationService;
 use lingo_dictionary::ports::{DictionaryProvider, FrequencySource, LemmaTable};
 use lingo_dictionary::reconcile::{ReconcileDeps, ReconcileService, ReconcileSettings};
 use lingo_dictionary::request_import::ImportRequestService;
@@ -17,7 +18,8 @@ use lingo_dictionary_providers::{FreeDictionaryApi, ProviderSettings, Wiktionary
 use lingo_kernel::Clock;
 use lingo_mongo::MongoEntryStore;
 use lingo_postgres::{
-    PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordRepository,
+    PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordModeration,
+    PgWordRepository,
 };
 use lingo_redis::RedisLookupLock;
 use std::sync::Arc;
@@ -31,6 +33,7 @@ pub(super) struct Dictionary {
     pub reconcile_requests: Arc<ReconcileRequestService>,
     pub frequencies: Arc<dyn FrequencySource>,
     pub lemma_table: Arc<dyn LemmaTable>,
+    pub moderation: WordModerationService,
 }
 
 fn providers(config: &DictionaryConfig) -> anyhow::Result<Vec<Arc<dyn DictionaryProvider>>> {
@@ -144,6 +147,8 @@ pub(super) fn build(
     );
     let reconcile_requests =
         ReconcileRequestService::new(Arc::new(stores.jobs.clone()), clock.clone());
+    let moderation =
+        WordModerationService::new(Arc::new(PgWordModeration::new(stores.postgres.clone())));
     Ok(Dictionary {
         lookup: Arc::new(lookup),
         analyser: Arc::new(analyser),
@@ -157,5 +162,6 @@ pub(super) fn build(
         reconcile_requests: Arc::new(reconcile_requests),
         frequencies,
         lemma_table,
+        moderation,
     })
 }
