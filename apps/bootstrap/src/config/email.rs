@@ -53,6 +53,24 @@ impl std::fmt::Debug for SmtpConfig {
 const DEV_FROM: &str = "Lingo <no-reply@localhost.localdomain>";
 
 pub(super) fn email_config(env: &EnvSource, production: bool) -> Result<EmailConfig, ConfigError> {
+    let provider = match env.string("LINGO_EMAIL_PROVIDER", "log").as_str() {
+        "log" if production => {
+            return Err(ConfigError::invalid(
+                "LINGO_EMAIL_PROVIDER",
+                "log",
+                "the log sender prints sign-in and reset links; choose smtp in production",
+            ));
+        }
+        "log" => EmailProvider::Log,
+        "smtp" => EmailProvider::Smtp(smtp_config(env)?),
+        other => {
+            return Err(ConfigError::invalid(
+                "LINGO_EMAIL_PROVIDER",
+                other,
+                "expected log or smtp",
+            ));
+        }
+    };
     let link_base_url = env.string("LINGO_EMAIL_LINK_BASE_URL", "http://localhost:8080");
     let scheme_ok = if production {
         link_base_url.starts_with("https://")
@@ -78,24 +96,6 @@ pub(super) fn email_config(env: &EnvSource, production: bool) -> Result<EmailCon
             "expected an address such as 'Lingo <no-reply@lingo.example>'",
         ));
     }
-    let provider = match env.string("LINGO_EMAIL_PROVIDER", "log").as_str() {
-        "log" if production => {
-            return Err(ConfigError::invalid(
-                "LINGO_EMAIL_PROVIDER",
-                "log",
-                "the log sender prints sign-in and reset links; choose smtp in production",
-            ));
-        }
-        "log" => EmailProvider::Log,
-        "smtp" => EmailProvider::Smtp(smtp_config(env)?),
-        other => {
-            return Err(ConfigError::invalid(
-                "LINGO_EMAIL_PROVIDER",
-                other,
-                "expected log or smtp",
-            ));
-        }
-    };
     if production && from == DEV_FROM {
         return Err(ConfigError::invalid(
             "LINGO_EMAIL_FROM",
