@@ -6,6 +6,7 @@ mod account_administration;
 mod answer_deadline;
 mod content_usage;
 mod dictionary;
+mod email_tokens;
 mod fsrs_parameters;
 mod job_ledger;
 mod learner_profiles;
@@ -22,6 +23,7 @@ pub use dictionary::{
     PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordModeration,
     PgWordRepository,
 };
+pub use email_tokens::PgEmailTokenStore;
 pub use fsrs_parameters::PgFsrsParameters;
 pub use job_ledger::{OutboxError, PgJobLedger, stage_job};
 pub use learner_profiles::PgLearnerProfiles;

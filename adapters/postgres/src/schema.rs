@@ -37,6 +37,19 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         token_generation -> Int8,
+        email_verified_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    email_tokens (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        purpose -> Text,
+        email -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -75,6 +88,7 @@ diesel::table! {
 
 diesel::joinable!(user_identities -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(email_tokens -> users (user_id));
 
 diesel::table! {
     words (id) {
@@ -242,6 +256,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     user_identities,
     refresh_tokens,
+    email_tokens,
     words,
     decks,
     cards,

@@ -2,7 +2,7 @@
 
 use crate::job_ledger::stage_job;
 use crate::pool::PgPool;
-use crate::schema::{refresh_tokens, user_identities, users};
+use crate::schema::{email_tokens, refresh_tokens, user_identities, users};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -43,12 +43,14 @@ pub(crate) struct UserRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     token_generation: i64,
+    email_verified_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Insertable, AsChangeset, Default)]
 #[diesel(table_name = users)]
 struct UserChanges {
     email: Option<String>,
+    email_verified_at: Option<DateTime<Utc>>,
     password_hash: Option<String>,
     display_name: Option<String>,
     profile: Option<serde_json::Value>,
@@ -70,6 +72,7 @@ pub(crate) fn to_user(row: UserRow) -> Result<User, Unavailable> {
             .map(Email::parse)
             .transpose()
             .map_err(|_| corrupt("email"))?,
+        email_verified_at: row.email_verified_at,
         phone: row
             .phone
             .as_deref()
@@ -132,6 +135,7 @@ impl UserRepository for PgUserRepository {
             .values((
                 users::id.eq(user.id.as_uuid()),
                 users::email.eq(user.email.as_ref().map(Email::as_str)),
+                users::email_verified_at.eq(user.email_verified_at),
                 users::phone.eq(user.phone.as_ref().map(PhoneNumber::as_str)),
                 users::password_hash.eq(user.password_hash.as_ref().map(|h| h.0.as_str())),
                 users::display_name.eq(user.display_name.as_str()),
@@ -207,6 +211,7 @@ impl UserRepository for PgUserRepository {
     ) -> Result<Option<User>, UserStoreError> {
         let changes = UserChanges {
             email: patch.email.as_ref().map(|e| e.as_str().to_owned()),
+            email_verified_at: patch.email_verified_at,
             password_hash: patch.password_hash.as_ref().map(|h| h.0.clone()),
             display_name: patch.display_name.as_ref().map(|n| n.as_str().to_owned()),
             profile: patch.profile.as_ref().map(profile_json).transpose()?,
@@ -271,10 +276,30 @@ impl UserRepository for PgUserRepository {
                 .load(&mut conn)
                 .await
                 .map_err(unavailable)?;
+        let email_links: Vec<(
+            String,
+            String,
+            DateTime<Utc>,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+        )> = email_tokens::table
+            .filter(email_tokens::user_id.eq(id.as_uuid()))
+            .select((
+                email_tokens::purpose,
+                email_tokens::email,
+                email_tokens::created_at,
+                email_tokens::expires_at,
+                email_tokens::used_at,
+            ))
+            .order(email_tokens::created_at)
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
         Ok(Some(serde_json::json!({
             "account": {
                 "id": user.id,
                 "email": user.email,
+                "email_verified_at": user.email_verified_at,
                 "phone": user.phone,
                 "display_name": user.display_name,
                 "role": user.role,
@@ -287,6 +312,11 @@ impl UserRepository for PgUserRepository {
             "linked_identities": identities.iter().map(|(provider, at)| serde_json::json!({
                 "provider": provider, "linked_at": at,
             })).collect::<Vec<_>>(),
+            // The links sent by email (never the tokens, which Lingo does not keep).
+            "email_links": email_links.iter().map(|(purpose, email, created, expires, used)| {
+                serde_json::json!({"purpose": purpose, "email": email, "created_at": created,
+                                   "expires_at": expires, "used_at": used})
+            }).collect::<Vec<_>>(),
             "sessions": sessions.iter().map(|(created, expires, revoked)| serde_json::json!({
                 "created_at": created, "expires_at": expires, "revoked_at": revoked,
             })).collect::<Vec<_>>(),

@@ -32,15 +32,8 @@ fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
 }
 
 async fn seed(app: &TestApp) -> (String, Vec<String>) {
-    let session: Value = app
-        .post_json(
-            "/api/v1/auth/register",
-            &json!({"email": "bench@example.com", "password": "correct horse battery", "display_name": "B"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("registered");
+    // Sign-up answers 202; the emailed link signs the account in.
+    let session = app.register_learner("bench@example.com").await.session;
     let token = session["access_token"].as_str().expect("token").to_owned();
     let user = session["user"]["id"].as_str().expect("id").to_owned();
     let deck: Value = app

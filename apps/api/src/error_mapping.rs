@@ -171,8 +171,36 @@ impl From<lingo_users::auth::AuthError> for ApiError {
             E::WeakPassword(m) => Self::invalid("password", m),
             E::SmsRejected(m) => Self::invalid("phone", m),
             E::Unavailable(m) => Self::Unavailable(m),
+            E::InvalidEmailToken => typed(
+                StatusCode::BAD_REQUEST,
+                "urn:lingo:problem:invalid-email-link",
+                &e,
+            ),
+            E::AccountLinkRequired => typed(
+                StatusCode::CONFLICT,
+                "urn:lingo:problem:account-link-required",
+                &e,
+            ),
+            E::IdentityLinkedElsewhere => typed(
+                StatusCode::CONFLICT,
+                "urn:lingo:problem:identity-linked-elsewhere",
+                &e,
+            ),
+            E::WrongPassword => typed(
+                StatusCode::FORBIDDEN,
+                "urn:lingo:problem:wrong-password",
+                &e,
+            ),
+            E::AlreadyVerified | E::NoEmail => Self::Conflict(e.to_string()),
         }
     }
+}
+
+/// A problem with its own stable type, so the app can act on it.
+fn typed(status: StatusCode, kind: &str, e: &impl std::fmt::Display) -> ApiError {
+    ApiError::Detailed(Box::new(
+        Problem::new(status).of_type(kind).detail(e.to_string()),
+    ))
 }
 
 impl From<lingo_users::account::AccountError> for ApiError {

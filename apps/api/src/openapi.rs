@@ -1,7 +1,7 @@
 use crate::problem::Problem;
 use crate::routes::{
-    admin_dictionary, admin_jobs, admin_users, admin_words, auth, cards, content, decks,
-    dictionary, health, jobs, me, quizzes, reviews, stats, study,
+    admin_dictionary, admin_jobs, admin_users, admin_words, auth, cards, content, credentials,
+    decks, dictionary, health, jobs, me, quizzes, reviews, stats, study,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -16,7 +16,9 @@ use utoipa::{Modify, OpenApi};
         admin_users::enable, admin_users::grant_admin, admin_users::revoke_admin,
         admin_users::audit, admin_words::private_words, admin_words::confirm, auth::register, auth::login,
         auth::request_phone_code, auth::verify_phone_code, auth::google, auth::refresh,
-        auth::logout, auth::logout_all, me::get, me::update, me::delete, me::export, me::optimise,
+        auth::logout, auth::logout_all, credentials::verify_email, credentials::forgot_password,
+        credentials::reset_password, credentials::change_password, credentials::change_email,
+        credentials::resend_verification, credentials::link_google, me::get, me::update, me::delete, me::export, me::optimise,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
         decks::list_system, decks::subscribe, decks::unsubscribe,
         cards::list, reviews::review, reviews::batch, reviews::undo, cards::act, study::queue, study::session, stats::stats,

@@ -2,9 +2,11 @@
 //! Every variable has a development default (see `.env.example`); an invalid value stops the
 //! process with a message naming the variable.
 
+mod email;
 mod env;
 mod sections;
 
+pub use email::{EmailConfig, EmailProvider, EmailTls, SmtpConfig};
 pub use env::{ConfigError, EnvSource};
 pub use sections::*;
 
@@ -130,6 +132,7 @@ impl Config {
                 fast_ms: env.parse("LINGO_QUIZ_FAST_MS", 4_000)?,
             },
             content: content_config(env)?,
+            email: email::email_config(env, production)?,
         })
     }
 }
@@ -332,6 +335,10 @@ mod tests {
             ("LINGO_TWILIO_ACCOUNT_SID", "AC1"),
             ("LINGO_TWILIO_AUTH_TOKEN", "t"),
             ("LINGO_TWILIO_FROM", "+15550001111"),
+            ("LINGO_EMAIL_PROVIDER", "smtp"),
+            ("LINGO_EMAIL_SMTP_HOST", "smtp.example"),
+            ("LINGO_EMAIL_FROM", "Lingo <no-reply@lingo.example>"),
+            ("LINGO_EMAIL_LINK_BASE_URL", "https://lingo.example"),
         ];
         let config = Config::from_source(&source(&prod)).expect("valid");
         assert_eq!(config.telemetry.log_format, LogFormat::Json);

@@ -39,7 +39,7 @@ use lingo_learning::study_queue::StudyService;
 use lingo_users::account::AccountService;
 use lingo_users::administer_accounts::AccountAdminService;
 use lingo_users::auth::AuthService;
-use lingo_users::ports::SmsSender;
+use lingo_users::ports::{EmailSender, SmsSender};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,6 +70,7 @@ pub fn import_service(stores: &Stores) -> Arc<ImportService> {
 #[derive(Default, Clone)]
 pub struct Overrides {
     pub sms: Option<Arc<dyn SmsSender>>,
+    pub email: Option<Arc<dyn EmailSender>>,
     pub clock: Option<Arc<dyn Clock>>,
     /// Dictionary providers instead of the configured ones (local doubles in tests).
     pub dictionary_providers: Option<Vec<Arc<dyn DictionaryProvider>>>,
@@ -136,6 +137,7 @@ impl Services {
             config,
             &stores,
             overrides.sms,
+            overrides.email,
             limiter.clone(),
             clock.clone(),
         )?;

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub services: Services,
     /// Every SMS the api "sent".
     pub sms: Arc<MemorySender>,
+    /// Every email the api "sent" (`emails.last_to(…)`, `lingo_email::token_in(text)`).
+    pub emails: Arc<lingo_email::MemorySender>,
     /// The api's clock: the wall clock until a test moves it ahead (`advance_time`).
     pub clock: Arc<ShiftedClock>,
     tokens: Arc<JwtAccessTokens>,
@@ -43,12 +45,14 @@ impl TestApp {
             chrono::Duration::minutes(15),
         ));
         let sms = Arc::new(MemorySender::new());
+        let emails = Arc::new(lingo_email::MemorySender::new());
         let clock = Arc::new(ShiftedClock::new());
         let services = Services::build(
             config,
             stores.stores.clone(),
             Overrides {
                 sms: Some(sms.clone()),
+                email: Some(emails.clone()),
                 clock: Some(clock.clone()),
                 ..Overrides::default()
             },
@@ -84,6 +88,7 @@ impl TestApp {
             stores,
             services,
             sms,
+            emails,
             clock,
             tokens,
             server: handle,
@@ -124,6 +129,7 @@ impl TestApp {
                 .insert(&lingo_users::NewUser {
                     id: user,
                     email: None,
+                    email_verified_at: None,
                     phone: None,
                     password_hash: None,
                     display_name: lingo_users::DisplayName::parse("Test").expect("name"),

@@ -58,10 +58,34 @@ impl TestApp {
         .await
     }
 
-    /// Signs a learner up with [`PASSWORD`] and keeps the session.
+    /// The token of the latest link emailed to `email`.
+    pub fn emailed_token(&self, email: &str) -> String {
+        let to = lingo_users::Email::parse(email).expect("valid email");
+        let message = self
+            .emails
+            .last_to(&to)
+            .unwrap_or_else(|| panic!("no email to {email}"));
+        lingo_email::token_in(&message.text)
+            .unwrap_or_else(|| panic!("no link in {:?}", message.text))
+            .to_owned()
+    }
+
+    /// `POST /api/v1/auth/email/verify` with the token.
+    pub async fn verify_email(&self, token: &str) -> (u16, Value) {
+        json_of(
+            self.post_json("/api/v1/auth/email/verify", &json!({"token": token}))
+                .await,
+        )
+        .await
+    }
+
+    /// Signs a learner up with [`PASSWORD`], opens the verification link and keeps the
+    /// session it starts.
     pub async fn register_learner(&self, email: &str) -> Learner {
-        let (status, session) = json_of(self.register(email, PASSWORD).await).await;
-        assert_eq!(status, 201, "{session}");
+        let (status, body) = json_of(self.register(email, PASSWORD).await).await;
+        assert_eq!(status, 202, "{body}");
+        let (status, session) = self.verify_email(&self.emailed_token(email)).await;
+        assert_eq!(status, 200, "{session}");
         Learner {
             id: session["user"]["id"]
                 .as_str()

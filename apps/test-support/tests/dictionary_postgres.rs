@@ -417,6 +417,7 @@ async fn learner_with(pool: &PgPool, email: &str, lemmas: &[&str]) -> UserId {
         .insert(&NewUser {
             id: user,
             email: Some(Email::parse(email).expect("valid email")),
+            email_verified_at: None,
             phone: None,
             password_hash: None,
             display_name: DisplayName::parse("Learner").expect("valid name"),

@@ -3,8 +3,7 @@
 use crate::ports::{Unavailable, UserRepository, UserStoreError};
 use crate::revocation::RevocationCache;
 use crate::{
-    AccountPatch, CefrLevel, DesiredRetention, DisplayName, Email, LearningProfile, Steps,
-    Timezone, User,
+    AccountPatch, CefrLevel, DesiredRetention, DisplayName, LearningProfile, Steps, Timezone, User,
 };
 use lingo_kernel::jobs::Job;
 use lingo_kernel::{Clock, LanguageCode, UserId};
@@ -85,7 +84,8 @@ impl ProfileChanges {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccountChanges {
     pub display_name: Option<DisplayName>,
-    pub email: Option<Email>,
+    /// The email address is not here: it changes only through a verified link
+    /// (`AuthService::request_email_change`).
     pub profile: ProfileChanges,
 }
 
@@ -133,10 +133,9 @@ impl AccountService {
             (!changes.profile.is_empty()).then(|| changes.profile.applied_to(&current.profile));
         let patch = AccountPatch {
             display_name: changes.display_name,
-            email: changes.email,
-            password_hash: None,
             profile,
             now: Some(self.clock.now()),
+            ..AccountPatch::default()
         };
         self.users
             .update(id, &patch)

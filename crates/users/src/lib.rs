@@ -7,6 +7,7 @@ pub mod administer_accounts;
 pub mod auth;
 mod display_name;
 mod email;
+pub mod email_token;
 mod phone;
 pub mod ports;
 mod profile;

@@ -1,5 +1,9 @@
 //! What the users use cases need from the outside world, named by role. Adapters implement these.
 
+mod email;
+
+pub use email::{EmailError, EmailMessage, EmailSender, EmailTokenStore};
+
 use crate::user::{AccountPatch, NewUser, User};
 use crate::{Email, PhoneNumber};
 use async_trait::async_trait;

@@ -33,6 +33,9 @@ impl UserStatus {
 pub struct User {
     pub id: UserId,
     pub email: Option<Email>,
+    /// When Lingo last proved that the account holds `email` (a verification link, a password
+    /// reset, or Google vouching for it). `None`: unproven, never linked to Google by address.
+    pub email_verified_at: Option<DateTime<Utc>>,
     pub phone: Option<PhoneNumber>,
     pub password_hash: Option<PasswordHash>,
     pub display_name: DisplayName,
@@ -50,6 +53,13 @@ impl User {
     pub fn is_active(&self) -> bool {
         self.status == UserStatus::Active
     }
+
+    /// The account's address, when Lingo has proved it.
+    pub fn verified_email(&self) -> Option<&Email> {
+        self.email
+            .as_ref()
+            .filter(|_| self.email_verified_at.is_some())
+    }
 }
 
 /// A user about to be created.
@@ -57,6 +67,8 @@ impl User {
 pub struct NewUser {
     pub id: UserId,
     pub email: Option<Email>,
+    /// Set only when the address is already proven (Google vouched for it).
+    pub email_verified_at: Option<DateTime<Utc>>,
     pub phone: Option<PhoneNumber>,
     pub password_hash: Option<PasswordHash>,
     pub display_name: DisplayName,
@@ -69,7 +81,10 @@ pub struct NewUser {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccountPatch {
     pub display_name: Option<DisplayName>,
+    /// Only the email use cases set this, together with `email_verified_at` (an address takes
+    /// effect once proven).
     pub email: Option<Email>,
+    pub email_verified_at: Option<DateTime<Utc>>,
     pub password_hash: Option<PasswordHash>,
     pub profile: Option<LearningProfile>,
     pub now: Option<DateTime<Utc>>,

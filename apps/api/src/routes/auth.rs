@@ -44,7 +44,7 @@ impl From<Session> for SessionView {
     }
 }
 
-fn session(status: actix_web::http::StatusCode, s: Session) -> HttpResponse {
+pub(super) fn session(status: actix_web::http::StatusCode, s: Session) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(("cache-control", "no-store"))
         .json(SessionView::from(s))
@@ -64,9 +64,26 @@ pub struct RegisterRequest {
     profile: Option<ProfileInput>,
 }
 
-/// Creates an account with email and password, and signs in.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"detail": "check your email: the link we sent signs you in"}))]
+pub struct CheckYourEmail {
+    detail: &'static str,
+}
+
+/// 202 "check your email": what every email-sending anonymous route answers, whatever the
+/// address (no enumeration).
+pub(super) fn check_your_email(detail: &'static str) -> HttpResponse {
+    HttpResponse::Accepted()
+        .insert_header(("cache-control", "no-store"))
+        .json(CheckYourEmail { detail })
+}
+
+/// Signs up with email and password. The answer is the same whether the address is new or
+/// already has an account: a new address gets a verification link (which signs the new
+/// account in, `POST /auth/email/verify`), a taken one an email telling its owner. Password
+/// sign-in works once the address is verified.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
-    responses((status = 201, body = SessionView), (status = 409, description = "Email in use", body = Problem),
+    responses((status = 202, description = "Check your email (new or taken address alike)", body = CheckYourEmail),
         (status = 422, description = "Invalid fields", body = Problem), (status = 429, body = Problem)))]
 pub async fn register(
     body: web::Json<RegisterRequest>,
@@ -85,8 +102,10 @@ pub async fn register(
             .map_err(|e| ApiError::invalid("display_name", e.to_string()))?,
         profile,
     };
-    let s = state.auth.register_with_password(registration).await?;
-    Ok(session(actix_web::http::StatusCode::CREATED, s))
+    state.auth.register_with_password(registration).await?;
+    Ok(check_your_email(
+        "check your email: the link we sent signs you in",
+    ))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -98,7 +117,8 @@ pub struct LoginRequest {
     password: String,
 }
 
-/// Signs in with email and password. A wrong email and a wrong password get the same answer.
+/// Signs in with email and password. A wrong email, a wrong password and an address not
+/// verified yet get the same answer.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SessionView), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
@@ -172,12 +192,17 @@ pub async fn verify_phone_code(
 pub struct GoogleRequest {
     /// The ID token the app got from Google Sign-In.
     #[validate(length(min = 1, max = 8192, message = "required"))]
-    id_token: String,
+    pub(super) id_token: String,
 }
 
-/// Signs in with a Google ID token.
+/// Signs in with a Google ID token: the linked account, else the account with the same
+/// address if Lingo has verified it (then linked), else a new account. An account holding the
+/// address unverified is never linked: 409 `urn:lingo:problem:account-link-required` tells the
+/// app to sign in to it (or reset its password) and link with `POST /me/identities/google`.
 #[utoipa::path(post, path = "/api/v1/auth/google", tag = "auth", request_body = GoogleRequest,
-    responses((status = 200, body = SessionView), (status = 401, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 200, body = SessionView), (status = 401, body = Problem),
+        (status = 409, description = "urn:lingo:problem:account-link-required", body = Problem),
+        (status = 503, body = Problem)))]
 pub async fn google(
     body: web::Json<GoogleRequest>,
     state: web::Data<AppState>,

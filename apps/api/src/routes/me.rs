@@ -8,7 +8,7 @@ use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use lingo_users::account::AccountChanges;
-use lingo_users::{DisplayName, Email, User};
+use lingo_users::{DisplayName, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -18,6 +18,8 @@ pub struct AccountView {
     #[schema(value_type = String, format = Uuid)]
     id: lingo_kernel::UserId,
     email: Option<String>,
+    /// When Lingo verified `email`; `null` until the link sent to it is opened.
+    email_verified_at: Option<DateTime<Utc>>,
     phone: Option<String>,
     display_name: String,
     role: String,
@@ -30,6 +32,7 @@ impl From<&User> for AccountView {
         Self {
             id: u.id,
             email: u.email.as_ref().map(|e| e.as_str().to_owned()),
+            email_verified_at: u.email_verified_at,
             phone: u.phone.as_ref().map(|p| p.as_str().to_owned()),
             display_name: u.display_name.as_str().to_owned(),
             role: u.role.as_str().to_owned(),
@@ -52,22 +55,30 @@ pub async fn get(caller: Caller, state: web::Data<AppState>) -> Result<HttpRespo
 pub struct UpdateRequest {
     #[validate(custom(function = "fields::display_name"))]
     display_name: Option<String>,
-    #[validate(custom(function = "fields::email"))]
-    email: Option<String>,
+    /// Refused (422): the address changes only through `POST /api/v1/me/email`, once the new
+    /// one is verified.
+    #[schema(value_type = Option<String>)]
+    email: Option<serde_json::Value>,
     #[validate(nested)]
     profile: Option<ProfileInput>,
 }
 
-/// Changes the account and/or the learning profile; absent fields stay as they are.
+/// Changes the account and/or the learning profile; absent fields stay as they are. The email
+/// address is not changed here (422): see `POST /api/v1/me/email`.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateRequest, security(("bearer" = [])),
-    responses((status = 200, body = AccountView), (status = 409, description = "Email in use", body = Problem),
-        (status = 422, body = Problem)))]
+    responses((status = 200, body = AccountView), (status = 422, body = Problem)))]
 pub async fn update(
     caller: Caller,
     body: web::Json<UpdateRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
+    if body.email.is_some() {
+        return Err(ApiError::invalid(
+            "email",
+            "the address changes through POST /api/v1/me/email (a link confirms it)",
+        ));
+    }
     let changes = AccountChanges {
         display_name: body
             .display_name
@@ -75,12 +86,6 @@ pub async fn update(
             .map(DisplayName::parse)
             .transpose()
             .map_err(|e| ApiError::invalid("display_name", e.to_string()))?,
-        email: body
-            .email
-            .as_deref()
-            .map(Email::parse)
-            .transpose()
-            .map_err(|e| ApiError::invalid("email", e.to_string()))?,
         profile: body
             .profile
             .as_ref()

@@ -6,6 +6,7 @@ pub mod auth;
 mod card_view;
 pub mod cards;
 pub mod content;
+pub mod credentials;
 pub mod decks;
 pub mod dictionary;
 pub mod docs;
@@ -56,7 +57,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .service(web::resource("/google").post(auth::google))
                     .service(web::resource("/refresh").post(auth::refresh))
                     .service(web::resource("/logout").post(auth::logout))
-                    .service(web::resource("/logout-all").post(auth::logout_all)),
+                    .service(web::resource("/logout-all").post(auth::logout_all))
+                    .service(web::resource("/email/verify").post(credentials::verify_email))
+                    .service(web::resource("/password/forgot").post(credentials::forgot_password))
+                    .service(web::resource("/password/reset").post(credentials::reset_password)),
             )
             .service(
                 web::resource("/me")
@@ -65,6 +69,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(me::delete),
             )
             .service(web::resource("/me/export").get(me::export))
+            .service(web::resource("/me/password").post(credentials::change_password))
+            .service(web::resource("/me/email").post(credentials::change_email))
+            .service(web::resource("/me/email/verification").post(credentials::resend_verification))
+            .service(web::resource("/me/identities/google").post(credentials::link_google))
             .service(web::resource("/me/fsrs/optimise").post(me::optimise))
             .service(web::resource("/decks").get(decks::list).post(decks::create))
             .service(

@@ -6,6 +6,7 @@ mod auth_phone;
 mod content;
 mod dictionary;
 mod dictionary_reconcile;
+mod email;
 mod errors;
 mod google;
 mod input_limits;

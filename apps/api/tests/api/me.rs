@@ -23,12 +23,17 @@ async fn the_learner_changes_name_and_profile_and_the_rest_stays() {
 }
 
 #[tokio::test]
-async fn taking_another_accounts_email_is_409_and_bad_values_422() {
+async fn patching_the_email_is_refused_whoever_holds_it_and_bad_values_are_422() {
     let app = spawn().await;
     app.register_learner("taken@example.com").await;
     let sara = app.register_learner("sara@example.com").await;
     let me = |body: Value| app.patch_with(&sara.token, "/api/v1/me", body);
-    assert_eq!(me(json!({"email": "Taken@Example.com"})).await.0, 409);
+    // No 409 that would tell the address is taken: the address changes through
+    // `POST /me/email` (apps/api/tests/api/email.rs), and PATCH refuses it alike.
+    let taken = me(json!({"email": "Taken@Example.com"})).await;
+    let free = me(json!({"email": "free@example.com"})).await;
+    assert_eq!(taken.0, 422);
+    assert_eq!(taken, free);
     let (status, body) = me(json!({"profile": {"day_rollover_hour": 24, "level": "D9"}})).await;
     assert_eq!(status, 422);
     assert_eq!(body["errors"].as_array().expect("errors").len(), 2);
@@ -83,10 +88,16 @@ async fn deleting_the_account_removes_it_everywhere() {
     );
     let stats = app.stores.stores.queue.stats().await.expect("stats");
     assert_eq!(stats.ready, 1);
-    // The email is free again.
+    // The email is free again: a new sign-up gets a verification link, not "you have an
+    // account".
     assert_eq!(
         app.register("sara@example.com", PASSWORD).await.status(),
-        201
+        202
+    );
+    let sara = lingo_users::Email::parse("sara@example.com").expect("valid");
+    assert_eq!(
+        app.emails.last_to(&sara).map(|m| m.subject).as_deref(),
+        Some("Confirm your email address for Lingo")
     );
 }
 

@@ -43,15 +43,19 @@ async fn no_secret_or_phone_number_reaches_the_logs() {
     let app = TestApp::spawn_with(&[("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", "1000")]).await;
     let password = "Secret-Passw0rd-7731";
     let phone = "+989127654321";
-    let session: Value = app
-        .post_json(
-            "/api/v1/auth/register",
-            &json!({"email": "logs@example.com", "password": password, "display_name": "L"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
+    app.post_json(
+        "/api/v1/auth/register",
+        &json!({"email": "logs@example.com", "password": password, "display_name": "L"}),
+    )
+    .await;
+    let link_token = app.emailed_token("logs@example.com");
+    let (_, session) = app.verify_email(&link_token).await;
+    app.post_json(
+        "/api/v1/auth/password/forgot",
+        &json!({"email": "logs@example.com"}),
+    )
+    .await;
+    let reset_token = app.emailed_token("logs@example.com");
     app.post_json(
         "/api/v1/auth/login",
         &json!({"email": "logs@example.com", "password": "wrong-Passw0rd-1"}),
@@ -92,6 +96,8 @@ async fn no_secret_or_phone_number_reaches_the_logs() {
         ("phone number", phone),
         ("phone digits", "9127654321"),
         ("code", code.as_str()),
+        ("verification link token", link_token.as_str()),
+        ("reset link token", reset_token.as_str()),
         (
             "access token",
             session["access_token"].as_str().expect("token"),

@@ -31,6 +31,7 @@ pub struct Config {
     pub dictionary: DictionaryConfig,
     pub content: ContentConfig,
     pub quiz: QuizConfig,
+    pub email: super::EmailConfig,
 }
 
 /// When a correct quiz answer counts as slow (→ Hard) or fast (→ Easy).

@@ -2,19 +2,21 @@
 //! and rate limits in Redis, the configured SMS provider, Google's JWKS, Argon2id and JWT.
 
 use crate::Stores;
-use crate::config::{Config, SmsConfig};
+use crate::config::{Config, EmailConfig, EmailProvider, EmailTls, SmsConfig};
 use lingo_crypto::{Argon2Hasher, Argon2Settings, OsSecrets};
 use lingo_google::{GoogleIdTokenVerifier, GoogleSettings};
 use lingo_jwt::JwtAccessTokens;
 use lingo_kernel::Clock;
 use lingo_kernel::rate_limit::{RateLimit, RateLimiter, RequestThrottle};
-use lingo_postgres::{PgAccountAdministration, PgRefreshTokenStore, PgUserRepository};
+use lingo_postgres::{
+    PgAccountAdministration, PgEmailTokenStore, PgRefreshTokenStore, PgUserRepository,
+};
 use lingo_redis::RedisOtpStore;
 use lingo_users::AccessTokens;
 use lingo_users::account::AccountService;
 use lingo_users::administer_accounts::AccountAdminService;
 use lingo_users::auth::{AuthDeps, AuthService, AuthSettings};
-use lingo_users::ports::SmsSender;
+use lingo_users::ports::{EmailSender, SmsSender};
 use lingo_users::revocation::{RevocationCache, RevocationSettings};
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,10 +58,32 @@ fn sms_sender(config: &SmsConfig) -> anyhow::Result<Arc<dyn SmsSender>> {
     })
 }
 
+fn email_sender(config: &EmailConfig) -> anyhow::Result<Arc<dyn EmailSender>> {
+    Ok(match &config.provider {
+        EmailProvider::Log => Arc::new(lingo_email::LogSender),
+        EmailProvider::Smtp(smtp) => {
+            Arc::new(lingo_email::SmtpSender::new(&lingo_email::SmtpSettings {
+                host: smtp.host.clone(),
+                port: smtp.port,
+                tls: match smtp.tls {
+                    EmailTls::StartTls => lingo_email::SmtpTls::StartTls,
+                    EmailTls::Tls => lingo_email::SmtpTls::Tls,
+                    EmailTls::None => lingo_email::SmtpTls::None,
+                },
+                credentials: smtp.user.clone().zip(smtp.password.clone()),
+                from: config.from.clone(),
+                command_timeout: smtp.timeout,
+                send_timeout: smtp.timeout * 3,
+            })?)
+        }
+    })
+}
+
 pub(super) fn build(
     config: &Config,
     stores: &Stores,
     sms: Option<Arc<dyn SmsSender>>,
+    email: Option<Arc<dyn EmailSender>>,
     limiter: Arc<dyn RateLimiter>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Users> {
@@ -85,6 +109,10 @@ pub(super) fn build(
         Some(sms) => sms,
         None => sms_sender(&auth.sms)?,
     };
+    let email = match email {
+        Some(email) => email,
+        None => email_sender(&config.email)?,
+    };
     let mut google = GoogleSettings::new(auth.google_client_ids.clone());
     google.jwks_url = auth.google_jwks_url.clone();
     let deps = AuthDeps {
@@ -95,6 +123,8 @@ pub(super) fn build(
             &stores.redis_prefix,
         )),
         sms,
+        email,
+        email_tokens: Arc::new(PgEmailTokenStore::new(stores.postgres.clone())),
         identity: Arc::new(GoogleIdTokenVerifier::new(google)),
         passwords: Arc::new(Argon2Hasher::new(Argon2Settings {
             memory_kib: auth.argon2_memory_kib,
@@ -115,6 +145,7 @@ pub(super) fn build(
             auth.login_attempts_per_15_minutes,
             Duration::from_secs(15 * 60),
         ),
+        email_link_base: config.email.link_base_url.clone(),
         ..AuthSettings::default()
     };
     let otp_ttl = settings.otp_ttl;

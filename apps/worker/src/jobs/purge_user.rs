@@ -17,9 +17,14 @@ fn retry(e: impl std::fmt::Display) -> JobError {
 /// limit counters in Redis. (MongoDB holds nothing per user yet; per-user content joins here.)
 /// Idempotent: deleting what is already gone is fine.
 pub async fn run(deps: JobDeps, _ctx: JobContext, job: PurgeUserData) -> Result<Purged, JobError> {
-    let mut subjects = Vec::new();
+    let mut subjects = vec![
+        format!("email:account:{}", job.user_id),
+        format!("password:change:{}", job.user_id),
+    ];
     if let Some(email) = &job.email {
         subjects.push(format!("login:{email}"));
+        subjects.push(format!("email:signup:{email}"));
+        subjects.push(format!("email:reset:{email}"));
     }
     if let Some(phone) = job
         .phone

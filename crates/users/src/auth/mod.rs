@@ -1,10 +1,16 @@
 //! Sign-in use cases: password, phone code, Google; sessions (access + refresh tokens).
 
 mod authenticate;
+mod change_email;
+mod change_password;
+mod email_links;
+mod emails;
 mod google_sign_in;
 mod password;
+mod password_reset;
 mod phone_code;
 mod session;
+mod verify_email;
 
 pub use authenticate::AuthenticationError;
 pub use password::{Registration, check_password};
@@ -12,8 +18,8 @@ pub use session::Session;
 
 use crate::AccessTokens;
 use crate::ports::{
-    IdentityVerifier, OtpStore, PasswordHasher, RefreshTokenStore, SecretGenerator, SmsSender,
-    Unavailable, UserRepository, UserStoreError,
+    EmailSender, EmailTokenStore, IdentityVerifier, OtpStore, PasswordHasher, RefreshTokenStore,
+    SecretGenerator, SmsSender, Unavailable, UserRepository, UserStoreError,
 };
 use crate::revocation::RevocationCache;
 use lingo_kernel::Clock;
@@ -38,6 +44,21 @@ pub struct AuthSettings {
     pub otp_verify_limit: RateLimit,
     /// Password attempts per account identifier.
     pub login_limit: RateLimit,
+    /// Where the links in emails point: `{base}/verify-email?token=…`,
+    /// `{base}/reset-password?token=…` (the app or web page posts the token to the api).
+    pub email_link_base: String,
+    /// How long a verification link (sign-up, new address) works.
+    pub verify_email_ttl: Duration,
+    /// How long a password-reset link works.
+    pub reset_password_ttl: Duration,
+    /// Sign-up emails per recipient address (nobody can mail-bomb an address through sign-up).
+    pub signup_email_limit: RateLimit,
+    /// Reset requests per email address.
+    pub reset_request_limit: RateLimit,
+    /// Reset requests per client address.
+    pub reset_client_limit: RateLimit,
+    /// Verification and address-change emails a signed-in learner may ask for.
+    pub account_email_limit: RateLimit,
 }
 
 impl Default for AuthSettings {
@@ -51,14 +72,21 @@ impl Default for AuthSettings {
             otp_request_limit: RateLimit::per(3, Duration::from_secs(600)),
             otp_verify_limit: RateLimit::per(10, Duration::from_secs(600)),
             login_limit: RateLimit::per(10, Duration::from_secs(900)),
+            email_link_base: "http://localhost:8080".to_owned(),
+            verify_email_ttl: Duration::from_secs(24 * 3600),
+            reset_password_ttl: Duration::from_secs(30 * 60),
+            signup_email_limit: RateLimit::per(3, Duration::from_secs(3600)),
+            reset_request_limit: RateLimit::per(3, Duration::from_secs(900)),
+            reset_client_limit: RateLimit::per(10, Duration::from_secs(900)),
+            account_email_limit: RateLimit::per(3, Duration::from_secs(3600)),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
-    /// Deliberately vague: never says whether the account exists.
-    #[error("the email or the password is wrong")]
+    /// Deliberately vague: never says whether the account exists (or is verified).
+    #[error("the email or the password is wrong, or the address is not verified yet")]
     InvalidCredentials,
     #[error("the email address is already in use")]
     EmailTaken,
@@ -80,6 +108,25 @@ pub enum AuthError {
     AccountDisabled,
     #[error("{0}")]
     WeakPassword(String),
+    /// A verification or reset link that is unknown, used, expired or for something else.
+    #[error("the link is invalid, used or expired; ask for a new one")]
+    InvalidEmailToken,
+    /// Google vouches for an address held by an account whose address Lingo has not verified:
+    /// linking it automatically could hand that account to whoever registered the address.
+    #[error(
+        "an account with this email exists but its address is not verified; sign in to it (or \
+         reset its password) and link Google from the signed-in session"
+    )]
+    AccountLinkRequired,
+    #[error("this Google account is linked to another Lingo account")]
+    IdentityLinkedElsewhere,
+    /// The current password given to a signed-in change is wrong (or the account has none).
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error("the email address is already verified")]
+    AlreadyVerified,
+    #[error("the account has no email address")]
+    NoEmail,
     #[error("{0}")]
     SmsRejected(String),
     #[error("{0}")]
@@ -109,6 +156,8 @@ pub struct AuthDeps {
     pub refresh_tokens: Arc<dyn RefreshTokenStore>,
     pub otps: Arc<dyn OtpStore>,
     pub sms: Arc<dyn SmsSender>,
+    pub email: Arc<dyn EmailSender>,
+    pub email_tokens: Arc<dyn EmailTokenStore>,
     pub identity: Arc<dyn IdentityVerifier>,
     pub passwords: Arc<dyn PasswordHasher>,
     pub access_tokens: Arc<dyn AccessTokens>,

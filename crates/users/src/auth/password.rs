@@ -1,4 +1,5 @@
-use super::{AuthError, AuthService, Session};
+use super::{AuthError, AuthService, Session, emails};
+use crate::email_token::EmailTokenPurpose;
 use crate::{DisplayName, Email, LearningProfile, NewUser, Role};
 use lingo_kernel::UserId;
 
@@ -38,19 +39,33 @@ pub struct Registration {
 }
 
 impl AuthService {
+    /// Signs up with email and password. Answers the same whether the address is new or
+    /// taken (no enumeration): a new address gets an unverified account and a verification
+    /// link, which signs it in; a taken one gets an email saying it has an account already.
+    /// Both paths hash the password, so they cost the same time.
     #[tracing::instrument(skip_all)]
     pub async fn register_with_password(
         &self,
         registration: Registration,
-    ) -> Result<Session, AuthError> {
+    ) -> Result<(), AuthError> {
         check_password(&registration.password)?;
+        let email = registration.email;
+        self.throttle(
+            &format!("email:signup:{email}"),
+            self.settings.signup_email_limit,
+        )
+        .await?;
         let hash = self.deps.passwords.hash(&registration.password).await?;
-        let user = self
+        if self.deps.users.by_email(&email).await?.is_some() {
+            return self.tell_already_registered(&email).await;
+        }
+        let inserted = self
             .deps
             .users
             .insert(&NewUser {
                 id: UserId::new(),
-                email: Some(registration.email),
+                email: Some(email.clone()),
+                email_verified_at: None,
                 phone: None,
                 password_hash: Some(hash),
                 display_name: registration.display_name,
@@ -58,13 +73,42 @@ impl AuthService {
                 profile: registration.profile,
                 now: self.deps.clock.now(),
             })
+            .await;
+        let user = match inserted {
+            Ok(user) => user,
+            // A concurrent sign-up took the address: the same as taken before.
+            Err(crate::ports::UserStoreError::EmailTaken) => {
+                return self.tell_already_registered(&email).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(user_id = %user.id, "account registered; address not verified yet");
+        let link = self
+            .issue_email_link(user.id, EmailTokenPurpose::VerifyEmail, &email)
             .await?;
-        tracing::info!(user_id = %user.id, "account registered");
-        self.start_session(user, true).await
+        self.deliver_quietly(emails::verify_address(
+            &email,
+            &link,
+            self.settings.verify_email_ttl.as_secs() / 3600,
+        ))
+        .await;
+        Ok(())
+    }
+
+    async fn tell_already_registered(&self, email: &Email) -> Result<(), AuthError> {
+        tracing::info!("sign-up with an address in use; its owner is told by email");
+        self.deliver_quietly(emails::already_registered(
+            email,
+            &self.settings.email_link_base,
+        ))
+        .await;
+        Ok(())
     }
 
     /// Signs in with email and password. Failure never says whether the account exists, and
-    /// costs the same time either way (a dummy hash is verified for unknown accounts).
+    /// costs the same time either way (a dummy hash is verified for unknown accounts). An
+    /// account whose address is not verified yet gets the same answer: otherwise signing up
+    /// with an address and trying its password would tell whether it was taken.
     #[tracing::instrument(skip_all)]
     pub async fn login_with_password(
         &self,
@@ -77,7 +121,9 @@ impl AuthService {
         let hash = user.as_ref().and_then(|u| u.password_hash.as_ref());
         let matches = self.deps.passwords.verify(password, hash).await;
         match user {
-            Some(user) if matches => self.start_session(user, false).await,
+            Some(user) if matches && user.email_verified_at.is_some() => {
+                self.start_session(user, false).await
+            }
             _ => Err(AuthError::InvalidCredentials),
         }
     }

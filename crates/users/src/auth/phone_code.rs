@@ -80,6 +80,7 @@ impl AuthService {
             .insert(&NewUser {
                 id: UserId::new(),
                 email: None,
+                email_verified_at: None,
                 phone: Some(phone.clone()),
                 password_hash: None,
                 display_name: DisplayName::default_learner(),
