@@ -418,7 +418,8 @@ mod tests {
                 pos.iter().map(|p| PartOfSpeech::parse(p)).collect(),
             );
             if let Some(z) = zipf {
-                k.zipf.insert((*word).to_owned(), Zipf::new(*z).unwrap());
+                k.zipf
+                    .insert((*word).to_owned(), Zipf::new(*z).expect("valid"));
             }
         }
         k
