@@ -556,7 +556,7 @@ async fn a_quiz_that_cannot_be_built_names_its_cause() {
         lingo_test_support::english_words(&["blorptic"]),
     )
     .await;
-    let meaningless = problem_of(json!({"deck": other})).await;
+    let meaningless = problem_of(json!({"deck_id": other})).await;
     assert_eq!(
         meaningless["type"], "urn:lingo:problem:quiz-no-meanings",
         "{meaningless}"
