@@ -285,13 +285,23 @@ impl From<AnalyseError> for ApiError {
     }
 }
 
+/// A quiz that cannot be built: 422 with a problem type per cause (docs/learning.md).
+fn quiz_unbuildable(kind: &str, e: &QuizError) -> ApiError {
+    ApiError::Detailed(Box::new(
+        Problem::new(StatusCode::UNPROCESSABLE_ENTITY)
+            .of_type(&format!("urn:lingo:problem:{kind}"))
+            .detail(e.to_string()),
+    ))
+}
+
 impl From<QuizError> for ApiError {
     fn from(e: QuizError) -> Self {
         match e {
             QuizError::NotFound => ApiError::NotFound("no such quiz".to_owned()),
-            QuizError::NothingToQuiz => ApiError::Detailed(Box::new(
-                Problem::new(StatusCode::UNPROCESSABLE_ENTITY).detail("no due or learning cards"),
-            )),
+            QuizError::NoCards => quiz_unbuildable("quiz-no-cards", &e),
+            QuizError::NoMeanings { .. } => quiz_unbuildable("quiz-no-meanings", &e),
+            QuizError::NoExamples { .. } => quiz_unbuildable("quiz-no-examples", &e),
+            QuizError::TooFewDistractors { .. } => quiz_unbuildable("quiz-too-few-distractors", &e),
             QuizError::Expired => ApiError::Conflict("the quiz has expired".to_owned()),
             QuizError::AlreadyAnswered(first) => ApiError::Detailed(Box::new(
                 Problem::new(StatusCode::CONFLICT)

@@ -10,6 +10,8 @@ pub use email::{EmailConfig, EmailProvider, EmailTls, SmtpConfig};
 pub use env::{ConfigError, EnvSource};
 pub use sections::*;
 
+use lingo_dictionary::meaning::{DEFAULT_MEANING_FALLBACK, MeaningChains};
+
 pub const DEFAULT_SCHEDULE: &str =
     "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *;learning.optimise_all=0 0 4 * * *";
 
@@ -214,7 +216,16 @@ fn dictionary_config(env: &EnvSource, production: bool) -> Result<DictionaryConf
             }),
         upload_dir: env.string("LINGO_IMPORT_UPLOAD_DIR", &format!("{dev_root}/uploads")),
         upload_limit_bytes: env.parse("LINGO_IMPORT_UPLOAD_LIMIT_BYTES", 512 * 1024 * 1024)?,
+        meanings: meaning_chains(env)?,
     })
+}
+
+/// `LINGO_MEANING_FALLBACK`: where a learner's meanings come from when their language has no
+/// translation (quizzes, card backs, extractive content).
+fn meaning_chains(env: &EnvSource) -> Result<MeaningChains, ConfigError> {
+    let raw = env.string("LINGO_MEANING_FALLBACK", DEFAULT_MEANING_FALLBACK);
+    MeaningChains::parse(&raw)
+        .map_err(|e| ConfigError::invalid("LINGO_MEANING_FALLBACK", &raw, e.to_string()))
 }
 
 fn required(env: &EnvSource, var: &str) -> Result<String, ConfigError> {

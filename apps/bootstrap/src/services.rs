@@ -44,14 +44,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// The content generation use case with the generator `config` names (tests and tools that
-/// run one job handler with another configuration).
+/// run one job handler with another configuration); meanings follow the default chain.
 pub fn content_service(
     config: &crate::config::ContentConfig,
     stores: &Stores,
 ) -> anyhow::Result<ContentGenerationService> {
     Ok(content::generation(
         stores,
-        content::generator(config)?,
+        content::generator(
+            config,
+            &lingo_dictionary::meaning::MeaningChains::parse(
+                lingo_dictionary::meaning::DEFAULT_MEANING_FALLBACK,
+            )?,
+        )?,
         Arc::new(SystemClock),
     ))
 }
@@ -150,7 +155,7 @@ impl Services {
         )?;
         let generator = match overrides.content_generator {
             Some(generator) => generator,
-            None => content::generator(&config.content)?,
+            None => content::generator(&config.content, &config.dictionary.meanings)?,
         };
         let content = content::build(
             &config.content,

@@ -9,6 +9,7 @@ use crate::content_key::ContentKey;
 use crate::generate_content::content_key;
 use crate::ports::{ContentStore, ContentVersion, LearnerLanguages};
 use lingo_dictionary::Entry;
+use lingo_dictionary::meaning::{MeaningChains, MeaningSource, translations_into};
 use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::{EntryStore, StoreError};
 use lingo_kernel::{LanguageCode, UserId, WordId};
@@ -26,6 +27,7 @@ pub struct StoredCardBacks {
     entries: Arc<dyn EntryStore>,
     content: Arc<dyn ContentStore>,
     learners: Arc<dyn LearnerLanguages>,
+    meanings: MeaningChains,
 }
 
 impl StoredCardBacks {
@@ -33,11 +35,13 @@ impl StoredCardBacks {
         entries: Arc<dyn EntryStore>,
         content: Arc<dyn ContentStore>,
         learners: Arc<dyn LearnerLanguages>,
+        meanings: MeaningChains,
     ) -> Self {
         Self {
             entries,
             content,
             learners,
+            meanings,
         }
     }
 }
@@ -76,6 +80,7 @@ impl CardBacks for StoredCardBacks {
             .map(|w| content_key(w.word, native.clone(), level))
             .collect();
         let content = self.content.latest_of(&keys).await.map_err(unavailable)?;
+        let chain = self.meanings.for_native(&native);
         // One entry read per language of the session's words.
         let mut by_language: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for word in words {
@@ -109,7 +114,7 @@ impl CardBacks for StoredCardBacks {
                     .get(&(word.summary.language.clone(), fold_key(&word.summary.lemma)))
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                let back = back_of(found, content.get(&key.id()), &native);
+                let back = back_of(found, content.get(&key.id()), &chain);
                 (word.word, back)
             })
             .collect())
@@ -117,10 +122,13 @@ impl CardBacks for StoredCardBacks {
 }
 
 /// The back from the entries, with generated content taking precedence where it has a field.
+/// `chain` is the learner's meaning fallback chain (their language first): with no translation
+/// into their language the back shows the definition, and translations into the chain's next
+/// language marked with it ("بيت (ar)").
 pub fn back_of(
     entries: &[Entry],
     content: Option<&ContentVersion>,
-    native: &LanguageCode,
+    chain: &[MeaningSource],
 ) -> CardBack {
     let pronunciations = entries.iter().flat_map(|e| &e.pronunciations);
     let mut back = CardBack {
@@ -151,7 +159,7 @@ pub fn back_of(
         content: ContentState::Missing,
     };
     let mut translations: Vec<String> = Vec::new();
-    let mut add = |text: &str| {
+    let add = |translations: &mut Vec<String>, text: &str| {
         let text = clip(text, TRANSLATION_CHARS);
         if !text.is_empty() && !translations.contains(&text) && translations.len() < TRANSLATIONS {
             translations.push(text);
@@ -160,7 +168,13 @@ pub fn back_of(
     if let Some(version) = content {
         let generated = &version.content;
         for sense in &generated.senses {
-            add(&sense.translation);
+            // Extractive content carries the definition where no translation exists, and
+            // content from before the fallback chain a "(no fa translation …)" placeholder:
+            // neither is a translation.
+            let placeholder = sense.translation.starts_with("(no ");
+            if sense.translation != sense.definition && !placeholder {
+                add(&mut translations, &sense.translation);
+            }
         }
         if let Some(sense) = generated.senses.first() {
             back.definition = Some(clip(&sense.definition, TEXT_CHARS));
@@ -189,12 +203,26 @@ pub fn back_of(
             version: version.version,
         };
     }
-    for translation in entries
-        .iter()
-        .flat_map(|e| &e.translations)
-        .filter(|t| &t.language == native)
-    {
-        add(&translation.text);
+    for (i, step) in chain.iter().enumerate() {
+        // Later steps only fill a back that has nothing in the learner's language yet; a
+        // definition step ends the chain when the back has a definition.
+        if i > 0 && !translations.is_empty() {
+            break;
+        }
+        match step {
+            MeaningSource::Definition if back.definition.is_some() => break,
+            MeaningSource::Definition => {}
+            MeaningSource::Translation(language) => {
+                for text in translations_into(entries, language) {
+                    let text = if i == 0 {
+                        text
+                    } else {
+                        format!("{text} ({language})")
+                    };
+                    add(&mut translations, &text);
+                }
+            }
+        }
     }
     back.translations = translations;
     back

@@ -8,20 +8,47 @@ use crate::learner_content::{ContentExample, ContentSense, LearnerContent};
 use crate::ports::{ContentGenerator, ContentRequest, Generated, GeneratorError, TokenUsage};
 use async_trait::async_trait;
 use lingo_dictionary::Entry;
+use lingo_dictionary::meaning::{MeaningChains, MeaningSource, translations_into};
 use lingo_kernel::LanguageCode;
 
-pub struct ExtractiveGenerator;
+/// The offline generator; meanings a learner's language lacks follow `meanings`.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractiveGenerator {
+    pub meanings: MeaningChains,
+}
 
 const NAME: &str = "extractive";
 
-fn translations(entries: &[Entry], native: &LanguageCode) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in entries.iter().flat_map(|e| &e.translations) {
-        if t.language.primary() == native.primary() && !out.contains(&t.text) {
-            out.push(t.text.clone());
+/// Translations into the learner's language; when there are none, along their fallback chain:
+/// nothing when a definition comes first and the entries have one (the sense's definition is the
+/// meaning then), else the first language that has translations, each marked with it
+/// ("بيت (ar)").
+fn translations(entries: &[Entry], chain: &[MeaningSource]) -> Vec<String> {
+    let has_definition = entries
+        .iter()
+        .flat_map(|e| &e.senses)
+        .any(|s| !s.gloss.trim().is_empty());
+    for (i, step) in chain.iter().enumerate() {
+        match step {
+            MeaningSource::Definition if has_definition => return Vec::new(),
+            MeaningSource::Definition => {}
+            MeaningSource::Translation(language) => {
+                let found = translations_into(entries, language);
+                if found.is_empty() {
+                    continue;
+                }
+                return if i == 0 {
+                    found
+                } else {
+                    found
+                        .into_iter()
+                        .map(|t| format!("{t} ({language})"))
+                        .collect()
+                };
+            }
         }
     }
-    out
+    Vec::new()
 }
 
 fn clip(text: &str, max: usize) -> String {
@@ -67,17 +94,18 @@ fn mistakes_note(lemma: &str, pos: &str, native: &LanguageCode) -> String {
     }
 }
 
-/// Builds the content from the request's entries (no I/O).
-pub fn extract(request: &ContentRequest) -> LearnerContent {
+/// Builds the content from the request's entries (no I/O). A sense without a translation
+/// along the learner's chain carries its definition as its meaning (the chain's `definition`
+/// step), never a placeholder.
+pub fn extract(request: &ContentRequest, meanings: &MeaningChains) -> LearnerContent {
     let word = &request.word;
-    let native_words = translations(&word.entries, &request.native);
-    let no_translation = format!("(no {} translation in the dictionary)", request.native);
-    let translation_of = |i: usize| {
+    let native_words = translations(&word.entries, &meanings.for_native(&request.native));
+    let translation_of = |i: usize, definition: &str| {
         native_words
             .get(i)
             .or(native_words.first())
             .cloned()
-            .unwrap_or_else(|| no_translation.clone())
+            .unwrap_or_else(|| definition.to_owned())
     };
     // The word is one part of speech: its senses first, and only its own when it has any.
     let same_pos = |e: &&Entry| e.part_of_speech == word.part_of_speech;
@@ -97,10 +125,13 @@ pub fn extract(request: &ContentRequest) -> LearnerContent {
         .filter(|(_, s)| !s.gloss.trim().is_empty())
         .take(3)
         .enumerate()
-        .map(|(i, (e, s))| ContentSense {
-            part_of_speech: e.part_of_speech.as_str().to_owned(),
-            definition: clip(&s.gloss, 300),
-            translation: translation_of(i),
+        .map(|(i, (e, s))| {
+            let definition = clip(&s.gloss, 300);
+            ContentSense {
+                part_of_speech: e.part_of_speech.as_str().to_owned(),
+                translation: translation_of(i, &definition),
+                definition,
+            }
         })
         .collect();
     if senses.is_empty() {
@@ -110,7 +141,7 @@ pub fn extract(request: &ContentRequest) -> LearnerContent {
                 .first()
                 .map(|t| format!("{} ({t})", word.lemma))
                 .unwrap_or_else(|| word.lemma.clone()),
-            translation: translation_of(0),
+            translation: translation_of(0, &word.lemma),
         });
     }
     let stem: String = word.lemma.to_lowercase().chars().take(4).collect();
@@ -190,7 +221,7 @@ impl ContentGenerator for ExtractiveGenerator {
     }
 
     async fn generate(&self, request: &ContentRequest) -> Result<Generated, GeneratorError> {
-        let content = extract(request);
+        let content = extract(request, &self.meanings);
         let text = serde_json::to_string(&content)
             .map_err(|e| GeneratorError::Malformed(e.to_string()))?;
         Ok(Generated {

@@ -8,6 +8,7 @@ use lingo_content::extractive::{ExtractiveGenerator, extract};
 use lingo_content::generate_content::{ContentDeps, ContentGenerationService, GenerateContent};
 use lingo_content::ports::*;
 use lingo_content::{ContentKey, LearnerContent, LevelBand};
+use lingo_dictionary::meaning::MeaningChains;
 use lingo_dictionary::ports::StoreError;
 use lingo_dictionary::testing::{MemEntries, MemWords};
 use lingo_dictionary::*;
@@ -386,7 +387,7 @@ async fn regeneration_adds_a_version() {
 
 #[tokio::test]
 async fn extractive_content_passes_the_schema_and_says_where_it_came_from() {
-    let w = world(Arc::new(ExtractiveGenerator));
+    let w = world(Arc::new(ExtractiveGenerator::default()));
     let outcome = w.service.run(&job(&w.key, false)).await.expect("generated");
     assert_eq!(
         (outcome.generator.as_str(), outcome.repaired),
@@ -420,7 +421,7 @@ fn extractive_content_from_translations_only_is_still_valid() {
         level: CefrLevel::A2,
         repair: None,
     };
-    let content = extract(&request);
+    let content = extract(&request, &MeaningChains::default());
     let text = serde_json::to_string(&content).unwrap();
     assert!(LearnerContent::parse(&text, "tea").is_ok(), "{text}");
     assert_eq!(content.senses[0].translation, "شاي");
@@ -456,7 +457,7 @@ fn extractive_content_keeps_to_the_words_part_of_speech() {
         level: CefrLevel::B2,
         repair: None,
     };
-    let content = extract(&request);
+    let content = extract(&request, &MeaningChains::default());
     assert_eq!(content.senses.len(), 1);
     assert_eq!(content.senses[0].definition, "contain or cover");
     assert_eq!(content.examples[0].text, "This box houses the gears");

@@ -95,17 +95,12 @@ impl TextAnalysisService {
         if tokens.len() > MAX_TEXT_WORDS {
             return Err(AnalyseError::TooManyWords);
         }
-        let mut form_counts: HashMap<String, u32> = HashMap::new();
-        for token in &tokens {
-            *form_counts.entry(token.clone()).or_default() += 1;
-        }
-        let forms: Vec<String> = form_counts.keys().cloned().collect();
-        let lemma_of = self.lemmatiser.lemmas(language, &forms).await?;
+        // Lemmatised in text order: a word's neighbours choose between its readings.
+        let lemma_of = self.lemmatiser.lemmatise(language, &tokens).await?;
         let mut by_lemma: HashMap<String, (u32, BTreeSet<String>)> = HashMap::new();
-        for (form, count) in &form_counts {
-            let lemma = lemma_of.get(form).unwrap_or(form).clone();
+        for (form, lemma) in tokens.iter().zip(lemma_of) {
             let slot = by_lemma.entry(lemma).or_default();
-            slot.0 += count;
+            slot.0 += 1;
             slot.1.insert(form.clone());
         }
         let lemmas: Vec<String> = by_lemma.keys().cloned().collect();

@@ -10,6 +10,7 @@ mod learner_lemma;
 mod lemma;
 pub mod lemmatise;
 pub mod lookup;
+pub mod meaning;
 pub mod moderation;
 pub mod normalise;
 pub mod ports;

@@ -206,27 +206,27 @@ impl LookupService {
         query: &Lemma,
         key: &str,
     ) -> Result<WordLookup, LookupError> {
-        let lemma = self
-            .deps
-            .lemmatiser
-            .lemmas(language, &[key.to_owned()])
-            .await?
-            .remove(key)
-            .unwrap_or_else(|| key.to_owned());
-        let mut candidates = vec![lemma.clone()];
-        if lemma != key {
-            candidates.push(key.to_owned());
-        }
+        // The form itself first when it is a headword ("rose"), then what it inflects ("rise").
+        let candidates = self.deps.lemmatiser.candidates(language, key).await?;
         let stored = self.deps.entries.entries(language, &candidates).await?;
-        for candidate in &candidates {
+        let with_entries: Vec<&String> = candidates
+            .iter()
+            .filter(|c| stored.iter().any(|e| &e.lemma_key() == *c))
+            .collect();
+        if let Some((first, others)) = with_entries.split_first() {
             let entries: Vec<Entry> = stored
                 .iter()
-                .filter(|e| &e.lemma_key() == candidate)
+                .filter(|e| &e.lemma_key() == *first)
                 .cloned()
                 .collect();
-            if !entries.is_empty() {
-                return self.assemble(language, query, candidate, entries).await;
-            }
+            let mut lookup = self.assemble(language, query, first, entries).await?;
+            lookup.other_lemmas = others.iter().map(|o| (*o).clone()).collect();
+            return Ok(lookup);
+        }
+        // Providers are asked for the best candidate and the form as typed, no more.
+        let mut candidates: Vec<String> = candidates.into_iter().take(1).collect();
+        if !candidates.iter().any(|c| c == key) {
+            candidates.push(key.to_owned());
         }
         self.ask_providers(language, query, &candidates).await
     }
@@ -336,6 +336,7 @@ impl LookupService {
             cefr: zipf.map(|z| z.estimated_cefr()),
             words,
             entries,
+            other_lemmas: Vec::new(),
         })
     }
 

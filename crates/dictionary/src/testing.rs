@@ -260,3 +260,49 @@ impl EntryStore for MemEntries {
             .count() as u64)
     }
 }
+
+/// An English entry of `source` for `lemma`: one sense with `gloss` when given, and
+/// translations given as (language, text).
+pub fn entry_with(
+    source: &str,
+    lemma: &str,
+    part_of_speech: &str,
+    gloss: Option<&str>,
+    translations: &[(&str, &str)],
+) -> Entry {
+    use crate::entry::{PartOfSpeech, Provenance, Sense, Translation};
+    Entry {
+        language: LanguageCode::english(),
+        lemma: lemma.to_owned(),
+        headword: lemma.to_owned(),
+        part_of_speech: PartOfSpeech::parse(part_of_speech),
+        discriminator: part_of_speech.to_owned(),
+        senses: gloss
+            .map(|g| Sense {
+                gloss: g.to_owned(),
+                examples: vec![],
+                tags: vec![],
+                synonyms: vec![],
+            })
+            .into_iter()
+            .collect(),
+        pronunciations: vec![],
+        translations: translations
+            .iter()
+            .filter_map(|(language, text)| {
+                Some(Translation {
+                    language: LanguageCode::parse(language).ok()?,
+                    text: (*text).to_owned(),
+                    sense: None,
+                })
+            })
+            .collect(),
+        forms: vec![],
+        provenance: Provenance {
+            source: SourceId::parse(source).unwrap_or_else(|_| panic!("source id {source}")),
+            licence: "test".into(),
+            retrieved_at: WRITTEN_AT,
+            origin: None,
+        },
+    }
+}

@@ -44,6 +44,10 @@ pub struct WordLookup {
     pub cefr: Option<CefrLevel>,
     pub words: Vec<WordMetadata>,
     pub entries: Vec<Entry>,
+    /// Other words the form may be, each with entries of its own: "rose" (the flower) is also
+    /// the past of "rise". Fold keys, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_lemmas: Vec<String>,
 }
 
 /// A search result row.

@@ -140,7 +140,11 @@ impl From<&QuestionResult> for ResultView {
 #[utoipa::path(post, path = "/api/v1/quizzes", tag = "learning", request_body = CreateQuizInput,
     security(("bearer" = [])),
     responses((status = 201, body = QuizView),
-        (status = 422, description = "Invalid, or no due or learning cards", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Invalid, or the quiz cannot be built: no due or learning cards \
+            (type urn:lingo:problem:quiz-no-cards), no meaning along the learner's fallback chain \
+            (urn:lingo:problem:quiz-no-meanings), no example for a cloze-only quiz \
+            (urn:lingo:problem:quiz-no-examples), too few distractors of the same part of speech \
+            (urn:lingo:problem:quiz-too-few-distractors)", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     caller: Caller,
     body: web::Json<CreateQuizInput>,

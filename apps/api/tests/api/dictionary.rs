@@ -337,6 +337,98 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
     assert_eq!(expired, 401);
 }
 
+/// Uploads `body` as an import of `format` and waits for the worker to finish it.
+async fn upload(app: &TestApp, admin: &str, query: &str, body: String) {
+    let (status, accepted) = json_of(
+        app.client
+            .post(app.url(&format!("/api/v1/admin/dictionary/imports/upload?{query}")))
+            .bearer_auth(admin)
+            .body(body)
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    app.wait_for_job(admin, accepted["status_url"].as_str().expect("url"))
+        .await;
+}
+
+#[tokio::test]
+async fn a_form_that_is_a_headword_keeps_its_own_lemma_where_the_sentence_says_so() {
+    let app = spawn(&[]).await;
+    let worker = start_worker(&app);
+    let admin = app.token(UserId::new(), Role::Admin).await;
+    let words = [
+        ("rose", "noun", "A flowering shrub."),
+        ("rise", "verb", "To move upwards."),
+        ("saw", "noun", "A tool for cutting."),
+        ("see", "verb", "To perceive with the eyes."),
+        ("left", "adj", "On the west side when facing north."),
+        ("left", "noun", "The left side."),
+        ("leave", "verb", "To go away from."),
+        ("reaching", "noun", "The act of stretching out."),
+        ("reach", "verb", "To arrive at."),
+        ("proud", "adj", "Feeling pride."),
+        ("top", "noun", "The highest part."),
+    ];
+    let jsonl: String = words
+        .iter()
+        .map(|(word, pos, gloss)| {
+            format!(
+                "{}\n",
+                json!({"word": word, "pos": pos, "lang_code": "en", "senses": [{"glosses": [gloss]}]})
+            )
+        })
+        .collect();
+    upload(
+        &app,
+        &admin,
+        "format=kaikki&source=kaikki-test&licence=CC-BY-SA-4.0&language=en",
+        jsonl,
+    )
+    .await;
+    worker.stop().await;
+    let text = "A proud rose. She rose and saw the saw on the left; they left, reaching the top.";
+    let (status, analysis) = json_of(
+        app.post_json(
+            "/api/v1/texts/analyze",
+            &json!({"language": "en", "text": text}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 200, "{analysis}");
+    let count = |lemma: &str| {
+        analysis["words"]
+            .as_array()
+            .expect("words")
+            .iter()
+            .find(|w| w["lemma"] == lemma)
+            .map_or(0, |w| w["count"].as_u64().expect("count"))
+    };
+    for (lemma, expected) in [
+        ("rose", 1),
+        ("rise", 1),
+        ("saw", 1),
+        ("see", 1),
+        ("left", 1),
+        ("leave", 1),
+        ("reach", 1),
+        ("reaching", 0),
+    ] {
+        assert_eq!(count(lemma), expected, "{lemma} in {analysis}");
+    }
+
+    // Looked up alone, the headword answers and names the word it is also a form of.
+    let (status, rose) = json_of(app.get("/api/v1/dictionary/en/words/rose").await).await;
+    assert_eq!(status, 200, "{rose}");
+    assert_eq!(rose["lemma"], "rose");
+    assert_eq!(rose["other_lemmas"], json!(["rise"]));
+    let (_, reached) = json_of(app.get("/api/v1/dictionary/en/words/reached").await).await;
+    assert_eq!(reached["lemma"], "reach", "{reached}");
+}
+
 mod resumable {
     use super::*;
     use async_trait::async_trait;

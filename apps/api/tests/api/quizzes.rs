@@ -392,3 +392,180 @@ async fn a_huge_typed_answer_is_refused_before_grading_and_reviews_nothing() {
     .await;
     assert_eq!(status, 200, "the question is still open: {graded}");
 }
+
+/// Uploads `body` as an import and waits until the worker has finished it.
+async fn upload(app: &TestApp, admin: &str, query: &str, body: String) {
+    let (status, accepted) = lingo_test_support::json_of(
+        app.client
+            .post(app.url(&format!("/api/v1/admin/dictionary/imports/upload?{query}")))
+            .bearer_auth(admin)
+            .body(body)
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    app.wait_for_job(admin, accepted["status_url"].as_str().expect("url"))
+        .await;
+}
+
+/// The Persian learner of issue 14: words added by lemma land on rows without a part of speech
+/// whose only entries (a bilingual list, like FreeDict) translate into Arabic; a second source
+/// (like WordNet) has English definitions with parts of speech.
+async fn persian_learner_setup() -> (TestApp, Learner) {
+    let app = TestApp::spawn_with(&[("LINGO_DICTIONARY_PROVIDERS", "none")]).await;
+    let worker = start_worker(&app);
+    let admin = app.token(UserId::new(), Role::Admin).await;
+    let bilingual = "word,translation\nhouse,بيت\ntea,شاي\ngarden,حديقة\nriver,نهر\nwindow,نافذة\n\
+                     kitchen,مطبخ\ndo,يفعل\nmore,أكثر\nup,فوق\n";
+    upload(
+        &app,
+        &admin,
+        "format=csv&source=freedict-like&licence=GPL-2.0-or-later&language=en&translation_language=ar",
+        bilingual.to_owned(),
+    )
+    .await;
+    let definitions = [
+        ("house", "noun", "A building in which people live."),
+        ("tea", "noun", "A drink made from dried leaves."),
+        ("garden", "noun", "A plot of land where plants are grown."),
+        ("river", "noun", "A large natural stream of water."),
+        ("window", "noun", "An opening in a wall to let light in."),
+        ("kitchen", "noun", "A room where food is cooked."),
+        ("do", "verb", "To perform an action."),
+        ("more", "adj", "Greater in number or amount."),
+        ("up", "adv", "Towards a higher place."),
+    ];
+    let jsonl: String = definitions
+        .iter()
+        .map(|(word, pos, gloss)| {
+            format!(
+                "{}\n",
+                json!({"word": word, "pos": pos, "lang_code": "en", "senses": [{"glosses": [gloss]}]})
+            )
+        })
+        .collect();
+    upload(
+        &app,
+        &admin,
+        "format=kaikki&source=wordnet-like&licence=CC0&language=en",
+        jsonl,
+    )
+    .await;
+    worker.stop().await;
+    let sara = app.register_learner("sara@example.org").await;
+    (app, sara)
+}
+
+#[tokio::test]
+async fn a_persian_learner_with_cards_from_translation_only_rows_gets_a_quiz_of_definitions() {
+    let (app, sara) = persian_learner_setup().await;
+    let deck = app.create_deck(&sara, "Home").await;
+    let lemmas = ["house", "tea", "garden", "river", "window", "up"];
+    let (status, added) = app
+        .add_words(&sara, &deck, lingo_test_support::english_words(&lemmas))
+        .await;
+    assert_eq!(status, 200, "{added}");
+    let (status, quiz) = app
+        .post_with(
+            &sara.token,
+            "/api/v1/quizzes",
+            json!({"size": 20, "kinds": ["meaning_to_word", "word_to_meaning"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{quiz}");
+    let nouns = ["house", "tea", "garden", "river", "window", "kitchen"];
+    let questions = quiz["questions"].as_array().expect("questions");
+    // "up" is the only adverb: it has a meaning but no distractors of its kind.
+    assert_eq!(questions.len(), 5, "{quiz}");
+    for q in questions {
+        match q["kind"].as_str().expect("kind") {
+            "meaning_to_word" => {
+                // The meaning is the English definition (no Persian translation exists, and the
+                // chain puts definitions before Arabic); the choices are nouns only.
+                let meaning = q["meaning"].as_str().expect("meaning");
+                assert!(meaning.ends_with('.'), "{q}");
+                for option in q["options"].as_array().expect("options") {
+                    let option = option.as_str().expect("option");
+                    assert!(nouns.contains(&option), "{option} offered in {q}");
+                }
+            }
+            "word_to_meaning" => {
+                assert!(nouns.contains(&q["word"].as_str().expect("word")), "{q}");
+                let options = q["options"].as_array().expect("options");
+                assert_eq!(options.len(), 4, "{q}");
+                for option in options {
+                    let option = option.as_str().expect("option");
+                    assert!(
+                        !["To perform an action.", "Greater in number or amount."]
+                            .contains(&option),
+                        "{q}"
+                    );
+                }
+            }
+            other => panic!("kind {other}"),
+        }
+    }
+
+    // The study session's back shows the definition, not a missing-translation placeholder.
+    let (status, session) = app
+        .get_with(&sara.token, "/api/v1/study/session?limit=6")
+        .await;
+    assert_eq!(status, 200, "{session}");
+    for item in session["items"].as_array().expect("items") {
+        assert!(item["back"]["definition"].is_string(), "{item}");
+        assert!(!item.to_string().contains("no fa translation"), "{item}");
+    }
+}
+
+#[tokio::test]
+async fn a_quiz_that_cannot_be_built_names_its_cause() {
+    let (app, sara) = persian_learner_setup().await;
+    let problem_of = |body: Value| {
+        let app = &app;
+        let token = sara.token.clone();
+        async move {
+            let (status, problem) = app.post_with(&token, "/api/v1/quizzes", body).await;
+            assert_eq!(status, 422, "{problem}");
+            problem
+        }
+    };
+    let none = problem_of(json!({})).await;
+    assert_eq!(none["type"], "urn:lingo:problem:quiz-no-cards", "{none}");
+
+    let deck = app.create_deck(&sara, "Odd").await;
+    app.add_words(&sara, &deck, lingo_test_support::english_words(&["up"]))
+        .await;
+    let few = problem_of(json!({"kinds": ["meaning_to_word"]})).await;
+    assert_eq!(
+        few["type"], "urn:lingo:problem:quiz-too-few-distractors",
+        "{few}"
+    );
+    let cloze = problem_of(json!({"kinds": ["cloze"]})).await;
+    assert_eq!(
+        cloze["type"], "urn:lingo:problem:quiz-no-examples",
+        "{cloze}"
+    );
+
+    // A word of the learner's own that no dictionary knows has no meaning at all.
+    let other = app.create_deck(&sara, "Mine").await;
+    app.add_words(
+        &sara,
+        &other,
+        lingo_test_support::english_words(&["blorptic"]),
+    )
+    .await;
+    let meaningless = problem_of(json!({"deck_id": other})).await;
+    assert_eq!(
+        meaningless["type"], "urn:lingo:problem:quiz-no-meanings",
+        "{meaningless}"
+    );
+    assert!(
+        meaningless["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("a translation into fa, a definition or a translation into ar"),
+        "{meaningless}"
+    );
+}

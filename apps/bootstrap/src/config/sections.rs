@@ -231,6 +231,9 @@ pub struct DictionaryConfig {
     /// Where uploaded import files are written; must be shared with the workers.
     pub upload_dir: String,
     pub upload_limit_bytes: u64,
+    /// Where meanings come from when the learner's language has no translation, per language
+    /// (`LINGO_MEANING_FALLBACK`).
+    pub meanings: lingo_dictionary::meaning::MeaningChains,
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,7 @@ use lingo_content::generate_content::{ContentDeps, ContentGenerationService};
 use lingo_content::ports::{ContentGenerator, UsageLedger};
 use lingo_content::request_content::{ContentRequestDeps, ContentRequestService};
 use lingo_content::usage_report::{TokenPrices, UsageReportService};
+use lingo_dictionary::meaning::MeaningChains;
 use lingo_kernel::Clock;
 use lingo_kernel::jobs::JobQueue;
 use lingo_kernel::rate_limit::RateLimiter;
@@ -24,9 +25,14 @@ pub(super) struct Content {
 }
 
 /// The generator the configuration names.
-pub(super) fn generator(config: &ContentConfig) -> anyhow::Result<Arc<dyn ContentGenerator>> {
+pub(super) fn generator(
+    config: &ContentConfig,
+    meanings: &MeaningChains,
+) -> anyhow::Result<Arc<dyn ContentGenerator>> {
     let Some(base_url) = &config.llm_base_url else {
-        return Ok(Arc::new(ExtractiveGenerator));
+        return Ok(Arc::new(ExtractiveGenerator {
+            meanings: meanings.clone(),
+        }));
     };
     let mut settings = LlmSettings::new(base_url, &config.llm_model);
     settings.api_key = config.llm_api_key.clone();

@@ -45,7 +45,9 @@ impl JobDeps {
             .unwrap_or_else(|e| panic!("the development configuration is valid: {e}"));
         config.scheduler.outbox_retention = outbox_retention;
         let overrides = super::Overrides {
-            content_generator: Some(Arc::new(lingo_content::extractive::ExtractiveGenerator)),
+            content_generator: Some(Arc::new(lingo_content::extractive::ExtractiveGenerator {
+                meanings: config.dictionary.meanings.clone(),
+            })),
             ..super::Overrides::default()
         };
         match super::Services::build(&config, stores.clone(), overrides) {

@@ -52,6 +52,7 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
             facts: Arc::new(DictionaryQuizFacts {
                 words: Arc::new(PgWordRepository::new(pool.clone())),
                 entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
+                meanings: config.dictionary.meanings.clone(),
             }),
             store: Arc::new(PgQuizStore::new(pool)),
             reviews: reviews.clone(),
@@ -68,6 +69,7 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         Arc::new(MongoEntryStore::new(&stores.mongo)),
         Arc::new(lingo_mongo::MongoContentStore::new(&stores.mongo)),
         Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
+        config.dictionary.meanings.clone(),
     );
     let session = lingo_learning::study_session::StudySessionService::new(
         study.clone(),

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // test fakes: a poisoned mutex is a failed test
 
 mod fakes;
+mod lemma_list;
 mod lookup;
 mod reconcile;
 mod text_analysis;

@@ -329,6 +329,33 @@ pub fn build_questions(
     questions
 }
 
+/// Why [`build_questions`] found nothing to ask about `cards`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unbuildable {
+    /// No word has a meaning along the learner's chain (nor, for cloze, an example).
+    NoMeanings,
+    /// Only cloze questions were asked for and no word has an example sentence with it.
+    NoExamples,
+    /// Meanings exist, but the kinds asked for need distractors of the same part of speech (or,
+    /// for matching, three words with distinct meanings) that the dictionary does not have.
+    TooFewDistractors,
+}
+
+pub fn why_empty(cards: &[Card], material: &QuizMaterial, kinds: &[QuestionKind]) -> Unbuildable {
+    let facts: Vec<&WordFacts> = cards
+        .iter()
+        .filter_map(|c| material.facts.get(&c.word))
+        .collect();
+    let only_cloze = !kinds.is_empty() && kinds.iter().all(|k| *k == QuestionKind::Cloze);
+    if only_cloze && facts.iter().any(|f| f.meaning.is_some()) {
+        Unbuildable::NoExamples
+    } else if facts.iter().all(|f| f.meaning.is_none()) {
+        Unbuildable::NoMeanings
+    } else {
+        Unbuildable::TooFewDistractors
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,7 +474,32 @@ mod tests {
         QuizMaterial {
             facts: words.iter().map(|w| (w.word_id, w.clone())).collect(),
             candidates: words.iter().map(|w| (w.word_id, words.to_vec())).collect(),
+            meanings_from: Vec::new(),
         }
+    }
+
+    #[test]
+    fn an_empty_quiz_names_its_cause() {
+        let mut words = nouns();
+        let cards: Vec<Card> = words.iter().map(|w| card(w.word_id)).collect();
+        let choice = [QuestionKind::MeaningToWord];
+        // Meanings but only one word: no distractors for a choice question.
+        let alone = material(&words[..1]);
+        assert!(build_questions(&cards[..1], &alone, &choice, 1).is_empty());
+        assert_eq!(
+            why_empty(&cards[..1], &alone, &choice),
+            Unbuildable::TooFewDistractors
+        );
+        assert_eq!(
+            why_empty(&cards, &material(&words), &[QuestionKind::Cloze]),
+            Unbuildable::NoExamples
+        );
+        for w in &mut words {
+            w.meaning = None;
+        }
+        let m = material(&words);
+        assert!(build_questions(&cards, &m, &[], 1).is_empty());
+        assert_eq!(why_empty(&cards, &m, &[]), Unbuildable::NoMeanings);
     }
 
     #[test]

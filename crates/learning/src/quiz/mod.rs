@@ -10,8 +10,10 @@ pub mod question;
 
 use crate::ports::{LearnerProfiles, LearningStoreError};
 use crate::review::{ReviewError, ReviewOutcome, ReviewRequest, ReviewService};
+use build_quiz::Unbuildable;
 use chrono::{Duration, SubsecRound};
 use grade_answer::{CardGrade, QuizSettings, WrongShape};
+use lingo_dictionary::meaning::describe;
 use lingo_kernel::{Clock, DeckId, QuizId, UserId, WordId};
 use ports::{QuizCards, QuizStore, QuizWordFacts, Recorded};
 use question::{Answer, CardResult, QuestionKind, QuestionResult, Quiz};
@@ -44,7 +46,17 @@ pub enum QuizError {
     #[error("no such quiz")]
     NotFound,
     #[error("no due or learning cards")]
-    NothingToQuiz,
+    NoCards,
+    /// Cards exist but none of their words has a meaning along the learner's chain.
+    #[error("none of the {words} words to quiz has {looked_for} in the dictionaries")]
+    NoMeanings { words: usize, looked_for: String },
+    #[error("none of the {words} words to quiz has an example sentence for a cloze question")]
+    NoExamples { words: usize },
+    #[error(
+        "the {words} words to quiz have meanings, but the dictionary has too few words of the \
+         same part of speech to offer as choices for the kinds asked for"
+    )]
+    TooFewDistractors { words: usize },
     #[error("the quiz has expired")]
     Expired,
     #[error("the quiz has no question {0}")]
@@ -128,14 +140,24 @@ impl QuizService {
             .take(request.size as usize)
             .collect();
         if cards.is_empty() {
-            return Err(QuizError::NothingToQuiz);
+            return Err(QuizError::NoCards);
         }
         let word_ids: Vec<WordId> = cards.iter().map(|c| c.word).collect();
         let material = self.facts.material(native, &word_ids, CANDIDATES).await?;
         let id = QuizId::new();
         let questions = build_quiz::build_questions(&cards, &material, &request.kinds, seed(id));
         if questions.is_empty() {
-            return Err(QuizError::NothingToQuiz);
+            let words = cards.len();
+            return Err(
+                match build_quiz::why_empty(&cards, &material, &request.kinds) {
+                    Unbuildable::NoMeanings => QuizError::NoMeanings {
+                        words,
+                        looked_for: describe(&material.meanings_from),
+                    },
+                    Unbuildable::NoExamples => QuizError::NoExamples { words },
+                    Unbuildable::TooFewDistractors => QuizError::TooFewDistractors { words },
+                },
+            );
         }
         let quiz = Quiz {
             id,

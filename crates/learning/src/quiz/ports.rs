@@ -5,6 +5,7 @@ use crate::card::Card;
 use crate::ports::LearningStoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lingo_dictionary::meaning::MeaningSource;
 use lingo_kernel::{DeckId, LanguageCode, QuizId, UserId, WordId};
 use std::collections::HashMap;
 
@@ -15,7 +16,8 @@ pub struct WordFacts {
     pub lemma: String,
     pub part_of_speech: String,
     pub zipf: Option<f64>,
-    /// A translation into the learner's native language, else the first gloss.
+    /// The first meaning along the learner's fallback chain: a translation into their language,
+    /// else a definition or another language, as configured.
     pub meaning: Option<String>,
     /// Example sentences of the word's senses.
     pub examples: Vec<String>,
@@ -30,6 +32,9 @@ pub struct WordFacts {
 pub struct QuizMaterial {
     pub facts: HashMap<WordId, WordFacts>,
     pub candidates: HashMap<WordId, Vec<WordFacts>>,
+    /// Where meanings were looked for, in order (the learner's fallback chain), for saying
+    /// why a quiz could not be built.
+    pub meanings_from: Vec<MeaningSource>,
 }
 
 #[async_trait]
