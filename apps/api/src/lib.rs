@@ -2,8 +2,13 @@
 //! every request passes through, and the OpenAPI document.
 
 mod caller;
+mod client_version;
+mod compression;
+mod conditional;
+mod contract;
 mod error_mapping;
 mod http_errors;
+mod idempotency;
 mod metrics;
 mod middleware;
 mod openapi;

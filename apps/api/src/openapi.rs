@@ -1,3 +1,4 @@
+use crate::contract::Contract;
 use crate::problem::Problem;
 use crate::routes::{
     admin_dictionary, admin_jobs, admin_users, auth, cards, content, decks, dictionary, health,
@@ -28,7 +29,7 @@ use utoipa::{Modify, OpenApi};
         admin_users::AccountStandingView, admin_users::AuditEntryView,
         jobs::JobAccepted, dictionary::AnalyseRequest, content::GenerationPending, content::UsageView, admin_dictionary::ImportRequest,
         admin_dictionary::ReconcileRequest)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &Contract),
     tags(
         (name = "operations", description = "Liveness and readiness"),
         (name = "jobs", description = "Background jobs started by the caller"),

@@ -74,6 +74,15 @@ impl Config {
                 shutdown_timeout: env.millis("LINGO_HTTP_SHUTDOWN_TIMEOUT_MS", 30_000)?,
                 cors_origins: env.list("LINGO_HTTP_CORS_ORIGINS"),
                 workers: env.parse("LINGO_HTTP_WORKERS", 0)?,
+                min_client_version: env
+                    .optional("LINGO_MIN_CLIENT_VERSION")
+                    .map(|raw| {
+                        raw.parse().map_err(|e: lingo_kernel::client_version::ClientVersionError| {
+                            ConfigError::invalid("LINGO_MIN_CLIENT_VERSION", &raw, e.to_string())
+                        })
+                    })
+                    .transpose()?,
+                idempotency_ttl: env.millis("LINGO_IDEMPOTENCY_TTL_MS", 86_400_000)?,
             },
             database: DatabaseConfig {
                 url: env.string(

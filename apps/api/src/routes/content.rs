@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ContentQuery {
     /// The learner's native language (BCP 47); defaults to the profile's.
     native: Option<String>,
@@ -56,7 +57,7 @@ pub struct GenerationPending {
 #[utoipa::path(get, path = "/api/v1/words/{id}/content", tag = "content", params(("id" = String, Path), ContentQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The content, its version and provenance", body = Object),
+        (status = 200, description = "The content, its version and provenance", body = super::response_schemas::ContentVersion),
         (status = 202, description = "Being generated", body = GenerationPending),
         (status = 404, description = "No such word", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Daily generation quota reached", body = Problem, content_type = "application/problem+json"),
@@ -117,6 +118,7 @@ pub async fn regenerate(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UsageQuery {
     /// First day (inclusive), default 30 days ago.
     from: Option<NaiveDate>,

@@ -21,12 +21,15 @@ pub struct ReviewInput {
     card_id: Uuid,
     /// 1 again, 2 hard, 3 good, 4 easy
     #[validate(range(min = 1, max = 4, message = "a rating is 1 (again) to 4 (easy)"))]
+    #[schema(minimum = 1, maximum = 4)]
     rating: u8,
     reviewed_at: DateTime<Utc>,
     #[validate(range(max = 86_400_000, message = "at most a day"))]
+    #[schema(minimum = 0, maximum = 86_400_000)]
     duration_ms: Option<u32>,
     /// Unique per learner; a retry with the same id changes nothing and returns the same result.
     #[validate(length(min = 1, max = 100, message = "1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     client_review_id: String,
 }
 

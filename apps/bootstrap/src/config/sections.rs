@@ -50,6 +50,10 @@ pub struct HttpConfig {
     /// Allowed CORS origins; empty allows none, `*` allows any.
     pub cors_origins: Vec<String>,
     pub workers: usize,
+    /// Apps sending an older `X-Client-Version` are told to update (426); `None` serves all.
+    pub min_client_version: Option<lingo_kernel::client_version::ClientVersion>,
+    /// How long the first response to an `Idempotency-Key` is replayed.
+    pub idempotency_ttl: Duration,
 }
 
 #[derive(Debug, Clone)]
