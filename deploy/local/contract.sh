@@ -18,6 +18,7 @@ ensure_cargo_path
 
 SCHEMATHESIS_VERSION=4.32.5
 VALIDATOR_VERSION=0.7.2
+export PYTHONWARNINGS="ignore::FutureWarning"
 SEED="${CONTRACT_SEED:-20261202}"
 EXAMPLES="${CONTRACT_EXAMPLES:-50}"
 PORT="${CONTRACT_PORT:-18431}"
@@ -39,6 +40,8 @@ export LINGO_ENV=development
 export LINGO_SKIP_DATA=1
 # Rate limits have their own tests; here they would only turn valid requests into 429s.
 export LINGO_RATE_LIMIT_AUTH_PER_MINUTE=1000000
+# No outbound calls: a lookup the stores cannot answer is a 404, wherever CI runs.
+export LINGO_DICTIONARY_PROVIDERS=none
 
 venv_create "$VENV"
 if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" \
@@ -105,19 +108,28 @@ register admin >/dev/null
 "$ADMIN" users --operator contract grant-admin admin@contract.example >/dev/null
 ADMIN_TOKEN="$(login admin)"
 
+# The operations that end the caller's own sessions run last, with a token of their own, so
+# that they cannot turn every other operation into a 401.
+SELF_ENDING=(--include-operation-id delete_me --include-operation-id post_auth_logout_all)
+OTHERS=(--exclude-operation-id delete_me --exclude-operation-id post_auth_logout_all)
+
 fuzz() {
     local who="$1" token="$2"
+    shift 2
     log "schemathesis $SCHEMATHESIS_VERSION as the $who (seed $SEED, $EXAMPLES examples per operation)"
-    "$VENV/bin/schemathesis" run "$WORK/openapi.json" --url "$BASE" \
+    "$VENV/bin/schemathesis" --no-color run "$WORK/openapi.json" --url "$BASE" \
         --header "Authorization: Bearer $token" \
         --checks all --seed "$SEED" --max-examples "$EXAMPLES" \
         --phases examples,coverage,fuzzing,stateful \
         --request-timeout 30 --workers 2 \
         --report junit --report-dir "$WORK/$who" \
-        --no-color
+        "$@"
 }
 STATUS=0
-fuzz learner "$LEARNER_TOKEN" || STATUS=1
-fuzz admin "$ADMIN_TOKEN" || STATUS=1
-if grep -q 'status=500\| 500 ' "$WORK/api.log"; then warn "the api logged server errors (see $WORK/api.log)"; fi
+T0=$SECONDS
+fuzz learner "$LEARNER_TOKEN" "${OTHERS[@]}" || STATUS=1
+fuzz admin "$ADMIN_TOKEN" "${OTHERS[@]}" || STATUS=1
+fuzz learner-self "$(register learner-self)" "${SELF_ENDING[@]}" || STATUS=1
+fuzz admin-self "$(login admin)" "${SELF_ENDING[@]}" || STATUS=1
+log "schemathesis took $((SECONDS - T0)) s"
 exit "$STATUS"

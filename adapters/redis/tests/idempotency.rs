@@ -22,7 +22,10 @@ async fn store() -> RedisIdempotencyStore {
 async fn the_first_claim_wins_and_later_ones_see_the_outcome() {
     let store = store().await;
     let ttl = Duration::from_secs(30);
-    assert_eq!(store.claim("k", b"pending", ttl).await.expect("claim"), None);
+    assert_eq!(
+        store.claim("k", b"pending", ttl).await.expect("claim"),
+        None
+    );
     assert_eq!(
         store.claim("k", b"other", ttl).await.expect("claim"),
         Some(b"pending".to_vec())

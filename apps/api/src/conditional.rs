@@ -67,10 +67,9 @@ pub async fn conditional(
         .map(|p| policy(&p))
         .unwrap_or(NO_STORE);
     let mut served = served.map_into_boxed_body();
-    served.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(rule),
-    );
+    served
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(rule));
     if served.status() != StatusCode::OK || rule == NO_STORE {
         return Ok(served);
     }
@@ -84,7 +83,10 @@ pub async fn conditional(
     };
     let etag = etag_of(&bytes);
     let Ok(etag_value) = HeaderValue::from_str(&etag) else {
-        return Ok(ServiceResponse::new(request, head.set_body(bytes).map_into_boxed_body()));
+        return Ok(ServiceResponse::new(
+            request,
+            head.set_body(bytes).map_into_boxed_body(),
+        ));
     };
     if if_none_match.is_some_and(|v| matches(&v, &etag)) {
         let mut not_modified = HttpResponse::NotModified().finish();
@@ -110,7 +112,10 @@ mod tests {
         let tag = etag_of(b"{\"a\":1}");
         assert_ne!(tag, etag_of(b"{\"a\":2}"));
         assert!(matches(&tag, &tag));
-        assert!(matches(&format!("\"x\", {}", tag.trim_start_matches("W/")), &tag));
+        assert!(matches(
+            &format!("\"x\", {}", tag.trim_start_matches("W/")),
+            &tag
+        ));
         assert!(matches("*", &tag));
         assert!(!matches("\"other\"", &tag));
     }

@@ -10,15 +10,11 @@
 //!   store is down, each `application/problem+json`;
 //! - the `X-Client-Version` header everywhere and `Idempotency-Key` where it is honoured.
 //!
-//! It works on the JSON form of the document: utoipa's builders have no way to read a security
-//! requirement back.
+//! It works on the JSON form of the document (`openapi::document`): utoipa's builders have no
+//! way to read a security requirement back.
 
 use crate::{client_version, idempotency};
 use serde_json::{Map, Value, json};
-use utoipa::Modify;
-
-pub struct Contract;
-
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -74,9 +70,19 @@ fn path_parameter_schema(name: &str) -> Value {
 
 /// Whether the operation can only be called with a token (an empty requirement means optional).
 pub fn requires_token(operation: &Value) -> bool {
+    operation["security"].as_array().is_some_and(|reqs| {
+        !reqs.is_empty()
+            && reqs
+                .iter()
+                .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+    })
+}
+
+/// Whether the operation takes a token at all (required or not).
+fn mentions_token(operation: &Value) -> bool {
     operation["security"]
         .as_array()
-        .is_some_and(|reqs| !reqs.is_empty() && reqs.iter().all(|r| r.as_object().is_some_and(|o| !o.is_empty())))
+        .is_some_and(|reqs| reqs.iter().any(|r| r.get("bearer").is_some()))
 }
 
 fn has_parameter_in(operation: &Value, place: &str) -> bool {
@@ -131,10 +137,15 @@ fn complete_parameters(operation: &mut Map<String, Value>, method: &str, path: &
 fn complete_responses(operation: &mut Value, method: &str, path: &str) {
     let mut wanted: Vec<(&str, &str)> = vec![
         ("400", "Malformed request (JSON, query string or a header)"),
-        ("426", "The app is too old: update it (urn:lingo:problem:client-update-required)"),
+        (
+            "426",
+            "The app is too old: update it (urn:lingo:problem:client-update-required)",
+        ),
     ];
     if requires_token(operation) {
         wanted.push(("401", "No valid bearer token"));
+    } else if mentions_token(operation) {
+        wanted.push(("401", "A bearer token was sent but is not valid"));
     }
     if operation["tags"]
         .as_array()
@@ -160,7 +171,10 @@ fn complete_responses(operation: &mut Value, method: &str, path: &str) {
         .iter()
         .any(|(m, p)| m.eq_ignore_ascii_case(method) && *p == path)
     {
-        wanted.push(("409", "A request with this Idempotency-Key is still being served"));
+        wanted.push((
+            "409",
+            "A request with this Idempotency-Key is still being served",
+        ));
         wanted.push(("422", "This Idempotency-Key was used with another body"));
     }
     if !STORELESS.contains(&path) {
@@ -190,28 +204,21 @@ fn complete_responses(operation: &mut Value, method: &str, path: &str) {
     }
 }
 
-impl Modify for Contract {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let Ok(mut doc) = serde_json::to_value(&*openapi) else {
-            return;
-        };
-        if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-            for (path, item) in paths.iter_mut() {
-                for method in METHODS {
-                    let Some(operation) = item.get_mut(method) else {
-                        continue;
-                    };
-                    operation["operationId"] = Value::String(operation_id(method, path));
-                    if let Some(o) = operation.as_object_mut() {
-                        complete_parameters(o, method, path);
-                    }
-                    complete_responses(operation, method, path);
-                }
+/// Completes the generated document (its JSON form) with what every operation says alike.
+pub fn complete(doc: &mut Value) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        for method in METHODS {
+            let Some(operation) = item.get_mut(method) else {
+                continue;
+            };
+            operation["operationId"] = Value::String(operation_id(method, path));
+            if let Some(o) = operation.as_object_mut() {
+                complete_parameters(o, method, path);
             }
-        }
-        match serde_json::from_value(doc) {
-            Ok(completed) => *openapi = completed,
-            Err(e) => tracing::error!(error = %e, "the completed OpenAPI document does not parse"),
+            complete_responses(operation, method, path);
         }
     }
 }

@@ -21,7 +21,7 @@ mod state;
 pub use caller::Caller;
 pub use lingo_bootstrap::Overrides;
 pub use metrics::Metrics;
-pub use openapi::ApiDoc;
+pub use openapi::{ApiDoc, document as openapi_document};
 pub use problem::{ApiError, Problem};
 pub use server::{ServerSettings, start};
 pub use state::AppState;

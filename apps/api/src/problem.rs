@@ -98,8 +98,14 @@ fn problem_schema() -> utoipa::openapi::schema::Object {
                 .items(Ref::from_schema_name("FieldError"))
                 .description(Some("The invalid fields (422)")),
         )
-        .property("request_id", text("The request's id (5xx), to quote in a report"))
-        .property("min_version", text("The oldest supported app version (426)"))
+        .property(
+            "request_id",
+            text("The request's id (5xx), to quote in a report"),
+        )
+        .property(
+            "min_version",
+            text("The oldest supported app version (426)"),
+        )
         .additional_properties(Some(AdditionalProperties::FreeForm(true)))
         .examples([json!({
             "type": "about:blank", "title": "Not Found", "status": 404,

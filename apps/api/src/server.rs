@@ -1,8 +1,8 @@
 use crate::http_errors;
-use crate::{client_version, compression, conditional, idempotency};
 use crate::middleware::{self, RequestTimeout};
 use crate::routes;
 use crate::state::AppState;
+use crate::{client_version, compression, conditional, idempotency};
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, ErrorHandlers, from_fn};

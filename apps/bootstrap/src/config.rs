@@ -77,9 +77,15 @@ impl Config {
                 min_client_version: env
                     .optional("LINGO_MIN_CLIENT_VERSION")
                     .map(|raw| {
-                        raw.parse().map_err(|e: lingo_kernel::client_version::ClientVersionError| {
-                            ConfigError::invalid("LINGO_MIN_CLIENT_VERSION", &raw, e.to_string())
-                        })
+                        raw.parse().map_err(
+                            |e: lingo_kernel::client_version::ClientVersionError| {
+                                ConfigError::invalid(
+                                    "LINGO_MIN_CLIENT_VERSION",
+                                    &raw,
+                                    e.to_string(),
+                                )
+                            },
+                        )
                     })
                     .transpose()?,
                 idempotency_ttl: env.millis("LINGO_IDEMPOTENCY_TTL_MS", 86_400_000)?,

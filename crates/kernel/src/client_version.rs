@@ -68,7 +68,17 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused() {
-        for raw in ["", "1.", ".1", "1.2.3.4", "v1.2", "1.-2", "1.2.x", "99999999999", "1 .2"] {
+        for raw in [
+            "",
+            "1.",
+            ".1",
+            "1.2.3.4",
+            "v1.2",
+            "1.-2",
+            "1.2.x",
+            "99999999999",
+            "1 .2",
+        ] {
             assert_eq!(ClientVersion::parse(raw), Err(ClientVersionError), "{raw}");
         }
     }

@@ -25,8 +25,12 @@ pub trait IdempotencyStore: Send + Sync {
     ) -> Result<Option<Vec<u8>>, IdempotencyError>;
 
     /// Replaces what the key holds by `outcome`, kept for `ttl`.
-    async fn complete(&self, key: &str, outcome: &[u8], ttl: Duration)
-    -> Result<(), IdempotencyError>;
+    async fn complete(
+        &self,
+        key: &str,
+        outcome: &[u8],
+        ttl: Duration,
+    ) -> Result<(), IdempotencyError>;
 
     /// Gives the key up.
     async fn release(&self, key: &str) -> Result<(), IdempotencyError>;
@@ -148,7 +152,10 @@ mod tests {
             Ok(None)
         }
         async fn complete(&self, key: &str, o: &[u8], _: Duration) -> Result<(), IdempotencyError> {
-            self.0.lock().expect("lock").insert(key.to_owned(), o.to_vec());
+            self.0
+                .lock()
+                .expect("lock")
+                .insert(key.to_owned(), o.to_vec());
             Ok(())
         }
         async fn release(&self, key: &str) -> Result<(), IdempotencyError> {
@@ -169,13 +176,19 @@ mod tests {
         let Begin::Proceed(ticket) = service.begin("u1", "k", "f", RUNNING).await.unwrap() else {
             panic!("the first request proceeds");
         };
-        assert_eq!(service.begin("u1", "k", "f", RUNNING).await.unwrap(), Begin::InFlight);
+        assert_eq!(
+            service.begin("u1", "k", "f", RUNNING).await.unwrap(),
+            Begin::InFlight
+        );
         service.finish(ticket, b"201".to_vec()).await.unwrap();
         assert_eq!(
             service.begin("u1", "k", "f", RUNNING).await.unwrap(),
             Begin::Replay(b"201".to_vec())
         );
-        assert_eq!(service.begin("u1", "k", "g", RUNNING).await.unwrap(), Begin::Mismatch);
+        assert_eq!(
+            service.begin("u1", "k", "g", RUNNING).await.unwrap(),
+            Begin::Mismatch
+        );
         assert!(matches!(
             service.begin("u2", "k", "g", RUNNING).await.unwrap(),
             Begin::Proceed(_)

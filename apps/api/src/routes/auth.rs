@@ -55,13 +55,20 @@ fn session(status: actix_web::http::StatusCode, s: Session) -> HttpResponse {
     "display_name": "Sara", "profile": {"native_language": "fa", "target_language": "en", "level": "B1"}}))]
 pub struct RegisterRequest {
     #[validate(custom(function = "fields::email"))]
-    #[schema(pattern = r"^[!-?A-~]{1,64}@[!--/-?A-~]+(\.[!--/-?A-~]+)+$", max_length = 254)]
+    #[schema(
+        pattern = r"^[!-?A-~]{1,64}@[!-,\-/-?A-~]+(\.[!-,\-/-?A-~]+)+$",
+        max_length = 254
+    )]
     email: String,
     #[validate(length(min = 8, max = 128, message = "a password has 8 to 128 characters"))]
     #[schema(min_length = 8, max_length = 128)]
     password: String,
     #[validate(custom(function = "fields::display_name"))]
-    #[schema(pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$", min_length = 1, max_length = 64)]
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        min_length = 1,
+        max_length = 64
+    )]
     display_name: String,
     #[validate(nested)]
     profile: Option<ProfileInput>,
@@ -96,7 +103,10 @@ pub async fn register(
 #[schema(example = json!({"email": "sara@example.com", "password": "correct horse battery"}))]
 pub struct LoginRequest {
     #[validate(custom(function = "fields::email"))]
-    #[schema(pattern = r"^[!-?A-~]{1,64}@[!--/-?A-~]+(\.[!--/-?A-~]+)+$", max_length = 254)]
+    #[schema(
+        pattern = r"^[!-?A-~]{1,64}@[!-,\-/-?A-~]+(\.[!-,\-/-?A-~]+)+$",
+        max_length = 254
+    )]
     email: String,
     #[validate(length(min = 1, max = 1024, message = "required"))]
     #[schema(min_length = 1, max_length = 1024)]

@@ -61,7 +61,11 @@ fn deck_name(value: &str) -> Result<(), validator::ValidationError> {
 pub struct DeckInput {
     /// 1 to 100 characters.
     #[validate(custom(function = "deck_name"))]
-    #[schema(pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$", min_length = 1, max_length = 100)]
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        min_length = 1,
+        max_length = 100
+    )]
     name: String,
     /// At most 2000 characters.
     #[validate(length(max = 2000, message = "at most 2000 characters"))]
@@ -194,7 +198,11 @@ pub enum WordInput {
     Lemma {
         #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
         language: String,
-        #[schema(pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$", min_length = 1, max_length = 64)]
+        #[schema(
+            pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+            min_length = 1,
+            max_length = 64
+        )]
         lemma: String,
     },
 }

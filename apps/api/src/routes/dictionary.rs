@@ -38,11 +38,16 @@ pub async fn lookup(
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Prefix or misspelt word.
-    #[param(pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$", min_length = 1, max_length = 100)]
+    #[param(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        min_length = 1,
+        max_length = 100
+    )]
     q: String,
     /// 1–200, default 50.
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,9}$")]
     cursor: Option<String>,
 }
 

@@ -7,15 +7,10 @@ use validator::ValidationError;
 
 /// What the document says of the fields these checks enforce (JSON Schema patterns, ECMA-262).
 pub mod patterns {
-    /// `Email::parse`: printable ASCII, one `@`, a dot in the domain, at most 254 characters.
-    pub const EMAIL: &str = r"^[!-?A-~]{1,64}@[!--/-?A-~]+(\.[!--/-?A-~]+)+$";
-    /// `PhoneNumber::parse` in its canonical (E.164) form.
-    pub const PHONE: &str = r"^\+[1-9][0-9]{7,14}$";
     /// `DisplayName::parse`: no control characters, something other than spaces.
     pub const DISPLAY_NAME: &str = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$";
     /// `LanguageCode::parse`: language, optional script, optional region.
     pub const LANGUAGE: &str = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$";
-    pub const OTP_CODE: &str = r"^[0-9]{6}$";
     /// `Lemma::parse` (a word as a learner types it): as a display name, at most 100 characters.
     pub const LEMMA: &str = DISPLAY_NAME;
 }

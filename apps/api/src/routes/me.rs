@@ -51,10 +51,17 @@ pub async fn get(caller: Caller, state: web::Data<AppState>) -> Result<HttpRespo
 #[schema(example = json!({"display_name": "سارا", "profile": {"timezone": "Asia/Tehran", "day_rollover_hour": 4}}))]
 pub struct UpdateRequest {
     #[validate(custom(function = "fields::display_name"))]
-    #[schema(pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$", min_length = 1, max_length = 64)]
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        min_length = 1,
+        max_length = 64
+    )]
     display_name: Option<String>,
     #[validate(custom(function = "fields::email"))]
-    #[schema(pattern = r"^[!-?A-~]{1,64}@[!--/-?A-~]+(\.[!--/-?A-~]+)+$", max_length = 254)]
+    #[schema(
+        pattern = r"^[!-?A-~]{1,64}@[!-,\-/-?A-~]+(\.[!-,\-/-?A-~]+)+$",
+        max_length = 254
+    )]
     email: Option<String>,
     #[validate(nested)]
     profile: Option<ProfileInput>,

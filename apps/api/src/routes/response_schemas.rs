@@ -179,9 +179,11 @@ pub struct StateCounts {
 }
 
 fn forecast() -> utoipa::openapi::schema::Array {
-    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaFormat, KnownFormat, Type};
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
     ArrayBuilder::new()
-        .description(Some("Cards due per day for the next 30 days: `[date, count]` pairs."))
+        .description(Some(
+            "Cards due per day for the next 30 days: `[date, count]` pairs.",
+        ))
         .items(
             ArrayBuilder::new()
                 .prefix_items([

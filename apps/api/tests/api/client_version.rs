@@ -21,7 +21,11 @@ async fn an_app_older_than_the_minimum_gets_426_with_its_own_problem_type() {
     assert_eq!(problem["type"], "urn:lingo:problem:client-update-required");
     assert_eq!(problem["min_version"], "2.3.0");
     for served in [Some("2.3.0"), Some("2.10"), None] {
-        assert_eq!(get_with_version(&app, served).await.status(), 200, "{served:?}");
+        assert_eq!(
+            get_with_version(&app, served).await.status(),
+            200,
+            "{served:?}"
+        );
     }
 }
 
@@ -31,15 +35,23 @@ async fn a_version_that_is_not_one_is_a_400() {
     let (status, problem) = json_of(get_with_version(&app, Some("latest")).await).await;
     assert_eq!(status, 400, "{problem}");
     assert_eq!(problem["type"], "urn:lingo:problem:client-version-invalid");
-    assert_eq!(get_with_version(&app, Some("0.0.1")).await.status(), 200, "no minimum configured");
+    assert_eq!(
+        get_with_version(&app, Some("0.0.1")).await.status(),
+        200,
+        "no minimum configured"
+    );
 }
 
 #[tokio::test]
 async fn an_invalid_minimum_stops_the_configuration() {
-    let error = lingo_bootstrap::Config::from_source(&lingo_bootstrap::config::EnvSource::from_pairs([(
-        "LINGO_MIN_CLIENT_VERSION".to_owned(),
-        "two".to_owned(),
-    )]))
-    .expect_err("refused");
-    assert!(error.to_string().contains("LINGO_MIN_CLIENT_VERSION"), "{error}");
+    let error =
+        lingo_bootstrap::Config::from_source(&lingo_bootstrap::config::EnvSource::from_pairs([(
+            "LINGO_MIN_CLIENT_VERSION".to_owned(),
+            "two".to_owned(),
+        )]))
+        .expect_err("refused");
+    assert!(
+        error.to_string().contains("LINGO_MIN_CLIENT_VERSION"),
+        "{error}"
+    );
 }

@@ -38,11 +38,21 @@ async fn a_lookup_is_gzipped_or_brotli_compressed_as_negotiated() {
     assert_eq!(plain.status(), 200);
     assert!(plain.headers().get("content-encoding").is_none());
     let plain = plain.bytes().await.expect("body");
-    assert!(plain.len() > 1024, "the fixture word is too small to test: {}", plain.len());
+    assert!(
+        plain.len() > 1024,
+        "the fixture word is too small to test: {}",
+        plain.len()
+    );
 
     let gzipped = raw_get(&app, path, &[("accept-encoding", "gzip")]).await;
     assert_eq!(gzipped.headers()["content-encoding"], "gzip");
-    assert!(gzipped.headers()["vary"].to_str().expect("ascii").to_ascii_lowercase().contains("accept-encoding"));
+    assert!(
+        gzipped.headers()["vary"]
+            .to_str()
+            .expect("ascii")
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
     let body = gzipped.bytes().await.expect("body");
     assert_eq!(&body[..2], &[0x1f, 0x8b], "not a gzip stream");
     assert!(body.len() < plain.len(), "{} ≥ {}", body.len(), plain.len());
@@ -58,7 +68,10 @@ async fn small_bodies_go_uncompressed() {
     let response = raw_get(&app, "/api/v1/health", &[("accept-encoding", "gzip, br")]).await;
     assert_eq!(response.status(), 200);
     assert!(response.headers().get("content-encoding").is_none());
-    assert_eq!(response.json::<serde_json::Value>().await.expect("json")["status"], "ok");
+    assert_eq!(
+        response.json::<serde_json::Value>().await.expect("json")["status"],
+        "ok"
+    );
 }
 
 #[tokio::test]
@@ -78,7 +91,12 @@ async fn an_unchanged_lookup_is_a_304_without_a_body_and_public_for_an_hour() {
 
     let stale = raw_get(&app, path, &[("if-none-match", "W/\"0000\"")]).await;
     assert_eq!(stale.status(), 200);
-    let other = raw_get(&app, "/api/v1/dictionary/en/words/garden", &[("if-none-match", &etag)]).await;
+    let other = raw_get(
+        &app,
+        "/api/v1/dictionary/en/words/garden",
+        &[("if-none-match", &etag)],
+    )
+    .await;
     assert_eq!(other.status(), 200, "another word's body has another tag");
 }
 

@@ -5,7 +5,12 @@ use lingo_test_support::{TestApp, json_of};
 use lingo_users::Role;
 use serde_json::{Value, json};
 
-async fn create_deck(app: &TestApp, token: &str, key: Option<&str>, body: &Value) -> reqwest::Response {
+async fn create_deck(
+    app: &TestApp,
+    token: &str,
+    key: Option<&str>,
+    body: &Value,
+) -> reqwest::Response {
     let mut request = app
         .client
         .post(app.url("/api/v1/decks"))
@@ -39,7 +44,10 @@ async fn a_retry_with_the_same_key_replays_the_first_deck() {
     assert_eq!(retry, first);
     assert_eq!(deck_count(&app, &token).await, 1);
     // Without a key, or with another, it is a new request.
-    assert_eq!(create_deck(&app, &token, Some("k-2"), &body).await.status(), 201);
+    assert_eq!(
+        create_deck(&app, &token, Some("k-2"), &body).await.status(),
+        201
+    );
     assert_eq!(create_deck(&app, &token, None, &body).await.status(), 201);
     assert_eq!(deck_count(&app, &token).await, 3);
 }
@@ -80,7 +88,10 @@ async fn concurrent_duplicates_create_one_deck() {
         .iter()
         .map(|r| r.status().as_u16())
         .collect();
-    assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
     assert!(statuses.contains(&201), "{statuses:?}");
     assert_eq!(deck_count(&app, &token).await, 1);
 }

@@ -30,7 +30,10 @@ fn operations(doc: &Value) -> Vec<(String, String, Value)> {
 
 fn requires_token(op: &Value) -> bool {
     op["security"].as_array().is_some_and(|reqs| {
-        !reqs.is_empty() && reqs.iter().all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+        !reqs.is_empty()
+            && reqs
+                .iter()
+                .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
     })
 }
 
@@ -47,12 +50,16 @@ async fn every_path_segment_in_braces_is_a_declared_path_parameter() {
             let declared = params
                 .iter()
                 .find(|p| p["in"] == "path" && p["name"] == *name);
-            let declared = declared.unwrap_or_else(|| panic!("{method} {path}: {{{name}}} undeclared"));
+            let declared =
+                declared.unwrap_or_else(|| panic!("{method} {path}: {{{name}}} undeclared"));
             assert_eq!(declared["required"], true, "{method} {path} {name}");
         }
         for p in params.iter().filter(|p| p["in"] == "path") {
             let name = p["name"].as_str().expect("name");
-            assert!(names.contains(&name), "{method} {path}: path parameter {name} not in the path");
+            assert!(
+                names.contains(&name),
+                "{method} {path}: path parameter {name} not in the path"
+            );
         }
     }
 }
@@ -81,7 +88,11 @@ async fn every_protected_operation_documents_401_and_its_token() {
         .into_iter()
         .filter(|(_, _, op)| requires_token(op))
         .collect();
-    assert!(protected.len() > 30, "only {} protected operations", protected.len());
+    assert!(
+        protected.len() > 30,
+        "only {} protected operations",
+        protected.len()
+    );
     for (method, path, op) in protected {
         let unauthorized = &op["responses"]["401"];
         assert!(
@@ -89,7 +100,10 @@ async fn every_protected_operation_documents_401_and_its_token() {
             "{method} {path}: no 401 problem"
         );
         if path.starts_with("/api/v1/admin/") {
-            assert!(op["responses"]["403"].is_object(), "{method} {path}: no 403");
+            assert!(
+                op["responses"]["403"].is_object(),
+                "{method} {path}: no 403"
+            );
         }
     }
     let me = &doc["paths"]["/api/v1/me"]["get"];
@@ -101,8 +115,13 @@ async fn problems_are_problem_json_and_operation_ids_unique() {
     let doc = document().await;
     let mut ids = HashSet::new();
     for (method, path, op) in operations(&doc) {
-        let id = op["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path}: no id"));
-        assert!(ids.insert(id.to_owned()), "{method} {path}: operationId {id} twice");
+        let id = op["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path}: no id"));
+        assert!(
+            ids.insert(id.to_owned()),
+            "{method} {path}: operationId {id} twice"
+        );
         for (status, response) in op["responses"].as_object().expect("responses") {
             if status.starts_with('4') || status.starts_with('5') {
                 let content = response["content"].as_object();
@@ -115,7 +134,10 @@ async fn problems_are_problem_json_and_operation_ids_unique() {
         }
         if op.get("requestBody").is_some() {
             for status in ["413", "415", "422"] {
-                assert!(op["responses"][status].is_object(), "{method} {path}: no {status}");
+                assert!(
+                    op["responses"][status].is_object(),
+                    "{method} {path}: no {status}"
+                );
             }
         }
     }
@@ -126,11 +148,20 @@ fn untyped_objects(at: &str, schema: &Value, found: &mut Vec<String>) {
     match schema {
         Value::Object(map) => {
             let is_object = map.get("type").is_some_and(|t| {
-                t == "object" || t.as_array().is_some_and(|ts| ts.iter().any(|t| t == "object"))
+                t == "object"
+                    || t.as_array()
+                        .is_some_and(|ts| ts.iter().any(|t| t == "object"))
             });
-            let described = ["properties", "additionalProperties", "allOf", "oneOf", "anyOf", "$ref"]
-                .iter()
-                .any(|k| map.contains_key(*k));
+            let described = [
+                "properties",
+                "additionalProperties",
+                "allOf",
+                "oneOf",
+                "anyOf",
+                "$ref",
+            ]
+            .iter()
+            .any(|k| map.contains_key(*k));
             if is_object && !described {
                 found.push(at.to_owned());
             }
@@ -155,20 +186,39 @@ async fn no_schema_is_an_untyped_object() {
     let doc = document().await;
     let mut found = Vec::new();
     untyped_objects("", &doc["paths"], &mut found);
-    untyped_objects("#/components/schemas", &doc["components"]["schemas"], &mut found);
+    untyped_objects(
+        "#/components/schemas",
+        &doc["components"]["schemas"],
+        &mut found,
+    );
     assert!(found.is_empty(), "untyped objects:\n{}", found.join("\n"));
 }
 
 #[tokio::test]
 async fn idempotency_keys_and_client_versions_are_declared() {
     let doc = document().await;
-    for (method, path) in [("post", "/api/v1/decks"), ("post", "/api/v1/quizzes"), ("post", "/api/v1/auth/phone/request")] {
-        let params = doc["paths"][path][method]["parameters"].as_array().cloned().unwrap_or_default();
-        assert!(params.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"), "{path}");
+    for (method, path) in [
+        ("post", "/api/v1/decks"),
+        ("post", "/api/v1/quizzes"),
+        ("post", "/api/v1/auth/phone/request"),
+    ] {
+        let params = doc["paths"][path][method]["parameters"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            params
+                .iter()
+                .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
+            "{path}"
+        );
     }
     for (method, path, op) in operations(&doc) {
         let params = op["parameters"].as_array().cloned().unwrap_or_default();
-        assert!(params.iter().any(|p| p["name"] == "X-Client-Version"), "{method} {path}");
+        assert!(
+            params.iter().any(|p| p["name"] == "X-Client-Version"),
+            "{method} {path}"
+        );
         assert!(op["responses"]["426"].is_object(), "{method} {path}");
     }
 }
