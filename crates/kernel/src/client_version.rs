@@ -62,8 +62,8 @@ mod tests {
     #[test]
     fn missing_parts_are_zero_and_order_is_numeric() {
         assert_eq!(ClientVersion::parse("2.1"), Ok(ClientVersion::new(2, 1, 0)));
-        assert!(ClientVersion::parse("1.10.0").unwrap() > ClientVersion::parse("1.9.9").unwrap());
-        assert_eq!(ClientVersion::parse("3").unwrap().to_string(), "3.0.0");
+        assert!(ClientVersion::parse("1.10.0").expect("v") > ClientVersion::parse("1.9.9").expect("v"));
+        assert_eq!(ClientVersion::parse("3").expect("v").to_string(), "3.0.0");
     }
 
     #[test]

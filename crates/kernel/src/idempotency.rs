@@ -173,24 +173,24 @@ mod tests {
     #[tokio::test]
     async fn the_first_request_proceeds_and_its_retries_replay_it() {
         let service = service();
-        let Begin::Proceed(ticket) = service.begin("u1", "k", "f", RUNNING).await.unwrap() else {
+        let Begin::Proceed(ticket) = service.begin("u1", "k", "f", RUNNING).await.expect("ok") else {
             panic!("the first request proceeds");
         };
         assert_eq!(
-            service.begin("u1", "k", "f", RUNNING).await.unwrap(),
+            service.begin("u1", "k", "f", RUNNING).await.expect("ok"),
             Begin::InFlight
         );
-        service.finish(ticket, b"201".to_vec()).await.unwrap();
+        service.finish(ticket, b"201".to_vec()).await.expect("ok");
         assert_eq!(
-            service.begin("u1", "k", "f", RUNNING).await.unwrap(),
+            service.begin("u1", "k", "f", RUNNING).await.expect("ok"),
             Begin::Replay(b"201".to_vec())
         );
         assert_eq!(
-            service.begin("u1", "k", "g", RUNNING).await.unwrap(),
+            service.begin("u1", "k", "g", RUNNING).await.expect("ok"),
             Begin::Mismatch
         );
         assert!(matches!(
-            service.begin("u2", "k", "g", RUNNING).await.unwrap(),
+            service.begin("u2", "k", "g", RUNNING).await.expect("ok"),
             Begin::Proceed(_)
         ));
     }
@@ -198,12 +198,12 @@ mod tests {
     #[tokio::test]
     async fn an_abandoned_key_is_served_afresh() {
         let service = service();
-        let Begin::Proceed(ticket) = service.begin("u", "k", "f", RUNNING).await.unwrap() else {
+        let Begin::Proceed(ticket) = service.begin("u", "k", "f", RUNNING).await.expect("ok") else {
             panic!("proceeds");
         };
-        service.abandon(ticket).await.unwrap();
+        service.abandon(ticket).await.expect("ok");
         assert!(matches!(
-            service.begin("u", "k", "f", RUNNING).await.unwrap(),
+            service.begin("u", "k", "f", RUNNING).await.expect("ok"),
             Begin::Proceed(_)
         ));
     }

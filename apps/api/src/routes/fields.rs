@@ -25,6 +25,19 @@ pub fn timezone_schema() -> utoipa::openapi::schema::Object {
         .build()
 }
 
+/// A small whole number, also when a client's JSON writes it `3.0` (JSON Schema's `integer`
+/// admits it, serde's `u8` does not).
+pub fn whole_u8<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
+    let value = <f64 as serde::Deserialize>::deserialize(deserializer)?;
+    if value.fract() == 0.0 && (0.0..=255.0).contains(&value) {
+        Ok(value as u8)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected a whole number from 0 to 255, got {value}"
+        )))
+    }
+}
+
 fn refuse(code: &'static str, message: impl std::fmt::Display) -> ValidationError {
     ValidationError::new(code).with_message(message.to_string().into())
 }

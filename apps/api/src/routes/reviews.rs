@@ -22,6 +22,7 @@ pub struct ReviewInput {
     /// 1 again, 2 hard, 3 good, 4 easy
     #[validate(range(min = 1, max = 4, message = "a rating is 1 (again) to 4 (easy)"))]
     #[schema(minimum = 1, maximum = 4)]
+    #[serde(deserialize_with = "super::fields::whole_u8")]
     rating: u8,
     reviewed_at: DateTime<Utc>,
     #[validate(range(max = 86_400_000, message = "at most a day"))]

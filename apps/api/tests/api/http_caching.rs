@@ -6,7 +6,7 @@ use lingo_test_support::{TestApp, dictfiles};
 use lingo_users::Role;
 use serde_json::json;
 
-/// An app with the tiny English–Arabic dictd dictionary imported.
+/// An app with the WordNet and kaikki fixtures imported.
 async fn with_dictionary() -> TestApp {
     let roots = dictfiles("");
     let app = TestApp::spawn_with(&[("LINGO_IMPORT_ROOTS", roots.as_str())]).await;
@@ -16,6 +16,12 @@ async fn with_dictionary() -> TestApp {
         &admin,
         json!({"format": "wordnet", "path": dictfiles("wordnet"),
             "source": "wordnet-3.0", "licence": "WordNet-3.0", "language": "en"}),
+    )
+    .await;
+    app.import_dictionary(
+        &admin,
+        json!({"format": "kaikki", "path": dictfiles("kaikki/tiny-en.jsonl"),
+            "source": "kaikki-en", "licence": "CC-BY-SA-4.0", "language": "en"}),
     )
     .await;
     worker.stop().await;
@@ -33,7 +39,7 @@ async fn raw_get(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest
 #[tokio::test]
 async fn a_lookup_is_gzipped_or_brotli_compressed_as_negotiated() {
     let app = with_dictionary().await;
-    let path = "/api/v1/dictionary/en/words/house";
+    let path = "/api/v1/dictionary/en/words/bank";
     let plain = raw_get(&app, path, &[("accept-encoding", "identity")]).await;
     assert_eq!(plain.status(), 200);
     assert!(plain.headers().get("content-encoding").is_none());
@@ -77,7 +83,7 @@ async fn small_bodies_go_uncompressed() {
 #[tokio::test]
 async fn an_unchanged_lookup_is_a_304_without_a_body_and_public_for_an_hour() {
     let app = with_dictionary().await;
-    let path = "/api/v1/dictionary/en/words/house";
+    let path = "/api/v1/dictionary/en/words/bank";
     let first = raw_get(&app, path, &[]).await;
     assert_eq!(first.status(), 200);
     assert_eq!(first.headers()["cache-control"], "public, max-age=3600");
@@ -93,7 +99,7 @@ async fn an_unchanged_lookup_is_a_304_without_a_body_and_public_for_an_hour() {
     assert_eq!(stale.status(), 200);
     let other = raw_get(
         &app,
-        "/api/v1/dictionary/en/words/garden",
+        "/api/v1/dictionary/en/words/run",
         &[("if-none-match", &etag)],
     )
     .await;
