@@ -29,16 +29,18 @@ impl ClientVersion {
         if raw.is_empty() || raw.len() > 32 {
             return Err(ClientVersionError);
         }
-        let mut parts = [0u32; 3];
-        let mut count = 0;
-        for part in raw.split('.') {
-            if count == 3 || part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+        let parts: Vec<&str> = raw.split('.').collect();
+        if parts.len() > 3 {
+            return Err(ClientVersionError);
+        }
+        let mut numbers = [0u32; 3];
+        for (number, part) in numbers.iter_mut().zip(&parts) {
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(ClientVersionError);
             }
-            parts[count] = part.parse().map_err(|_| ClientVersionError)?;
-            count += 1;
+            *number = part.parse().map_err(|_| ClientVersionError)?;
         }
-        Ok(Self::new(parts[0], parts[1], parts[2]))
+        Ok(Self::new(numbers[0], numbers[1], numbers[2]))
     }
 }
 
@@ -62,7 +64,9 @@ mod tests {
     #[test]
     fn missing_parts_are_zero_and_order_is_numeric() {
         assert_eq!(ClientVersion::parse("2.1"), Ok(ClientVersion::new(2, 1, 0)));
-        assert!(ClientVersion::parse("1.10.0").expect("v") > ClientVersion::parse("1.9.9").expect("v"));
+        assert!(
+            ClientVersion::parse("1.10.0").expect("v") > ClientVersion::parse("1.9.9").expect("v")
+        );
         assert_eq!(ClientVersion::parse("3").expect("v").to_string(), "3.0.0");
     }
 

@@ -173,7 +173,8 @@ mod tests {
     #[tokio::test]
     async fn the_first_request_proceeds_and_its_retries_replay_it() {
         let service = service();
-        let Begin::Proceed(ticket) = service.begin("u1", "k", "f", RUNNING).await.expect("ok") else {
+        let Begin::Proceed(ticket) = service.begin("u1", "k", "f", RUNNING).await.expect("ok")
+        else {
             panic!("the first request proceeds");
         };
         assert_eq!(
@@ -198,7 +199,8 @@ mod tests {
     #[tokio::test]
     async fn an_abandoned_key_is_served_afresh() {
         let service = service();
-        let Begin::Proceed(ticket) = service.begin("u", "k", "f", RUNNING).await.expect("ok") else {
+        let Begin::Proceed(ticket) = service.begin("u", "k", "f", RUNNING).await.expect("ok")
+        else {
             panic!("proceeds");
         };
         service.abandon(ticket).await.expect("ok");

@@ -19,6 +19,7 @@ use uuid::Uuid;
 pub struct CardQuery {
     deck: Option<Uuid>,
     /// Learning, Review or Relearning
+    #[param(pattern = "^(Learning|Review|Relearning)$")]
     state: Option<String>,
     due_before: Option<DateTime<Utc>>,
     leech: Option<bool>,

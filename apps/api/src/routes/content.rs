@@ -15,8 +15,10 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query)]
 pub struct ContentQuery {
     /// The learner's native language (BCP 47); defaults to the profile's.
+    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     native: Option<String>,
     /// CEFR level A1–C2; defaults to the profile's. Content is shared per band (A, B, C).
+    #[param(pattern = "^(A1|A2|B1|B2|C1|C2)$")]
     level: Option<String>,
 }
 

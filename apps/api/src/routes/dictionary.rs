@@ -86,7 +86,7 @@ pub struct AnalyseRequest {
     #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     language: String,
     /// At most 50,000 characters, 200,000 bytes and 10,000 words (docs/limits.md).
-    #[schema(min_length = 1, max_length = 50000)]
+    #[schema(min_length = 1, max_length = 50000, pattern = r"\S")]
     text: String,
 }
 

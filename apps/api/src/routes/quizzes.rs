@@ -211,6 +211,7 @@ fn answer_size(answer: &Answer) -> Result<(), validator::ValidationError> {
 #[derive(Deserialize, Serialize, Validate, ToSchema)]
 pub struct AnswerInput {
     #[validate(range(min = 1, message = "positions start at 1"))]
+    #[schema(minimum = 1)]
     position: u32,
     /// The chosen or typed text (at most 200 characters); for matching an object word →
     /// meaning (at most 20 pairs of such texts).
@@ -218,6 +219,7 @@ pub struct AnswerInput {
     #[validate(custom(function = "answer_size"))]
     answer: Answer,
     #[validate(range(max = 86_400_000, message = "at most a day"))]
+    #[schema(minimum = 0, maximum = 86_400_000)]
     duration_ms: u32,
 }
 

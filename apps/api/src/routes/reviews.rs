@@ -144,6 +144,7 @@ pub struct UndoInput {
     /// The review to undo. Named, undo is safe to retry: undoing a review already undone
     /// changes nothing. Without it, the card's latest review is undone (not safe to retry).
     #[validate(length(min = 1, max = 100, message = "1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     client_review_id: Option<String>,
 }
 
