@@ -41,6 +41,11 @@ test:
         cargo test --workspace --no-fail-fast; \
     fi
 
+# the served OpenAPI document validated, then schemathesis over every operation as a learner and an admin (docs/api-contract.md)
+contract:
+    {{stack}} stores
+    source .dev/env; deploy/local/contract.sh
+
 # queue and HTTP benchmarks next to their baselines (redis-benchmark XADD, actix hello-world)
 bench:
     deploy/local/bench.sh

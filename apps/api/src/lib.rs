@@ -2,8 +2,13 @@
 //! every request passes through, and the OpenAPI document.
 
 mod caller;
+mod client_version;
+mod compression;
+mod conditional;
+mod contract;
 mod error_mapping;
 mod http_errors;
+mod idempotency;
 mod metrics;
 mod middleware;
 mod openapi;
@@ -16,7 +21,7 @@ mod state;
 pub use caller::Caller;
 pub use lingo_bootstrap::Overrides;
 pub use metrics::Metrics;
-pub use openapi::ApiDoc;
+pub use openapi::{ApiDoc, document as openapi_document};
 pub use problem::{ApiError, Problem};
 pub use server::{ServerSettings, start, start_admin};
 pub use state::AppState;

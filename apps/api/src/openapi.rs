@@ -45,6 +45,13 @@ use utoipa::{Modify, OpenApi};
 )]
 pub struct ApiDoc;
 
+/// The document as served: generated, then completed (`contract::complete`).
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    crate::contract::complete(&mut doc);
+    doc
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -30,12 +30,9 @@ pub fn request_id() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
-/// An RFC 9457 problem document.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "type": "about:blank", "title": "Not Found", "status": 404,
-    "detail": "no job with this id"
-}))]
+/// An RFC 9457 problem document. Its schema is written out (`problem_schema`): the extension
+/// members are open, the ones the api sends are listed.
+#[derive(Debug, Clone, Serialize)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
@@ -45,8 +42,76 @@ pub struct Problem {
     pub detail: Option<String>,
     /// Extension members (e.g. `checks` of the readiness problem).
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     pub extensions: Map<String, Value>,
+}
+
+impl utoipa::PartialSchema for Problem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        problem_schema().into()
+    }
+}
+
+impl ToSchema for Problem {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "FieldError".to_owned(),
+            <FieldError as utoipa::PartialSchema>::schema(),
+        ));
+    }
+}
+
+fn problem_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{
+        AdditionalProperties, ArrayBuilder, ObjectBuilder, Ref, SchemaFormat, Type,
+    };
+    let text = |description: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+    };
+    ObjectBuilder::new()
+        .property(
+            "type",
+            text("`about:blank` or a `urn:lingo:problem:…` type clients branch on")
+                .format(Some(SchemaFormat::Custom("uri".to_owned()))),
+        )
+        .required("type")
+        .property("title", text("The status's reason phrase"))
+        .required("title")
+        .property(
+            "status",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(400))
+                .maximum(Some(599)),
+        )
+        .required("status")
+        .property("detail", text("What went wrong, for people"))
+        .property(
+            "errors",
+            ArrayBuilder::new()
+                .items(Ref::from_schema_name("FieldError"))
+                .description(Some("The invalid fields (422)")),
+        )
+        .property(
+            "request_id",
+            text("The request's id (5xx), to quote in a report"),
+        )
+        .property(
+            "min_version",
+            text("The oldest supported app version (426)"),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+        .examples([json!({
+            "type": "about:blank", "title": "Not Found", "status": 404,
+            "detail": "no job with this id"
+        })])
+        .build()
 }
 
 impl Problem {

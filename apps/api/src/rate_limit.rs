@@ -26,7 +26,7 @@ impl RouteClass {
 /// Limits per route class, from configuration.
 /// The client's address: the peer, or the first `Forwarded`/`X-Forwarded-For` hop when the api
 /// runs behind a proxy it trusts (`LINGO_HTTP_TRUST_FORWARDED`).
-fn client(req: &ServiceRequest, trust_forwarded: bool) -> String {
+pub(crate) fn client(req: &ServiceRequest, trust_forwarded: bool) -> String {
     if trust_forwarded && let Some(ip) = req.connection_info().realip_remote_addr() {
         return ip.to_owned();
     }

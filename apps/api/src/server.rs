@@ -2,9 +2,10 @@ use crate::http_errors;
 use crate::middleware::{self, RequestTimeout};
 use crate::routes;
 use crate::state::AppState;
+use crate::{client_version, compression, conditional, idempotency};
 use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::middleware::{Compress, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
 use std::time::Duration;
@@ -58,7 +59,13 @@ pub fn start(
             .app_data(web::PayloadConfig::new(limit))
             .app_data(web::PathConfig::default().error_handler(http_errors::path_error))
             .app_data(web::QueryConfig::default().error_handler(http_errors::query_error))
+            .wrap(from_fn(idempotency::guard))
+            .wrap(from_fn(conditional::conditional))
+            .wrap(from_fn(client_version::check))
             .wrap(ErrorHandlers::new().default_handler(http_errors::bare_error_to_problem))
+            .wrap(from_fn(compression::mark))
+            .wrap(Compress::default())
+            .wrap(from_fn(compression::unmark))
             .wrap(cors(&origins))
             .wrap(from_fn(middleware::observe))
             .configure(routes::configure)

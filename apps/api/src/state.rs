@@ -58,6 +58,10 @@ pub struct AppState {
     pub otp_ttl: Duration,
     /// Deadline of each store ping of `/ready`.
     pub ready_timeout: Duration,
+    /// First responses to `Idempotency-Key` requests.
+    pub idempotency: lingo_kernel::idempotency::IdempotencyService,
+    /// Apps older than this are told to update; `None` serves every version.
+    pub min_client_version: Option<lingo_kernel::client_version::ClientVersion>,
 }
 
 impl AppState {
@@ -90,6 +94,8 @@ impl AppState {
             trust_forwarded: config.auth.trust_forwarded,
             otp_ttl: s.otp_ttl,
             ready_timeout: Duration::from_secs(1),
+            idempotency: s.idempotency,
+            min_client_version: config.http.min_client_version,
         }
     }
 

@@ -80,6 +80,21 @@ impl Config {
                 workers: env.parse("LINGO_HTTP_WORKERS", 0)?,
                 metrics_address: Some(env.string("LINGO_METRICS_ADDR", "127.0.0.1:9090"))
                     .filter(|a| !a.is_empty() && a != "off"),
+                min_client_version: env
+                    .optional("LINGO_MIN_CLIENT_VERSION")
+                    .map(|raw| {
+                        raw.parse().map_err(
+                            |e: lingo_kernel::client_version::ClientVersionError| {
+                                ConfigError::invalid(
+                                    "LINGO_MIN_CLIENT_VERSION",
+                                    &raw,
+                                    e.to_string(),
+                                )
+                            },
+                        )
+                    })
+                    .transpose()?,
+                idempotency_ttl: env.millis("LINGO_IDEMPOTENCY_TTL_MS", 86_400_000)?,
             },
             database: DatabaseConfig {
                 url: env.string(

@@ -125,6 +125,8 @@ pub struct Services {
     /// What the worker's job handlers use.
     pub job_deps: JobDeps,
     pub readiness: Readiness,
+    /// First outcomes of non-idempotent requests, replayed for retries with the same key.
+    pub idempotency: lingo_kernel::idempotency::IdempotencyService,
     pub stores: Stores,
 }
 
@@ -182,7 +184,15 @@ impl Services {
             content: content.generation.clone(),
             clock: clock.clone(),
         };
+        let idempotency = lingo_kernel::idempotency::IdempotencyService::new(
+            Arc::new(lingo_redis::RedisIdempotencyStore::new(
+                stores.redis.clone(),
+                &stores.redis_prefix,
+            )),
+            config.http.idempotency_ttl,
+        );
         Ok(Self {
+            idempotency,
             auth: users.auth,
             accounts: users.accounts,
             account_admin: users.account_admin,

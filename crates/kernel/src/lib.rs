@@ -4,7 +4,9 @@
 pub mod cache;
 pub mod caller;
 pub mod cefr;
+pub mod client_version;
 pub mod clock;
+pub mod idempotency;
 pub mod ids;
 pub mod jobs;
 pub mod language;

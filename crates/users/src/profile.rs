@@ -31,6 +31,11 @@ pub enum ProfileError {
 pub struct Timezone(String);
 
 impl Timezone {
+    /// Every IANA name `parse` accepts as written.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    }
+
     pub fn parse(raw: &str) -> Result<Self, ProfileError> {
         let tz: chrono_tz::Tz = raw
             .trim()

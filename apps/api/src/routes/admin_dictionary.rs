@@ -14,20 +14,31 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportRequest {
     /// dictd, wordnet, kaikki, csv or tsv.
+    #[schema(pattern = "^(dictd|wordnet|kaikki|csv|tsv)$")]
+    #[param(pattern = "^(dictd|wordnet|kaikki|csv|tsv)$")]
     format: String,
     /// Server-side path (dictd: the `.index` file; wordnet: the directory). Not for uploads.
     #[serde(default)]
     path: Option<String>,
     /// Source id recorded with every entry, e.g. `freedict-eng-ara`.
+    #[schema(pattern = r"^[a-z0-9._-]{1,64}$")]
+    #[param(pattern = r"^[a-z0-9._-]{1,64}$")]
     source: String,
     /// Licence recorded with every entry, e.g. `GPL-2.0-or-later`.
+    #[schema(pattern = r"\S", max_length = 200)]
+    #[param(pattern = r"\S", max_length = 200)]
     licence: String,
     /// Language of the headwords.
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
+    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     language: String,
     /// Language of the translations (dictd, CSV).
     #[serde(default)]
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
+    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     translation_language: Option<String>,
 }
 
@@ -117,8 +128,10 @@ pub async fn upload(
 #[derive(Deserialize, ToSchema)]
 pub struct ReconcileRequest {
     /// Language of the source's headwords, e.g. `en`.
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     language: String,
     /// The source whose entries are reconciled, e.g. `freedict-eng-ara`.
+    #[schema(pattern = r"^[a-z0-9._-]{1,64}$")]
     source: String,
 }
 

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeadQuery {
     /// At most this many (1–1000, default 100).
     limit: Option<usize>,
@@ -90,10 +91,12 @@ pub async fn requeue_dead(
 #[schema(example = json!({"message": "hello", "delay_ms": 2000}))]
 pub struct EchoRequest {
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
+    #[schema(min_length = 1, max_length = 500)]
     message: String,
     /// Milliseconds the job takes (at most ten minutes).
     #[serde(default)]
     #[validate(range(max = 600_000, message = "must be at most 600000"))]
+    #[schema(minimum = 0, maximum = 600_000)]
     delay_ms: u64,
 }
 

@@ -55,10 +55,20 @@ pub(super) fn session(status: actix_web::http::StatusCode, s: Session) -> HttpRe
     "display_name": "Sara", "profile": {"native_language": "fa", "target_language": "en", "level": "B1"}}))]
 pub struct RegisterRequest {
     #[validate(custom(function = "fields::email"))]
+    #[schema(
+        pattern = r"^[!-?A-~]{1,64}@[!-,\-/-?A-~]+(\.[!-,\-/-?A-~]+)+$",
+        max_length = 254
+    )]
     email: String,
     #[validate(length(min = 8, max = 128, message = "a password has 8 to 128 characters"))]
+    #[schema(min_length = 8, max_length = 128)]
     password: String,
     #[validate(custom(function = "fields::display_name"))]
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        min_length = 1,
+        max_length = 64
+    )]
     display_name: String,
     #[validate(nested)]
     profile: Option<ProfileInput>,
@@ -112,8 +122,13 @@ pub async fn register(
 #[schema(example = json!({"email": "sara@example.com", "password": "correct horse battery"}))]
 pub struct LoginRequest {
     #[validate(custom(function = "fields::email"))]
+    #[schema(
+        pattern = r"^[!-?A-~]{1,64}@[!-,\-/-?A-~]+(\.[!-,\-/-?A-~]+)+$",
+        max_length = 254
+    )]
     email: String,
     #[validate(length(min = 1, max = 1024, message = "required"))]
+    #[schema(min_length = 1, max_length = 1024)]
     password: String,
 }
 
@@ -139,6 +154,7 @@ pub async fn login(
 pub struct PhoneCodeRequest {
     /// International form; Persian and Arabic digits are accepted.
     #[validate(custom(function = "fields::phone"))]
+    #[schema(pattern = r"^\+[1-9][0-9]{7,14}$")]
     phone: String,
 }
 
@@ -168,8 +184,10 @@ pub async fn request_phone_code(
 #[schema(example = json!({"phone": "+989121234567", "code": "042917"}))]
 pub struct PhoneVerifyRequest {
     #[validate(custom(function = "fields::phone"))]
+    #[schema(pattern = r"^\+[1-9][0-9]{7,14}$")]
     phone: String,
     #[validate(custom(function = "fields::otp_code"))]
+    #[schema(pattern = r"^[0-9]{6}$")]
     code: String,
 }
 
@@ -192,6 +210,7 @@ pub async fn verify_phone_code(
 pub struct GoogleRequest {
     /// The ID token the app got from Google Sign-In.
     #[validate(length(min = 1, max = 8192, message = "required"))]
+    #[schema(min_length = 1, max_length = 8192)]
     pub(super) id_token: String,
 }
 
@@ -215,6 +234,7 @@ pub async fn google(
 #[derive(Deserialize, Validate, ToSchema)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 512, message = "required"))]
+    #[schema(min_length = 1, max_length = 512)]
     refresh_token: String,
 }
 

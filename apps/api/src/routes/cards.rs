@@ -15,9 +15,11 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CardQuery {
     deck: Option<Uuid>,
     /// Learning, Review or Relearning
+    #[param(pattern = "^(Learning|Review|Relearning)$")]
     state: Option<String>,
     due_before: Option<DateTime<Utc>>,
     leech: Option<bool>,

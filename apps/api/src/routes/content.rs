@@ -12,10 +12,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ContentQuery {
     /// The learner's native language (BCP 47); defaults to the profile's.
+    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     native: Option<String>,
     /// CEFR level A1–C2; defaults to the profile's. Content is shared per band (A, B, C).
+    #[param(pattern = "^(A1|A2|B1|B2|C1|C2)$")]
     level: Option<String>,
 }
 
@@ -56,7 +59,7 @@ pub struct GenerationPending {
 #[utoipa::path(get, path = "/api/v1/words/{id}/content", tag = "content", params(("id" = String, Path), ContentQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The content, its version and provenance", body = Object),
+        (status = 200, description = "The content, its version and provenance", body = super::response_schemas::ContentVersion),
         (status = 202, description = "Being generated", body = GenerationPending),
         (status = 404, description = "No such word", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Daily generation quota reached", body = Problem, content_type = "application/problem+json"),
@@ -117,6 +120,7 @@ pub async fn regenerate(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UsageQuery {
     /// First day (inclusive), default 30 days ago.
     from: Option<NaiveDate>,

@@ -61,7 +61,11 @@ fn deck_name(value: &str) -> Result<(), validator::ValidationError> {
 pub struct DeckInput {
     /// 1 to 100 characters.
     #[validate(custom(function = "deck_name"))]
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        min_length = 1,
+        max_length = 100
+    )]
     name: String,
     /// At most 2000 characters.
     #[validate(length(max = 2000, message = "at most 2000 characters"))]
@@ -73,7 +77,21 @@ pub struct DeckInput {
         custom(function = "card_types")
     )]
     #[serde(default)]
+    #[schema(schema_with = card_types_schema)]
     card_types: Vec<String>,
+}
+
+/// At most three of recognition, recall and typing (none: recognition).
+fn card_types_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(["recognition", "recall", "typing"])),
+        )
+        .max_items(Some(3))
+        .build()
 }
 
 fn card_types(values: &[String]) -> Result<(), validator::ValidationError> {
@@ -177,7 +195,16 @@ pub enum WordInput {
     /// A dictionary word by id.
     Id { word_id: Uuid },
     /// A word by language and lemma (created in the dictionary when new).
-    Lemma { language: String, lemma: String },
+    Lemma {
+        #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
+        language: String,
+        #[schema(
+            pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+            min_length = 1,
+            max_length = 64
+        )]
+        lemma: String,
+    },
 }
 
 #[derive(Deserialize, Validate, ToSchema)]

@@ -20,7 +20,7 @@ pub fn language(raw: &str) -> Result<LanguageCode, ApiError> {
     params(("lang" = String, Path, description = "BCP 47 language of the word"),
            ("lemma" = String, Path, description = "The word, inflected or not")),
     responses(
-        (status = 200, description = "The assembled word", body = Object),
+        (status = 200, description = "The assembled word", body = super::response_schemas::WordLookup),
         (status = 404, description = "No dictionary knows it; `close_matches` lists near spellings", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid language or word", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "A provider or store is unavailable", body = Problem, content_type = "application/problem+json"),
@@ -35,12 +35,19 @@ pub async fn lookup(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Prefix or misspelt word.
+    #[param(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        min_length = 1,
+        max_length = 100
+    )]
     q: String,
     /// 1–200, default 50.
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,9}$")]
     cursor: Option<String>,
 }
 
@@ -48,7 +55,7 @@ pub struct SearchQuery {
 #[utoipa::path(get, path = "/api/v1/dictionary/{lang}/search", tag = "dictionary",
     params(("lang" = String, Path, description = "BCP 47 language"), SearchQuery),
     responses(
-        (status = 200, description = "A page of matching words", body = Object),
+        (status = 200, description = "A page of matching words", body = super::response_schemas::SearchPage),
         (status = 422, description = "Invalid query", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn search(
@@ -76,9 +83,10 @@ pub async fn search(
 pub struct AnalyseRequest {
     /// BCP 47 language of the text.
     #[validate(length(min = 2, max = 35))]
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     language: String,
     /// At most 50,000 characters, 200,000 bytes and 10,000 words (docs/limits.md).
-    #[schema(max_length = 50000)]
+    #[schema(min_length = 1, max_length = 50000, pattern = r"\S")]
     text: String,
 }
 
@@ -87,7 +95,7 @@ pub struct AnalyseRequest {
 #[utoipa::path(post, path = "/api/v1/texts/analyze", tag = "dictionary", request_body = AnalyseRequest,
     security((), ("bearer" = [])),
     responses(
-        (status = 200, description = "The vocabulary of the text", body = Object),
+        (status = 200, description = "The vocabulary of the text", body = super::response_schemas::TextAnalysis),
         (status = 422, description = "Empty or too long text, invalid language", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn analyse(

@@ -1,9 +1,7 @@
 //! The OpenAPI document and an interactive docs page whose assets are compiled into the binary,
 //! so it works with no internet.
 
-use crate::openapi::ApiDoc;
 use actix_web::{HttpResponse, web};
-use utoipa::OpenApi;
 
 const PAGE: &str = r##"<!doctype html>
 <html lang="en">
@@ -26,7 +24,7 @@ const BUNDLE: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui-bundle.
 const CSS: &[u8] = include_bytes!("../../assets/swagger-ui/swagger-ui.css");
 
 pub async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(crate::openapi::document())
 }
 
 pub async fn page() -> HttpResponse {

@@ -5,6 +5,39 @@ use lingo_kernel::LanguageCode;
 use lingo_users::{CefrLevel, DesiredRetention, DisplayName, Email, PhoneNumber, Steps, Timezone};
 use validator::ValidationError;
 
+/// What the document says of the fields these checks enforce (JSON Schema patterns, ECMA-262).
+pub mod patterns {
+    /// `DisplayName::parse`: no control characters, something other than spaces.
+    pub const DISPLAY_NAME: &str = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$";
+    /// `LanguageCode::parse`: language, optional script, optional region.
+    pub const LANGUAGE: &str = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$";
+    /// `Lemma::parse` (a word as a learner types it): as a display name, at most 100 characters.
+    pub const LEMMA: &str = DISPLAY_NAME;
+}
+
+/// The IANA time zones `Timezone::parse` accepts, as an enum.
+pub fn timezone_schema() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some("IANA name, e.g. Asia/Tehran"))
+        .enum_values(Some(lingo_users::Timezone::names()))
+        .build()
+}
+
+/// A small whole number, also when a client's JSON writes it `3.0` (JSON Schema's `integer`
+/// admits it, serde's `u8` does not).
+pub fn whole_u8<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u8, D::Error> {
+    let value = <f64 as serde::Deserialize>::deserialize(deserializer)?;
+    if value.fract() == 0.0 && (0.0..=255.0).contains(&value) {
+        Ok(value as u8)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "expected a whole number from 0 to 255, got {value}"
+        )))
+    }
+}
+
 fn refuse(code: &'static str, message: impl std::fmt::Display) -> ValidationError {
     ValidationError::new(code).with_message(message.to_string().into())
 }

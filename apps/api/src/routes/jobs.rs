@@ -12,7 +12,7 @@ pub struct Progress {
     processed: u64,
     total: Option<u64>,
     percent: Option<f64>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = std::collections::BTreeMap<String, u64>)]
     counters: std::collections::BTreeMap<String, u64>,
     message: Option<String>,
 }
@@ -42,7 +42,9 @@ pub struct JobView {
     #[serde(skip_serializing_if = "Option::is_none")]
     last_error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object)]
+    /// What the job reports when it ends; its members depend on the job type
+    /// (docs/job-queue.md).
+    #[schema(value_type = Option<std::collections::BTreeMap<String, serde_json::Value>>)]
     result: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     progress: Option<Progress>,

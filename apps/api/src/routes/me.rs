@@ -54,6 +54,11 @@ pub async fn get(caller: Caller, state: web::Data<AppState>) -> Result<HttpRespo
 #[schema(example = json!({"display_name": "سارا", "profile": {"timezone": "Asia/Tehran", "day_rollover_hour": 4}}))]
 pub struct UpdateRequest {
     #[validate(custom(function = "fields::display_name"))]
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        min_length = 1,
+        max_length = 64
+    )]
     display_name: Option<String>,
     /// Refused (422): the address changes only through `POST /api/v1/me/email`, once the new
     /// one is verified.
@@ -107,7 +112,7 @@ pub async fn delete(caller: Caller, state: web::Data<AppState>) -> Result<HttpRe
 
 /// Everything stored about the caller, as JSON.
 #[utoipa::path(get, path = "/api/v1/me/export", tag = "me", security(("bearer" = [])),
-    responses((status = 200, description = "The export", body = Object), (status = 401, body = Problem)))]
+    responses((status = 200, description = "The export", body = super::response_schemas::AccountExport), (status = 401, body = Problem)))]
 pub async fn export(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let data = state.accounts.export(caller.user).await?;
     Ok(HttpResponse::Ok()

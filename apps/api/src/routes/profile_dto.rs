@@ -14,31 +14,57 @@ use validator::Validate;
     "timezone": "Asia/Tehran", "daily_new_limit": 15}))]
 pub struct ProfileInput {
     #[validate(custom(function = "fields::language"))]
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     pub native_language: Option<String>,
     #[validate(custom(function = "fields::language"))]
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     pub target_language: Option<String>,
     /// A1, A2, B1, B2, C1 or C2
     #[validate(custom(function = "fields::level"))]
+    #[schema(value_type = Option<super::response_schemas::Cefr>)]
     pub level: Option<String>,
     /// IANA name, e.g. Asia/Tehran
     #[validate(custom(function = "fields::timezone"))]
+    #[schema(schema_with = fields::timezone_schema)]
     pub timezone: Option<String>,
     #[validate(range(max = 23, message = "the day rolls over at an hour from 0 to 23"))]
+    #[schema(minimum = 0, maximum = 23)]
     pub day_rollover_hour: Option<u8>,
     #[validate(range(max = 1000, message = "must be from 0 to 1000"))]
+    #[schema(minimum = 0, maximum = 1000)]
     pub daily_new_limit: Option<u32>,
     #[validate(range(max = 10000, message = "must be from 0 to 10000"))]
+    #[schema(minimum = 0, maximum = 10000)]
     pub daily_review_limit: Option<u32>,
     #[validate(custom(function = "fields::retention"))]
+    #[schema(minimum = 0.7, maximum = 0.97)]
     pub desired_retention: Option<f64>,
     /// Seconds, each 60 … 86400, 1 to 10 steps
     #[validate(custom(function = "fields::steps"))]
+    #[schema(schema_with = steps_schema)]
     pub learning_steps: Option<Vec<u64>>,
     #[validate(custom(function = "fields::steps"))]
+    #[schema(schema_with = steps_schema)]
     pub relearning_steps: Option<Vec<u64>>,
     #[validate(range(min = 3, max = 100, message = "must be from 3 to 100"))]
+    #[schema(minimum = 3, maximum = 100)]
     pub leech_threshold: Option<u32>,
     pub suspend_leeches: Option<bool>,
+}
+
+/// 1 to 10 steps of 60 to 86400 seconds (`Steps::from_secs`).
+fn steps_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(60))
+                .maximum(Some(86_400)),
+        )
+        .min_items(Some(1))
+        .max_items(Some(10))
+        .build()
 }
 
 fn parsed<T, E: std::fmt::Display>(

@@ -21,6 +21,7 @@ pub struct CreateQuizInput {
     deck_id: Option<Uuid>,
     /// 1–20, default 10.
     #[validate(range(min = 1, max = 20, message = "1 to 20 questions"))]
+    #[schema(minimum = 1, maximum = 20)]
     size: Option<u32>,
     /// Only these kinds: meaning_to_word, word_to_meaning, cloze, typing, matching.
     #[serde(default)]
@@ -34,7 +35,7 @@ pub struct QuestionView {
     /// `kind` and its fields: meaning/options, word/options, sentence/hint, meaning, or
     /// words/meanings.
     #[serde(flatten)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::response_schemas::QuizPrompt)]
     prompt: Prompt,
     #[serde(skip_serializing_if = "Option::is_none")]
     result: Option<ResultView>,
@@ -96,9 +97,9 @@ pub struct ResultView {
     /// The lowest rating of the cards involved.
     rating: u8,
     /// The right answer: `{answer}` or `{pairs: [{card_id, word, meaning}]}`.
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::response_schemas::QuizExpected)]
     expected: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::response_schemas::QuizAnswer)]
     answer: serde_json::Value,
     duration_ms: u32,
     answered_at: DateTime<Utc>,
@@ -214,13 +215,15 @@ fn answer_size(answer: &Answer) -> Result<(), validator::ValidationError> {
 #[derive(Deserialize, Serialize, Validate, ToSchema)]
 pub struct AnswerInput {
     #[validate(range(min = 1, message = "positions start at 1"))]
+    #[schema(minimum = 1)]
     position: u32,
     /// The chosen or typed text (at most 200 characters); for matching an object word →
     /// meaning (at most 20 pairs of such texts).
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::response_schemas::QuizAnswer)]
     #[validate(custom(function = "answer_size"))]
     answer: Answer,
     #[validate(range(max = 86_400_000, message = "at most a day"))]
+    #[schema(minimum = 0, maximum = 86_400_000)]
     duration_ms: u32,
 }
 

@@ -21,12 +21,16 @@ pub struct ReviewInput {
     card_id: Uuid,
     /// 1 again, 2 hard, 3 good, 4 easy
     #[validate(range(min = 1, max = 4, message = "a rating is 1 (again) to 4 (easy)"))]
+    #[schema(minimum = 1, maximum = 4)]
+    #[serde(deserialize_with = "super::fields::whole_u8")]
     rating: u8,
     reviewed_at: DateTime<Utc>,
     #[validate(range(max = 86_400_000, message = "at most a day"))]
+    #[schema(minimum = 0, maximum = 86_400_000)]
     duration_ms: Option<u32>,
     /// Unique per learner; a retry with the same id changes nothing and returns the same result.
     #[validate(length(min = 1, max = 100, message = "1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     client_review_id: String,
 }
 
@@ -140,6 +144,7 @@ pub struct UndoInput {
     /// The review to undo. Named, undo is safe to retry: undoing a review already undone
     /// changes nothing. Without it, the card's latest review is undone (not safe to retry).
     #[validate(length(min = 1, max = 100, message = "1 to 100 characters"))]
+    #[schema(min_length = 1, max_length = 100)]
     client_review_id: Option<String>,
 }
 

@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     deck: Option<Uuid>,
     limit: Option<u32>,
@@ -56,6 +57,7 @@ pub async fn queue(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SessionQuery {
     /// Only this deck's cards.
     deck: Option<Uuid>,
@@ -129,6 +131,7 @@ pub struct RemainingView {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = StudySessionView)]
 pub struct SessionView {
     items: Vec<SessionItemView>,
     remaining: RemainingView,

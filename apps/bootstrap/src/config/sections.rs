@@ -54,6 +54,10 @@ pub struct HttpConfig {
     /// `host:port` of the admin listener that serves `/metrics`, apart from the public port;
     /// `None` (`LINGO_METRICS_ADDR=off`) serves metrics nowhere.
     pub metrics_address: Option<String>,
+    /// Apps sending an older `X-Client-Version` are told to update (426); `None` serves all.
+    pub min_client_version: Option<lingo_kernel::client_version::ClientVersion>,
+    /// How long the first response to an `Idempotency-Key` is replayed.
+    pub idempotency_ttl: Duration,
 }
 
 #[derive(Debug, Clone)]

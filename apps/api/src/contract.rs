@@ -1,0 +1,249 @@
+//! What every operation of the document says alike, added in one place so that the document
+//! cannot forget it for a route (docs/api-contract.md):
+//!
+//! - `operationId` from method and path (`post_decks_by_id_words`): unique by construction and
+//!   stable as long as the route is;
+//! - every `{name}` of a path declared as a required path parameter (`{id}` as a UUID);
+//! - the problems the middleware and extractors answer for any route: 401 with a required token,
+//!   403 on admin routes, 400/413/415/422 with a body, 400/422 with a query, 404 with a path
+//!   parameter, 429 on the rate-limited auth routes, 400/426 for `X-Client-Version`, 503 when a
+//!   store is down, each `application/problem+json`;
+//! - the `X-Client-Version` header everywhere and `Idempotency-Key` where it is honoured.
+//!
+//! It works on the JSON form of the document (`openapi::document`): utoipa's builders have no
+//! way to read a security requirement back.
+
+use crate::{client_version, idempotency};
+use serde_json::{Map, Value, json};
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Routes answered before any store is asked.
+const STORELESS: [&str; 2] = ["/api/v1/health", "/api/v1/openapi.json"];
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    })
+}
+
+/// `post /api/v1/decks/{id}/words` → `post_decks_by_id_words`.
+pub fn operation_id(method: &str, path: &str) -> String {
+    let mut id = method.to_owned();
+    for segment in path.trim_start_matches("/api/v1").split('/') {
+        if segment.is_empty() {
+            continue;
+        }
+        id.push('_');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                id.push_str("by_");
+                id.push_str(name);
+            }
+            None => id.push_str(&segment.replace(['-', '.'], "_")),
+        }
+    }
+    id
+}
+
+/// The names of the `{…}` segments of a path.
+pub fn path_parameters(path: &str) -> Vec<&str> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .collect()
+}
+
+fn path_parameter_schema(name: &str) -> Value {
+    use crate::routes::fields::patterns;
+    match name {
+        "id" => json!({"type": "string", "format": "uuid"}),
+        "lang" => json!({"type": "string", "pattern": patterns::LANGUAGE}),
+        "lemma" => json!({"type": "string", "pattern": patterns::LEMMA, "minLength": 1,
+            "maxLength": 100}),
+        "action" => json!({"type": "string",
+            "enum": ["suspend", "unsuspend", "bury", "reset", "move"]}),
+        _ => json!({"type": "string", "minLength": 1}),
+    }
+}
+
+/// Whether the operation can only be called with a token (an empty requirement means optional).
+pub fn requires_token(operation: &Value) -> bool {
+    operation["security"].as_array().is_some_and(|reqs| {
+        !reqs.is_empty()
+            && reqs
+                .iter()
+                .all(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+    })
+}
+
+/// Whether the operation takes a token at all (required or not).
+fn mentions_token(operation: &Value) -> bool {
+    operation["security"]
+        .as_array()
+        .is_some_and(|reqs| reqs.iter().any(|r| r.get("bearer").is_some()))
+}
+
+fn has_parameter_in(operation: &Value, place: &str) -> bool {
+    operation["parameters"]
+        .as_array()
+        .is_some_and(|ps| ps.iter().any(|p| p["in"] == place))
+}
+
+fn complete_parameters(operation: &mut Map<String, Value>, method: &str, path: &str) {
+    let parameters = operation
+        .entry("parameters")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    let Some(parameters) = parameters.as_array_mut() else {
+        return;
+    };
+    for name in path_parameters(path) {
+        let declared = parameters
+            .iter_mut()
+            .find(|p| p["in"] == "path" && p["name"] == name);
+        match declared {
+            Some(p) => {
+                p["required"] = Value::Bool(true);
+                p["schema"] = path_parameter_schema(name);
+            }
+            None => parameters.push(json!({
+                "name": name, "in": "path", "required": true,
+                "schema": path_parameter_schema(name),
+            })),
+        }
+    }
+    parameters.push(json!({
+        "name": "X-Client-Version", "in": "header", "required": false,
+        "description": "The app's version; older than the server's minimum is answered 426 \
+            (urn:lingo:problem:client-update-required).",
+        "schema": {"type": "string", "pattern": client_version::PATTERN, "example": "1.4.0"},
+    }));
+    let pattern = path;
+    if idempotency::ROUTES
+        .iter()
+        .any(|(m, p)| m.eq_ignore_ascii_case(method) && *p == pattern)
+    {
+        parameters.push(json!({
+            "name": "Idempotency-Key", "in": "header", "required": false,
+            "description": "A retry with the same key and body replays the first response \
+                (header Idempotent-Replayed: true) instead of acting twice.",
+            "schema": {"type": "string", "minLength": 1, "maxLength": idempotency::MAX_KEY_LENGTH,
+                "pattern": "^[!-~]+$"},
+        }));
+    }
+}
+
+fn complete_responses(operation: &mut Value, method: &str, path: &str) {
+    let mut wanted: Vec<(&str, &str)> = vec![
+        ("400", "Malformed request (JSON, query string or a header)"),
+        (
+            "426",
+            "The app is too old: update it (urn:lingo:problem:client-update-required)",
+        ),
+    ];
+    if requires_token(operation) {
+        wanted.push(("401", "No valid bearer token"));
+    } else if mentions_token(operation) {
+        wanted.push(("401", "A bearer token was sent but is not valid"));
+    }
+    if operation["tags"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|t| t == "admin"))
+    {
+        wanted.push(("403", "Not an administrator"));
+    }
+    if operation.get("requestBody").is_some() {
+        wanted.push(("413", "The body is larger than the limit"));
+        wanted.push(("415", "The body is not of the declared type"));
+        wanted.push(("422", "Some fields are invalid; `errors` lists them"));
+    }
+    if has_parameter_in(operation, "query") {
+        wanted.push(("422", "Some parameters are invalid; `errors` lists them"));
+    }
+    if !path_parameters(path).is_empty() {
+        wanted.push(("404", "No such resource (or not the caller's)"));
+    }
+    if path.starts_with("/api/v1/auth/") {
+        wanted.push(("429", "Too many requests from this client; see Retry-After"));
+    }
+    if idempotency::ROUTES
+        .iter()
+        .any(|(m, p)| m.eq_ignore_ascii_case(method) && *p == path)
+    {
+        wanted.push((
+            "409",
+            "A request with this Idempotency-Key is still being served",
+        ));
+        wanted.push(("422", "This Idempotency-Key was used with another body"));
+    }
+    if !STORELESS.contains(&path) {
+        wanted.push(("503", "A store or provider is unavailable; retry later"));
+    }
+    let responses = operation
+        .as_object_mut()
+        .map(|o| o.entry("responses").or_insert_with(|| json!({})));
+    let Some(Value::Object(responses)) = responses else {
+        return;
+    };
+    for (status, description) in wanted {
+        responses
+            .entry(status.to_owned())
+            .or_insert_with(|| problem(description));
+    }
+    // Problems are application/problem+json, whatever the annotation said.
+    for (status, response) in responses.iter_mut() {
+        if !status.starts_with('4') && !status.starts_with('5') {
+            continue;
+        }
+        if let Some(Value::Object(content)) = response.get_mut("content")
+            && let Some(body) = content.remove("application/json")
+        {
+            content.insert("application/problem+json".to_owned(), body);
+        }
+    }
+}
+
+/// Completes the generated document (its JSON form) with what every operation says alike.
+pub fn complete(doc: &mut Value) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        for method in METHODS {
+            let Some(operation) = item.get_mut(method) else {
+                continue;
+            };
+            operation["operationId"] = Value::String(operation_id(method, path));
+            if let Some(o) = operation.as_object_mut() {
+                complete_parameters(o, method, path);
+            }
+            complete_responses(operation, method, path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_follow_method_and_path() {
+        assert_eq!(
+            operation_id("post", "/api/v1/decks/{id}/words"),
+            "post_decks_by_id_words"
+        );
+        assert_eq!(
+            operation_id("post", "/api/v1/auth/logout-all"),
+            "post_auth_logout_all"
+        );
+        assert_eq!(path_parameters("/a/{lang}/b/{lemma}"), ["lang", "lemma"]);
+    }
+
+    #[test]
+    fn an_empty_requirement_makes_the_token_optional() {
+        assert!(requires_token(&json!({"security": [{"bearer": []}]})));
+        assert!(!requires_token(&json!({"security": [{}, {"bearer": []}]})));
+        assert!(!requires_token(&json!({})));
+    }
+}

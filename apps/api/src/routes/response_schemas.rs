@@ -1,0 +1,383 @@
+//! The OpenAPI schemas of the responses that handlers serialize straight from domain types
+//! (a lookup, a search page, a text analysis, statistics). The domain crates know nothing of
+//! OpenAPI, so these types describe the same JSON for the document only: they are never built.
+//! schemathesis' `response_schema_conformance` check (docs/api-contract.md) fails when one of
+//! them drifts from what the server sends.
+#![allow(dead_code)]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A CEFR level.
+#[derive(Serialize, ToSchema)]
+pub enum Cefr {
+    A1,
+    A2,
+    B1,
+    B2,
+    C1,
+    C2,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Example {
+    text: String,
+    #[schema(required = false)]
+    translation: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Sense {
+    gloss: String,
+    #[schema(required = false)]
+    examples: Vec<Example>,
+    /// Register, domain and usage labels.
+    #[schema(required = false)]
+    tags: Vec<String>,
+    #[schema(required = false)]
+    synonyms: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Pronunciation {
+    #[schema(required = false)]
+    ipa: Option<String>,
+    #[schema(required = false)]
+    audio_url: Option<String>,
+    #[schema(required = false)]
+    accent: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Translation {
+    /// BCP 47.
+    language: String,
+    text: String,
+    #[schema(required = false)]
+    sense: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Form {
+    form: String,
+    #[schema(required = false)]
+    tags: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Provenance {
+    source: String,
+    licence: String,
+    retrieved_at: DateTime<Utc>,
+    #[schema(required = false)]
+    origin: Option<String>,
+}
+
+/// One entry of one source for one headword and part of speech.
+#[derive(Serialize, ToSchema)]
+pub struct Entry {
+    language: String,
+    lemma: String,
+    headword: String,
+    /// Empty when the source does not say.
+    part_of_speech: String,
+    discriminator: String,
+    senses: Vec<Sense>,
+    pronunciations: Vec<Pronunciation>,
+    translations: Vec<Translation>,
+    forms: Vec<Form>,
+    provenance: Provenance,
+}
+
+/// A word row (one per language, lemma and part of speech): the ids decks take.
+#[derive(Serialize, ToSchema)]
+pub struct WordMetadata {
+    id: Uuid,
+    language: String,
+    lemma: String,
+    part_of_speech: String,
+    /// Zipf frequency, 0 to 9.
+    #[schema(minimum = 0, maximum = 9)]
+    zipf: Option<f64>,
+    cefr: Option<Cefr>,
+    sources: Vec<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+/// A looked-up word: its rows and every stored entry, from any source.
+#[derive(Serialize, ToSchema)]
+pub struct WordLookup {
+    language: String,
+    lemma: String,
+    /// What was asked for, when it differs from the lemma ("went" for "go").
+    query: Option<String>,
+    #[schema(minimum = 0, maximum = 9)]
+    zipf: Option<f64>,
+    cefr: Option<Cefr>,
+    words: Vec<WordMetadata>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchHit {
+    id: Uuid,
+    lemma: String,
+    part_of_speech: String,
+    #[schema(minimum = 0, maximum = 9)]
+    zipf: Option<f64>,
+    cefr: Option<Cefr>,
+    /// Similarity to the query, 0 to 1 (1 for prefix matches).
+    score: f32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SearchPage {
+    items: Vec<SearchHit>,
+    /// Give it as `cursor` for the next page; `null` on the last.
+    next_cursor: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnalysedWord {
+    lemma: String,
+    count: u32,
+    forms: Vec<String>,
+    #[schema(minimum = 0, maximum = 9)]
+    zipf: Option<f64>,
+    cefr: Option<Cefr>,
+    in_dictionary: bool,
+    /// `null` when nobody is signed in.
+    in_my_decks: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TextAnalysis {
+    language: String,
+    tokens: u32,
+    words: Vec<AnalysedWord>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DayCount {
+    date: NaiveDate,
+    reviews: u32,
+    passed: u32,
+    time_ms: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StateCounts {
+    new: u32,
+    learning: u32,
+    review: u32,
+    relearning: u32,
+    suspended: u32,
+    leeches: u32,
+}
+
+fn forecast() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
+    ArrayBuilder::new()
+        .description(Some(
+            "Cards due per day for the next 30 days: `[date, count]` pairs.",
+        ))
+        .items(
+            ArrayBuilder::new()
+                .prefix_items([
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                        .build(),
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0))
+                        .build(),
+                ])
+                .items(utoipa::openapi::schema::ArrayItems::False)
+                .min_items(Some(2))
+                .max_items(Some(2)),
+        )
+        .build()
+}
+
+/// The learner's statistics.
+#[derive(Serialize, ToSchema)]
+pub struct Stats {
+    reviews_per_day: Vec<DayCount>,
+    /// Share of passed reviews of mature cards; `null` before any.
+    true_retention: Option<f64>,
+    streak_days: u32,
+    states: StateCounts,
+    learned_words: u32,
+    time_spent_ms: i64,
+    #[schema(schema_with = forecast)]
+    forecast: Vec<(NaiveDate, u32)>,
+}
+
+/// What a quiz question shows, by `kind`; never the answer.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum QuizPrompt {
+    MeaningToWord {
+        meaning: String,
+        options: Vec<String>,
+    },
+    WordToMeaning {
+        word: String,
+        options: Vec<String>,
+    },
+    Cloze {
+        /// The sentence with the word replaced by `____`.
+        sentence: String,
+        #[schema(required = false)]
+        hint: Option<String>,
+    },
+    Typing {
+        meaning: String,
+    },
+    Matching {
+        words: Vec<String>,
+        /// The same meanings, in another order.
+        meanings: Vec<String>,
+    },
+}
+
+/// A learner's answer: the chosen or typed text (at most 200 characters), or for a matching
+/// question word → meaning (at most 20 pairs).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum QuizAnswer {
+    Text(String),
+    Pairs(std::collections::BTreeMap<String, String>),
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExpectedPair {
+    card_id: Uuid,
+    word: String,
+    meaning: String,
+}
+
+/// The right answer of a question.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum QuizExpected {
+    Text { answer: String },
+    Pairs { pairs: Vec<ExpectedPair> },
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LevelBand {
+    /// A1–A2
+    Beginner,
+    /// B1–B2
+    Intermediate,
+    /// C1–C2
+    Advanced,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContentKey {
+    word_id: Uuid,
+    /// The learner's native language (BCP 47).
+    native: String,
+    band: LevelBand,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContentSense {
+    part_of_speech: String,
+    /// A simple definition in the word's language, at the learner's level.
+    definition: String,
+    /// The meaning in the learner's native language.
+    translation: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContentExample {
+    text: String,
+    translation: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LearnerContent {
+    /// IPA, e.g. `/haʊs/`; empty when unknown.
+    ipa: String,
+    #[schema(min_items = 1, max_items = 3)]
+    senses: Vec<ContentSense>,
+    #[schema(min_items = 2, max_items = 3)]
+    examples: Vec<ContentExample>,
+    #[schema(max_items = 8)]
+    collocations: Vec<String>,
+    mnemonic: String,
+    common_mistakes: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenUsage {
+    prompt_tokens: u64,
+    completion_tokens: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContentProvenance {
+    generator: String,
+    model: String,
+    prompt_version: String,
+    created_at: DateTime<Utc>,
+    /// Whether the first answer failed the schema and a repair was needed.
+    repaired: bool,
+    usage: TokenUsage,
+}
+
+/// One version of a word's learner content.
+#[derive(Serialize, ToSchema)]
+pub struct ContentVersion {
+    key: ContentKey,
+    /// 1 for the first generation; regeneration adds versions.
+    version: u32,
+    content: LearnerContent,
+    provenance: ContentProvenance,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedAccount {
+    id: Uuid,
+    email: Option<String>,
+    phone: Option<String>,
+    display_name: String,
+    /// learner or admin
+    role: String,
+    /// active or disabled
+    status: String,
+    has_password: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedIdentity {
+    /// e.g. google
+    provider: String,
+    linked_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedSession {
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Everything Lingo keeps about the account (GDPR export).
+#[derive(Serialize, ToSchema)]
+pub struct AccountExport {
+    account: ExportedAccount,
+    profile: super::profile_dto::ProfileView,
+    linked_identities: Vec<ExportedIdentity>,
+    sessions: Vec<ExportedSession>,
+}
