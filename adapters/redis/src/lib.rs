@@ -4,6 +4,7 @@
 
 mod cache;
 mod connection;
+mod failed_attempts;
 mod lease;
 mod lookup_lock;
 mod otp;
@@ -12,6 +13,7 @@ mod rate_limit;
 
 pub use cache::RedisCache;
 pub use connection::{RedisError, RedisSettings, connect_fred, connect_pool};
+pub use failed_attempts::RedisFailedAttempts;
 pub use lease::{Lease, RedisLease};
 pub use lookup_lock::RedisLookupLock;
 pub use otp::RedisOtpStore;

@@ -2,6 +2,7 @@
 //! every request passes through, and the OpenAPI document.
 
 mod caller;
+mod client_address;
 mod error_mapping;
 mod http_errors;
 mod metrics;

@@ -3,9 +3,11 @@
 //! process with a message naming the variable.
 
 mod env;
+mod limits;
 mod sections;
 
 pub use env::{ConfigError, EnvSource};
+pub use limits::{LimitsConfig, RouteLimits};
 pub use sections::*;
 
 pub const DEFAULT_SCHEDULE: &str =
@@ -74,6 +76,7 @@ impl Config {
                 shutdown_timeout: env.millis("LINGO_HTTP_SHUTDOWN_TIMEOUT_MS", 30_000)?,
                 cors_origins: env.list("LINGO_HTTP_CORS_ORIGINS"),
                 workers: env.parse("LINGO_HTTP_WORKERS", 0)?,
+                trusted_proxies: limits::trusted_proxies(env)?,
             },
             database: DatabaseConfig {
                 url: env.string(
@@ -128,6 +131,7 @@ impl Config {
                 fast_ms: env.parse("LINGO_QUIZ_FAST_MS", 4_000)?,
             },
             content: content_config(env)?,
+            limits: limits::limits_config(env)?,
         })
     }
 }
@@ -152,6 +156,12 @@ fn content_config(env: &EnvSource) -> Result<ContentConfig, ConfigError> {
         retry_failed_after: env.millis("LINGO_CONTENT_RETRY_FAILED_MS", 10 * 60_000)?,
         price_prompt_per_mtok: env.parse("LINGO_LLM_PRICE_PROMPT_PER_MTOK", 0.0)?,
         price_completion_per_mtok: env.parse("LINGO_LLM_PRICE_COMPLETION_PER_MTOK", 0.0)?,
+        daily_budget_usd: limits::money(env, "LINGO_CONTENT_DAILY_BUDGET_USD", 20.0)?,
+        generation_estimate_usd: limits::money(
+            env,
+            "LINGO_CONTENT_GENERATION_ESTIMATE_USD",
+            0.002,
+        )?,
     })
 }
 
@@ -272,10 +282,8 @@ fn auth_config(
         argon2_memory_kib: env.parse("LINGO_ARGON2_MEMORY_KIB", 19_456)?,
         argon2_iterations: env.parse("LINGO_ARGON2_ITERATIONS", 2)?,
         argon2_parallelism: env.parse("LINGO_ARGON2_PARALLELISM", 1)?,
-        auth_requests_per_minute: env.positive("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", 30)? as u32,
-        login_attempts_per_15_minutes: env.positive("LINGO_RATE_LIMIT_LOGIN_PER_15_MINUTES", 10)?
+        login_attempts_per_15_minutes: env.positive("LINGO_RATE_LIMIT_LOGIN_PER_15_MINUTES", 50)?
             as u32,
-        trust_forwarded: env.parse("LINGO_HTTP_TRUST_FORWARDED", false)?,
         sms: sms_config(env, production)?,
         google_client_ids: env.list("LINGO_GOOGLE_CLIENT_IDS"),
         google_jwks_url: env.string(

@@ -31,6 +31,7 @@ pub struct Config {
     pub dictionary: DictionaryConfig,
     pub content: ContentConfig,
     pub quiz: QuizConfig,
+    pub limits: super::limits::LimitsConfig,
 }
 
 /// When a correct quiz answer counts as slow (→ Hard) or fast (→ Easy).
@@ -50,6 +51,9 @@ pub struct HttpConfig {
     /// Allowed CORS origins; empty allows none, `*` allows any.
     pub cors_origins: Vec<String>,
     pub workers: usize,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` hops are believed; empty: the peer is the
+    /// client.
+    pub trusted_proxies: lingo_kernel::TrustedProxies,
 }
 
 #[derive(Debug, Clone)]
@@ -139,11 +143,9 @@ pub struct AuthConfig {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
-    /// Requests per minute per client address on the auth routes.
-    pub auth_requests_per_minute: u32,
-    /// Password attempts per account per 15 minutes.
+    /// Password attempts per account per 15 minutes, from every address together (the loose
+    /// ceiling above the per-address progressive delay).
     pub login_attempts_per_15_minutes: u32,
-    pub trust_forwarded: bool,
     pub sms: SmsConfig,
     /// Google OAuth client ids whose ID tokens are accepted; none disables Google sign-in.
     pub google_client_ids: Vec<String>,
@@ -206,9 +208,13 @@ pub struct ContentConfig {
     pub daily_quota: u32,
     /// How long after a failed generation a learner's request tries it again.
     pub retry_failed_after: Duration,
-    /// Prices per million tokens, for the cost report.
+    /// Prices per million tokens, for the cost report and the daily budget.
     pub price_prompt_per_mtok: f64,
     pub price_completion_per_mtok: f64,
+    /// Estimated cost of all model generations per UTC day, in US dollars; 0 means no budget.
+    pub daily_budget_usd: f64,
+    /// What one model call is assumed to cost until (or unless) its token usage is reported.
+    pub generation_estimate_usd: f64,
 }
 
 #[derive(Debug, Clone)]

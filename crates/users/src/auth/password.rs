@@ -1,6 +1,6 @@
 use super::{AuthError, AuthService, Session};
 use crate::{DisplayName, Email, LearningProfile, NewUser, Role};
-use lingo_kernel::UserId;
+use lingo_kernel::{ClientAddress, UserId};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -65,19 +65,29 @@ impl AuthService {
 
     /// Signs in with email and password. Failure never says whether the account exists, and
     /// costs the same time either way (a dummy hash is verified for unknown accounts).
-    #[tracing::instrument(skip_all)]
+    ///
+    /// Guesses are slowed per (email, client address) with a progressive delay, so a stranger
+    /// elsewhere cannot lock the learner out; a much looser ceiling per email, counted only for
+    /// guesses the delay let through, bounds guessing from many addresses.
+    #[tracing::instrument(skip_all, fields(client = %client))]
     pub async fn login_with_password(
         &self,
         email: &Email,
         password: &str,
+        client: ClientAddress,
     ) -> Result<Session, AuthError> {
+        let guess = format!("login:{email}|{}", client.limit_key());
+        self.begin_guess(&guess, self.settings.login_delay).await?;
         self.throttle(&format!("login:{email}"), self.settings.login_limit)
             .await?;
         let user = self.deps.users.by_email(email).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.as_ref());
         let matches = self.deps.passwords.verify(password, hash).await;
         match user {
-            Some(user) if matches => self.start_session(user, false).await,
+            Some(user) if matches => {
+                self.guess_succeeded(&guess).await;
+                self.start_session(user, false).await
+            }
             _ => Err(AuthError::InvalidCredentials),
         }
     }
