@@ -273,17 +273,17 @@ impl ContentGenerationService {
             budget.settle(day, spent).await;
         }
         *usage = *usage + spent;
-        if outcome.is_ok() || matches!(outcome, Err(GeneratorError::Truncated { .. })) {
-            if let Err(e) = self
+        let answered = outcome.is_ok() || matches!(outcome, Err(GeneratorError::Truncated { .. }));
+        if answered
+            && let Err(e) = self
                 .deps
                 .ledger
                 .record(day, generator.name(), &model, spent)
                 .await
-            {
-                // Paid already: failing the job would pay again. The usage stays in the
-                // content's provenance.
-                tracing::error!(error = %e, ?spent, %model, "generator usage not recorded");
-            }
+        {
+            // Paid already: failing the job would pay again. The usage stays in the
+            // content's provenance.
+            tracing::error!(error = %e, ?spent, %model, "generator usage not recorded");
         }
         match outcome {
             Ok(generated) => Ok(
