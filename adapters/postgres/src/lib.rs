@@ -4,6 +4,7 @@
 
 mod account_administration;
 mod answer_deadline;
+mod content_spend;
 mod content_usage;
 mod dictionary;
 mod email_tokens;
@@ -18,6 +19,7 @@ mod schema;
 mod users;
 
 pub use account_administration::PgAccountAdministration;
+pub use content_spend::PgContentSpend;
 pub use content_usage::{PgContentDrafts, PgUsageLedger};
 pub use dictionary::{
     PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary, PgLemmaTable, PgWordModeration,

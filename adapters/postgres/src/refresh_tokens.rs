@@ -157,6 +157,17 @@ impl RefreshTokenStore for PgRefreshTokenStore {
         Ok(true)
     }
 
+    async fn family_of(&self, hash: &[u8]) -> Result<Option<uuid::Uuid>, Unavailable> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(hash))
+            .select(refresh_tokens::family_id)
+            .first(&mut conn)
+            .await
+            .optional()
+            .map_err(unavailable)
+    }
+
     async fn revoke_all(&self, user: UserId, now: DateTime<Utc>) -> Result<(), Unavailable> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user.as_uuid())))

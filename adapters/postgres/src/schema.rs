@@ -207,6 +207,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    content_spend (day) {
+        day -> Date,
+        spent_micros -> Int8,
+    }
+}
+
+diesel::table! {
     content_usage (day, generator, model) {
         day -> Date,
         generator -> Text,

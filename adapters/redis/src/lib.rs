@@ -4,6 +4,7 @@
 
 mod cache;
 mod connection;
+mod failed_attempts;
 mod idempotency;
 mod lease;
 mod lookup_lock;
@@ -13,6 +14,7 @@ mod rate_limit;
 
 pub use cache::RedisCache;
 pub use connection::{RedisError, RedisSettings, connect_fred, connect_pool};
+pub use failed_attempts::RedisFailedAttempts;
 pub use idempotency::RedisIdempotencyStore;
 pub use lease::{Lease, RedisLease};
 pub use lookup_lock::RedisLookupLock;

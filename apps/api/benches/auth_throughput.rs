@@ -42,6 +42,8 @@ async fn main() {
     let app = TestApp::spawn_with(&[
         ("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", "1000000"),
         ("LINGO_RATE_LIMIT_LOGIN_PER_15_MINUTES", "1000000"),
+        ("LINGO_RATE_LIMIT_REFRESH_PER_MINUTE", "1000000"),
+        ("LINGO_RATE_LIMIT_LOGIN_FREE_ATTEMPTS", "1000000"),
         ("LINGO_HTTP_WORKERS", "2"),
         ("LINGO_LOG", "warn"),
     ])

@@ -162,14 +162,12 @@ impl From<lingo_users::auth::AuthError> for ApiError {
             | E::RefreshTokenReused
             | E::NoCode
             | E::InvalidIdentity(_) => Self::Unauthorized(e.to_string()),
-            E::WrongCode { attempts_left } => Self::Unauthorized(format!(
-                "the code is wrong; {attempts_left} attempt(s) left"
-            )),
             E::EmailTaken | E::PhoneTaken => Self::Conflict(e.to_string()),
             E::Throttled { retry_after } => Self::Throttled(retry_after),
             E::AccountDisabled => Self::Forbidden(e.to_string()),
             E::WeakPassword(m) => Self::invalid("password", m),
             E::SmsRejected(m) => Self::invalid("phone", m),
+            E::CountryNotAllowed => Self::invalid("phone", e.to_string()),
             E::Unavailable(m) => Self::Unavailable(m),
             E::InvalidEmailToken => typed(
                 StatusCode::BAD_REQUEST,

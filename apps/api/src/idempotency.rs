@@ -142,7 +142,7 @@ pub async fn guard(
         Ok(OptionalCaller(Some(caller))) => format!("user:{}", caller.user),
         Ok(OptionalCaller(None)) => format!(
             "addr:{}",
-            crate::rate_limit::client(&req, state.trust_forwarded)
+            crate::client_address::client_of_request(req.request()).limit_key()
         ),
         // The handler answers the bad token itself.
         Err(_) => return pass(req, next).await,

@@ -2,6 +2,7 @@
 //! every request passes through, and the OpenAPI document.
 
 mod caller;
+mod client_address;
 mod client_version;
 mod compression;
 mod conditional;

@@ -1,38 +1,41 @@
-//! Per-client rate limits by route class, counted in Redis so every replica shares them.
+//! Rate limits by route class, counted in Redis so every replica shares them: per account when
+//! the caller is signed in, per client address otherwise (docs/abuse-limits.md). One Redis
+//! round trip per limited request; a limiter outage lets requests through.
 
+use crate::client_address::client_of_request;
 use crate::problem::Problem;
 use crate::state::AppState;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
+use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::web;
 use lingo_kernel::rate_limit::RateDecision;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteClass {
-    /// Sign-in, sign-up, codes, token refresh: tight, per client address.
-    Auth,
+pub use lingo_bootstrap::RouteClass;
+
+/// The account of a valid bearer token, if any. An invalid token is counted by address (the
+/// handler answers 401 anyway).
+async fn account(req: &ServiceRequest, state: &AppState) -> Option<lingo_kernel::UserId> {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?
+        .trim();
+    state.auth.authenticate(token).await.ok().map(|c| c.user)
 }
 
-impl RouteClass {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Auth => "auth",
-        }
-    }
-}
-
-/// Limits per route class, from configuration.
-/// The client's address: the peer, or the first `Forwarded`/`X-Forwarded-For` hop when the api
-/// runs behind a proxy it trusts (`LINGO_HTTP_TRUST_FORWARDED`).
-pub(crate) fn client(req: &ServiceRequest, trust_forwarded: bool) -> String {
-    if trust_forwarded && let Some(ip) = req.connection_info().realip_remote_addr() {
-        return ip.to_owned();
-    }
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+fn too_many(seconds: u64) -> actix_web::HttpResponse {
+    let mut response = Problem::new(StatusCode::TOO_MANY_REQUESTS)
+        .detail(format!("too many requests; retry in {seconds} s"))
+        .response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    response
 }
 
 pub async fn limit(
@@ -46,33 +49,36 @@ pub async fn limit(
             .await
             .map(ServiceResponse::map_into_boxed_body);
     };
-    let key = format!(
-        "http:{}:{}",
-        class.name(),
-        client(&req, state.trust_forwarded)
-    );
-    let throttle = match class {
-        RouteClass::Auth => &state.auth_throttle,
+    let signed_in = match class {
+        RouteClass::Auth => None,
+        _ => account(&req, &state).await,
+    };
+    let (key, throttle) = match signed_in {
+        Some(user) => (
+            format!("http:{}:user:{user}", class.name()),
+            state.throttles.for_account(class),
+        ),
+        None => (
+            format!(
+                "http:{}:addr:{}",
+                class.name(),
+                client_of_request(req.request()).limit_key()
+            ),
+            state.throttles.for_anonymous(class),
+        ),
     };
     match throttle.hit(&key).await {
         Ok(RateDecision::Limited { retry_after }) => {
-            let seconds = retry_after.as_secs().max(1);
-            let mut response = Problem::new(StatusCode::TOO_MANY_REQUESTS)
-                .detail(format!("too many requests; retry in {seconds} s"))
-                .response();
-            response.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from(seconds),
-            );
-            Ok(req.into_response(response))
+            let seconds = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+            Ok(req.into_response(too_many(seconds)))
         }
         Ok(RateDecision::Allowed) => next
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body),
         Err(e) => {
-            // Fail open: a limiter outage must not take sign-in down with it.
-            tracing::warn!(error = %e, "rate limiter unavailable; request let through");
+            // Fail open: a limiter outage must not take the api down with it.
+            tracing::warn!(error = %e, class = class.name(), "rate limiter unavailable; request let through");
             next.call(req)
                 .await
                 .map(ServiceResponse::map_into_boxed_body)

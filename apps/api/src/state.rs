@@ -1,4 +1,5 @@
 use crate::metrics::Metrics;
+use lingo_bootstrap::RouteThrottles;
 use lingo_bootstrap::readiness::Readiness;
 use lingo_bootstrap::{Config, Overrides, Services, Stores};
 use lingo_content::request_content::ContentRequestService;
@@ -7,8 +8,8 @@ use lingo_dictionary::analyse_text::TextAnalysisService;
 use lingo_dictionary::lookup::LookupService;
 use lingo_dictionary::request_import::ImportRequestService;
 use lingo_dictionary::request_reconcile::ReconcileRequestService;
+use lingo_kernel::TrustedProxies;
 use lingo_kernel::jobs::JobService;
-use lingo_kernel::rate_limit::RequestThrottle;
 use lingo_learning::card_actions::CardActionService;
 use lingo_learning::card_queries::CardQueryService;
 use lingo_learning::manage_decks::DeckService;
@@ -49,11 +50,11 @@ pub struct AppState {
     pub content_usage: Arc<UsageReportService>,
     pub jobs: JobService,
     pub readiness: Readiness,
-    /// Requests of the auth route class, per client address.
-    pub auth_throttle: RequestThrottle,
+    /// Requests per route class, per account or client address.
+    pub throttles: RouteThrottles,
     pub metrics: Arc<Metrics>,
-    /// Whether `Forwarded`/`X-Forwarded-For` name the client (behind a trusted proxy only).
-    pub trust_forwarded: bool,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` hops name the client.
+    pub trusted_proxies: TrustedProxies,
     /// How long a phone sign-in code lives (told to the client).
     pub otp_ttl: Duration,
     /// Deadline of each store ping of `/ready`.
@@ -89,9 +90,9 @@ impl AppState {
             content_usage: s.content_usage,
             jobs: s.jobs,
             readiness: s.readiness,
-            auth_throttle: s.auth_throttle,
+            throttles: s.route_throttles,
             metrics: Arc::new(Metrics::default()),
-            trust_forwarded: config.auth.trust_forwarded,
+            trusted_proxies: config.http.trusted_proxies.clone(),
             otp_ttl: s.otp_ttl,
             ready_timeout: Duration::from_secs(1),
             idempotency: s.idempotency,

@@ -4,10 +4,12 @@
 
 mod email;
 mod env;
+mod limits;
 mod sections;
 
 pub use email::{EmailConfig, EmailProvider, EmailTls, SmtpConfig};
 pub use env::{ConfigError, EnvSource};
+pub use limits::{LimitsConfig, RouteLimits};
 pub use sections::*;
 
 use lingo_dictionary::meaning::{DEFAULT_MEANING_FALLBACK, MeaningChains};
@@ -95,6 +97,7 @@ impl Config {
                     })
                     .transpose()?,
                 idempotency_ttl: env.millis("LINGO_IDEMPOTENCY_TTL_MS", 86_400_000)?,
+                trusted_proxies: limits::trusted_proxies(env)?,
             },
             database: DatabaseConfig {
                 url: env.string(
@@ -150,6 +153,7 @@ impl Config {
             },
             content: content_config(env)?,
             email: email::email_config(env, production)?,
+            limits: limits::limits_config(env)?,
         })
     }
 }
@@ -174,6 +178,12 @@ fn content_config(env: &EnvSource) -> Result<ContentConfig, ConfigError> {
         retry_failed_after: env.millis("LINGO_CONTENT_RETRY_FAILED_MS", 10 * 60_000)?,
         price_prompt_per_mtok: env.parse("LINGO_LLM_PRICE_PROMPT_PER_MTOK", 0.0)?,
         price_completion_per_mtok: env.parse("LINGO_LLM_PRICE_COMPLETION_PER_MTOK", 0.0)?,
+        daily_budget_usd: limits::money(env, "LINGO_CONTENT_DAILY_BUDGET_USD", 20.0)?,
+        generation_estimate_usd: limits::money(
+            env,
+            "LINGO_CONTENT_GENERATION_ESTIMATE_USD",
+            0.002,
+        )?,
     })
 }
 
@@ -303,10 +313,8 @@ fn auth_config(
         argon2_memory_kib: env.parse("LINGO_ARGON2_MEMORY_KIB", 19_456)?,
         argon2_iterations: env.parse("LINGO_ARGON2_ITERATIONS", 2)?,
         argon2_parallelism: env.parse("LINGO_ARGON2_PARALLELISM", 1)?,
-        auth_requests_per_minute: env.positive("LINGO_RATE_LIMIT_AUTH_PER_MINUTE", 30)? as u32,
-        login_attempts_per_15_minutes: env.positive("LINGO_RATE_LIMIT_LOGIN_PER_15_MINUTES", 10)?
+        login_attempts_per_15_minutes: env.positive("LINGO_RATE_LIMIT_LOGIN_PER_15_MINUTES", 50)?
             as u32,
-        trust_forwarded: env.parse("LINGO_HTTP_TRUST_FORWARDED", false)?,
         sms: sms_config(env, production)?,
         google_client_ids: env.list("LINGO_GOOGLE_CLIENT_IDS"),
         google_jwks_url: env.string(

@@ -10,5 +10,5 @@ pub mod stores;
 pub mod telemetry;
 
 pub use config::{Config, ConfigError, Environment};
-pub use services::{JobDeps, Overrides, Services};
+pub use services::{JobDeps, Overrides, RouteClass, RouteThrottles, Services};
 pub use stores::Stores;

@@ -9,8 +9,10 @@ mod content;
 mod dictionary;
 mod jobs;
 mod learning;
+mod route_limits;
 
 pub use jobs::JobDeps;
+pub use route_limits::{RouteClass, RouteThrottles};
 
 use crate::Stores;
 use crate::config::Config;
@@ -26,7 +28,7 @@ use lingo_dictionary::ports::{DictionaryProvider, FrequencySource, LemmaTable};
 use lingo_dictionary::request_import::ImportRequestService;
 use lingo_dictionary::request_reconcile::ReconcileRequestService;
 use lingo_kernel::jobs::JobService;
-use lingo_kernel::rate_limit::{RateLimiter, RequestThrottle};
+use lingo_kernel::rate_limit::RateLimiter;
 use lingo_kernel::{Clock, SystemClock};
 use lingo_learning::card_actions::CardActionService;
 use lingo_learning::card_queries::CardQueryService;
@@ -50,6 +52,7 @@ pub fn content_service(
     stores: &Stores,
 ) -> anyhow::Result<ContentGenerationService> {
     Ok(content::generation(
+        config,
         stores,
         content::generator(
             config,
@@ -95,8 +98,8 @@ pub struct Services {
     pub account_admin: AccountAdminService,
     /// How long a phone sign-in code lives (the api tells the client).
     pub otp_ttl: Duration,
-    /// Requests of the auth route class, per client address.
-    pub auth_throttle: RequestThrottle,
+    /// The api's limits per route class.
+    pub route_throttles: RouteThrottles,
     // learning
     pub decks: DeckService,
     pub cards: CardQueryService,
@@ -197,7 +200,7 @@ impl Services {
             accounts: users.accounts,
             account_admin: users.account_admin,
             otp_ttl: users.otp_ttl,
-            auth_throttle: users.throttle,
+            route_throttles: RouteThrottles::new(limiter.clone(), &config.limits.routes),
             decks: learning.decks,
             cards: learning.cards,
             reviews: learning.reviews,

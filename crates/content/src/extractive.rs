@@ -220,6 +220,10 @@ impl ContentGenerator for ExtractiveGenerator {
         "extractive/v1"
     }
 
+    fn costs_money(&self) -> bool {
+        false
+    }
+
     async fn generate(&self, request: &ContentRequest) -> Result<Generated, GeneratorError> {
         let content = extract(request, &self.meanings);
         let text = serde_json::to_string(&content)

@@ -8,8 +8,12 @@
 //! store than the content store) before it is stored, and a retry after a failed store stores
 //! the draft without calling the generator. A usage record that cannot be written does not fail
 //! the job either (the usage also travels in the content's provenance).
+//!
+//! Every paid call first reserves its estimated cost against the global daily budget
+//! (`generation_budget.rs`); past the budget the extractive generator writes the content.
 
 use crate::content_key::{ContentKey, LevelBand};
+use crate::generation_budget::GenerationBudget;
 use crate::learner_content::LearnerContent;
 use crate::ports::{
     ContentDrafts, ContentGenerator, ContentProvenance, ContentRequest, ContentStore,
@@ -57,6 +61,8 @@ pub struct ContentDeps {
     pub ledger: Arc<dyn UsageLedger>,
     pub drafts: Arc<dyn ContentDrafts>,
     pub clock: Arc<dyn Clock>,
+    /// The global daily money budget of `generator`; `None` when it costs nothing.
+    pub budget: Option<GenerationBudget>,
 }
 
 /// Drafts held in this process when the drafts store is down too (bounded).
@@ -180,7 +186,8 @@ impl ContentGenerationService {
         };
         let mut usage = TokenUsage::default();
         let mut repaired = false;
-        let content = match self.attempt(&request, &mut usage).await? {
+        let mut used = self.deps.generator.clone();
+        let content = match self.attempt(&request, &mut usage, &mut used).await? {
             Attempt::Valid(content) => content,
             Attempt::Invalid { text, problems } => {
                 tracing::warn!(
@@ -192,7 +199,7 @@ impl ContentGenerationService {
                     previous: text,
                     problems,
                 });
-                match self.attempt(&request, &mut usage).await? {
+                match self.attempt(&request, &mut usage, &mut used).await? {
                     Attempt::Valid(content) => content,
                     Attempt::Invalid { problems, .. } => {
                         return Err(JobError::Permanent(format!(
@@ -208,9 +215,9 @@ impl ContentGenerationService {
             version: latest.map_or(1, |v| v.version + 1),
             content,
             provenance: ContentProvenance {
-                generator: self.deps.generator.name().to_owned(),
-                model: self.deps.generator.model().to_owned(),
-                prompt_version: self.deps.generator.prompt_version().to_owned(),
+                generator: used.name().to_owned(),
+                model: used.model().to_owned(),
+                prompt_version: used.prompt_version().to_owned(),
                 created_at: self.deps.clock.now(),
                 repaired,
                 usage,
@@ -226,32 +233,57 @@ impl ContentGenerationService {
         Ok(summary(&version, false))
     }
 
-    /// One generator call, its usage recorded, its answer checked.
+    /// The generator for the next call: the configured one when the day's budget still has
+    /// room for it (reserved now), the fallback otherwise.
+    async fn generator_within_budget(
+        &self,
+        day: chrono::NaiveDate,
+    ) -> Result<(Arc<dyn ContentGenerator>, bool), JobError> {
+        let Some(budget) = &self.deps.budget else {
+            return Ok((self.deps.generator.clone(), false));
+        };
+        if budget.reserve(day).await.map_err(retryable)? {
+            return Ok((self.deps.generator.clone(), true));
+        }
+        tracing::warn!(
+            fallback = budget.fallback.name(),
+            "the daily content budget is spent; no model is called"
+        );
+        Ok((budget.fallback.clone(), false))
+    }
+
+    /// One generator call, its usage recorded, its answer checked; `used` is set to the
+    /// generator that answered.
     async fn attempt(
         &self,
         request: &ContentRequest,
         usage: &mut TokenUsage,
+        used: &mut Arc<dyn ContentGenerator>,
     ) -> Result<Attempt, JobError> {
-        let generator = &self.deps.generator;
+        let day = self.deps.clock.now().date_naive();
+        let (generator, reserved) = self.generator_within_budget(day).await?;
+        *used = generator.clone();
         let outcome = generator.generate(request).await;
         let (spent, model) = match &outcome {
             Ok(g) => (g.usage, g.model.clone()),
             Err(GeneratorError::Truncated { usage, .. }) => (*usage, generator.model().to_owned()),
             Err(_) => (TokenUsage::default(), generator.model().to_owned()),
         };
+        if reserved && let Some(budget) = &self.deps.budget {
+            budget.settle(day, spent).await;
+        }
         *usage = *usage + spent;
-        if outcome.is_ok() || matches!(outcome, Err(GeneratorError::Truncated { .. })) {
-            let day = self.deps.clock.now().date_naive();
-            if let Err(e) = self
+        let answered = outcome.is_ok() || matches!(outcome, Err(GeneratorError::Truncated { .. }));
+        if answered
+            && let Err(e) = self
                 .deps
                 .ledger
                 .record(day, generator.name(), &model, spent)
                 .await
-            {
-                // Paid already: failing the job would pay again. The usage stays in the
-                // content's provenance.
-                tracing::error!(error = %e, ?spent, %model, "generator usage not recorded");
-            }
+        {
+            // Paid already: failing the job would pay again. The usage stays in the
+            // content's provenance.
+            tracing::error!(error = %e, ?spent, %model, "generator usage not recorded");
         }
         match outcome {
             Ok(generated) => Ok(

@@ -6,6 +6,7 @@ pub mod card_backs;
 pub mod content_key;
 pub mod extractive;
 pub mod generate_content;
+pub mod generation_budget;
 pub mod learner_content;
 pub mod ports;
 pub mod request_content;

@@ -89,6 +89,10 @@ pub trait ContentGenerator: Send + Sync {
     fn model(&self) -> &str;
     /// The version of the prompt files used (`learner_content/v1`).
     fn prompt_version(&self) -> &str;
+    /// Whether a call is paid for (and so counted against the daily money budget).
+    fn costs_money(&self) -> bool {
+        true
+    }
     async fn generate(&self, request: &ContentRequest) -> Result<Generated, GeneratorError>;
 }
 

@@ -252,6 +252,7 @@ fn world(generator: Arc<dyn ContentGenerator>) -> World {
         clock: Arc::new(FixedClock::at(
             Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap(),
         )),
+        budget: None,
     });
     World {
         service,

@@ -4,8 +4,10 @@
 pub mod cache;
 pub mod caller;
 pub mod cefr;
+pub mod client_address;
 pub mod client_version;
 pub mod clock;
+pub mod failed_attempts;
 pub mod idempotency;
 pub mod ids;
 pub mod jobs;
@@ -16,6 +18,7 @@ pub mod retry_delay;
 
 pub use caller::{Caller, Forbidden};
 pub use cefr::CefrLevel;
+pub use client_address::{ClientAddress, IpNetwork, TrustedProxies};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use ids::{CardId, DeckId, QuizId, SystemDeckId, UserId, WordId};
 pub use language::{LanguageCode, LanguageCodeError};

@@ -13,6 +13,7 @@ pub mod ports;
 mod profile;
 pub mod revocation;
 mod role;
+pub mod sms_policy;
 mod user;
 
 pub use access_token::{AccessClaims, AccessTokenError, AccessTokens};

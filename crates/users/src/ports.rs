@@ -123,6 +123,9 @@ pub trait RefreshTokenStore: Send + Sync {
     async fn revoke_family_of(&self, hash: &[u8], now: DateTime<Utc>) -> Result<bool, Unavailable>;
     /// Revokes every token of the user (logout everywhere).
     async fn revoke_all(&self, user: UserId, now: DateTime<Utc>) -> Result<(), Unavailable>;
+    /// The family of a stored token (used or not), `None` when no token has this hash; what
+    /// refresh limits are counted on.
+    async fn family_of(&self, hash: &[u8]) -> Result<Option<uuid::Uuid>, Unavailable>;
 }
 
 /// The per-account token generation that access tokens are checked against.

@@ -4,6 +4,7 @@ use super::fields;
 use super::me::AccountView;
 use super::profile_dto::ProfileInput;
 use crate::caller::Caller;
+use crate::client_address::Client;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -138,13 +139,14 @@ pub struct LoginRequest {
     responses((status = 200, body = SessionView), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     body: web::Json<LoginRequest>,
+    client: Client,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let email = Email::parse(&body.email).map_err(|e| ApiError::invalid("email", e.to_string()))?;
     let s = state
         .auth
-        .login_with_password(&email, &body.password)
+        .login_with_password(&email, &body.password, client.0)
         .await?;
     Ok(session(actix_web::http::StatusCode::OK, s))
 }
@@ -164,17 +166,20 @@ pub struct CodeSent {
     expires_in: u64,
 }
 
-/// Sends a 6-digit sign-in code by SMS (sign-in and sign-up alike).
+/// Sends a 6-digit sign-in code by SMS (sign-in and sign-up alike). The answer is the same
+/// whether a code was pending; numbers outside the allowed country calling codes are 422.
 #[utoipa::path(post, path = "/api/v1/auth/phone/request", tag = "auth", request_body = PhoneCodeRequest,
-    responses((status = 202, body = CodeSent), (status = 422, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 202, body = CodeSent), (status = 422, description = "Malformed number or country not served", body = Problem),
+        (status = 429, description = "A per-phone, per-address, per-country or global SMS budget is spent", body = Problem)))]
 pub async fn request_phone_code(
     body: web::Json<PhoneCodeRequest>,
+    client: Client,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let phone =
         PhoneNumber::parse(&body.phone).map_err(|e| ApiError::invalid("phone", e.to_string()))?;
-    state.auth.request_phone_code(&phone).await?;
+    state.auth.request_phone_code(&phone, client.0).await?;
     Ok(HttpResponse::Accepted().json(CodeSent {
         expires_in: state.otp_ttl.as_secs(),
     }))
@@ -197,12 +202,16 @@ pub struct PhoneVerifyRequest {
         (status = 429, body = Problem)))]
 pub async fn verify_phone_code(
     body: web::Json<PhoneVerifyRequest>,
+    client: Client,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let phone =
         PhoneNumber::parse(&body.phone).map_err(|e| ApiError::invalid("phone", e.to_string()))?;
-    let s = state.auth.verify_phone_code(&phone, &body.code).await?;
+    let s = state
+        .auth
+        .verify_phone_code(&phone, &body.code, client.0)
+        .await?;
     Ok(session(actix_web::http::StatusCode::OK, s))
 }
 
@@ -241,7 +250,8 @@ pub struct RefreshRequest {
 /// Exchanges a refresh token for a new pair. Each refresh token works once; replaying a used one
 /// signs out every device of that sign-in.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = SessionView), (status = 401, body = Problem)))]
+    responses((status = 200, body = SessionView), (status = 401, body = Problem),
+        (status = 429, description = "Too many refreshes of this sign-in", body = Problem)))]
 pub async fn refresh(
     body: web::Json<RefreshRequest>,
     state: web::Data<AppState>,

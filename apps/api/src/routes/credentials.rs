@@ -18,15 +18,8 @@ fn email_of(raw: &str) -> Result<Email, ApiError> {
 }
 
 /// The caller's network address, by the rule of the per-client rate limiter.
-fn client_address(req: &HttpRequest, state: &AppState) -> String {
-    if state.trust_forwarded
-        && let Some(ip) = req.connection_info().realip_remote_addr()
-    {
-        return ip.to_owned();
-    }
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+fn client_address(req: &HttpRequest) -> String {
+    crate::client_address::client_of_request(req).limit_key()
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -74,7 +67,7 @@ pub async fn forgot_password(
     let email = email_of(&body.email)?;
     state
         .auth
-        .request_password_reset(&email, &client_address(&req, &state))
+        .request_password_reset(&email, &client_address(&req))
         .await?;
     Ok(check_your_email(
         "if an account has this address, a reset link is on its way",

@@ -26,6 +26,13 @@ use crate::rate_limit::{self, RouteClass};
 use actix_web::middleware::from_fn;
 use actix_web::web;
 
+/// The rate limit of a route class, as a middleware.
+macro_rules! limited {
+    ($class:expr) => {
+        from_fn(|req, next| rate_limit::limit($class, req, next))
+    };
+}
+
 /// Each path is one resource, so a known path with another method answers 405, not 404.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -46,17 +53,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/admin/users/{id}/audit").get(admin_users::audit))
             .service(web::resource("/admin/words/private").get(admin_words::private_words))
             .service(web::resource("/admin/words/{id}/confirm").post(admin_words::confirm))
+            // Refresh is limited per token family in the use case, not per address.
+            .service(web::resource("/auth/refresh").post(auth::refresh))
             .service(
                 web::scope("/auth")
-                    .wrap(from_fn(|req, next| {
-                        rate_limit::limit(RouteClass::Auth, req, next)
-                    }))
+                    .wrap(limited!(RouteClass::Auth))
                     .service(web::resource("/register").post(auth::register))
                     .service(web::resource("/login").post(auth::login))
                     .service(web::resource("/phone/request").post(auth::request_phone_code))
                     .service(web::resource("/phone/verify").post(auth::verify_phone_code))
                     .service(web::resource("/google").post(auth::google))
-                    .service(web::resource("/refresh").post(auth::refresh))
                     .service(web::resource("/logout").post(auth::logout))
                     .service(web::resource("/logout-all").post(auth::logout_all))
                     .service(web::resource("/email/verify").post(credentials::verify_email))
@@ -95,17 +101,49 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/cards/{id}/undo").post(reviews::undo))
             .service(web::resource("/cards/{id}/{action}").post(cards::act))
             .service(web::resource("/reviews").post(reviews::review))
-            .service(web::resource("/reviews/batch").post(reviews::batch))
+            .service(
+                web::resource("/reviews/batch")
+                    .wrap(limited!(RouteClass::Batches))
+                    .post(reviews::batch),
+            )
             .service(web::resource("/study/queue").get(study::queue))
             .service(web::resource("/study/session").get(study::session))
             .service(web::resource("/stats").get(stats::stats))
-            .service(web::resource("/quizzes").post(quizzes::create))
-            .service(web::resource("/quizzes/{id}").get(quizzes::get))
-            .service(web::resource("/quizzes/{id}/answers").post(quizzes::answer))
-            .service(web::resource("/dictionary/{lang}/words/{lemma}").get(dictionary::lookup))
-            .service(web::resource("/dictionary/{lang}/search").get(dictionary::search))
-            .service(web::resource("/texts/analyze").post(dictionary::analyse))
-            .service(web::resource("/words/{id}/content").get(content::get))
+            .service(
+                web::resource("/quizzes")
+                    .wrap(limited!(RouteClass::Quizzes))
+                    .post(quizzes::create),
+            )
+            .service(
+                web::resource("/quizzes/{id}")
+                    .wrap(limited!(RouteClass::Quizzes))
+                    .get(quizzes::get),
+            )
+            .service(
+                web::resource("/quizzes/{id}/answers")
+                    .wrap(limited!(RouteClass::Quizzes))
+                    .post(quizzes::answer),
+            )
+            .service(
+                web::resource("/dictionary/{lang}/words/{lemma}")
+                    .wrap(limited!(RouteClass::Lookup))
+                    .get(dictionary::lookup),
+            )
+            .service(
+                web::resource("/dictionary/{lang}/search")
+                    .wrap(limited!(RouteClass::Search))
+                    .get(dictionary::search),
+            )
+            .service(
+                web::resource("/texts/analyze")
+                    .wrap(limited!(RouteClass::Analyse))
+                    .post(dictionary::analyse),
+            )
+            .service(
+                web::resource("/words/{id}/content")
+                    .wrap(limited!(RouteClass::Content))
+                    .get(content::get),
+            )
             .service(
                 web::resource("/admin/words/{id}/content/regenerate").post(content::regenerate),
             )

@@ -281,3 +281,34 @@ async fn a_refused_generation_fails_and_is_tried_again_after_a_cool_down() {
     .await;
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn past_the_global_daily_budget_no_model_is_called_and_extractive_content_is_served() {
+    let double = chat_double(false).await;
+    let url = double.url("/v1");
+    // Room for exactly one call at the estimated cost, across every learner.
+    let app = spawn(&[
+        ("LINGO_CONTENT_DAILY_BUDGET_USD", "0.002"),
+        ("LINGO_CONTENT_GENERATION_ESTIMATE_USD", "0.002"),
+    ])
+    .await;
+    let bank = import_bank(&app).await;
+    let worker = start_llm_worker(&app, url, Some("sk-test"));
+    let sara = learner(&app, "sara@example.org").await;
+    let omar = learner(&app, "omar@example.org").await;
+    app.word_content(&sara, &bank, "?native=ar&level=B1").await;
+    let first = app
+        .wait_for_content(&sara, &bank, "?native=ar&level=B1")
+        .await;
+    // The model's first answer needed a repair; the repair found the budget spent.
+    assert_eq!(double.request_count(), 1);
+    assert_eq!(first["provenance"]["generator"], "extractive");
+    // Another learner, another band: no model call at all, still content.
+    app.word_content(&omar, &bank, "?native=ar&level=C1").await;
+    let second = app
+        .wait_for_content(&omar, &bank, "?native=ar&level=C1")
+        .await;
+    assert_eq!(second["provenance"]["generator"], "extractive");
+    assert_eq!(double.request_count(), 1);
+    worker.stop().await;
+}

@@ -32,6 +32,7 @@ pub struct Config {
     pub content: ContentConfig,
     pub quiz: QuizConfig,
     pub email: super::EmailConfig,
+    pub limits: super::limits::LimitsConfig,
 }
 
 /// When a correct quiz answer counts as slow (→ Hard) or fast (→ Easy).
@@ -58,6 +59,9 @@ pub struct HttpConfig {
     pub min_client_version: Option<lingo_kernel::client_version::ClientVersion>,
     /// How long the first response to an `Idempotency-Key` is replayed.
     pub idempotency_ttl: Duration,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` hops are believed; empty: the peer is the
+    /// client.
+    pub trusted_proxies: lingo_kernel::TrustedProxies,
 }
 
 #[derive(Debug, Clone)]
@@ -147,11 +151,9 @@ pub struct AuthConfig {
     pub argon2_memory_kib: u32,
     pub argon2_iterations: u32,
     pub argon2_parallelism: u32,
-    /// Requests per minute per client address on the auth routes.
-    pub auth_requests_per_minute: u32,
-    /// Password attempts per account per 15 minutes.
+    /// Password attempts per account per 15 minutes, from every address together (the loose
+    /// ceiling above the per-address progressive delay).
     pub login_attempts_per_15_minutes: u32,
-    pub trust_forwarded: bool,
     pub sms: SmsConfig,
     /// Google OAuth client ids whose ID tokens are accepted; none disables Google sign-in.
     pub google_client_ids: Vec<String>,
@@ -214,9 +216,13 @@ pub struct ContentConfig {
     pub daily_quota: u32,
     /// How long after a failed generation a learner's request tries it again.
     pub retry_failed_after: Duration,
-    /// Prices per million tokens, for the cost report.
+    /// Prices per million tokens, for the cost report and the daily budget.
     pub price_prompt_per_mtok: f64,
     pub price_completion_per_mtok: f64,
+    /// Estimated cost of all model generations per UTC day, in US dollars; 0 means no budget.
+    pub daily_budget_usd: f64,
+    /// What one model call is assumed to cost until (or unless) its token usage is reported.
+    pub generation_estimate_usd: f64,
 }
 
 #[derive(Debug, Clone)]

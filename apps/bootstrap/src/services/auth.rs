@@ -7,11 +7,11 @@ use lingo_crypto::{Argon2Hasher, Argon2Settings, OsSecrets};
 use lingo_google::{GoogleIdTokenVerifier, GoogleSettings};
 use lingo_jwt::JwtAccessTokens;
 use lingo_kernel::Clock;
-use lingo_kernel::rate_limit::{RateLimit, RateLimiter, RequestThrottle};
+use lingo_kernel::rate_limit::{RateLimit, RateLimiter};
 use lingo_postgres::{
     PgAccountAdministration, PgEmailTokenStore, PgRefreshTokenStore, PgUserRepository,
 };
-use lingo_redis::RedisOtpStore;
+use lingo_redis::{RedisFailedAttempts, RedisOtpStore};
 use lingo_users::AccessTokens;
 use lingo_users::account::AccountService;
 use lingo_users::administer_accounts::AccountAdminService;
@@ -26,7 +26,6 @@ pub(super) struct Users {
     pub accounts: AccountService,
     pub account_admin: AccountAdminService,
     pub otp_ttl: Duration,
-    pub throttle: RequestThrottle,
 }
 
 fn sms_sender(config: &SmsConfig) -> anyhow::Result<Arc<dyn SmsSender>> {
@@ -134,9 +133,14 @@ pub(super) fn build(
         access_tokens: tokens,
         secrets: Arc::new(OsSecrets),
         revocations: revocations.clone(),
-        limiter: limiter.clone(),
+        limiter,
         clock: clock.clone(),
+        attempts: Arc::new(RedisFailedAttempts::new(
+            stores.redis.clone(),
+            &stores.redis_prefix,
+        )),
     };
+    let limits = &config.limits;
     let settings = AuthSettings {
         refresh_ttl: auth.refresh_ttl,
         refresh_max_age: auth.refresh_max_age,
@@ -146,6 +150,14 @@ pub(super) fn build(
             Duration::from_secs(15 * 60),
         ),
         email_link_base: config.email.link_base_url.clone(),
+        otp_verify_limit: RateLimit::per(
+            limits.otp_verify_per_10_minutes,
+            Duration::from_secs(10 * 60),
+        ),
+        login_delay: limits.login_delay,
+        otp_verify_delay: limits.otp_verify_delay,
+        refresh_limit: RateLimit::per(limits.refresh_per_minute, Duration::from_secs(60)),
+        sms: limits.sms.clone(),
         ..AuthSettings::default()
     };
     let otp_ttl = settings.otp_ttl;
@@ -159,9 +171,5 @@ pub(super) fn build(
             clock,
         ),
         otp_ttl,
-        throttle: RequestThrottle::new(
-            limiter,
-            RateLimit::per(auth.auth_requests_per_minute, Duration::from_secs(60)),
-        ),
     })
 }

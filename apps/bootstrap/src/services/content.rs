@@ -1,11 +1,12 @@
 //! Learner content wired to its adapters: the generator the configuration names (an
 //! OpenAI-compatible server, or the offline extractive generator when none is configured), the
-//! MongoDB content store and the PostgreSQL usage ledger.
+//! MongoDB content store, the PostgreSQL usage ledger and the daily money budget.
 
 use crate::Stores;
 use crate::config::{ContentConfig, StructuredOutputMode};
 use lingo_content::extractive::ExtractiveGenerator;
 use lingo_content::generate_content::{ContentDeps, ContentGenerationService};
+use lingo_content::generation_budget::{GenerationBudget, micro_usd};
 use lingo_content::ports::{ContentGenerator, UsageLedger};
 use lingo_content::request_content::{ContentRequestDeps, ContentRequestService};
 use lingo_content::usage_report::{TokenPrices, UsageReportService};
@@ -15,7 +16,7 @@ use lingo_kernel::jobs::JobQueue;
 use lingo_kernel::rate_limit::RateLimiter;
 use lingo_llm::{LlmSettings, OpenAiCompatibleGenerator, StructuredOutput};
 use lingo_mongo::{MongoContentStore, MongoEntryStore};
-use lingo_postgres::{PgLearnerProfiles, PgUsageLedger, PgWordRepository};
+use lingo_postgres::{PgContentSpend, PgLearnerProfiles, PgUsageLedger, PgWordRepository};
 use std::sync::Arc;
 
 pub(super) struct Content {
@@ -46,12 +47,31 @@ pub(super) fn generator(
     Ok(Arc::new(OpenAiCompatibleGenerator::new(settings)?))
 }
 
+/// The global daily money budget of a paid generator (PostgreSQL counts across replicas);
+/// past it the extractive generator writes the content.
+fn budget(
+    config: &ContentConfig,
+    stores: &Stores,
+    generator: &dyn ContentGenerator,
+) -> Option<GenerationBudget> {
+    (generator.costs_money() && config.daily_budget_usd > 0.0).then(|| GenerationBudget {
+        ledger: Arc::new(PgContentSpend::new(stores.postgres.clone())),
+        daily_limit: micro_usd(config.daily_budget_usd),
+        estimate: micro_usd(config.generation_estimate_usd),
+        prompt_per_mtok: config.price_prompt_per_mtok,
+        completion_per_mtok: config.price_completion_per_mtok,
+        fallback: Arc::new(ExtractiveGenerator::default()),
+    })
+}
+
 /// The generation use case (the worker's `content.generate`).
 pub(super) fn generation(
+    config: &ContentConfig,
     stores: &Stores,
     generator: Arc<dyn ContentGenerator>,
     clock: Arc<dyn Clock>,
 ) -> ContentGenerationService {
+    let budget = budget(config, stores, generator.as_ref());
     ContentGenerationService::new(ContentDeps {
         words: Arc::new(PgWordRepository::new(stores.postgres.clone())),
         entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
@@ -62,6 +82,7 @@ pub(super) fn generation(
             stores.postgres.clone(),
         )),
         clock,
+        budget,
     })
 }
 
@@ -75,7 +96,7 @@ pub(super) fn build(
     let words = Arc::new(PgWordRepository::new(stores.postgres.clone()));
     let store = Arc::new(MongoContentStore::new(&stores.mongo));
     let ledger: Arc<dyn UsageLedger> = Arc::new(PgUsageLedger::new(stores.postgres.clone()));
-    let generation = generation(stores, generator, clock.clone());
+    let generation = generation(config, stores, generator, clock.clone());
     let requests = ContentRequestService::new(ContentRequestDeps {
         store,
         words,

@@ -15,6 +15,8 @@ fn retry(e: impl std::fmt::Display) -> JobError {
 
 /// Erases a deleted account's data outside PostgreSQL: its pending sign-in code and its rate
 /// limit counters in Redis. (MongoDB holds nothing per user yet; per-user content joins here.)
+/// Counters keyed with a client address (progressive delay) are not enumerable and expire
+/// within a day; per-account route-class counters within a minute.
 /// Idempotent: deleting what is already gone is fine.
 pub async fn run(deps: JobDeps, _ctx: JobContext, job: PurgeUserData) -> Result<Purged, JobError> {
     let mut subjects = vec![
@@ -34,6 +36,7 @@ pub async fn run(deps: JobDeps, _ctx: JobContext, job: PurgeUserData) -> Result<
         deps.otps.forget(&phone).await.map_err(retry)?;
         subjects.push(format!("otp:request:{}", phone.as_str()));
         subjects.push(format!("otp:verify:{}", phone.as_str()));
+        subjects.push(format!("sms:phone:{}", phone.as_str()));
     }
     for subject in &subjects {
         deps.limiter.reset(subject).await.map_err(retry)?;

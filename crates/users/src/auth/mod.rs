@@ -22,7 +22,9 @@ use crate::ports::{
     SecretGenerator, SmsSender, Unavailable, UserRepository, UserStoreError,
 };
 use crate::revocation::RevocationCache;
+use crate::sms_policy::SmsPolicy;
 use lingo_kernel::Clock;
+use lingo_kernel::failed_attempts::{AttemptDecision, FailedAttempts, ProgressiveDelay};
 use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimiter};
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,9 +42,11 @@ pub struct AuthSettings {
     pub otp_pepper: Vec<u8>,
     /// Code requests per phone.
     pub otp_request_limit: RateLimit,
-    /// Code verifications per phone (on top of the per-code attempt limit).
+    /// Code verifications per phone, from every address together: the loose ceiling against
+    /// distributed guessing (on top of the per-code attempt limit).
     pub otp_verify_limit: RateLimit,
-    /// Password attempts per account identifier.
+    /// Password attempts per account identifier, from every address together: the loose
+    /// ceiling against distributed guessing.
     pub login_limit: RateLimit,
     /// Where the links in emails point: `{base}/verify-email?token=…`,
     /// `{base}/reset-password?token=…` (the app or web page posts the token to the api).
@@ -59,6 +63,14 @@ pub struct AuthSettings {
     pub reset_client_limit: RateLimit,
     /// Verification and address-change emails a signed-in learner may ask for.
     pub account_email_limit: RateLimit,
+    /// Progressive delay of password attempts per (email, client address).
+    pub login_delay: ProgressiveDelay,
+    /// Progressive delay of code verifications per (phone, client address).
+    pub otp_verify_delay: ProgressiveDelay,
+    /// Refreshes per token family (not per address: many learners share a carrier's address).
+    pub refresh_limit: RateLimit,
+    /// Which numbers get codes, and how many per day.
+    pub sms: SmsPolicy,
 }
 
 impl Default for AuthSettings {
@@ -71,7 +83,7 @@ impl Default for AuthSettings {
             otp_pepper: b"development-otp-pepper".to_vec(),
             otp_request_limit: RateLimit::per(3, Duration::from_secs(600)),
             otp_verify_limit: RateLimit::per(10, Duration::from_secs(600)),
-            login_limit: RateLimit::per(10, Duration::from_secs(900)),
+            login_limit: RateLimit::per(50, Duration::from_secs(900)),
             email_link_base: "http://localhost:8080".to_owned(),
             verify_email_ttl: Duration::from_secs(24 * 3600),
             reset_password_ttl: Duration::from_secs(30 * 60),
@@ -79,6 +91,10 @@ impl Default for AuthSettings {
             reset_request_limit: RateLimit::per(3, Duration::from_secs(900)),
             reset_client_limit: RateLimit::per(10, Duration::from_secs(900)),
             account_email_limit: RateLimit::per(3, Duration::from_secs(3600)),
+            login_delay: ProgressiveDelay::default(),
+            otp_verify_delay: ProgressiveDelay::default(),
+            refresh_limit: RateLimit::per(10, Duration::from_secs(60)),
+            sms: SmsPolicy::default(),
         }
     }
 }
@@ -94,9 +110,9 @@ pub enum AuthError {
     PhoneTaken,
     #[error("too many attempts; try again later")]
     Throttled { retry_after: Duration },
-    #[error("the code is wrong")]
-    WrongCode { attempts_left: u32 },
-    #[error("no valid code for this number; request a new one")]
+    /// One answer for a wrong code, a burned code and no code at all: the answer never tells
+    /// whether a code is pending for the number.
+    #[error("the code is wrong or has expired")]
     NoCode,
     #[error("the refresh token is invalid or expired")]
     InvalidRefreshToken,
@@ -131,6 +147,8 @@ pub enum AuthError {
     SmsRejected(String),
     #[error("{0}")]
     Unavailable(String),
+    #[error("sign-in codes are not sent to this country calling code")]
+    CountryNotAllowed,
 }
 
 impl From<Unavailable> for AuthError {
@@ -166,6 +184,8 @@ pub struct AuthDeps {
     pub revocations: Arc<RevocationCache>,
     pub limiter: Arc<dyn RateLimiter>,
     pub clock: Arc<dyn Clock>,
+    /// Failed password and code attempts, for the progressive delay.
+    pub attempts: Arc<dyn FailedAttempts>,
 }
 
 #[derive(Clone)]
@@ -185,6 +205,24 @@ impl AuthService {
             Ok(RateDecision::Allowed) => Ok(()),
             Ok(RateDecision::Limited { retry_after }) => Err(AuthError::Throttled { retry_after }),
             Err(e) => Err(AuthError::Unavailable(e.to_string())),
+        }
+    }
+
+    /// Starts one guess of a secret under `key`'s progressive delay; `Throttled` while the
+    /// wait is not over. The guess counts as failed until [`Self::guess_succeeded`].
+    async fn begin_guess(&self, key: &str, rule: ProgressiveDelay) -> Result<(), AuthError> {
+        let now = self.deps.clock.now();
+        match self.deps.attempts.begin(key, rule, now).await {
+            Ok(AttemptDecision::Allowed) => Ok(()),
+            Ok(AttemptDecision::Wait { retry_after }) => Err(AuthError::Throttled { retry_after }),
+            Err(e) => Err(AuthError::Unavailable(e.to_string())),
+        }
+    }
+
+    /// Forgets the failed guesses of `key`; a failure to forget only costs the learner a delay.
+    async fn guess_succeeded(&self, key: &str) {
+        if let Err(e) = self.deps.attempts.succeeded(key).await {
+            tracing::warn!(error = %e, "failed attempts not reset");
         }
     }
 }

@@ -1,7 +1,7 @@
 use super::{AuthError, AuthService, Session, emails};
 use crate::email_token::EmailTokenPurpose;
 use crate::{DisplayName, Email, LearningProfile, NewUser, Role};
-use lingo_kernel::UserId;
+use lingo_kernel::{ClientAddress, UserId};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -109,12 +109,19 @@ impl AuthService {
     /// costs the same time either way (a dummy hash is verified for unknown accounts). An
     /// account whose address is not verified yet gets the same answer: otherwise signing up
     /// with an address and trying its password would tell whether it was taken.
-    #[tracing::instrument(skip_all)]
+    ///
+    /// Guesses are slowed per (email, client address) with a progressive delay, so a stranger
+    /// elsewhere cannot lock the learner out; a much looser ceiling per email, counted only for
+    /// guesses the delay let through, bounds guessing from many addresses.
+    #[tracing::instrument(skip_all, fields(client = %client))]
     pub async fn login_with_password(
         &self,
         email: &Email,
         password: &str,
+        client: ClientAddress,
     ) -> Result<Session, AuthError> {
+        let guess = format!("login:{email}|{}", client.limit_key());
+        self.begin_guess(&guess, self.settings.login_delay).await?;
         self.throttle(&format!("login:{email}"), self.settings.login_limit)
             .await?;
         let user = self.deps.users.by_email(email).await?;
@@ -122,6 +129,7 @@ impl AuthService {
         let matches = self.deps.passwords.verify(password, hash).await;
         match user {
             Some(user) if matches && user.email_verified_at.is_some() => {
+                self.guess_succeeded(&guess).await;
                 self.start_session(user, false).await
             }
             _ => Err(AuthError::InvalidCredentials),

@@ -94,7 +94,18 @@ impl AuthService {
 
     /// Exchanges a refresh token for a new pair. The old token is spent; presenting it again
     /// revokes the whole family (someone else has a copy).
+    ///
+    /// Counted per token family (one sign-in on one device), never per address: behind a
+    /// carrier-grade NAT many learners share one.
     pub async fn refresh(&self, refresh_token: &str) -> Result<Session, AuthError> {
+        let family = self
+            .deps
+            .refresh_tokens
+            .family_of(&token_hash(refresh_token))
+            .await?
+            .ok_or(AuthError::InvalidRefreshToken)?;
+        self.throttle(&format!("refresh:{family}"), self.settings.refresh_limit)
+            .await?;
         let now = self.deps.clock.now();
         let new_token = self.deps.secrets.refresh_token();
         let record = self
