@@ -6,6 +6,9 @@ set -eu
 : "${POSTGRES_USER:=postgres}"
 : "${POSTGRES_DB:=$POSTGRES_USER}"
 : "${POSTGRES_HOST_AUTH_METHOD:=scram-sha-256}"
+# where the server puts its Unix socket and lock file (a tmpfs when the root file system is
+# read-only: POSTGRES_SOCKET_DIR=/tmp)
+: "${POSTGRES_SOCKET_DIR:=/var/run/postgresql}"
 
 # options alone (`-c fsync=off`) are options of postgres, as in the official image
 case "${1:-}" in -*) set -- postgres "$@" ;; esac
@@ -27,10 +30,10 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     printf 'host all all all %s\n' "$POSTGRES_HOST_AUTH_METHOD" >>"$PGDATA/pg_hba.conf"
     # a private server on the socket only, so nothing connects before the database exists; its
     # log goes to a file so "ready to accept connections" appears once, from the real server
-    pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=/var/run/postgresql" \
+    pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$POSTGRES_SOCKET_DIR" \
         -l /tmp/initdb-server.log -w start >/dev/null
     if [ "$POSTGRES_DB" != postgres ]; then
-        psql -v ON_ERROR_STOP=1 -h /var/run/postgresql -U "$POSTGRES_USER" -d postgres -q \
+        psql -v ON_ERROR_STOP=1 -h "$POSTGRES_SOCKET_DIR" -U "$POSTGRES_USER" -d postgres -q \
             -c "CREATE DATABASE \"$POSTGRES_DB\"" >/dev/null
     fi
     pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
@@ -38,4 +41,4 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     echo "postgres: initialised $PGDATA (user $POSTGRES_USER, database $POSTGRES_DB)" >&2
 fi
 
-exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/var/run/postgresql "$@"
+exec postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories="$POSTGRES_SOCKET_DIR" "$@"
