@@ -25,7 +25,8 @@ source "$ROOT/deploy/local/lib.sh"
 
 : "${LINGO_CONTAINERS_PROJECT:=lingo-containers}"
 : "${LINGO_CONTAINERS_HTTP_PORT:=18080}"
-export LINGO_CONTAINERS_HTTP_PORT
+: "${LINGO_CONTAINERS_HTTP_BIND:=127.0.0.1}"
+export LINGO_CONTAINERS_HTTP_PORT LINGO_CONTAINERS_HTTP_BIND
 # mounted read-only for the seed; the same absolute path inside the containers
 export LINGO_CONTAINERS_DATA_DIR="$(realpath -m -- "${LINGO_DATA_DIR:-$DEV/data}")"
 

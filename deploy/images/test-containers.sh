@@ -44,8 +44,11 @@ printf '%s\n' "$urls" | sed 's#//\([^:/]*\):[^@]*@#//\1:***@#' >&2
 docker ps --filter "label=org.lingo.test-session=$LINGO_TEST_CONTAINERS_SESSION" \
     --format '  {{.Names}}  {{.Image}}  {{.Status}}' >&2
 
+# the whole workspace unless packages are named (`just test-containers -p lingo-api`)
+scope=(--workspace)
+for a in "$@"; do case "$a" in -p | --package | -p* | --package=*) scope=() ;; esac; done
 if cargo nextest --version >/dev/null 2>&1; then
-    cargo nextest run --workspace "${FEATURES[@]}" --no-fail-fast "$@"
+    cargo nextest run "${scope[@]}" "${FEATURES[@]}" --no-fail-fast "$@"
 else
-    cargo test --workspace "${FEATURES[@]}" --no-fail-fast "$@"
+    cargo test "${scope[@]}" "${FEATURES[@]}" --no-fail-fast "$@"
 fi

@@ -4,7 +4,10 @@
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if std::env::args().nth(1).is_some_and(|a| a == "--help" || a == "-h") {
+    if std::env::args()
+        .nth(1)
+        .is_some_and(|a| a == "--help" || a == "-h")
+    {
         println!(
             "lingo-test-containers: start the test stores in containers and print export lines\n\
              images: LINGO_IMAGE_POSTGRES, LINGO_IMAGE_REDIS, LINGO_IMAGE_MONGO; \
