@@ -161,19 +161,20 @@ async fn postgres_answers(url: &str) -> Result<(), diesel::ConnectionError> {
     AsyncPgConnection::establish(url).await.map(drop)
 }
 
-async fn redis_answers(url: &str) -> Result<(), deadpool_redis::redis::RedisError> {
-    let client = deadpool_redis::redis::Client::open(url)?;
-    let mut conn = client.get_multiplexed_async_connection().await?;
+async fn redis_answers(url: &str) -> Result<(), String> {
+    let client = deadpool_redis::redis::Client::open(url).map_err(|e| e.to_string())?;
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .map_err(|e| e.to_string())?;
     let pong: String = deadpool_redis::redis::cmd("PING")
         .query_async(&mut conn)
-        .await?;
+        .await
+        .map_err(|e| e.to_string())?;
     if pong == "PONG" {
         Ok(())
     } else {
-        Err(deadpool_redis::redis::RedisError::from((
-            deadpool_redis::redis::ErrorKind::ResponseError,
-            "unexpected PING answer",
-        )))
+        Err(format!("unexpected PING answer {pong:?}"))
     }
 }
 
