@@ -46,6 +46,26 @@ contract:
     {{stack}} stores
     source .dev/env; deploy/local/contract.sh
 
+# the whole test suite against stores in containers that testcontainers starts from the images built here
+test-containers *args:
+    deploy/images/test-containers.sh {{args}}
+
+# container images with no registry (debootstrap base, lingo, postgres, redis, secantusdb); cached
+images *what:
+    deploy/images/build.sh {{what}}
+
+# build the images and run the whole stack in containers in production mode; prints the URL
+containers:
+    deploy/containers.sh up
+
+# stop the container stack (its volumes stay; `deploy/containers.sh down -v` drops them)
+containers-down:
+    deploy/containers.sh down
+
+# validate the Kubernetes manifests (base and overlays) offline against the Kubernetes schemas
+k8s-validate:
+    deploy/k8s/validate.sh
+
 # queue and HTTP benchmarks next to their baselines (redis-benchmark XADD, actix hello-world)
 bench:
     deploy/local/bench.sh

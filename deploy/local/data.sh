@@ -295,7 +295,8 @@ cmd_install() {
 # --------------------------------------------------------------------------------------------
 # seed: load the installed data into a running stack (the api/worker started by stack.sh up)
 
-ADMIN="$TARGET_DIR/debug/lingo-admin"
+# LINGO_SEED_ADMIN: another lingo-admin command (deploy/containers.sh runs it in a container)
+ADMIN="${LINGO_SEED_ADMIN:-$TARGET_DIR/debug/lingo-admin}"
 SEED_FAILED=()
 
 # admin LABEL ARGS...: one lingo-admin call; a failure is recorded and the next load still runs
@@ -317,9 +318,11 @@ cmd_seed() {
         *) die "usage: data.sh seed [--no-build]" ;;
     esac
     [ -f "$MANIFEST" ] || die "no data in $DATA_DIR: run deploy/local/data.sh install first"
-    [ -f "$DEV/env" ] || die "no .dev/env: start the stack first (deploy/local/stack.sh up)"
-    # shellcheck disable=SC1091
-    source "$DEV/env"
+    if [ -z "${LINGO_SEED_ADMIN:-}" ]; then
+        [ -f "$DEV/env" ] || die "no .dev/env: start the stack first (deploy/local/stack.sh up)"
+        # shellcheck disable=SC1091
+        source "$DEV/env"
+    fi
     if [ "$build" -eq 1 ]; then
         ensure_cargo_path
         log "cargo build --bin lingo-admin"

@@ -7,7 +7,7 @@
 
 mod app;
 #[cfg(feature = "testcontainers")]
-mod containers;
+pub mod containers;
 pub mod polling;
 mod postgres;
 pub mod requests;
