@@ -54,9 +54,20 @@ ensure_env_file() {
                 echo "LINGO_SMS_PROVIDER=kavenegar"
                 echo "LINGO_KAVENEGAR_BASE_URL=http://sms-sink:8025"
                 echo "LINGO_KAVENEGAR_API_KEY=$(random_secret)"
+                echo "LINGO_EMAIL_PROVIDER=smtp"
+                echo "LINGO_EMAIL_SMTP_HOST=mail-sink"
+                echo "LINGO_EMAIL_SMTP_PORT=2525"
+                echo "LINGO_EMAIL_SMTP_TLS=none"
+                echo "LINGO_EMAIL_FROM=lingo@localhost"
+                echo "LINGO_EMAIL_LINK_BASE_URL=https://localhost"
             } >"$ENV_FILE"
         )
     fi
+    # env files from before the email settings: the local stack's mail goes to the SMTP sink
+    grep -q '^LINGO_EMAIL_PROVIDER=' "$ENV_FILE" || printf '%s\n' \
+        LINGO_EMAIL_PROVIDER=smtp LINGO_EMAIL_SMTP_HOST=mail-sink LINGO_EMAIL_SMTP_PORT=2525 \
+        LINGO_EMAIL_SMTP_TLS=none LINGO_EMAIL_FROM=lingo@localhost \
+        LINGO_EMAIL_LINK_BASE_URL=https://localhost >>"$ENV_FILE"
     chmod 600 "$ENV_FILE"
     local line var
     while IFS= read -r line; do
