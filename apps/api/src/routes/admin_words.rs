@@ -13,12 +13,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PrivateWordQuery {
     /// Only words of this language (ISO 639-1).
     language: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<Uuid>,
     /// 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
