@@ -122,8 +122,8 @@ ADMIN_TOKEN="$(login admin)"
 
 # The operations that end the caller's own sessions run last, with a token of their own, so
 # that they cannot turn every other operation into a 401.
-SELF_ENDING=(--include-operation-id delete_me --include-operation-id post_auth_logout_all)
-OTHERS=(--exclude-operation-id delete_me --exclude-operation-id post_auth_logout_all)
+SELF_ENDING=(--include-operation-id delete_me --include-operation-id post_auth_logout_all --include-operation-id post_me_password)
+OTHERS=(--exclude-operation-id delete_me --exclude-operation-id post_auth_logout_all --exclude-operation-id post_me_password)
 
 fuzz() {
     local who="$1" token="$2"

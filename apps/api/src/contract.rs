@@ -6,7 +6,7 @@
 //! - every `{name}` of a path declared as a required path parameter (`{id}` as a UUID);
 //! - the problems the middleware and extractors answer for any route: 401 with a required token,
 //!   403 on admin routes, 400/413/415/422 with a body, 400/422 with a query, 404 with a path
-//!   parameter, 429 on the rate-limited auth routes, 400/426 for `X-Client-Version`, 503 when a
+//!   parameter, 429 on the rate-limited routes, 400/426 for `X-Client-Version`, 503 when a
 //!   store is down, each `application/problem+json`;
 //! - the `X-Client-Version` header everywhere and `Idempotency-Key` where it is honoured.
 //!
@@ -21,6 +21,19 @@ const METHODS: [&str; 8] = [
 
 /// Routes answered before any store is asked.
 const STORELESS: [&str; 2] = ["/api/v1/health", "/api/v1/openapi.json"];
+
+/// Paths a rate limit can answer 429 on: the route classes of `routes::configure` (auth,
+/// batches, quizzes, lookups, search, text analysis, content) and the limits of the account
+/// use cases under `/me/` (password change, verification and address-change emails).
+const RATE_LIMITED: &[&str] = &[
+    "/api/v1/auth/",
+    "/api/v1/me/",
+    "/api/v1/reviews/batch",
+    "/api/v1/quizzes",
+    "/api/v1/dictionary/",
+    "/api/v1/texts/",
+    "/api/v1/words/",
+];
 
 fn problem(description: &str) -> Value {
     json!({
@@ -164,7 +177,7 @@ fn complete_responses(operation: &mut Value, method: &str, path: &str) {
     if !path_parameters(path).is_empty() {
         wanted.push(("404", "No such resource (or not the caller's)"));
     }
-    if path.starts_with("/api/v1/auth/") {
+    if RATE_LIMITED.iter().any(|prefix| path.starts_with(prefix)) {
         wanted.push(("429", "Too many requests from this client; see Retry-After"));
     }
     if idempotency::ROUTES
