@@ -38,6 +38,19 @@ pub fn english_words(lemmas: &[&str]) -> Value {
         .collect()
 }
 
+/// A kaikki.org JSONL file of English entries, one `(word, part of speech, gloss)` each.
+pub fn kaikki_glosses(entries: &[(&str, &str, &str)]) -> String {
+    entries
+        .iter()
+        .map(|(word, pos, gloss)| {
+            format!(
+                "{}\n",
+                json!({"word": word, "pos": pos, "lang_code": "en", "senses": [{"glosses": [gloss]}]})
+            )
+        })
+        .collect()
+}
+
 impl TestApp {
     /// `POST /api/v1/auth/register` with a profile (native language fa, Asia/Tehran, B1).
     pub async fn register(&self, email: &str, password: &str) -> reqwest::Response {

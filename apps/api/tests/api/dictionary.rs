@@ -372,15 +372,7 @@ async fn a_form_that_is_a_headword_keeps_its_own_lemma_where_the_sentence_says_s
         ("proud", "adj", "Feeling pride."),
         ("top", "noun", "The highest part."),
     ];
-    let jsonl: String = words
-        .iter()
-        .map(|(word, pos, gloss)| {
-            format!(
-                "{}\n",
-                json!({"word": word, "pos": pos, "lang_code": "en", "senses": [{"glosses": [gloss]}]})
-            )
-        })
-        .collect();
+    let jsonl = lingo_test_support::kaikki_glosses(&words);
     upload(
         &app,
         &admin,

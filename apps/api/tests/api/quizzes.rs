@@ -437,15 +437,7 @@ async fn persian_learner_setup() -> (TestApp, Learner) {
         ("more", "adj", "Greater in number or amount."),
         ("up", "adv", "Towards a higher place."),
     ];
-    let jsonl: String = definitions
-        .iter()
-        .map(|(word, pos, gloss)| {
-            format!(
-                "{}\n",
-                json!({"word": word, "pos": pos, "lang_code": "en", "senses": [{"glosses": [gloss]}]})
-            )
-        })
-        .collect();
+    let jsonl = lingo_test_support::kaikki_glosses(&definitions);
     upload(
         &app,
         &admin,
