@@ -4,10 +4,11 @@
 use super::auth::{GoogleRequest, SessionView, check_your_email, session};
 use super::fields;
 use crate::caller::Caller;
+use crate::client_address::Client;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use lingo_users::Email;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -15,11 +16,6 @@ use validator::Validate;
 
 fn email_of(raw: &str) -> Result<Email, ApiError> {
     Email::parse(raw).map_err(|e| ApiError::invalid("email", e.to_string()))
-}
-
-/// The caller's network address, by the rule of the per-client rate limiter.
-fn client_address(req: &HttpRequest) -> String {
-    crate::client_address::client_of_request(req).limit_key()
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -59,16 +55,13 @@ pub struct ForgotPasswordRequest {
     responses((status = 202, description = "Check your email (known or unknown address alike)", body = super::auth::CheckYourEmail),
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn forgot_password(
-    req: HttpRequest,
+    client: Client,
     body: web::Json<ForgotPasswordRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
     let email = email_of(&body.email)?;
-    state
-        .auth
-        .request_password_reset(&email, &client_address(&req))
-        .await?;
+    state.auth.request_password_reset(&email, client.0).await?;
     Ok(check_your_email(
         "if an account has this address, a reset link is on its way",
     ))

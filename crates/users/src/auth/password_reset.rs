@@ -4,6 +4,7 @@ use super::email_links::minutes;
 use super::{AuthError, AuthService, check_password, emails};
 use crate::email_token::EmailTokenPurpose;
 use crate::{AccountPatch, Email};
+use lingo_kernel::ClientAddress;
 
 impl AuthService {
     /// Sends a reset link if an active account has this address; answers the same either way
@@ -12,10 +13,10 @@ impl AuthService {
     pub async fn request_password_reset(
         &self,
         email: &Email,
-        client: &str,
+        client: ClientAddress,
     ) -> Result<(), AuthError> {
         self.throttle(
-            &format!("email:reset:client:{client}"),
+            &format!("email:reset:client:{}", client.limit_key()),
             self.settings.reset_client_limit,
         )
         .await?;
