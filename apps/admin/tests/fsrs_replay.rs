@@ -39,11 +39,11 @@ fn a_scenario_replays_to_the_card_after_each_review() {
     let cards: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
     let cards = cards.as_array().expect("array");
     assert_eq!(cards.len(), 3);
-    assert_eq!(cards[0]["state"], "Learning");
+    assert_eq!(cards[0]["state"], "learning");
     assert_eq!(cards[0]["step"], 1);
     assert_eq!(cards[0]["due"], "2024-01-01T09:10:00Z");
     assert!((cards[0]["stability"].as_f64().expect("number") - 2.3065).abs() < 1e-3);
-    assert_eq!(cards[2]["state"], "Review");
+    assert_eq!(cards[2]["state"], "review");
     assert_eq!(cards[2]["step"], serde_json::Value::Null);
     assert_eq!(cards[2]["last_review"], "2024-01-01T09:11:00Z");
 }

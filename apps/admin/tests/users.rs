@@ -47,7 +47,7 @@ async fn the_console_disables_enables_and_promotes_accounts_by_email_or_id() {
         .get_with(&root, &format!("/api/v1/admin/users/{id}/audit"))
         .await;
     assert_eq!(status, 200);
-    let actions: Vec<&str> = audit
+    let actions: Vec<&str> = audit["items"]
         .as_array()
         .expect("entries")
         .iter()

@@ -31,8 +31,10 @@ impl Caller {
         if self.role.is_admin() {
             Ok(self)
         } else {
-            Err(ApiError::Forbidden(
-                "this route is for administrators".to_owned(),
+            Err(ApiError::typed(
+                actix_web::http::StatusCode::FORBIDDEN,
+                "admin-required",
+                "this route is for administrators",
             ))
         }
     }
@@ -55,10 +57,16 @@ fn bearer(req: &HttpRequest) -> Result<(web::Data<AppState>, String), ApiError> 
 
 async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Caller, ApiError> {
     let claims = state.auth.authenticate(&token).await.map_err(|e| match e {
-        AuthenticationError::Expired => ApiError::Unauthorized("the token has expired".into()),
-        AuthenticationError::Revoked => {
-            ApiError::Unauthorized("the token has been revoked; sign in again".into())
-        }
+        AuthenticationError::Expired => ApiError::typed(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "token-expired",
+            "the token has expired",
+        ),
+        AuthenticationError::Revoked => ApiError::typed(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "token-revoked",
+            "the token has been revoked; sign in again",
+        ),
         AuthenticationError::Invalid => ApiError::Unauthorized("the token is invalid".into()),
         AuthenticationError::Unavailable(cause) => ApiError::Unavailable(cause),
     })?;

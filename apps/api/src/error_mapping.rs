@@ -20,7 +20,7 @@ use lingo_learning::undo_review::UndoError;
 
 impl From<Forbidden> for ApiError {
     fn from(e: Forbidden) -> Self {
-        Self::Forbidden(e.to_string())
+        Self::typed(StatusCode::FORBIDDEN, "admin-required", e.to_string())
     }
 }
 
@@ -62,10 +62,11 @@ impl From<ReviewRejection> for ApiError {
                 .detail(e.to_string())
                 .extension(
                     "errors",
-                    [crate::problem::FieldError {
-                        field: field.to_owned(),
-                        message: e.to_string(),
-                    }],
+                    [crate::problem::FieldError::new(
+                        field,
+                        "invalid",
+                        e.to_string(),
+                    )],
                 ),
         ))
     }
@@ -157,14 +158,15 @@ impl From<lingo_users::auth::AuthError> for ApiError {
     fn from(e: lingo_users::auth::AuthError) -> Self {
         use lingo_users::auth::AuthError as E;
         match e {
-            E::InvalidCredentials
-            | E::InvalidRefreshToken
-            | E::RefreshTokenReused
-            | E::NoCode
-            | E::InvalidIdentity(_) => Self::Unauthorized(e.to_string()),
-            E::EmailTaken | E::PhoneTaken => Self::Conflict(e.to_string()),
+            E::InvalidCredentials => typed(StatusCode::UNAUTHORIZED, "invalid-credentials", &e),
+            E::InvalidRefreshToken => typed(StatusCode::UNAUTHORIZED, "refresh-token-invalid", &e),
+            E::RefreshTokenReused => typed(StatusCode::UNAUTHORIZED, "refresh-token-reused", &e),
+            E::NoCode => typed(StatusCode::UNAUTHORIZED, "code-invalid", &e),
+            E::InvalidIdentity(_) => Self::Unauthorized(e.to_string()),
+            E::EmailTaken => typed(StatusCode::CONFLICT, "email-taken", &e),
+            E::PhoneTaken => typed(StatusCode::CONFLICT, "phone-taken", &e),
             E::Throttled { retry_after } => Self::Throttled(retry_after),
-            E::AccountDisabled => Self::Forbidden(e.to_string()),
+            E::AccountDisabled => typed(StatusCode::FORBIDDEN, "account-disabled", &e),
             E::WeakPassword(m) => Self::invalid("password", m),
             E::SmsRejected(m) => Self::invalid("phone", m),
             E::CountryNotAllowed => Self::invalid("phone", e.to_string()),
@@ -189,16 +191,15 @@ impl From<lingo_users::auth::AuthError> for ApiError {
                 "urn:lingo:problem:wrong-password",
                 &e,
             ),
-            E::AlreadyVerified | E::NoEmail => Self::Conflict(e.to_string()),
+            E::AlreadyVerified => typed(StatusCode::CONFLICT, "email-already-verified", &e),
+            E::NoEmail => typed(StatusCode::CONFLICT, "no-email", &e),
         }
     }
 }
 
 /// A problem with its own stable type, so the app can act on it.
 fn typed(status: StatusCode, kind: &str, e: &impl std::fmt::Display) -> ApiError {
-    ApiError::Detailed(Box::new(
-        Problem::new(status).of_type(kind).detail(e.to_string()),
-    ))
+    ApiError::typed(status, kind, e.to_string())
 }
 
 impl From<lingo_users::account::AccountError> for ApiError {
@@ -206,7 +207,7 @@ impl From<lingo_users::account::AccountError> for ApiError {
         use lingo_users::account::AccountError as E;
         match e {
             E::NotFound => Self::NotFound("no such account".to_owned()),
-            E::EmailTaken => Self::Conflict(e.to_string()),
+            E::EmailTaken => typed(StatusCode::CONFLICT, "email-taken", &e),
             E::Unavailable(m) => Self::Unavailable(m),
         }
     }
@@ -216,7 +217,7 @@ impl From<lingo_users::administer_accounts::AdminAccountError> for ApiError {
     fn from(e: lingo_users::administer_accounts::AdminAccountError) -> Self {
         use lingo_users::administer_accounts::AdminAccountError as E;
         match e {
-            E::Forbidden => Self::Forbidden(e.to_string()),
+            E::Forbidden => typed(StatusCode::FORBIDDEN, "admin-required", &e),
             E::NotFound => Self::NotFound(e.to_string()),
             E::OwnAccount => Self::Conflict(e.to_string()),
             E::Unavailable(m) => Self::Unavailable(m),
@@ -238,7 +239,15 @@ impl From<RequestError> for ApiError {
         match e {
             RequestError::Forbidden => ApiError::Forbidden(e.to_string()),
             RequestError::UnknownWord => ApiError::NotFound("no word with this id".into()),
-            RequestError::QuotaExceeded { retry_after } => ApiError::Throttled(retry_after),
+            RequestError::QuotaExceeded { retry_after } => ApiError::Detailed(Box::new(
+                Problem::new(StatusCode::TOO_MANY_REQUESTS)
+                    .of_type("content-quota-exceeded")
+                    .detail(format!(
+                        "today's limit of new content is reached; retry in {} s",
+                        retry_after.as_secs().max(1)
+                    ))
+                    .extension("retry_after", retry_after.as_secs().max(1)),
+            )),
             RequestError::GenerationFailed {
                 reason,
                 retry_after,
@@ -250,7 +259,8 @@ impl From<RequestError> for ApiError {
                         .detail(format!(
                             "content generation failed; it is tried again on a request after {} s",
                             retry_after.as_secs().max(1)
-                        )),
+                        ))
+                        .extension("retry_after", retry_after.as_secs().max(1)),
                 ))
             }
             RequestError::Unavailable(reason) => ApiError::Unavailable(reason),
@@ -264,6 +274,7 @@ impl From<LookupError> for ApiError {
             LookupError::Invalid(reason) => ApiError::invalid("lemma", reason),
             LookupError::NotFound { close_matches } => ApiError::Detailed(Box::new(
                 Problem::new(StatusCode::NOT_FOUND)
+                    .of_type("word-not-found")
                     .detail("no dictionary knows this word")
                     .extension("close_matches", close_matches),
             )),
@@ -287,7 +298,7 @@ impl From<AnalyseError> for ApiError {
 fn quiz_unbuildable(kind: &str, e: &QuizError) -> ApiError {
     ApiError::Detailed(Box::new(
         Problem::new(StatusCode::UNPROCESSABLE_ENTITY)
-            .of_type(&format!("urn:lingo:problem:{kind}"))
+            .of_type(kind)
             .detail(e.to_string()),
     ))
 }
@@ -300,9 +311,14 @@ impl From<QuizError> for ApiError {
             QuizError::NoMeanings { .. } => quiz_unbuildable("quiz-no-meanings", &e),
             QuizError::NoExamples { .. } => quiz_unbuildable("quiz-no-examples", &e),
             QuizError::TooFewDistractors { .. } => quiz_unbuildable("quiz-too-few-distractors", &e),
-            QuizError::Expired => ApiError::Conflict("the quiz has expired".to_owned()),
+            QuizError::Expired => typed(
+                StatusCode::CONFLICT,
+                "quiz-expired",
+                &"the quiz has expired",
+            ),
             QuizError::AlreadyAnswered(first) => ApiError::Detailed(Box::new(
                 Problem::new(StatusCode::CONFLICT)
+                    .of_type("quiz-already-answered")
                     .detail("already answered; `results` holds the first answers")
                     .extension(
                         "results",

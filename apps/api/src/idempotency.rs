@@ -184,6 +184,7 @@ pub async fn guard(
             let mut response = Problem::new(StatusCode::CONFLICT)
                 .of_type(KEY_IN_FLIGHT)
                 .detail("a request with this Idempotency-Key is still being served")
+                .extension("retry_after", 1)
                 .response();
             response
                 .headers_mut()

@@ -14,6 +14,7 @@ mod metrics;
 mod middleware;
 mod openapi;
 mod problem;
+mod problem_catalogue;
 mod rate_limit;
 mod routes;
 mod server;

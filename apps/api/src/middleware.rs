@@ -41,6 +41,19 @@ pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Problems made anywhere in the request are written in the language the client prefers.
+    let language = crate::problem_catalogue::Language::negotiate(
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    problem::with_language(language, observe_request(req, next)).await
+}
+
+async fn observe_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let started = Instant::now();
     let id = request_id(&req);
     // Only the standard methods become label values: any other token would open a new metrics

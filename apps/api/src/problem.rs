@@ -1,5 +1,6 @@
 //! RFC 9457 problem details: the one error shape of the api.
 
+use crate::problem_catalogue::{self as catalogue, Language};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
@@ -18,6 +19,18 @@ tokio::task_local! {
     /// The id of the request being served (set by the `observe` middleware), so that 5xx
     /// problems carry it wherever they are made.
     static REQUEST_ID: String;
+    /// The language problems of the request being served are written in (`Accept-Language`).
+    static LANGUAGE: Language;
+}
+
+/// Runs `f` with problems written in `language`.
+pub async fn with_language<F: std::future::Future>(language: Language, f: F) -> F::Output {
+    LANGUAGE.scope(language, f).await
+}
+
+/// The language of the request being served; outside a request English.
+pub fn language() -> Language {
+    LANGUAGE.try_with(|l| *l).unwrap_or_default()
 }
 
 /// Runs `f` as the request `id`.
@@ -36,6 +49,8 @@ pub fn request_id() -> Option<String> {
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
+    /// The type's slug in snake_case (`not_found`), for clients that switch on a string.
+    pub code: String,
     pub title: String,
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,11 +92,20 @@ fn problem_schema() -> utoipa::openapi::schema::Object {
     ObjectBuilder::new()
         .property(
             "type",
-            text("`about:blank` or a `urn:lingo:problem:…` type clients branch on")
+            text("A `urn:lingo:problem:…` type clients branch on (docs/errors.md)")
                 .format(Some(SchemaFormat::Custom("uri".to_owned()))),
         )
         .required("type")
-        .property("title", text("The status's reason phrase"))
+        .property(
+            "code",
+            text("The type's name in snake_case (`not_found`, `token_expired`, …)")
+                .pattern(Some("^[a-z0-9_]+$")),
+        )
+        .required("code")
+        .property(
+            "title",
+            text("The type's short title, in the language `Accept-Language` chose (en, fa, ar)"),
+        )
         .required("title")
         .property(
             "status",
@@ -91,7 +115,10 @@ fn problem_schema() -> utoipa::openapi::schema::Object {
                 .maximum(Some(599)),
         )
         .required("status")
-        .property("detail", text("What went wrong, for people"))
+        .property(
+            "detail",
+            text("What went wrong, for people, in the language of `Content-Language`"),
+        )
         .property(
             "errors",
             ArrayBuilder::new()
@@ -106,29 +133,113 @@ fn problem_schema() -> utoipa::openapi::schema::Object {
             "min_version",
             text("The oldest supported app version (426)"),
         )
+        .property(
+            "retry_after",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .description(Some(
+                    "Seconds to wait before retrying (429, some 409 and 503), as `Retry-After`",
+                )),
+        )
+        .property(
+            "limit",
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(0))
+                .description(Some(
+                    "The limit that was reached (413: bytes; 429: requests or items per window)",
+                )),
+        )
+        .property(
+            "close_matches",
+            ArrayBuilder::new()
+                .items(ObjectBuilder::new().schema_type(Type::String))
+                .description(Some(
+                    "Near spellings the dictionary knows (`word-not-found`)",
+                )),
+        )
         .additional_properties(Some(AdditionalProperties::FreeForm(true)))
         .examples([json!({
-            "type": "about:blank", "title": "Not Found", "status": 404,
-            "detail": "no job with this id"
+            "type": "urn:lingo:problem:not-found", "code": "not_found", "title": "Not found",
+            "status": 404, "detail": "no job with this id"
         })])
         .build()
 }
 
 impl Problem {
+    /// A problem of the generic type of `status` (`urn:lingo:problem:not-found`, …).
     pub fn new(status: StatusCode) -> Self {
-        Self {
-            kind: "about:blank".to_owned(),
+        let mut problem = Self {
+            kind: String::new(),
+            code: String::new(),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: None,
             extensions: Map::new(),
+        };
+        problem.set_type(catalogue::generic_slug(status.as_u16()));
+        problem
+    }
+
+    /// A more specific type from the catalogue (`docs/errors.md`), by slug (`token-expired`) or
+    /// URI (`urn:lingo:problem:token-expired`).
+    pub fn of_type(mut self, kind: &str) -> Self {
+        let slug = catalogue::slug_of(kind);
+        debug_assert!(
+            catalogue::find(slug).is_none_or(|t| t.status == self.status),
+            "problem type {slug} is documented with another status than {}",
+            self.status
+        );
+        self.set_type(slug);
+        self
+    }
+
+    fn set_type(&mut self, slug: &str) {
+        debug_assert!(
+            catalogue::find(slug).is_some(),
+            "problem type {slug} is not in the catalogue (docs/errors.md)"
+        );
+        self.code = catalogue::code_of(slug);
+        match catalogue::find(slug) {
+            Some(known) => {
+                self.kind = known.uri();
+                self.title = known.title(Language::En).to_owned();
+            }
+            None => self.kind = format!("{}{slug}", catalogue::TYPE_PREFIX),
         }
     }
 
-    /// A problem type of our own (`urn:lingo:problem:…`, listed in docs/reviews.md) instead of
-    /// `about:blank`, for clients that branch on it.
-    pub fn of_type(mut self, kind: &str) -> Self {
-        self.kind = kind.to_owned();
+    /// The problem written in `language`: the catalogue's title and generic detail (with its
+    /// placeholders filled from the extension members) and the field errors' messages by code.
+    /// English keeps the specific detail the problem was made with.
+    pub fn localised(mut self, language: Language) -> Self {
+        let slug = catalogue::slug_of(&self.kind).to_owned();
+        let Some(known) = catalogue::find(&slug) else {
+            return self;
+        };
+        self.title = known.title(language).to_owned();
+        if language == Language::En {
+            if self.detail.is_none() {
+                self.detail = Some(catalogue::fill(known.detail(language), &self.extensions));
+            }
+            return self;
+        }
+        self.detail = Some(catalogue::fill(known.detail(language), &self.extensions));
+        if let Some(Value::Array(errors)) = self.extensions.get_mut("errors") {
+            for error in errors {
+                let Some(fields) = error.as_object_mut() else {
+                    continue;
+                };
+                let code = fields
+                    .get("code")
+                    .and_then(Value::as_str)
+                    .unwrap_or("invalid");
+                if let Some(message) = catalogue::field_message(code, language) {
+                    fields.insert("message".to_owned(), Value::String(message.to_owned()));
+                }
+            }
+        }
         self
     }
 
@@ -161,10 +272,17 @@ impl Problem {
         self
     }
 
+    /// The response, written in the request's language (`Content-Language` says which).
     pub fn response(&self) -> HttpResponse {
-        let body = serde_json::to_vec(&self.clone().with_request_id()).unwrap_or_default();
+        let language = language();
+        let problem = self.clone().with_request_id().localised(language);
+        let body = serde_json::to_vec(&problem).unwrap_or_default();
         HttpResponse::build(self.status_code())
             .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
+            .insert_header((
+                header::CONTENT_LANGUAGE,
+                HeaderValue::from_static(language.tag()),
+            ))
             .body(body)
     }
 }
@@ -207,10 +325,12 @@ impl ApiError {
                 .of_type(SERVICE_UNAVAILABLE)
                 .detail("the service is temporarily unavailable; retry later"),
             Self::Conflict(d) => Problem::new(StatusCode::CONFLICT).detail(d),
-            Self::Throttled(wait) => Problem::new(StatusCode::TOO_MANY_REQUESTS).detail(format!(
-                "too many attempts; retry in {} s",
-                wait.as_secs().max(1)
-            )),
+            Self::Throttled(wait) => Problem::new(StatusCode::TOO_MANY_REQUESTS)
+                .detail(format!(
+                    "too many attempts; retry in {} s",
+                    wait.as_secs().max(1)
+                ))
+                .extension("retry_after", wait.as_secs().max(1)),
             Self::Validation(errors) => Problem::new(StatusCode::UNPROCESSABLE_ENTITY)
                 .detail("some fields are invalid; see `errors`")
                 .extension("errors", errors),
@@ -234,17 +354,21 @@ impl ResponseError for ApiError {
             Self::Unavailable(cause) => tracing::warn!(%cause, "dependency unavailable"),
             _ => {}
         }
-        let mut response = self.problem().response();
-        if matches!(self, Self::Unauthorized(_)) {
+        let problem = self.problem();
+        let mut response = problem.response();
+        if problem.status == 401 {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let Self::Throttled(wait) = self {
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(wait.as_secs().max(1)),
-            );
+        if let Some(seconds) = problem
+            .extensions
+            .get("retry_after")
+            .and_then(Value::as_u64)
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         }
         response
     }
@@ -253,17 +377,34 @@ impl ResponseError for ApiError {
 /// One invalid field of a request.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
+    /// The field's path (`profile.timezone`, `items[2].rating`).
     pub field: String,
+    /// What rule it broke: `required`, `length`, `range`, `email`, `url`, `invalid`, … — the
+    /// message is localised by it (docs/errors.md).
+    #[schema(pattern = "^[a-z0-9_]+$")]
+    pub code: String,
     pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, code: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
 }
 
 impl ApiError {
     /// One invalid field (after a domain type refused a value the DTO let through).
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::Validation(vec![FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        }])
+        Self::Validation(vec![FieldError::new(field, "invalid", message)])
+    }
+
+    /// A problem of a specific type from the catalogue (docs/errors.md).
+    pub fn typed(status: StatusCode, slug: &str, detail: impl Into<String>) -> Self {
+        Self::Detailed(Box::new(Problem::new(status).of_type(slug).detail(detail)))
     }
 }
 
@@ -277,14 +418,25 @@ fn flatten(prefix: &str, errors: &validator::ValidationErrors, out: &mut Vec<Fie
         };
         match kind {
             ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| {
-                FieldError {
-                    field: path.clone(),
-                    message: e
-                        .message
+                let code: String = e
+                    .code
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() {
+                            c.to_ascii_lowercase()
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                FieldError::new(
+                    &path,
+                    &code,
+                    e.message
                         .as_ref()
                         .map(|m| m.to_string())
                         .unwrap_or_else(|| e.code.to_string()),
-                }
+                )
             })),
             ValidationErrorsKind::Struct(inner) => flatten(&path, inner, out),
             ValidationErrorsKind::List(items) => {

@@ -31,6 +31,7 @@ async fn account(req: &ServiceRequest, state: &AppState) -> Option<lingo_kernel:
 fn too_many(seconds: u64) -> actix_web::HttpResponse {
     let mut response = Problem::new(StatusCode::TOO_MANY_REQUESTS)
         .detail(format!("too many requests; retry in {seconds} s"))
+        .extension("retry_after", seconds)
         .response();
     response
         .headers_mut()

@@ -14,7 +14,7 @@ pub mod requests;
 
 pub use app::TestApp;
 pub use polling::eventually;
-pub use requests::{Learner, PASSWORD, english_words, json_of, kaikki_glosses};
+pub use requests::{Learner, PASSWORD, english_words, items_of, json_of, kaikki_glosses};
 
 /// A file of the dictionary fixtures (`adapters/dictfiles/tests/fixtures`); `""` is the folder.
 pub fn dictfiles(path: &str) -> String {

@@ -25,6 +25,17 @@ pub struct Learner {
 }
 
 /// The status of `response` and its body as JSON (`Null` when empty or not JSON).
+/// The `items` of a list (`{items, next_cursor}`) on a 200; any other body as it is.
+pub fn items_of(status: u16, body: Value) -> Value {
+    if status == 200 {
+        let next = &body["next_cursor"];
+        assert!(next.is_null() || next.is_string(), "not a list: {body}");
+        body["items"].clone()
+    } else {
+        body
+    }
+}
+
 pub async fn json_of(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
@@ -165,14 +176,17 @@ impl TestApp {
         deck["id"].as_str().expect("deck id").to_owned()
     }
 
-    /// `POST /api/v1/decks/{deck}/words` with `words` (see [`english_words`]).
+    /// `POST /api/v1/decks/{deck}/words` with `words` (see [`english_words`]): on success the
+    /// list's `items`, otherwise the problem.
     pub async fn add_words(&self, learner: &Learner, deck: &str, words: Value) -> (u16, Value) {
-        self.post_with(
-            &learner.token,
-            &format!("/api/v1/decks/{deck}/words"),
-            json!({"words": words}),
-        )
-        .await
+        let (status, body) = self
+            .post_with(
+                &learner.token,
+                &format!("/api/v1/decks/{deck}/words"),
+                json!({"words": words}),
+            )
+            .await;
+        (status, items_of(status, body))
     }
 
     /// The learner's cards matching `query` (`deck=…`, `leech=true`, …).
@@ -214,10 +228,13 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no card {id}"))
     }
 
-    /// `GET /api/v1/study/queue` with `query` (`limit=10`, or empty).
+    /// `GET /api/v1/study/queue` with `query` (`limit=10`, or empty): on success the list's
+    /// `items`, otherwise the problem.
     pub async fn study_queue(&self, learner: &Learner, query: &str) -> (u16, Value) {
-        self.get_with(&learner.token, &format!("/api/v1/study/queue?{query}"))
-            .await
+        let (status, body) = self
+            .get_with(&learner.token, &format!("/api/v1/study/queue?{query}"))
+            .await;
+        (status, items_of(status, body))
     }
 
     /// `GET /api/v1/words/{word}/content{query}` (`query` starts with `?`, or is empty).

@@ -1,5 +1,6 @@
 //! Admin routes over the job queue: dead letters and a smoke-test job.
 
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -47,7 +48,7 @@ impl From<DeadJob> for DeadJobView {
 #[utoipa::path(get, path = "/api/v1/admin/jobs/dead", tag = "admin", params(DeadQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Dead letters", body = [DeadJobView]),
+        (status = 200, description = "Dead letters", body = List<DeadJobView>),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -58,7 +59,7 @@ pub async fn list_dead(
 ) -> Result<HttpResponse, ApiError> {
     let limit = query.limit.unwrap_or(100).clamp(1, 1000);
     let dead = state.jobs.dead(caller.domain(), limit).await?;
-    Ok(HttpResponse::Ok().json(dead.into_iter().map(DeadJobView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(dead.into_iter().map(DeadJobView::from).collect::<List<_>>()))
 }
 
 /// Puts a dead job back in the queue with fresh attempts.

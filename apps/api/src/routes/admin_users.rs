@@ -1,6 +1,7 @@
 //! Admin routes over accounts: disable, enable, grant or revoke the admin role, and the audit
 //! log of these changes. Tokens a change invalidates stop working at once.
 
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -17,9 +18,9 @@ use utoipa::ToSchema;
 pub struct AccountStandingView {
     #[schema(value_type = String, format = Uuid)]
     id: UserId,
-    /// `learner` or `admin`.
+    #[schema(value_type = super::enums::RoleName)]
     role: String,
-    /// `active` or `disabled`.
+    #[schema(value_type = super::enums::AccountStatus)]
     status: String,
     updated_at: DateTime<Utc>,
 }
@@ -157,7 +158,7 @@ pub async fn revoke_admin(
     params(("id" = String, Path, description = "Account id (UUID)")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Audit entries", body = [AuditEntryView]),
+        (status = 200, description = "Audit entries", body = List<AuditEntryView>),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn audit(
@@ -174,6 +175,6 @@ pub async fn audit(
         entries
             .into_iter()
             .map(AuditEntryView::from)
-            .collect::<Vec<_>>(),
+            .collect::<List<_>>(),
     ))
 }

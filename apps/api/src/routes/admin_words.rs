@@ -1,6 +1,7 @@
 //! Admin routes over the words learners added by lemma: they stay private to those learners
 //! until a dictionary source or an administrator confirms them.
 
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -55,19 +56,12 @@ impl From<PrivateWord> for PrivateWordView {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct PrivateWordPage {
-    items: Vec<PrivateWordView>,
-    #[schema(value_type = Option<String>, format = Uuid)]
-    next_cursor: Option<WordId>,
-}
-
 /// The words learners added that no dictionary source knows, oldest first.
 #[utoipa::path(get, path = "/api/v1/admin/words/private", tag = "admin",
     params(PrivateWordQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "One page", body = PrivateWordPage),
+        (status = 200, description = "One page", body = List<PrivateWordView>),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid language", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -90,9 +84,9 @@ pub async fn private_words(
             query.limit.unwrap_or(50),
         )
         .await?;
-    Ok(HttpResponse::Ok().json(PrivateWordPage {
+    Ok(HttpResponse::Ok().json(List {
         items: words.into_iter().map(PrivateWordView::from).collect(),
-        next_cursor,
+        next_cursor: next_cursor.map(|id| id.as_uuid().to_string()),
     }))
 }
 

@@ -11,9 +11,9 @@ pub struct CardView {
     pub(super) id: Uuid,
     deck_id: Uuid,
     word_id: Uuid,
-    /// recognition, recall or typing
+    #[schema(value_type = super::enums::CardTypeName)]
     card_type: &'static str,
-    /// Learning, Review or Relearning
+    #[schema(value_type = super::enums::CardStateName)]
     state: &'static str,
     step: Option<u32>,
     stability: Option<f64>,

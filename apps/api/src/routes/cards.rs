@@ -1,6 +1,7 @@
 //! The learner's cards: listing with filters, and the card actions (suspend, bury, reset, move).
 
 use super::card_view::CardView;
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -10,7 +11,7 @@ use lingo_kernel::{CardId, DeckId};
 use lingo_learning::card_queries::DEFAULT_PAGE;
 use lingo_learning::ports::CardFilter;
 use lingo_learning::scheduler::CardState;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -18,8 +19,7 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct CardQuery {
     deck: Option<Uuid>,
-    /// Learning, Review or Relearning
-    #[param(pattern = "^(Learning|Review|Relearning)$")]
+    #[param(value_type = Option<super::enums::CardStateName>)]
     state: Option<String>,
     due_before: Option<DateTime<Utc>>,
     leech: Option<bool>,
@@ -28,15 +28,9 @@ pub struct CardQuery {
     limit: Option<u32>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct CardPage {
-    items: Vec<CardView>,
-    next_cursor: Option<Uuid>,
-}
-
 /// The caller's cards, filtered, in pages.
 #[utoipa::path(get, path = "/api/v1/cards", tag = "learning", params(CardQuery), security(("bearer" = [])),
-    responses((status = 200, body = CardPage), (status = 422, body = Problem)))]
+    responses((status = 200, body = List<CardView>), (status = 422, body = Problem)))]
 pub async fn list(
     caller: Caller,
     query: web::Query<CardQuery>,
@@ -47,7 +41,7 @@ pub async fn list(
         .as_deref()
         .map(|s| {
             CardState::parse(s)
-                .ok_or_else(|| ApiError::invalid("state", "Learning, Review or Relearning"))
+                .ok_or_else(|| ApiError::invalid("state", "learning, review or relearning"))
         })
         .transpose()?;
     let filter = CardFilter {
@@ -59,9 +53,9 @@ pub async fn list(
         limit: query.limit.unwrap_or(DEFAULT_PAGE).max(1),
     };
     let page = state.cards.list(caller.user, filter).await?;
-    Ok(HttpResponse::Ok().json(CardPage {
+    Ok(HttpResponse::Ok().json(List {
         items: page.items.iter().map(CardView::from).collect(),
-        next_cursor: page.next_cursor.map(|c| c.as_uuid()),
+        next_cursor: page.next_cursor.map(|c| c.as_uuid().to_string()),
     }))
 }
 

@@ -1,5 +1,6 @@
 //! Learner content for a word, its regeneration by admins, and generation costs.
 
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -144,7 +145,7 @@ pub struct UsageView {
 #[utoipa::path(get, path = "/api/v1/admin/content/usage", tag = "admin", params(UsageQuery),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Usage rows", body = [UsageView]),
+        (status = 200, description = "Usage rows", body = List<UsageView>),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn usage(
@@ -166,6 +167,6 @@ pub async fn usage(
             prompt_tokens: priced.usage.prompt_tokens,
             completion_tokens: priced.usage.completion_tokens,
         })
-        .collect::<Vec<_>>();
+        .collect::<List<_>>();
     Ok(HttpResponse::Ok().json(rows))
 }

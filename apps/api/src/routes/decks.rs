@@ -1,5 +1,6 @@
 //! Decks and adding words to them (`/api/v1/decks`).
 
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -22,7 +23,7 @@ pub struct DeckView {
     description: String,
     /// recognition, recall, typing
     card_types: Vec<String>,
-    /// personal or system
+    #[schema(value_type = super::enums::DeckKind)]
     kind: &'static str,
     /// For a subscription: the system deck it follows.
     source_deck_id: Option<Uuid>,
@@ -45,7 +46,7 @@ impl From<Deck> for DeckView {
 
 fn card_type(value: &str) -> Result<(), validator::ValidationError> {
     CardType::parse(value).map(|_| ()).ok_or_else(|| {
-        validator::ValidationError::new("card_type")
+        validator::ValidationError::new("invalid")
             .with_message("recognition, recall or typing".into())
     })
 }
@@ -53,7 +54,7 @@ fn card_type(value: &str) -> Result<(), validator::ValidationError> {
 fn deck_name(value: &str) -> Result<(), validator::ValidationError> {
     DeckName::parse(value)
         .map(|_| ())
-        .map_err(|e| validator::ValidationError::new("name").with_message(e.to_string().into()))
+        .map_err(|e| validator::ValidationError::new("invalid").with_message(e.to_string().into()))
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -133,10 +134,10 @@ pub async fn create(
 
 /// The caller's decks.
 #[utoipa::path(get, path = "/api/v1/decks", tag = "learning", security(("bearer" = [])),
-    responses((status = 200, body = [DeckView])))]
+    responses((status = 200, body = List<DeckView>)))]
 pub async fn list(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let decks = state.decks.list(caller.user).await?;
-    Ok(HttpResponse::Ok().json(decks.into_iter().map(DeckView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(decks.into_iter().map(DeckView::from).collect::<List<_>>()))
 }
 
 /// One deck (404 for another learner's deck).
@@ -225,7 +226,7 @@ pub struct AddedView {
 /// Adds words to a deck: one card per card type of the deck, scheduled independently.
 /// Adding a word twice creates nothing the second time.
 #[utoipa::path(post, path = "/api/v1/decks/{id}/words", tag = "learning", request_body = AddWords, security(("bearer" = [])),
-    responses((status = 200, body = [AddedView]), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = List<AddedView>), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_words(
     caller: Caller,
     id: web::Path<Uuid>,
@@ -245,7 +246,7 @@ pub async fn add_words(
                 word_id: a.word_id.as_uuid(),
                 cards_created: a.cards_created,
             })
-            .collect::<Vec<_>>(),
+            .collect::<List<_>>(),
     ))
 }
 
@@ -285,9 +286,15 @@ fn word_refs(words: &[WordInput]) -> Result<Vec<WordRef>, ApiError> {
         .collect()
 }
 
+/// A word of a system deck.
+#[derive(Serialize, ToSchema)]
+pub struct SystemWordView {
+    word_id: Uuid,
+}
+
 /// Adds words to a system deck; every subscriber gets them (through a background job).
 #[utoipa::path(post, path = "/api/v1/admin/decks/{id}/words", tag = "admin", request_body = AddWords, security(("bearer" = [])),
-    responses((status = 200, description = "Word ids", body = [Uuid]), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "Word ids", body = List<SystemWordView>), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn add_system_words(
     caller: Caller,
     id: web::Path<Uuid>,
@@ -303,18 +310,24 @@ pub async fn add_system_words(
             &word_refs(&body.words)?,
         )
         .await?;
-    Ok(HttpResponse::Ok().json(ids))
+    Ok(HttpResponse::Ok().json(
+        ids.into_iter()
+            .map(|id| SystemWordView {
+                word_id: id.as_uuid(),
+            })
+            .collect::<List<_>>(),
+    ))
 }
 
 /// The system decks learners can subscribe to.
 #[utoipa::path(get, path = "/api/v1/system-decks", tag = "learning", security(("bearer" = [])),
-    responses((status = 200, body = [DeckView])))]
+    responses((status = 200, body = List<DeckView>)))]
 pub async fn list_system(
     _caller: Caller,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let decks = state.decks.list_system().await?;
-    Ok(HttpResponse::Ok().json(decks.into_iter().map(DeckView::from).collect::<Vec<_>>()))
+    Ok(HttpResponse::Ok().json(decks.into_iter().map(DeckView::from).collect::<List<_>>()))
 }
 
 /// Subscribes to a system deck: a deck of the caller's own, with a card per word, that follows

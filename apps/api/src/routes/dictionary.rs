@@ -55,7 +55,7 @@ pub struct SearchQuery {
 #[utoipa::path(get, path = "/api/v1/dictionary/{lang}/search", tag = "dictionary",
     params(("lang" = String, Path, description = "BCP 47 language"), SearchQuery),
     responses(
-        (status = 200, description = "A page of matching words", body = super::response_schemas::SearchPage),
+        (status = 200, description = "A page of matching words", body = super::list::List<super::response_schemas::SearchHit>),
         (status = 422, description = "Invalid query", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn search(
@@ -92,7 +92,7 @@ pub struct AnalyseRequest {
 
 /// The distinct lemmas of a text with counts, frequency, CEFR estimate, whether the dictionary
 /// knows them and, for a signed-in learner, whether they are already in one of their decks.
-#[utoipa::path(post, path = "/api/v1/texts/analyze", tag = "dictionary", request_body = AnalyseRequest,
+#[utoipa::path(post, path = "/api/v1/texts/analyse", tag = "dictionary", request_body = AnalyseRequest,
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The vocabulary of the text", body = super::response_schemas::TextAnalysis),
@@ -110,4 +110,21 @@ pub async fn analyse(
         .analyse(&language, &body.text, caller.0.map(|c| c.user))
         .await?;
     Ok(HttpResponse::Ok().json(analysis))
+}
+
+/// The first spelling of `POST /texts/analyse`, kept within v1 (docs/api-contract.md): the same
+/// operation; new clients use `/texts/analyse`.
+#[utoipa::path(post, path = "/api/v1/texts/analyze", tag = "dictionary", request_body = AnalyseRequest,
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The vocabulary of the text", body = super::response_schemas::TextAnalysis),
+        (status = 422, description = "Empty or too long text, invalid language", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[deprecated = "use POST /api/v1/texts/analyse"]
+pub async fn analyse_alias(
+    caller: OptionalCaller,
+    body: web::Json<AnalyseRequest>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    analyse(caller, body, state).await
 }

@@ -30,8 +30,7 @@ pub struct JobView {
     id: JobId,
     #[serde(rename = "type")]
     kind: String,
-    /// queued, running, succeeded, failed or dead
-    #[schema(value_type = String)]
+    #[schema(value_type = super::enums::JobStatusName)]
     status: JobStatus,
     attempts: u32,
     max_attempts: u32,

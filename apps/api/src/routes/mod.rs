@@ -10,9 +10,11 @@ pub mod credentials;
 pub mod decks;
 pub mod dictionary;
 pub mod docs;
+mod enums;
 pub(crate) mod fields;
 pub mod health;
 pub mod jobs;
+pub mod list;
 pub mod me;
 pub mod metrics;
 mod profile_dto;
@@ -135,10 +137,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .get(dictionary::search),
             )
             .service(
-                web::resource("/texts/analyze")
+                web::resource("/texts/analyse")
                     .wrap(limited!(RouteClass::Analyse))
                     .post(dictionary::analyse),
             )
+            .service({
+                #[allow(deprecated)]
+                let alias = dictionary::analyse_alias;
+                web::resource("/texts/analyze")
+                    .wrap(limited!(RouteClass::Analyse))
+                    .post(alias)
+            })
             .service(
                 web::resource("/words/{id}/content")
                     .wrap(limited!(RouteClass::Content))

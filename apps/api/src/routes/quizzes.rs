@@ -1,5 +1,6 @@
 //! Quizzes over the learner's due and learning cards, graded into reviews.
 
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -205,7 +206,7 @@ fn answer_size(answer: &Answer) -> Result<(), validator::ValidationError> {
     if fits {
         Ok(())
     } else {
-        Err(validator::ValidationError::new("answer").with_message(
+        Err(validator::ValidationError::new("invalid").with_message(
             format!("at most {MAX_ANSWER_CHARS} characters per text and {MAX_ANSWER_PAIRS} pairs")
                 .into(),
         ))
@@ -234,17 +235,12 @@ pub struct AnswersInput {
     answers: Vec<AnswerInput>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct AnswersResult {
-    results: Vec<ResultView>,
-}
-
 /// Grades answers and turns each into FSRS reviews of its cards (wrong → again, almost or slow
 /// → hard, correct → good, fast → easy). Each question is answered once: a second answer is a
 /// 409 carrying the first result.
 #[utoipa::path(post, path = "/api/v1/quizzes/{id}/answers", tag = "learning", request_body = AnswersInput,
     security(("bearer" = [])),
-    responses((status = 200, body = AnswersResult),
+    responses((status = 200, description = "One result per answer, in the order given", body = List<ResultView>),
         (status = 404, description = "No such quiz of the caller", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Already answered (`results`: the first answers) or expired", body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
@@ -268,7 +264,5 @@ pub async fn answer(
         .quizzes
         .answer(caller.user, QuizId::from_uuid(*id), &answers)
         .await?;
-    Ok(HttpResponse::Ok().json(AnswersResult {
-        results: results.iter().map(ResultView::from).collect(),
-    }))
+    Ok(HttpResponse::Ok().json(results.iter().map(ResultView::from).collect::<List<_>>()))
 }

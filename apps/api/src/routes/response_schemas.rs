@@ -134,13 +134,6 @@ pub struct SearchHit {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct SearchPage {
-    items: Vec<SearchHit>,
-    /// Give it as `cursor` for the next page; `null` on the last.
-    next_cursor: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
 pub struct AnalysedWord {
     lemma: String,
     count: u32,
@@ -352,7 +345,7 @@ pub struct ExportedAccount {
     display_name: String,
     /// learner or admin
     role: String,
-    /// active or disabled
+    #[schema(value_type = super::enums::AccountStatus)]
     status: String,
     has_password: bool,
     created_at: DateTime<Utc>,

@@ -1,6 +1,7 @@
 //! Reviews: one at a time, offline batches, and undoing the last one.
 
 use super::card_view::CardView;
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -50,8 +51,8 @@ impl ReviewInput {
 #[derive(Serialize, ToSchema)]
 pub struct ReviewResult {
     client_review_id: String,
-    /// applied, duplicate, rejected, conflict (the id belongs to another card or rating) or
-    /// not_found
+    /// `conflict`: the id belongs to another card or rating.
+    #[schema(value_type = super::enums::ReviewStatus)]
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
@@ -111,14 +112,9 @@ pub struct BatchInput {
     reviews: Vec<ReviewInput>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct BatchResult {
-    results: Vec<ReviewResult>,
-}
-
 /// Offline sync: many reviews, applied in `reviewed_at` order per card, each with its own result.
 #[utoipa::path(post, path = "/api/v1/reviews/batch", tag = "learning", request_body = BatchInput, security(("bearer" = [])),
-    responses((status = 200, body = BatchResult), (status = 422, body = Problem)))]
+    responses((status = 200, description = "One result per review, in the order given", body = List<ReviewResult>), (status = 422, body = Problem)))]
 pub async fn batch(
     caller: Caller,
     body: web::Json<BatchInput>,
@@ -135,7 +131,7 @@ pub async fn batch(
         .into_iter()
         .map(|item| result(&item.client_review_id, item.outcome))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(HttpResponse::Ok().json(BatchResult { results }))
+    Ok(HttpResponse::Ok().json(List::complete(results)))
 }
 
 #[derive(Deserialize, Validate, ToSchema, Default)]

@@ -1,6 +1,7 @@
 //! The study queue: what to review now, with the due date each answer would give.
 
 use super::card_view::CardView;
+use super::list::List;
 use crate::caller::Caller;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -29,7 +30,7 @@ pub struct QueueItem {
 /// Cards to study now: due reviews (least likely remembered first), due learning steps, then new
 /// cards within today's allowance; one card per word per day.
 #[utoipa::path(get, path = "/api/v1/study/queue", tag = "learning", params(QueueQuery), security(("bearer" = [])),
-    responses((status = 200, body = [QueueItem])))]
+    responses((status = 200, body = List<QueueItem>)))]
 pub async fn queue(
     caller: Caller,
     query: web::Query<QueueQuery>,
@@ -52,7 +53,7 @@ pub async fn queue(
                 lemma: e.word.map(|w| w.lemma),
                 preview: e.preview,
             })
-            .collect::<Vec<_>>(),
+            .collect::<List<_>>(),
     ))
 }
 
@@ -69,7 +70,7 @@ pub struct SessionQuery {
 /// What the front of a card shows: the word (recognition, typing) or a meaning (recall).
 #[derive(Serialize, ToSchema)]
 pub struct FrontView {
-    /// `lemma` or `meaning`
+    #[schema(value_type = super::enums::FrontKind)]
     kind: &'static str,
     text: String,
 }
@@ -83,7 +84,7 @@ pub struct ExampleView {
 /// Whether generated learner content is on the back.
 #[derive(Serialize, ToSchema)]
 pub struct ContentStatusView {
-    /// `ready` or `missing`
+    #[schema(value_type = super::enums::ContentStatus)]
     status: &'static str,
     version: Option<u32>,
 }

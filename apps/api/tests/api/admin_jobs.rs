@@ -177,9 +177,9 @@ async fn admins_list_and_requeue_dead_jobs() {
         .json()
         .await
         .expect("json");
-    assert_eq!(dead[0]["job_id"], job.id.to_string());
+    assert_eq!(dead["items"][0]["job_id"], job.id.to_string());
     assert!(
-        dead[0]["reason"]
+        dead["items"][0]["reason"]
             .as_str()
             .expect("reason")
             .starts_with("invalid payload for 'system.echo'"),

@@ -218,7 +218,7 @@ async fn the_openai_compatible_generator_is_repaired_once_and_its_usage_accounte
     worker.stop().await;
     let (status, usage) = json_of(app.get_as("/api/v1/admin/content/usage", &admin).await).await;
     assert_eq!(status, 200, "{usage}");
-    let row = usage
+    let row = usage["items"]
         .as_array()
         .expect("rows")
         .iter()

@@ -282,7 +282,7 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
     .await;
     worker.stop().await;
     let text = json!({"language": "en", "text": "The children went to the bank. Two banks! The child ran."});
-    let (status, anonymous) = json_of(app.post_json("/api/v1/texts/analyze", &text).await).await;
+    let (status, anonymous) = json_of(app.post_json("/api/v1/texts/analyse", &text).await).await;
     assert_eq!(status, 200, "{anonymous}");
     let words = anonymous["words"].as_array().expect("words");
     let find = |lemma: &str| {
@@ -306,7 +306,7 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
         .await;
     assert_eq!(added, 200);
     let (_, mine) = app
-        .post_with(token, "/api/v1/texts/analyze", text.clone())
+        .post_with(token, "/api/v1/texts/analyse", text.clone())
         .await;
     let words = mine["words"].as_array().expect("words");
     let bank = words.iter().find(|w| w["lemma"] == "bank").expect("bank");
@@ -317,14 +317,14 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
     );
 
     let persian = json!({"language": "fa", "text": "کتاب‌ها را خواندم و کتاب خوب بود."});
-    let (status, fa) = json_of(app.post_json("/api/v1/texts/analyze", &persian).await).await;
+    let (status, fa) = json_of(app.post_json("/api/v1/texts/analyse", &persian).await).await;
     assert_eq!(status, 200, "{fa}");
     assert_eq!(fa["words"][0]["lemma"], "کتاب");
     assert_eq!(fa["words"][0]["count"], 2);
 
     let (status, _) = json_of(
         app.post_json(
-            "/api/v1/texts/analyze",
+            "/api/v1/texts/analyse",
             &json!({"language": "en", "text": "  42 "}),
         )
         .await,
@@ -332,7 +332,7 @@ async fn text_analysis_counts_lemmas_and_marks_what_the_learner_studies() {
     .await;
     assert_eq!(status, 422);
     let (expired, _) = app
-        .post_with("not-a-token", "/api/v1/texts/analyze", text)
+        .post_with("not-a-token", "/api/v1/texts/analyse", text)
         .await;
     assert_eq!(expired, 401);
 }
@@ -384,7 +384,7 @@ async fn a_form_that_is_a_headword_keeps_its_own_lemma_where_the_sentence_says_s
     let text = "A proud rose. She rose and saw the saw on the left; they left, reaching the top.";
     let (status, analysis) = json_of(
         app.post_json(
-            "/api/v1/texts/analyze",
+            "/api/v1/texts/analyse",
             &json!({"language": "en", "text": text}),
         )
         .await,

@@ -24,7 +24,7 @@ async fn create_deck(
 
 async fn deck_count(app: &TestApp, token: &str) -> usize {
     let (_, decks) = json_of(app.get_as("/api/v1/decks", token).await).await;
-    decks.as_array().expect("a list").len()
+    decks["items"].as_array().expect("a list").len()
 }
 
 #[tokio::test]

@@ -20,7 +20,7 @@ async fn oversized_texts_are_refused() {
     for text in [too_many_chars, too_many_words] {
         let (status, problem) = json_of(
             app.post_json(
-                "/api/v1/texts/analyze",
+                "/api/v1/texts/analyse",
                 &json!({"language": "en", "text": text}),
             )
             .await,
@@ -33,7 +33,7 @@ async fn oversized_texts_are_refused() {
     let huge = "a".repeat(1_100_000);
     let (status, _) = json_of(
         app.post_json(
-            "/api/v1/texts/analyze",
+            "/api/v1/texts/analyse",
             &json!({"language": "en", "text": huge}),
         )
         .await,

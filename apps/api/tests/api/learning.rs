@@ -52,7 +52,7 @@ async fn words_become_one_card_per_type_once_and_decks_are_private() {
             json!({"words": [{"language": "en", "lemma": "thrive"}]}),
         )
         .await;
-    assert_eq!(again[0]["cards_created"], 0);
+    assert_eq!(again["items"][0]["cards_created"], 0);
 
     let reza = app.register_learner("reza@example.com").await;
     assert_eq!(
@@ -112,7 +112,7 @@ async fn a_review_is_applied_once_however_often_it_is_sent() {
     let (status, first) = review(&app, &sara, &card, 3, now, "dev-1").await;
     assert_eq!(status, 200, "{first}");
     assert_eq!(first["status"], "applied");
-    assert_eq!(first["card"]["state"], "Learning");
+    assert_eq!(first["card"]["state"], "learning");
     assert_eq!(first["card"]["step"], 1);
     let (status, retry) = review(&app, &sara, &card, 3, now, "dev-1").await;
     assert_eq!(status, 200);
@@ -171,7 +171,7 @@ async fn offline_reviews_apply_in_time_order_per_card_with_per_item_results() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    let results = body["results"].as_array().expect("results");
+    let results = body["items"].as_array().expect("results");
     let with = |id: &str, status: &str| {
         results
             .iter()
@@ -202,7 +202,7 @@ async fn undo_restores_the_card_before_its_last_review() {
     assert_eq!(status, 200, "{undone}");
     assert_eq!(undone["reps"], 0);
     assert_eq!(undone["last_review"], Value::Null);
-    assert_eq!(undone["state"], "Learning");
+    assert_eq!(undone["state"], "learning");
     assert_eq!(undone["due"], card["due"]);
     assert_eq!(
         app.post_with(&sara.token, &format!("/api/v1/cards/{id}/undo"), json!({}))
@@ -431,7 +431,7 @@ async fn subscribers_of_a_system_deck_get_its_words_now_and_later() {
     );
 
     let (_, listed) = app.get_with(&sara.token, "/api/v1/system-decks").await;
-    assert_eq!(listed[0]["id"], system_id.as_str());
+    assert_eq!(listed["items"][0]["id"], system_id.as_str());
     let (status, mine) = app
         .post_with(
             &sara.token,

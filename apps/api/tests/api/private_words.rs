@@ -72,7 +72,7 @@ async fn a_learners_new_lemma_is_private_until_an_import_confirms_it() {
     let (status, analysis) = app
         .post_with(
             &other.token,
-            "/api/v1/texts/analyze",
+            "/api/v1/texts/analyse",
             json!({"language": "en", "text": "flurbish flurbish"}),
         )
         .await;

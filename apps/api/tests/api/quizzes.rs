@@ -199,7 +199,7 @@ async fn quizzes_of_every_kind_are_built_from_imported_words_and_graded_into_rev
             .collect();
         let (status, graded) = answer(&s, &quiz, json!(answers)).await;
         assert_eq!(status, 200, "{graded}");
-        for result in graded["results"].as_array().expect("results") {
+        for result in graded["items"].as_array().expect("results") {
             assert_eq!(result["outcome"], "correct", "{result}");
             assert_eq!(result["rating"], 3, "{result}");
             for review in result["reviews"].as_array().expect("reviews") {
@@ -241,7 +241,7 @@ async fn typing_answers_rate_by_tolerance_and_time_once_per_question() {
     ]);
     let (status, graded) = answer(&s, &quiz, answers.clone()).await;
     assert_eq!(status, 200, "{graded}");
-    let results = graded["results"].as_array().expect("results");
+    let results = graded["items"].as_array().expect("results");
     let expected = [
         ("correct", 4),
         ("almost", 2),
@@ -259,7 +259,7 @@ async fn typing_answers_rate_by_tolerance_and_time_once_per_question() {
         assert_eq!(card["due"], review["due"], "{card}");
     }
     let easy = card(&s, results[0]["card_ids"][0].as_str().expect("id")).await;
-    assert_eq!(easy["state"], "Review", "{easy}");
+    assert_eq!(easy["state"], "review", "{easy}");
 
     // Answering again is a conflict carrying the first result, and reviews nothing more.
     let (status, again) = answer(&s, &quiz, answers).await;

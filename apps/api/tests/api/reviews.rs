@@ -153,7 +153,7 @@ async fn undo_of_a_review_before_a_reset_is_refused() {
     }
     let after = app.card(&sara, &card).await;
     assert_eq!(after["reps"], 0);
-    assert_eq!(after["state"], "Learning");
+    assert_eq!(after["state"], "learning");
 }
 
 #[tokio::test]
@@ -370,7 +370,7 @@ async fn deleting_the_admin_who_published_a_system_deck_leaves_the_deck_and_its_
 
     let (status, listed) = app.get_with(&sara.token, "/api/v1/system-decks").await;
     assert_eq!(status, 200, "{listed}");
-    assert_eq!(listed[0]["id"], system_id.as_str(), "{listed}");
+    assert_eq!(listed["items"][0]["id"], system_id.as_str(), "{listed}");
     let (_, deck) = app
         .get_with(&sara.token, &format!("/api/v1/decks/{my_deck}"))
         .await;

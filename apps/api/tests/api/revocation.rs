@@ -125,15 +125,15 @@ async fn a_disabled_account_is_refused_and_enabling_restores_access_with_a_new_l
         .get_with(&admin, &format!("/api/v1/admin/users/{}/audit", sara.id))
         .await;
     assert_eq!(status, 200);
-    let actions: Vec<&str> = audit
+    let actions: Vec<&str> = audit["items"]
         .as_array()
         .expect("entries")
         .iter()
         .map(|e| e["action"].as_str().expect("action"))
         .collect();
     assert_eq!(actions, ["enable", "disable"]);
-    assert_eq!(audit[0]["actor_id"], admin_id.to_string());
-    assert_eq!(audit[0]["actor"], "api");
+    assert_eq!(audit["items"][0]["actor_id"], admin_id.to_string());
+    assert_eq!(audit["items"][0]["actor"], "api");
 }
 
 #[tokio::test]
@@ -167,8 +167,8 @@ async fn a_demoted_admins_token_loses_the_admin_routes() {
         .get_with(&root, &format!("/api/v1/admin/users/{}/audit", sara.id))
         .await;
     assert_eq!(status, 200);
-    assert_eq!(audit[0]["action"], "revoke_admin");
-    assert_eq!(audit[1]["action"], "grant_admin");
+    assert_eq!(audit["items"][0]["action"], "revoke_admin");
+    assert_eq!(audit["items"][1]["action"], "grant_admin");
 }
 
 #[tokio::test]

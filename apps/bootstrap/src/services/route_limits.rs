@@ -15,7 +15,7 @@ pub enum RouteClass {
     Lookup,
     /// `GET /dictionary/{lang}/search`.
     Search,
-    /// `POST /texts/analyze`.
+    /// `POST /texts/analyse` (and its alias `/texts/analyze`).
     Analyse,
     /// `GET /words/{id}/content` (reading and starting generations).
     Content,

@@ -2,19 +2,24 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// py-fsrs's states: a new card is Learning at step 0 with no memory yet.
+/// Written snake_case (`learning`); py-fsrs's capitalised names are read too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CardState {
+    #[serde(alias = "Learning")]
     Learning,
+    #[serde(alias = "Review")]
     Review,
+    #[serde(alias = "Relearning")]
     Relearning,
 }
 
 impl CardState {
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Learning => "Learning",
-            Self::Review => "Review",
-            Self::Relearning => "Relearning",
+            Self::Learning => "learning",
+            Self::Review => "review",
+            Self::Relearning => "relearning",
         }
     }
 
