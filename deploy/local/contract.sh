@@ -125,6 +125,10 @@ ADMIN_TOKEN="$(login admin)"
 SELF_ENDING=(--include-operation-id delete_me --include-operation-id post_auth_logout_all --include-operation-id post_me_password)
 OTHERS=(--exclude-operation-id delete_me --exclude-operation-id post_auth_logout_all --exclude-operation-id post_me_password)
 
+# The rules no schema can state, taught to the generator (deploy/local/contract_hooks.py).
+export PYTHONPATH="$ROOT/deploy/local${PYTHONPATH:+:$PYTHONPATH}"
+export SCHEMATHESIS_HOOKS=contract_hooks
+
 fuzz() {
     local who="$1" token="$2"
     shift 2

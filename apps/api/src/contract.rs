@@ -217,8 +217,78 @@ fn complete_responses(operation: &mut Value, method: &str, path: &str) {
     }
 }
 
+/// The component schemas a request body names, and those they name in turn.
+fn request_schemas(doc: &Value) -> std::collections::BTreeSet<String> {
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(members) => {
+                if let Some(Value::String(r)) = members.get("$ref")
+                    && let Some(name) = r.strip_prefix("#/components/schemas/")
+                {
+                    out.push(name.to_owned());
+                }
+                members.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut pending = Vec::new();
+    if let Some(Value::Object(paths)) = doc.get("paths") {
+        for item in paths.values() {
+            for method in METHODS {
+                if let Some(body) = item.get(method).and_then(|o| o.get("requestBody")) {
+                    refs(body, &mut pending);
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if seen.insert(name.clone())
+            && let Some(schema) = doc.pointer(&format!("/components/schemas/{name}"))
+        {
+            refs(schema, &mut pending);
+        }
+    }
+    seen
+}
+
+/// Request bodies refuse members they do not define (`#[serde(deny_unknown_fields)]`, a 422
+/// naming the field), and the document says so: `additionalProperties: false` on every object
+/// schema a request body uses.
+fn close_request_schemas(doc: &mut Value) {
+    fn close(schema: &mut Value) {
+        match schema {
+            Value::Object(members) => {
+                if members.contains_key("properties")
+                    && !members.contains_key("additionalProperties")
+                {
+                    members.insert("additionalProperties".to_owned(), Value::Bool(false));
+                }
+                for key in ["oneOf", "anyOf", "allOf", "items"] {
+                    if let Some(inner) = members.get_mut(key) {
+                        close(inner);
+                    }
+                }
+                if let Some(Value::Object(properties)) = members.get_mut("properties") {
+                    properties.values_mut().for_each(close);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(close),
+            _ => {}
+        }
+    }
+    for name in request_schemas(doc) {
+        if let Some(schema) = doc.pointer_mut(&format!("/components/schemas/{name}")) {
+            close(schema);
+        }
+    }
+}
+
 /// Completes the generated document (its JSON form) with what every operation says alike.
 pub fn complete(doc: &mut Value) {
+    close_request_schemas(doc);
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
     };

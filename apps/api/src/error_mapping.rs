@@ -136,7 +136,8 @@ impl From<ImportRequestError> for ApiError {
         use ImportRequestError as E;
         match e {
             E::Forbidden(e) => e.into(),
-            E::Missing(_) | E::NotAllowed(_) => Self::invalid("path", e.to_string()),
+            E::Missing(_) => Self::NotFound(e.to_string()),
+            E::NotAllowed(_) => Self::Forbidden(e.to_string()),
             E::NotUploadable => Self::invalid("format", e.to_string()),
             E::Empty => Self::invalid("body", e.to_string()),
             E::TooLarge { .. } => Self::Detailed(Box::new(
@@ -169,10 +170,10 @@ impl From<lingo_users::auth::AuthError> for ApiError {
             E::AccountDisabled => typed(StatusCode::FORBIDDEN, "account-disabled", &e),
             E::WeakPassword(m) => Self::invalid("password", m),
             E::SmsRejected(m) => Self::invalid("phone", m),
-            E::CountryNotAllowed => Self::invalid("phone", e.to_string()),
+            E::CountryNotAllowed => typed(StatusCode::FORBIDDEN, "phone-country-not-allowed", &e),
             E::Unavailable(m) => Self::Unavailable(m),
             E::InvalidEmailToken => typed(
-                StatusCode::BAD_REQUEST,
+                StatusCode::FORBIDDEN,
                 "urn:lingo:problem:invalid-email-link",
                 &e,
             ),
@@ -294,10 +295,11 @@ impl From<AnalyseError> for ApiError {
     }
 }
 
-/// A quiz that cannot be built: 422 with a problem type per cause (docs/learning.md).
+/// A quiz that cannot be built from what the learner has now: 409 (the request is valid, the
+/// learner's cards do not allow it yet) with a problem type per cause (docs/learning.md).
 fn quiz_unbuildable(kind: &str, e: &QuizError) -> ApiError {
     ApiError::Detailed(Box::new(
-        Problem::new(StatusCode::UNPROCESSABLE_ENTITY)
+        Problem::new(StatusCode::CONFLICT)
             .of_type(kind)
             .detail(e.to_string()),
     ))

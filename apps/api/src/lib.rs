@@ -10,6 +10,7 @@ mod contract;
 mod error_mapping;
 mod http_errors;
 mod idempotency;
+mod json_body;
 mod metrics;
 mod middleware;
 mod openapi;

@@ -235,6 +235,9 @@ problem_types! {
     "phone-taken" 409
         ["Phone in use", "شماره تکراری است", "الرقم مستخدم"]
         ["The phone number is already in use.", "این شمارهٔ تلفن قبلاً استفاده شده است.", "رقم الهاتف مستخدم من قبل."];
+    "phone-country-not-allowed" 403
+        ["Country not served", "این کشور پشتیبانی نمی‌شود", "هذا البلد غير مدعوم"]
+        ["Sign-in codes are not sent to this country calling code.", "کد ورود به این پیش‌شمارهٔ کشور فرستاده نمی‌شود.", "لا تُرسل رموز الدخول إلى رمز هذا البلد."];
     "account-disabled" 403
         ["Account disabled", "حساب غیرفعال است", "الحساب معطّل"]
         ["This account is disabled.", "این حساب غیرفعال شده است.", "هذا الحساب معطّل."];
@@ -244,7 +247,7 @@ problem_types! {
     "wrong-password" 403
         ["Wrong password", "رمز عبور نادرست است", "كلمة المرور غير صحيحة"]
         ["The current password is wrong.", "رمز عبور فعلی نادرست است.", "كلمة المرور الحالية غير صحيحة."];
-    "invalid-email-link" 400
+    "invalid-email-link" 403
         ["Link not valid", "پیوند نامعتبر است", "الرابط غير صالح"]
         ["The link is invalid, used or expired; ask for a new one.", "پیوند نامعتبر، استفاده‌شده یا منقضی است؛ پیوند تازه بخواهید.", "الرابط غير صالح أو مستخدم أو منتهي؛ اطلب رابطًا جديدًا."];
     "account-link-required" 409
@@ -275,16 +278,16 @@ problem_types! {
     "undo-not-latest" 409
         ["Cannot undo", "بازگردانی ممکن نیست", "لا يمكن التراجع"]
         ["Only the latest review of a card can be undone.", "فقط آخرین مرور یک کارت را می‌توان بازگرداند.", "يمكن التراجع عن آخر مراجعة للبطاقة فقط."];
-    "quiz-no-cards" 422
+    "quiz-no-cards" 409
         ["Nothing to quiz", "چیزی برای آزمون نیست", "لا شيء للاختبار"]
         ["No due or learning cards to quiz.", "کارت سررسیده یا در حال یادگیری برای آزمون نیست.", "لا توجد بطاقات مستحقة أو قيد التعلم للاختبار."];
-    "quiz-no-meanings" 422
+    "quiz-no-meanings" 409
         ["No meanings to quiz", "معنایی برای آزمون نیست", "لا معانٍ للاختبار"]
         ["The dictionary has no meaning in your language for these words.", "فرهنگ لغت برای این واژه‌ها معنایی به زبان شما ندارد.", "لا يحوي القاموس معنى بلغتك لهذه الكلمات."];
-    "quiz-no-examples" 422
+    "quiz-no-examples" 409
         ["No examples to quiz", "مثالی برای آزمون نیست", "لا أمثلة للاختبار"]
         ["The dictionary has no example sentences for these words.", "فرهنگ لغت برای این واژه‌ها جملهٔ مثال ندارد.", "لا يحوي القاموس جملًا مثالية لهذه الكلمات."];
-    "quiz-too-few-distractors" 422
+    "quiz-too-few-distractors" 409
         ["Too few choices", "گزینه‌ها کافی نیست", "الخيارات غير كافية"]
         ["There are not enough other words to offer as choices.", "واژهٔ دیگری برای ساختن گزینه‌ها به اندازهٔ کافی نیست.", "لا توجد كلمات أخرى كافية لتقديم خيارات."];
     "quiz-expired" 409

@@ -88,10 +88,11 @@ impl TextAnalysisService {
         if chars > MAX_TEXT_CHARS {
             return Err(AnalyseError::TooLong);
         }
-        let tokens = tokenise(text);
-        if tokens.is_empty() {
+        if text.trim().is_empty() {
             return Err(AnalyseError::Empty);
         }
+        // A text with no words (digits, punctuation) analyses to no words.
+        let tokens = tokenise(text);
         if tokens.len() > MAX_TEXT_WORDS {
             return Err(AnalyseError::TooManyWords);
         }

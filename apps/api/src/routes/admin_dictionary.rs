@@ -2,6 +2,7 @@
 //! allows, or from an uploaded file) and reconciliations of a source's word rows.
 
 use crate::caller::Caller;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -13,58 +14,98 @@ use lingo_kernel::LanguageCode;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-#[derive(Deserialize, ToSchema, IntoParams)]
-#[into_params(parameter_in = Query)]
+/// An import of a file already on the server.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ImportRequest {
     /// dictd, wordnet, kaikki, csv or tsv.
     #[schema(pattern = "^(dictd|wordnet|kaikki|csv|tsv)$")]
-    #[param(pattern = "^(dictd|wordnet|kaikki|csv|tsv)$")]
     format: String,
-    /// Server-side path (dictd: the `.index` file; wordnet: the directory). Not for uploads.
-    #[serde(default)]
-    path: Option<String>,
+    /// Server-side path inside the allowed import directories (dictd: the `.index` file;
+    /// wordnet: the directory). 404 when there is no such file, 403 outside those directories.
+    #[schema(min_length = 1, max_length = 4096, pattern = r"^/")]
+    path: String,
     /// Source id recorded with every entry, e.g. `freedict-eng-ara`.
     #[schema(pattern = r"^[a-z0-9._-]{1,64}$")]
-    #[param(pattern = r"^[a-z0-9._-]{1,64}$")]
     source: String,
     /// Licence recorded with every entry, e.g. `GPL-2.0-or-later`.
     #[schema(pattern = r"\S", max_length = 200)]
-    #[param(pattern = r"\S", max_length = 200)]
     licence: String,
     /// Language of the headwords.
     #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
-    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     language: String,
     /// Language of the translations (dictd, CSV).
     #[serde(default)]
     #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
+    translation_language: Option<String>,
+}
+
+/// The uploaded file itself: one byte at least (its schema only; the handler streams it).
+pub struct UploadedFile;
+
+impl utoipa::PartialSchema for UploadedFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .min_length(Some(1))
+            .description(Some(
+                "The file: kaikki JSONL, CSV or TSV, at least one byte",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for UploadedFile {}
+
+/// The description of an uploaded file.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UploadQuery {
+    /// kaikki, csv or tsv (dictd and WordNet span several files: import them from a path).
+    #[param(pattern = "^(kaikki|csv|tsv)$")]
+    format: String,
+    /// Source id recorded with every entry, e.g. `freedict-eng-ara`.
+    #[param(pattern = r"^[a-z0-9._-]{1,64}$")]
+    source: String,
+    /// Licence recorded with every entry, e.g. `GPL-2.0-or-later`.
+    #[param(pattern = r"\S", max_length = 200)]
+    licence: String,
+    /// Language of the headwords.
+    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
+    language: String,
+    /// Language of the translations (CSV).
+    #[serde(default)]
     #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     translation_language: Option<String>,
 }
 
-impl ImportRequest {
-    fn spec(&self, path: String) -> Result<ImportSpec, ApiError> {
-        let format = ImportFormat::parse(&self.format).ok_or_else(|| {
-            ApiError::invalid("format", "expected dictd, wordnet, kaikki, csv or tsv")
-        })?;
-        let translation_language = self
-            .translation_language
-            .as_deref()
-            .map(super::dictionary::language)
-            .transpose()?;
-        if self.licence.trim().is_empty() || self.licence.len() > 200 {
-            return Err(ApiError::invalid("licence", "1 to 200 characters"));
-        }
-        Ok(ImportSpec {
-            format,
-            path,
-            source: SourceId::parse(&self.source)
-                .map_err(|e| ApiError::invalid("source", e.to_string()))?,
-            licence: self.licence.trim().to_owned(),
-            language: super::dictionary::language(&self.language)?,
-            translation_language,
-        })
+fn spec(
+    format: &str,
+    path: String,
+    source: &str,
+    licence: &str,
+    language: &str,
+    translation_language: Option<&str>,
+) -> Result<ImportSpec, ApiError> {
+    let format = ImportFormat::parse(format).ok_or_else(|| {
+        ApiError::invalid("format", "expected dictd, wordnet, kaikki, csv or tsv")
+    })?;
+    let translation_language = translation_language
+        .map(super::dictionary::language)
+        .transpose()?;
+    if licence.trim().is_empty() || licence.len() > 200 {
+        return Err(ApiError::invalid("licence", "1 to 200 characters"));
     }
+    Ok(ImportSpec {
+        format,
+        path,
+        source: SourceId::parse(source).map_err(|e| ApiError::invalid("source", e.to_string()))?,
+        licence: licence.trim().to_owned(),
+        language: super::dictionary::language(language)?,
+        translation_language,
+    })
 }
 
 /// Imports a dictionary file that is already on the server, in a directory the configuration
@@ -74,29 +115,32 @@ impl ImportRequest {
     responses(
         (status = 202, description = "Import enqueued (the same file twice is one job)", body = super::jobs::JobAccepted),
         (status = 403, description = "Not an administrator", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields or a path outside the allowed directories", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A path outside the allowed directories", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such file", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn import_path(
     caller: Caller,
-    body: web::Json<ImportRequest>,
+    body: JsonBody<ImportRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let path = body
-        .path
-        .clone()
-        .ok_or_else(|| ApiError::invalid("path", "required (or upload the file)"))?;
-    let job_id = state
-        .imports
-        .import_path(caller.domain(), body.spec(path)?)
-        .await?;
+    let spec = spec(
+        &body.format,
+        body.path.clone(),
+        &body.source,
+        &body.licence,
+        &body.language,
+        body.translation_language.as_deref(),
+    )?;
+    let job_id = state.imports.import_path(caller.domain(), spec).await?;
     Ok(super::jobs::accepted(job_id))
 }
 
 /// Uploads one file (kaikki JSONL, CSV or TSV; dictd and WordNet span several files and are
 /// imported from server paths) as the request body, then imports it.
 #[utoipa::path(post, path = "/api/v1/admin/dictionary/imports/upload", tag = "admin",
-    params(ImportRequest),
-    request_body(content = String, content_type = "application/octet-stream"),
+    params(UploadQuery),
+    request_body(content = UploadedFile, content_type = "application/octet-stream"),
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Stored and enqueued", body = super::jobs::JobAccepted),
@@ -105,13 +149,23 @@ pub async fn import_path(
     ))]
 pub async fn upload(
     caller: Caller,
-    query: web::Query<ImportRequest>,
+    query: web::Query<UploadQuery>,
     mut payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let mut upload = state
         .imports
-        .start_upload(caller.domain(), query.spec(String::new())?)
+        .start_upload(
+            caller.domain(),
+            spec(
+                &query.format,
+                String::new(),
+                &query.source,
+                &query.licence,
+                &query.language,
+                query.translation_language.as_deref(),
+            )?,
+        )
         .await?;
     while let Some(chunk) = payload.next().await {
         match chunk {
@@ -126,6 +180,7 @@ pub async fn upload(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReconcileRequest {
     /// Language of the source's headwords, e.g. `en`.
     #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
@@ -149,7 +204,7 @@ pub struct ReconcileRequest {
     ))]
 pub async fn reconcile(
     caller: Caller,
-    body: web::Json<ReconcileRequest>,
+    body: JsonBody<ReconcileRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let job = ReconcileWords {

@@ -2,6 +2,7 @@
 
 use super::list::List;
 use crate::caller::Caller;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -14,8 +15,9 @@ use validator::Validate;
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DeadQuery {
-    /// At most this many (1–1000, default 100).
-    limit: Option<usize>,
+    /// At most this many (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u32>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -57,7 +59,7 @@ pub async fn list_dead(
     query: web::Query<DeadQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = query.limit.unwrap_or(100).clamp(1, 1000);
+    let limit = super::fields::page_limit(query.limit, 100, 1000)? as usize;
     let dead = state.jobs.dead(caller.domain(), limit).await?;
     Ok(HttpResponse::Ok().json(dead.into_iter().map(DeadJobView::from).collect::<List<_>>()))
 }
@@ -89,10 +91,15 @@ pub async fn requeue_dead(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"message": "hello", "delay_ms": 2000}))]
 pub struct EchoRequest {
     #[validate(length(min = 1, max = 500, message = "must be 1 to 500 characters"))]
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$"
+    )]
     message: String,
     /// Milliseconds the job takes (at most ten minutes).
     #[serde(default)]
@@ -113,10 +120,11 @@ pub struct EchoRequest {
     ))]
 pub async fn enqueue_echo(
     caller: Caller,
-    body: web::Json<EchoRequest>,
+    body: JsonBody<EchoRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
+    super::fields::text("message", &body.message, 500)?;
     let body = body.into_inner();
     let echo = SystemEcho {
         message: body.message,

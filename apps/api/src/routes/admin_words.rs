@@ -17,6 +17,7 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct PrivateWordQuery {
     /// Only words of this language (ISO 639-1).
+    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
     language: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<Uuid>,
@@ -81,7 +82,7 @@ pub async fn private_words(
         .private_words(
             language.as_ref(),
             query.cursor.map(WordId::from_uuid),
-            query.limit.unwrap_or(50),
+            super::fields::page_limit(query.limit, 50, 200)?,
         )
         .await?;
     Ok(HttpResponse::Ok().json(List {

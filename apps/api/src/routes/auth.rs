@@ -5,6 +5,7 @@ use super::me::AccountView;
 use super::profile_dto::ProfileInput;
 use crate::caller::Caller;
 use crate::client_address::Client;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -52,6 +53,7 @@ pub(super) fn session(status: actix_web::http::StatusCode, s: Session) -> HttpRe
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "sara@example.com", "password": "correct horse battery",
     "display_name": "Sara", "profile": {"native_language": "fa", "target_language": "en", "level": "B1"}}))]
 pub struct RegisterRequest {
@@ -62,7 +64,7 @@ pub struct RegisterRequest {
     )]
     email: String,
     #[validate(length(min = 8, max = 128, message = "a password has 8 to 128 characters"))]
-    #[schema(min_length = 8, max_length = 128)]
+    #[schema(min_length = 8, max_length = 128, example = "correct horse battery")]
     password: String,
     #[validate(custom(function = "fields::display_name"))]
     #[schema(
@@ -97,7 +99,7 @@ pub(super) fn check_your_email(detail: &'static str) -> HttpResponse {
     responses((status = 202, description = "Check your email (new or taken address alike)", body = CheckYourEmail),
         (status = 422, description = "Invalid fields", body = Problem), (status = 429, body = Problem)))]
 pub async fn register(
-    body: web::Json<RegisterRequest>,
+    body: JsonBody<RegisterRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -120,6 +122,7 @@ pub async fn register(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "sara@example.com", "password": "correct horse battery"}))]
 pub struct LoginRequest {
     #[validate(custom(function = "fields::email"))]
@@ -138,7 +141,7 @@ pub struct LoginRequest {
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = SessionView), (status = 401, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
-    body: web::Json<LoginRequest>,
+    body: JsonBody<LoginRequest>,
     client: Client,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -152,6 +155,7 @@ pub async fn login(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"phone": "+989121234567"}))]
 pub struct PhoneCodeRequest {
     /// International form; Persian and Arabic digits are accepted.
@@ -169,10 +173,11 @@ pub struct CodeSent {
 /// Sends a 6-digit sign-in code by SMS (sign-in and sign-up alike). The answer is the same
 /// whether a code was pending; numbers outside the allowed country calling codes are 422.
 #[utoipa::path(post, path = "/api/v1/auth/phone/request", tag = "auth", request_body = PhoneCodeRequest,
-    responses((status = 202, body = CodeSent), (status = 422, description = "Malformed number or country not served", body = Problem),
+    responses((status = 202, body = CodeSent), (status = 422, description = "Malformed number", body = Problem),
+        (status = 403, description = "Codes are not sent to this country calling code (urn:lingo:problem:phone-country-not-allowed)", body = Problem),
         (status = 429, description = "A per-phone, per-address, per-country or global SMS budget is spent", body = Problem)))]
 pub async fn request_phone_code(
-    body: web::Json<PhoneCodeRequest>,
+    body: JsonBody<PhoneCodeRequest>,
     client: Client,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -186,6 +191,7 @@ pub async fn request_phone_code(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"phone": "+989121234567", "code": "042917"}))]
 pub struct PhoneVerifyRequest {
     #[validate(custom(function = "fields::phone"))]
@@ -201,7 +207,7 @@ pub struct PhoneVerifyRequest {
     responses((status = 200, body = SessionView), (status = 401, description = "Wrong or expired code", body = Problem),
         (status = 429, body = Problem)))]
 pub async fn verify_phone_code(
-    body: web::Json<PhoneVerifyRequest>,
+    body: JsonBody<PhoneVerifyRequest>,
     client: Client,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
@@ -216,6 +222,7 @@ pub async fn verify_phone_code(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct GoogleRequest {
     /// The ID token the app got from Google Sign-In.
     #[validate(length(min = 1, max = 8192, message = "required"))]
@@ -232,7 +239,7 @@ pub struct GoogleRequest {
         (status = 409, description = "urn:lingo:problem:account-link-required", body = Problem),
         (status = 503, body = Problem)))]
 pub async fn google(
-    body: web::Json<GoogleRequest>,
+    body: JsonBody<GoogleRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -241,6 +248,7 @@ pub async fn google(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
     #[validate(length(min = 1, max = 512, message = "required"))]
     #[schema(min_length = 1, max_length = 512)]
@@ -253,7 +261,7 @@ pub struct RefreshRequest {
     responses((status = 200, body = SessionView), (status = 401, body = Problem),
         (status = 429, description = "Too many refreshes of this sign-in", body = Problem)))]
 pub async fn refresh(
-    body: web::Json<RefreshRequest>,
+    body: JsonBody<RefreshRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -265,7 +273,7 @@ pub async fn refresh(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "Signed out")))]
 pub async fn logout(
-    body: web::Json<RefreshRequest>,
+    body: JsonBody<RefreshRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;

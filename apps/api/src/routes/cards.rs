@@ -3,12 +3,13 @@
 use super::card_view::CardView;
 use super::list::List;
 use crate::caller::Caller;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use lingo_kernel::{CardId, DeckId};
-use lingo_learning::card_queries::DEFAULT_PAGE;
+use lingo_learning::card_queries::{DEFAULT_PAGE, MAX_PAGE};
 use lingo_learning::ports::CardFilter;
 use lingo_learning::scheduler::CardState;
 use serde::Deserialize;
@@ -25,6 +26,8 @@ pub struct CardQuery {
     leech: Option<bool>,
     /// The `next_cursor` of the previous page.
     cursor: Option<Uuid>,
+    /// 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
@@ -50,7 +53,7 @@ pub async fn list(
         due_before: query.due_before,
         leech: query.leech,
         after: query.cursor.map(CardId::from_uuid),
-        limit: query.limit.unwrap_or(DEFAULT_PAGE).max(1),
+        limit: super::fields::page_limit(query.limit, DEFAULT_PAGE, MAX_PAGE)?,
     };
     let page = state.cards.list(caller.user, filter).await?;
     Ok(HttpResponse::Ok().json(List {
@@ -59,41 +62,91 @@ pub async fn list(
     }))
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-pub struct ActionInput {
-    /// For `move`: the deck to move the card to.
-    deck_id: Option<Uuid>,
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoveInput {
+    /// The caller's deck to move the card to.
+    deck_id: Uuid,
 }
 
-/// Suspends, unsuspends, buries until tomorrow, resets or moves a card.
-#[utoipa::path(post, path = "/api/v1/cards/{id}/{action}", tag = "learning", request_body = ActionInput,
-    params(("id" = Uuid, Path), ("action" = String, Path, description = "suspend, unsuspend, bury, reset or move")),
-    security(("bearer" = [])),
-    responses((status = 200, body = CardView), (status = 404, body = Problem), (status = 422, body = Problem)))]
-pub async fn act(
+async fn apply(
     caller: Caller,
-    path: web::Path<(Uuid, String)>,
-    body: Option<web::Json<ActionInput>>,
-    state: web::Data<AppState>,
+    card: Uuid,
+    action: lingo_learning::card_actions::CardAction,
+    state: &AppState,
 ) -> Result<HttpResponse, ApiError> {
-    use lingo_learning::card_actions::CardAction;
-    let (card, action) = path.into_inner();
-    let action = match action.as_str() {
-        "suspend" => CardAction::Suspend,
-        "unsuspend" => CardAction::Unsuspend,
-        "bury" => CardAction::Bury,
-        "reset" => CardAction::Reset,
-        "move" => CardAction::Move {
-            deck: body
-                .and_then(|b| b.deck_id)
-                .map(DeckId::from_uuid)
-                .ok_or_else(|| ApiError::invalid("deck_id", "required to move a card"))?,
-        },
-        _ => return Err(ApiError::NotFound("no such card action".to_owned())),
-    };
     let card = state
         .card_actions
         .apply(caller.user, CardId::from_uuid(card), action)
         .await?;
     Ok(HttpResponse::Ok().json(CardView::from(&card)))
+}
+
+macro_rules! card_action {
+    ($name:ident, $path:literal, $action:ident, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "learning",
+                    params(("id" = Uuid, Path, description = "The card")),
+                    security(("bearer" = [])),
+                    responses((status = 200, body = CardView), (status = 404, body = Problem)))]
+        pub async fn $name(
+            caller: Caller,
+            id: web::Path<Uuid>,
+            state: web::Data<AppState>,
+        ) -> Result<HttpResponse, ApiError> {
+            apply(
+                caller,
+                *id,
+                lingo_learning::card_actions::CardAction::$action,
+                &state,
+            )
+            .await
+        }
+    };
+}
+
+card_action!(
+    suspend,
+    "/api/v1/cards/{id}/suspend",
+    Suspend,
+    "Suspends a card: it leaves the study queue until unsuspended."
+);
+card_action!(
+    unsuspend,
+    "/api/v1/cards/{id}/unsuspend",
+    Unsuspend,
+    "Puts a suspended card back into the study queue."
+);
+card_action!(
+    bury,
+    "/api/v1/cards/{id}/bury",
+    Bury,
+    "Buries a card until the learner's next day."
+);
+card_action!(
+    reset,
+    "/api/v1/cards/{id}/reset",
+    Reset,
+    "Resets a card to new (its review history is kept)."
+);
+
+/// Moves a card to another deck of the caller's.
+#[utoipa::path(post, path = "/api/v1/cards/{id}/move", tag = "learning", request_body = MoveInput,
+    params(("id" = Uuid, Path, description = "The card")),
+    security(("bearer" = [])),
+    responses((status = 200, body = CardView), (status = 404, description = "No such card or deck of the caller's", body = Problem)))]
+pub async fn move_card(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: JsonBody<MoveInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let deck = DeckId::from_uuid(body.deck_id);
+    apply(
+        caller,
+        *id,
+        lingo_learning::card_actions::CardAction::Move { deck },
+        &state,
+    )
+    .await
 }

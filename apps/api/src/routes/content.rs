@@ -23,6 +23,18 @@ pub struct ContentQuery {
     level: Option<String>,
 }
 
+/// The content version a regeneration makes: both are required.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RegenerateQuery {
+    /// The learners' native language (BCP 47).
+    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
+    native: String,
+    /// CEFR level A1–C2.
+    #[param(pattern = "^(A1|A2|B1|B2|C1|C2)$")]
+    level: String,
+}
+
 fn word_id(raw: &str) -> Result<WordId, ApiError> {
     raw.parse()
         .map_err(|_| ApiError::NotFound("no word with this id".into()))
@@ -91,7 +103,7 @@ pub async fn get(
 }
 
 /// Generates a new version (older ones are kept). `native` and `level` are required.
-#[utoipa::path(post, path = "/api/v1/admin/words/{id}/content/regenerate", tag = "admin", params(("id" = String, Path), ContentQuery),
+#[utoipa::path(post, path = "/api/v1/admin/words/{id}/content/regenerate", tag = "admin", params(("id" = String, Path), RegenerateQuery),
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Regeneration enqueued", body = super::jobs::JobAccepted),
@@ -101,17 +113,14 @@ pub async fn get(
 pub async fn regenerate(
     caller: Caller,
     path: web::Path<String>,
-    query: web::Query<ContentQuery>,
+    query: web::Query<RegenerateQuery>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let word = word_id(&path)?;
-    let (Some(native), Some(level)) = (&query.native, &query.level) else {
-        return Err(ApiError::invalid("native", "native and level are required"));
-    };
     let key = content_key(
         word,
-        super::dictionary::language(native)?,
-        parse_level(level)?,
+        super::dictionary::language(&query.native)?,
+        parse_level(&query.level)?,
     );
     let job_id = state.content.regenerate(caller.domain(), &key).await?;
     let status_url = format!("/api/v1/jobs/{job_id}");

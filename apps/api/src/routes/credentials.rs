@@ -5,6 +5,7 @@ use super::auth::{GoogleRequest, SessionView, check_your_email, session};
 use super::fields;
 use crate::caller::Caller;
 use crate::client_address::Client;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -19,10 +20,12 @@ fn email_of(raw: &str) -> Result<Email, ApiError> {
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"token": "k3Jp…"}))]
 pub struct TokenRequest {
     /// The `token` of the link in the email.
     #[validate(length(min = 1, max = 128, message = "required"))]
+    #[schema(min_length = 1, max_length = 128)]
     token: String,
 }
 
@@ -30,11 +33,11 @@ pub struct TokenRequest {
 /// the account's new address) and the account signs in. A link works once.
 #[utoipa::path(post, path = "/api/v1/auth/email/verify", tag = "auth", request_body = TokenRequest,
     responses((status = 200, body = SessionView),
-        (status = 400, description = "urn:lingo:problem:invalid-email-link", body = Problem),
+        (status = 403, description = "urn:lingo:problem:invalid-email-link", body = Problem),
         (status = 409, description = "The new address was taken since the request", body = Problem),
         (status = 429, body = Problem)))]
 pub async fn verify_email(
-    body: web::Json<TokenRequest>,
+    body: JsonBody<TokenRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -43,9 +46,14 @@ pub async fn verify_email(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "sara@example.com"}))]
 pub struct ForgotPasswordRequest {
     #[validate(custom(function = "fields::email"))]
+    #[schema(
+        pattern = r"^[!-?A-~]{1,64}@[!-,\-/-?A-~]+(\.[!-,\-/-?A-~]+)+$",
+        max_length = 254
+    )]
     email: String,
 }
 
@@ -56,7 +64,7 @@ pub struct ForgotPasswordRequest {
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn forgot_password(
     client: Client,
-    body: web::Json<ForgotPasswordRequest>,
+    body: JsonBody<ForgotPasswordRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -68,11 +76,14 @@ pub async fn forgot_password(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"token": "k3Jp…", "password": "a new correct horse"}))]
 pub struct ResetPasswordRequest {
     #[validate(length(min = 1, max = 128, message = "required"))]
+    #[schema(min_length = 1, max_length = 128)]
     token: String,
     #[validate(length(min = 8, max = 128, message = "a password has 8 to 128 characters"))]
+    #[schema(min_length = 8, max_length = 128, example = "correct horse battery")]
     password: String,
 }
 
@@ -80,10 +91,10 @@ pub struct ResetPasswordRequest {
 /// token revoked, every access token refused). A weak password leaves the link usable.
 #[utoipa::path(post, path = "/api/v1/auth/password/reset", tag = "auth", request_body = ResetPasswordRequest,
     responses((status = 204, description = "Password set; sign in with it"),
-        (status = 400, description = "urn:lingo:problem:invalid-email-link", body = Problem),
+        (status = 403, description = "urn:lingo:problem:invalid-email-link", body = Problem),
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn reset_password(
-    body: web::Json<ResetPasswordRequest>,
+    body: JsonBody<ResetPasswordRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -95,11 +106,14 @@ pub async fn reset_password(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"current_password": "correct horse battery", "new_password": "a new correct horse"}))]
 pub struct ChangePasswordRequest {
     #[validate(length(min = 1, max = 1024, message = "required"))]
+    #[schema(min_length = 1, max_length = 1024)]
     current_password: String,
     #[validate(length(min = 8, max = 128, message = "a password has 8 to 128 characters"))]
+    #[schema(min_length = 8, max_length = 128, example = "correct horse battery")]
     new_password: String,
 }
 
@@ -112,7 +126,7 @@ pub struct ChangePasswordRequest {
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn change_password(
     caller: Caller,
-    body: web::Json<ChangePasswordRequest>,
+    body: JsonBody<ChangePasswordRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -124,12 +138,18 @@ pub async fn change_password(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"email": "sara@new.example", "password": "correct horse battery"}))]
 pub struct ChangeEmailRequest {
     #[validate(custom(function = "fields::email"))]
+    #[schema(
+        pattern = r"^[!-?A-~]{1,64}@[!-,\-/-?A-~]+(\.[!-,\-/-?A-~]+)+$",
+        max_length = 254
+    )]
     email: String,
     /// The current password; required when the account has one.
     #[validate(length(min = 1, max = 1024, message = "required"))]
+    #[schema(min_length = 1, max_length = 1024)]
     password: Option<String>,
 }
 
@@ -144,7 +164,7 @@ pub struct ChangeEmailRequest {
         (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn change_email(
     caller: Caller,
-    body: web::Json<ChangeEmailRequest>,
+    body: JsonBody<ChangeEmailRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -181,7 +201,7 @@ pub async fn resend_verification(
         (status = 503, body = Problem)))]
 pub async fn link_google(
     caller: Caller,
-    body: web::Json<GoogleRequest>,
+    body: JsonBody<GoogleRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;

@@ -2,6 +2,7 @@
 
 use super::list::List;
 use crate::caller::Caller;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -58,6 +59,7 @@ fn deck_name(value: &str) -> Result<(), validator::ValidationError> {
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"name": "IELTS words", "card_types": ["recognition", "recall"]}))]
 pub struct DeckInput {
     /// 1 to 100 characters.
@@ -121,7 +123,7 @@ impl DeckInput {
     responses((status = 201, body = DeckView), (status = 422, body = Problem)))]
 pub async fn create(
     caller: Caller,
-    body: web::Json<DeckInput>,
+    body: JsonBody<DeckInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -158,7 +160,7 @@ pub async fn get(
 pub async fn update(
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<DeckInput>,
+    body: JsonBody<DeckInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -191,6 +193,7 @@ pub async fn delete(
 }
 
 #[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[serde(untagged)]
 pub enum WordInput {
     /// A dictionary word by id.
@@ -209,6 +212,7 @@ pub enum WordInput {
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"words": [{"language": "en", "lemma": "resilient"}, {"language": "en", "lemma": "thrive"}]}))]
 pub struct AddWords {
     /// 1 to 500 words; a lemma has at most 64 characters of one script (docs/limits.md).
@@ -230,7 +234,7 @@ pub struct AddedView {
 pub async fn add_words(
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<AddWords>,
+    body: JsonBody<AddWords>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -255,7 +259,7 @@ pub async fn add_words(
     responses((status = 201, body = DeckView), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_system(
     caller: Caller,
-    body: web::Json<DeckInput>,
+    body: JsonBody<DeckInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -298,7 +302,7 @@ pub struct SystemWordView {
 pub async fn add_system_words(
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<AddWords>,
+    body: JsonBody<AddWords>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;

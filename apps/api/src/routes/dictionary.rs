@@ -1,6 +1,7 @@
 //! Dictionary lookups, search and the vocabulary of a text.
 
 use crate::caller::OptionalCaller;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -44,7 +45,8 @@ pub struct SearchQuery {
         max_length = 100
     )]
     q: String,
-    /// 1–200, default 50.
+    /// 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^[0-9]{1,9}$")]
@@ -64,7 +66,12 @@ pub async fn search(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let language = language(&path)?;
-    let size = PageSize::clamped(query.limit);
+    super::fields::text("q", &query.q, 100)?;
+    let size = PageSize::clamped(Some(super::fields::page_limit(
+        query.limit,
+        lingo_kernel::pagination::DEFAULT_PAGE_SIZE,
+        lingo_kernel::pagination::MAX_PAGE_SIZE,
+    )?));
     let offset = match &query.cursor {
         None => 0,
         Some(c) => c
@@ -80,6 +87,7 @@ pub async fn search(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AnalyseRequest {
     /// BCP 47 language of the text.
     #[validate(length(min = 2, max = 35))]
@@ -100,7 +108,7 @@ pub struct AnalyseRequest {
     ))]
 pub async fn analyse(
     caller: OptionalCaller,
-    body: web::Json<AnalyseRequest>,
+    body: JsonBody<AnalyseRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -123,7 +131,7 @@ pub async fn analyse(
 #[deprecated = "use POST /api/v1/texts/analyse"]
 pub async fn analyse_alias(
     caller: OptionalCaller,
-    body: web::Json<AnalyseRequest>,
+    body: JsonBody<AnalyseRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     analyse(caller, body, state).await

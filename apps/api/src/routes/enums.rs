@@ -92,3 +92,15 @@ pub enum ContentStatus {
     Ready,
     Missing,
 }
+
+/// A kind of quiz question.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum QuizKindName {
+    MeaningToWord,
+    WordToMeaning,
+    Cloze,
+    Typing,
+    Matching,
+}

@@ -17,11 +17,18 @@ pub mod patterns {
 
 /// The IANA time zones `Timezone::parse` accepts, as an enum.
 pub fn timezone_schema() -> utoipa::openapi::schema::Object {
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
     ObjectBuilder::new()
-        .schema_type(Type::String)
-        .description(Some("IANA name, e.g. Asia/Tehran"))
-        .enum_values(Some(lingo_users::Timezone::names()))
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .description(Some(
+            "IANA name, e.g. Asia/Tehran; `null` or absent: unchanged",
+        ))
+        .enum_values(Some(
+            lingo_users::Timezone::names()
+                .into_iter()
+                .map(serde_json::Value::from)
+                .chain([serde_json::Value::Null]),
+        ))
         .build()
 }
 
@@ -98,4 +105,39 @@ pub fn otp_code(value: &str) -> Result<(), ValidationError> {
     } else {
         Err(refuse("code", "a code is six digits"))
     }
+}
+
+/// A page size the client asked for: absent is `default`, outside `1..=max` a 422 (the document
+/// gives the same bounds), never silently clamped.
+pub fn page_limit(
+    value: Option<u32>,
+    default: u32,
+    max: u32,
+) -> Result<u32, crate::problem::ApiError> {
+    match value {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(_) => Err(crate::problem::ApiError::Validation(vec![
+            crate::problem::FieldError::new("limit", "range", format!("from 1 to {max}")),
+        ])),
+    }
+}
+
+/// Free text from a query parameter or a field: 1 to `max` characters, not only spaces, no
+/// control characters but tab, line breaks and NEL (the document's pattern for such text).
+pub fn text(field: &str, value: &str, max: usize) -> Result<(), crate::problem::ApiError> {
+    let refused = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}');
+    let count = value.chars().count();
+    let message = if count == 0 || count > max {
+        format!("1 to {max} characters")
+    } else if value.chars().any(refused) {
+        "control characters are not allowed".to_owned()
+    } else if value.trim().is_empty() {
+        "must not be only spaces".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(crate::problem::ApiError::Validation(vec![
+        crate::problem::FieldError::new(field, "invalid", message),
+    ]))
 }

@@ -3,6 +3,7 @@
 use super::fields;
 use super::profile_dto::{ProfileInput, ProfileView};
 use crate::caller::Caller;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -51,6 +52,7 @@ pub async fn get(caller: Caller, state: web::Data<AppState>) -> Result<HttpRespo
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"display_name": "سارا", "profile": {"timezone": "Asia/Tehran", "day_rollover_hour": 4}}))]
 pub struct UpdateRequest {
     #[validate(custom(function = "fields::display_name"))]
@@ -60,10 +62,6 @@ pub struct UpdateRequest {
         max_length = 64
     )]
     display_name: Option<String>,
-    /// Refused (422): the address changes only through `POST /api/v1/me/email`, once the new
-    /// one is verified.
-    #[schema(value_type = Option<String>)]
-    email: Option<serde_json::Value>,
     #[validate(nested)]
     profile: Option<ProfileInput>,
 }
@@ -74,16 +72,10 @@ pub struct UpdateRequest {
     responses((status = 200, body = AccountView), (status = 422, body = Problem)))]
 pub async fn update(
     caller: Caller,
-    body: web::Json<UpdateRequest>,
+    body: JsonBody<UpdateRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
-    if body.email.is_some() {
-        return Err(ApiError::invalid(
-            "email",
-            "the address changes through POST /api/v1/me/email (a link confirms it)",
-        ));
-    }
     let changes = AccountChanges {
         display_name: body
             .display_name

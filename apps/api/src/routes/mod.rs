@@ -101,7 +101,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(web::resource("/cards").get(cards::list))
             .service(web::resource("/cards/{id}/undo").post(reviews::undo))
-            .service(web::resource("/cards/{id}/{action}").post(cards::act))
+            .service(web::resource("/cards/{id}/suspend").post(cards::suspend))
+            .service(web::resource("/cards/{id}/unsuspend").post(cards::unsuspend))
+            .service(web::resource("/cards/{id}/bury").post(cards::bury))
+            .service(web::resource("/cards/{id}/reset").post(cards::reset))
+            .service(web::resource("/cards/{id}/move").post(cards::move_card))
             .service(web::resource("/reviews").post(reviews::review))
             .service(
                 web::resource("/reviews/batch")

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"native_language": "fa", "target_language": "en", "level": "B1",
     "timezone": "Asia/Tehran", "daily_new_limit": 15}))]
 pub struct ProfileInput {
@@ -54,8 +55,12 @@ pub struct ProfileInput {
 
 /// 1 to 10 steps of 60 to 86400 seconds (`Steps::from_secs`).
 fn steps_schema() -> utoipa::openapi::schema::Array {
-    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
     ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .description(Some(
+            "Seconds, each 60 … 86400, 1 to 10 steps; `null` or absent: unchanged",
+        ))
         .items(
             ObjectBuilder::new()
                 .schema_type(Type::Integer)

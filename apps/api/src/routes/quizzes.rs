@@ -2,6 +2,7 @@
 
 use super::list::List;
 use crate::caller::Caller;
+use crate::json_body::JsonBody;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -17,6 +18,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"deck_id": null, "size": 10}))]
 pub struct CreateQuizInput {
     deck_id: Option<Uuid>,
@@ -24,8 +26,9 @@ pub struct CreateQuizInput {
     #[validate(range(min = 1, max = 20, message = "1 to 20 questions"))]
     #[schema(minimum = 1, maximum = 20)]
     size: Option<u32>,
-    /// Only these kinds: meaning_to_word, word_to_meaning, cloze, typing, matching.
+    /// Only these kinds (default: every kind).
     #[serde(default)]
+    #[schema(value_type = Vec<super::enums::QuizKindName>)]
     kinds: Vec<String>,
 }
 
@@ -142,14 +145,15 @@ impl From<&QuestionResult> for ResultView {
 #[utoipa::path(post, path = "/api/v1/quizzes", tag = "learning", request_body = CreateQuizInput,
     security(("bearer" = [])),
     responses((status = 201, body = QuizView),
-        (status = 422, description = "Invalid, or the quiz cannot be built: no due or learning cards \
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The quiz cannot be built now: no due or learning cards \
             (type urn:lingo:problem:quiz-no-cards), no meaning along the learner's fallback chain \
             (urn:lingo:problem:quiz-no-meanings), no example for a cloze-only quiz \
             (urn:lingo:problem:quiz-no-examples), too few distractors of the same part of speech \
             (urn:lingo:problem:quiz-too-few-distractors)", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     caller: Caller,
-    body: web::Json<CreateQuizInput>,
+    body: JsonBody<CreateQuizInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -214,6 +218,7 @@ fn answer_size(answer: &Answer) -> Result<(), validator::ValidationError> {
 }
 
 #[derive(Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AnswerInput {
     #[validate(range(min = 1, message = "positions start at 1"))]
     #[schema(minimum = 1)]
@@ -229,9 +234,11 @@ pub struct AnswerInput {
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"answers": [{"position": 1, "answer": "house", "duration_ms": 3200}]}))]
 pub struct AnswersInput {
     #[validate(length(min = 1, max = 20, message = "1 to 20 answers"), nested)]
+    #[schema(min_items = 1, max_items = 20)]
     answers: Vec<AnswerInput>,
 }
 
@@ -247,7 +254,7 @@ pub struct AnswersInput {
 pub async fn answer(
     caller: Caller,
     id: web::Path<Uuid>,
-    body: web::Json<AnswersInput>,
+    body: JsonBody<AnswersInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;

@@ -3,6 +3,7 @@
 use super::card_view::CardView;
 use super::list::List;
 use crate::caller::Caller;
+use crate::json_body::{JsonBody, OptionalJsonBody};
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
 use actix_web::{HttpResponse, web};
@@ -16,6 +17,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 #[derive(Deserialize, Serialize, Validate, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"card_id": "01936f1e-7c2a-7d4e-9f00-3b1d2c4e5f60", "rating": 3,
     "reviewed_at": "2026-11-25T10:00:00Z", "duration_ms": 4200, "client_review_id": "dev1-000123"}))]
 pub struct ReviewInput {
@@ -92,7 +94,7 @@ fn result(
             (type urn:lingo:problem:review-time-out-of-bounds)", body = Problem)))]
 pub async fn review(
     caller: Caller,
-    body: web::Json<ReviewInput>,
+    body: JsonBody<ReviewInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -105,6 +107,7 @@ pub async fn review(
 }
 
 #[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BatchInput {
     /// 1 to 1000 reviews (docs/limits.md).
     #[validate(length(min = 1, max = 1000, message = "1 to 1000 reviews"), nested)]
@@ -117,7 +120,7 @@ pub struct BatchInput {
     responses((status = 200, description = "One result per review, in the order given", body = List<ReviewResult>), (status = 422, body = Problem)))]
 pub async fn batch(
     caller: Caller,
-    body: web::Json<BatchInput>,
+    body: JsonBody<BatchInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
@@ -135,6 +138,7 @@ pub async fn batch(
 }
 
 #[derive(Deserialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
 #[schema(example = json!({"client_review_id": "dev1-000123"}))]
 pub struct UndoInput {
     /// The review to undo. Named, undo is safe to retry: undoing a review already undone
@@ -156,10 +160,10 @@ pub struct UndoInput {
 pub async fn undo(
     caller: Caller,
     id: web::Path<Uuid>,
-    body: Option<web::Json<UndoInput>>,
+    body: OptionalJsonBody<UndoInput>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.map(web::Json::into_inner).unwrap_or_default();
+    let body = body.0.unwrap_or_default();
     body.validate()?;
     let card = state
         .reviews

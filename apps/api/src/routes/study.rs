@@ -15,6 +15,8 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     deck: Option<Uuid>,
+    /// 1 to 200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
 }
 
@@ -41,7 +43,7 @@ pub async fn queue(
         .queue(
             caller.user,
             query.deck.map(lingo_kernel::DeckId::from_uuid),
-            query.limit.unwrap_or(20),
+            super::fields::page_limit(query.limit, 20, 200)?,
         )
         .await?;
     Ok(HttpResponse::Ok().json(

@@ -133,14 +133,14 @@ async fn a_verification_link_works_once_and_not_after_a_day() {
     let token = app.emailed_token("sara@example.com");
     assert_eq!(app.verify_email(&token).await.0, 200);
     let (status, problem) = app.verify_email(&token).await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 403);
     assert_eq!(problem["type"], "urn:lingo:problem:invalid-email-link");
 
     app.register("ali@example.com", PASSWORD).await;
     let late = app.emailed_token("ali@example.com");
     app.advance_time(chrono::Duration::hours(25));
     let (status, problem) = app.verify_email(&late).await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 403);
     assert_eq!(problem["type"], "urn:lingo:problem:invalid-email-link");
     let (status, _) = app.verify_email("made-up-token").await;
     assert_eq!(status, 400);
@@ -228,7 +228,7 @@ async fn a_password_reset_sets_the_new_password_and_ends_every_session() {
         200
     );
     let (status, problem) = reset(&app, &token, "another new horse").await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 403);
     assert_eq!(problem["type"], "urn:lingo:problem:invalid-email-link");
 }
 

@@ -306,7 +306,7 @@ async fn another_learners_quiz_is_not_found_and_an_empty_deck_has_nothing_to_qui
         .await;
     assert_eq!(status, 404);
     let (status, problem) = s.app.post_with(other, "/api/v1/quizzes", json!({})).await;
-    assert_eq!(status, 422, "{problem}");
+    assert_eq!(status, 409, "{problem}");
     assert_eq!(problem["detail"], "no due or learning cards");
     let (status, _) = s
         .app
@@ -519,7 +519,7 @@ async fn a_quiz_that_cannot_be_built_names_its_cause() {
         let token = sara.token.clone();
         async move {
             let (status, problem) = app.post_with(&token, "/api/v1/quizzes", body).await;
-            assert_eq!(status, 422, "{problem}");
+            assert_eq!(status, 409, "{problem}");
             problem
         }
     };

@@ -314,8 +314,8 @@ async fn codes_go_only_to_allowed_country_calling_codes() {
     let app = TestApp::spawn_with(&[("LINGO_SMS_ALLOWED_COUNTRIES", "98,971")]).await;
     for refused in ["+447700900123", "+88234567890"] {
         let (status, problem) = json_of(request_code(&app, "203.0.113.1", refused).await).await;
-        assert_eq!(status, 422, "{problem}");
-        assert_eq!(problem["errors"][0]["field"], "phone");
+        assert_eq!(status, 403, "{problem}");
+        assert_eq!(problem["code"], "phone_country_not_allowed");
     }
     assert!(app.sms.sent().is_empty());
     assert_eq!(

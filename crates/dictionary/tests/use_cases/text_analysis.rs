@@ -94,9 +94,12 @@ async fn empty_and_oversized_texts_are_refused() {
     let world = World::new();
     let analyser = analyser(&world, Arc::new(MemVocabulary::default()));
     assert_eq!(
-        analyser.analyse(&en(), " 123 !!", None).await.unwrap_err(),
+        analyser.analyse(&en(), " \n\t ", None).await.unwrap_err(),
         AnalyseError::Empty
     );
+    // A text with no words is not an error: it has no words.
+    let wordless = analyser.analyse(&en(), " 123 !!", None).await.unwrap();
+    assert!(wordless.words.is_empty());
     let long = "a ".repeat(MAX_TEXT_CHARS);
     assert_eq!(
         analyser.analyse(&en(), &long, None).await.unwrap_err(),
