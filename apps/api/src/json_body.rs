@@ -217,14 +217,15 @@ mod tests {
 
     #[test]
     fn whole_numbers_are_integers_however_they_are_written() {
-        let r: Review = parse(br#"{"rating": 3.0, "duration_ms": 1.5e3, "weight": 2.0}"#).unwrap();
+        let r: Review =
+            parse(br#"{"rating": 3.0, "duration_ms": 1.5e3, "weight": 2.0}"#).expect("parsed");
         assert_eq!(
             (r.rating, r.duration_ms, r.weight),
             (3, Some(1500), Some(2.0))
         );
         assert!(parse::<Review>(br#"{"rating": 3.5}"#).is_err());
         // Digits and dots inside strings are not numbers.
-        let r: Review = parse(br#"{"rating": 2, "note": "v1.0e5 \"3.0\""}"#).unwrap();
+        let r: Review = parse(br#"{"rating": 2, "note": "v1.0e5 \"3.0\""}"#).expect("parsed");
         assert_eq!(r.note.as_deref(), Some(r#"v1.0e5 "3.0""#));
     }
 

@@ -219,13 +219,29 @@ impl TestApp {
             .await
     }
 
-    /// The learner's card `id` as the card listing shows it.
+    /// The learner's card `id` as the card listing shows it (paging through every card).
     pub async fn card(&self, learner: &Learner, id: &str) -> Value {
-        self.cards(learner, "limit=500")
-            .await
-            .into_iter()
-            .find(|c| c["id"] == id)
-            .unwrap_or_else(|| panic!("no card {id}"))
+        let mut cursor: Option<String> = None;
+        loop {
+            let query = match &cursor {
+                Some(c) => format!("/api/v1/cards?limit=200&cursor={c}"),
+                None => "/api/v1/cards?limit=200".to_owned(),
+            };
+            let (status, page) = self.get_with(&learner.token, &query).await;
+            assert_eq!(status, 200, "{page}");
+            if let Some(card) = page["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .find(|c| c["id"] == id)
+            {
+                return card.clone();
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => panic!("no card {id}"),
+            }
+        }
     }
 
     /// `GET /api/v1/study/queue` with `query` (`limit=10`, or empty): on success the list's

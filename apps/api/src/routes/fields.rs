@@ -25,7 +25,6 @@ pub fn timezone_schema() -> utoipa::openapi::schema::Object {
         ))
         .enum_values(Some(
             lingo_users::Timezone::names()
-                .into_iter()
                 .map(serde_json::Value::from)
                 .chain([serde_json::Value::Null]),
         ))

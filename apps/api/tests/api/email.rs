@@ -143,7 +143,7 @@ async fn a_verification_link_works_once_and_not_after_a_day() {
     assert_eq!(status, 403);
     assert_eq!(problem["type"], "urn:lingo:problem:invalid-email-link");
     let (status, _) = app.verify_email("made-up-token").await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 403);
     let (status, _) = app.verify_email("").await;
     assert_eq!(status, 422);
 }
@@ -239,12 +239,12 @@ async fn a_reset_link_expires_after_30_minutes_and_opens_nothing_else() {
     forgot(&app, "sara@example.com").await;
     let token = app.emailed_token("sara@example.com");
     let (status, _) = app.verify_email(&token).await;
-    assert_eq!(status, 400, "a reset link is not a verification link");
+    assert_eq!(status, 403, "a reset link is not a verification link");
 
     forgot(&app, "sara@example.com").await;
     let late = app.emailed_token("sara@example.com");
     app.advance_time(chrono::Duration::minutes(31));
-    assert_eq!(reset(&app, &late, "a brand new horse").await.0, 400);
+    assert_eq!(reset(&app, &late, "a brand new horse").await.0, 403);
     assert_eq!(app.login("sara@example.com", PASSWORD).await.status(), 200);
 }
 
@@ -463,7 +463,7 @@ async fn a_reset_link_sent_before_an_email_change_no_longer_works() {
         200
     );
 
-    assert_eq!(reset(&app, &reset_token, "a brand new horse").await.0, 400);
+    assert_eq!(reset(&app, &reset_token, "a brand new horse").await.0, 403);
     assert_eq!(app.login("sara@new.example", PASSWORD).await.status(), 200);
 }
 
