@@ -185,6 +185,10 @@ impl Services {
             import: dictionary.import.clone(),
             reconcile: dictionary.reconcile,
             content: content.generation.clone(),
+            content_preparation: content.preparation.clone(),
+            prepare_requests: lingo_learning::prepare_content::ContentPreparation::new(Arc::new(
+                stores.jobs.clone(),
+            )),
             clock: clock.clone(),
         };
         let idempotency = lingo_kernel::idempotency::IdempotencyService::new(

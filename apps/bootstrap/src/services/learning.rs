@@ -10,6 +10,7 @@ use lingo_learning::card_queries::CardQueryService;
 use lingo_learning::manage_decks::DeckService;
 use lingo_learning::optimise::OptimiseService;
 use lingo_learning::ports::{CardStore, DeckStore, LearnerProfiles, ReviewHistory};
+use lingo_learning::prepare_content::ContentPreparation;
 use lingo_learning::quiz::dictionary_facts::DictionaryQuizFacts;
 use lingo_learning::quiz::grade_answer::QuizSettings;
 use lingo_learning::quiz::{QuizDeps, QuizService};
@@ -78,7 +79,8 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         clock.clone(),
     );
     Learning {
-        decks: DeckService::new(deck_store.clone(), cards.clone(), clock.clone()),
+        decks: DeckService::new(deck_store.clone(), cards.clone(), clock.clone())
+            .with_content_preparation(ContentPreparation::new(queue.clone())),
         cards: CardQueryService::new(cards.clone()),
         study,
         session,

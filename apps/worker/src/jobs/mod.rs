@@ -4,6 +4,7 @@ mod generate_content;
 mod import_dictionary;
 mod optimise_fsrs;
 mod outbox_purge;
+mod prepare_content;
 mod propagate_deck;
 mod purge_user;
 mod queue_stats;
@@ -23,6 +24,7 @@ use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs};
+use lingo_learning::prepare_content::PrepareContent;
 use lingo_users::account::PurgeUserData;
 use serde::Serialize;
 use std::future::Future;
@@ -39,6 +41,7 @@ pub const KNOWN: &[&str] = &[
     ImportDictionary::NAME,
     ReconcileWords::NAME,
     GenerateContent::NAME,
+    PrepareContent::NAME,
 ];
 
 /// Registers a handler that needs the shared dependencies.
@@ -65,5 +68,6 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, import_dictionary::run);
     with_deps(&mut registry, &deps, reconcile_words::run);
     with_deps(&mut registry, &deps, generate_content::run);
+    with_deps(&mut registry, &deps, prepare_content::run);
     registry
 }
