@@ -125,3 +125,59 @@ async fn a_session_is_for_a_signed_in_learner_and_its_size_is_bounded() {
         .await;
     assert_eq!(status, 422, "{problem}");
 }
+
+#[tokio::test]
+async fn content_is_prepared_for_words_added_to_a_deck_without_a_request_per_card() {
+    let roots = dictfiles("");
+    let app = TestApp::spawn_with(&[
+        ("LINGO_IMPORT_ROOTS", roots.as_str()),
+        // A quota of one: preparation must not spend it.
+        ("LINGO_CONTENT_DAILY_QUOTA", "1"),
+    ])
+    .await;
+    import_fixtures(&app).await;
+    let omar = app.register_learner("omar@example.org").await;
+    let (status, me) = app
+        .patch_with(
+            &omar.token,
+            "/api/v1/me",
+            json!({"profile": {"native_language": "ar"}}),
+        )
+        .await;
+    assert_eq!(status, 200, "{me}");
+    let deck = app.create_deck(&omar, "Home").await;
+    let (status, added) = app
+        .add_words(
+            &omar,
+            &deck,
+            json!([
+                {"language": "en", "lemma": "bank"},
+                {"language": "en", "lemma": "house"},
+                {"language": "en", "lemma": "tea"},
+            ]),
+        )
+        .await;
+    assert!(status == 200 || status == 201, "{added}");
+    let worker = start_worker(&app);
+    let session = lingo_test_support::eventually("prepared content on every card", || async {
+        let (_, session) = app
+            .get_with(&omar.token, "/api/v1/study/session?limit=10")
+            .await;
+        let items = session["items"].as_array()?.clone();
+        let ready = !items.is_empty()
+            && items
+                .iter()
+                .all(|i| i["back"]["content"]["status"] == "ready");
+        ready.then_some(session)
+    })
+    .await;
+    worker.stop().await;
+    assert!(session["items"].as_array().expect("items").len() >= 3);
+    // The learner's quota is untouched: their first request of another key still starts one.
+    let word = session["items"][0]["card"]["word_id"]
+        .as_str()
+        .expect("word")
+        .to_owned();
+    let (status, body) = app.word_content(&omar.token, &word, "?level=C1").await;
+    assert_eq!(status, 202, "{body}");
+}
