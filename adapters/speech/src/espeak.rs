@@ -45,6 +45,10 @@ pub struct EspeakSpeech {
 }
 
 /// The voices of espeak-ng we offer per language (Debian's espeak-ng-data has them all).
+pub fn espeak_voice(language: &str) -> Option<&'static str> {
+    voice_of(language)
+}
+
 fn voice_of(language: &str) -> Option<&'static str> {
     match language {
         "en" => Some("en-us"),
@@ -58,8 +62,13 @@ fn voice_of(language: &str) -> Option<&'static str> {
 }
 
 impl EspeakSpeech {
-    /// Checks that both programs run, so a machine without them fails at start.
-    pub async fn new(settings: EspeakSettings) -> Result<Self, SpeechConfigError> {
+    pub fn new(settings: EspeakSettings) -> Self {
+        Self { settings }
+    }
+
+    /// Checks that both programs run (the worker logs it at start; tests skip without them).
+    pub async fn check(&self) -> Result<(), SpeechConfigError> {
+        let settings = &self.settings;
         for (program, arg) in [
             (&settings.espeak, "--version"),
             (&settings.opusenc, "--version"),
@@ -77,7 +86,7 @@ impl EspeakSpeech {
                 )));
             }
         }
-        Ok(Self { settings })
+        Ok(())
     }
 
     async fn run(

@@ -5,7 +5,7 @@
 mod espeak;
 mod openai_speech;
 
-pub use espeak::{EspeakSettings, EspeakSpeech};
+pub use espeak::{EspeakSettings, EspeakSpeech, espeak_voice};
 pub use openai_speech::{OpenAiSpeech, OpenAiSpeechSettings};
 
 /// A speech adapter that cannot start (a missing program, a bad URL).

@@ -322,3 +322,14 @@ impl From<lingo_dictionary::ports::StoreError> for ApiError {
         Self::Unavailable(e.to_string())
     }
 }
+
+impl From<lingo_dictionary::speech::render_speech::AudioError> for ApiError {
+    fn from(e: lingo_dictionary::speech::render_speech::AudioError) -> Self {
+        match e {
+            lingo_dictionary::speech::render_speech::AudioError::NotFound => {
+                ApiError::NotFound("no audio with this id".into())
+            }
+            lingo_dictionary::speech::render_speech::AudioError::Store(e) => e.into(),
+        }
+    }
+}

@@ -4,8 +4,9 @@ use lingo_speech::{EspeakSettings, EspeakSpeech};
 
 /// The engine, or `None` (with a note on stderr) on a machine without espeak-ng or opusenc.
 async fn engine() -> Option<EspeakSpeech> {
-    match EspeakSpeech::new(EspeakSettings::default()).await {
-        Ok(engine) => Some(engine),
+    let engine = EspeakSpeech::new(EspeakSettings::default());
+    match engine.check().await {
+        Ok(()) => Some(engine),
         Err(e) => {
             eprintln!(
                 "SKIPPED: {e} (deploy/local/stack.sh stores installs espeak-ng and opus-tools)"
@@ -72,6 +73,10 @@ async fn a_missing_program_fails_at_start() {
         espeak: "/nonexistent/espeak-ng".into(),
         ..EspeakSettings::default()
     };
-    let err = EspeakSpeech::new(settings).await.err().expect("fails");
+    let err = EspeakSpeech::new(settings)
+        .check()
+        .await
+        .err()
+        .expect("fails");
     assert!(err.to_string().contains("/nonexistent/espeak-ng"), "{err}");
 }

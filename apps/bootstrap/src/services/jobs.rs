@@ -32,6 +32,8 @@ pub struct JobDeps {
     pub content_preparation: Arc<ContentPreparationService>,
     /// Enqueues `content.prepare` (after a system deck grew).
     pub prepare_requests: ContentPreparation,
+    /// `speech.render`.
+    pub pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
     pub clock: Arc<dyn Clock>,
 }
 

@@ -39,7 +39,12 @@ pub(super) struct Learning {
     pub deck_store: Arc<dyn DeckStore>,
 }
 
-pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> Learning {
+pub(super) fn build(
+    config: &Config,
+    stores: &Stores,
+    pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
+    clock: Arc<dyn Clock>,
+) -> Learning {
     let pool = stores.postgres.clone();
     let cards: Arc<dyn CardStore> = Arc::new(PgCardStore::new(pool.clone()));
     let deck_store: Arc<dyn DeckStore> = Arc::new(PgDeckStore::new(pool.clone()));
@@ -71,7 +76,8 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         Arc::new(lingo_mongo::MongoContentStore::new(&stores.mongo)),
         Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
         config.dictionary.meanings.clone(),
-    );
+    )
+    .with_pronunciation(pronunciation);
     let session = lingo_learning::study_session::StudySessionService::new(
         study.clone(),
         cards.clone(),

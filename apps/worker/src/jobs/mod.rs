@@ -9,6 +9,7 @@ mod propagate_deck;
 mod purge_user;
 mod queue_stats;
 mod reconcile_words;
+mod render_speech;
 mod system_echo;
 
 pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
@@ -20,6 +21,7 @@ use crate::Registry;
 use lingo_content::generate_content::GenerateContent;
 use lingo_dictionary::import::ImportDictionary;
 use lingo_dictionary::reconcile::ReconcileWords;
+use lingo_dictionary::speech::RenderSpeech;
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
@@ -42,6 +44,7 @@ pub const KNOWN: &[&str] = &[
     ReconcileWords::NAME,
     GenerateContent::NAME,
     PrepareContent::NAME,
+    RenderSpeech::NAME,
 ];
 
 /// Registers a handler that needs the shared dependencies.
@@ -69,5 +72,6 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, reconcile_words::run);
     with_deps(&mut registry, &deps, generate_content::run);
     with_deps(&mut registry, &deps, prepare_content::run);
+    with_deps(&mut registry, &deps, render_speech::run);
     registry
 }
