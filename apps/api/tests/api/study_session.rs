@@ -181,3 +181,117 @@ async fn content_is_prepared_for_words_added_to_a_deck_without_a_request_per_car
     let (status, body) = app.word_content(&omar.token, &word, "?level=C1").await;
     assert_eq!(status, 202, "{body}");
 }
+
+/// Whether espeak-ng and opusenc run here (`deploy/local/stack.sh stores` installs them).
+fn speech_engine_installed() -> bool {
+    let runs = |program: &str| {
+        std::process::Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let installed = runs("espeak-ng") && runs("opusenc");
+    if !installed {
+        eprintln!(
+            "SKIPPED: espeak-ng or opusenc missing (deploy/local/stack.sh stores installs them)"
+        );
+    }
+    installed
+}
+
+#[tokio::test]
+async fn a_session_audio_url_plays_with_ranges_and_revalidation() {
+    if !speech_engine_installed() {
+        return;
+    }
+    let roots = dictfiles("");
+    let app = TestApp::spawn_with(&[("LINGO_IMPORT_ROOTS", roots.as_str())]).await;
+    import_fixtures(&app).await;
+    let omar = app.register_learner("omar@example.org").await;
+    let deck = app.create_deck(&omar, "Home").await;
+    let (status, added) = app
+        .add_words(&omar, &deck, json!([{"language": "en", "lemma": "house"}]))
+        .await;
+    assert!(status == 200 || status == 201, "{added}");
+    let (_, first) = app.get_with(&omar.token, "/api/v1/study/session").await;
+    let back = &first["items"][0]["back"];
+    assert_eq!(back["audio_url"], serde_json::Value::Null, "{first}");
+    assert_eq!(back["audio_pending"], true, "{first}");
+
+    let worker = start_worker(&app);
+    let url = lingo_test_support::eventually("rendered audio in the session", || async {
+        let (_, session) = app.get_with(&omar.token, "/api/v1/study/session").await;
+        session["items"][0]["back"]["audio_url"]
+            .as_str()
+            .map(str::to_owned)
+    })
+    .await;
+    worker.stop().await;
+    assert!(url.starts_with("/api/v1/audio/"), "{url}");
+
+    let whole = app.get(&url).await;
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["content-type"], "audio/ogg");
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    let etag = whole.headers()["etag"].to_str().expect("etag").to_owned();
+    assert!(etag.starts_with('"'), "a strong tag: {etag}");
+    let bytes = whole.bytes().await.expect("body");
+    assert!(bytes.starts_with(b"OggS"));
+    let len = bytes.len();
+
+    let client = reqwest::Client::new();
+    let at = app.url(&url);
+    let not_modified = client
+        .get(&at)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(not_modified.status(), 304);
+    assert_eq!(
+        not_modified.headers()["etag"].to_str().ok(),
+        Some(etag.as_str())
+    );
+
+    let part = client
+        .get(&at)
+        .header("range", "bytes=0-99")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(part.status(), 206);
+    assert_eq!(
+        part.headers()["content-range"].to_str().ok(),
+        Some(format!("bytes 0-99/{len}").as_str())
+    );
+    assert_eq!(part.bytes().await.expect("body"), bytes.slice(0..100));
+
+    let past = client
+        .get(&at)
+        .header("range", format!("bytes={len}-"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(past.status(), 416);
+    assert_eq!(
+        past.headers()["content-range"].to_str().ok(),
+        Some(format!("bytes */{len}").as_str())
+    );
+    // Another tag in If-Range: the whole file, not a part of something else.
+    let stale = client
+        .get(&at)
+        .header("range", "bytes=0-9")
+        .header("if-range", "\"0000\"")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(stale.status(), 200);
+
+    assert_eq!(
+        app.get("/api/v1/audio/0123456789abcdef0123456789abcdef")
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(app.get("/api/v1/audio/..%2F..%2Fetc").await.status(), 404);
+}
