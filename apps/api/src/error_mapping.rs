@@ -299,6 +299,7 @@ impl From<QuizError> for ApiError {
             QuizError::NoCards => quiz_unbuildable("quiz-no-cards", &e),
             QuizError::NoMeanings { .. } => quiz_unbuildable("quiz-no-meanings", &e),
             QuizError::NoExamples { .. } => quiz_unbuildable("quiz-no-examples", &e),
+            QuizError::NoAudio { .. } => quiz_unbuildable("quiz-no-audio", &e),
             QuizError::TooFewDistractors { .. } => quiz_unbuildable("quiz-too-few-distractors", &e),
             QuizError::Expired => ApiError::Conflict("the quiz has expired".to_owned()),
             QuizError::AlreadyAnswered(first) => ApiError::Detailed(Box::new(

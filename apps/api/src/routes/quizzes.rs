@@ -23,7 +23,7 @@ pub struct CreateQuizInput {
     #[validate(range(min = 1, max = 20, message = "1 to 20 questions"))]
     #[schema(minimum = 1, maximum = 20)]
     size: Option<u32>,
-    /// Only these kinds: meaning_to_word, word_to_meaning, cloze, typing, matching.
+    /// Only these kinds: meaning_to_word, word_to_meaning, cloze, typing, matching, listening.
     #[serde(default)]
     kinds: Vec<String>,
 }
@@ -144,7 +144,8 @@ impl From<&QuestionResult> for ResultView {
         (status = 422, description = "Invalid, or the quiz cannot be built: no due or learning cards \
             (type urn:lingo:problem:quiz-no-cards), no meaning along the learner's fallback chain \
             (urn:lingo:problem:quiz-no-meanings), no example for a cloze-only quiz \
-            (urn:lingo:problem:quiz-no-examples), too few distractors of the same part of speech \
+            (urn:lingo:problem:quiz-no-examples), no audio for a listening-only quiz \
+            (urn:lingo:problem:quiz-no-audio), too few distractors of the same part of speech \
             (urn:lingo:problem:quiz-too-few-distractors)", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     caller: Caller,
@@ -159,7 +160,7 @@ pub async fn create(
             QuestionKind::parse(k).ok_or_else(|| {
                 ApiError::invalid(
                     "kinds",
-                    "meaning_to_word, word_to_meaning, cloze, typing or matching",
+                    "meaning_to_word, word_to_meaning, cloze, typing, matching or listening",
                 )
             })
         })

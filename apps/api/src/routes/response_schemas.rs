@@ -243,6 +243,12 @@ pub enum QuizPrompt {
         /// The same meanings, in another order.
         meanings: Vec<String>,
     },
+    Listening {
+        /// The word spoken: play it, then choose or type the word.
+        audio_url: String,
+        /// Four words to choose from; empty: type what you hear.
+        options: Vec<String>,
+    },
 }
 
 /// A learner's answer: the chosen or typed text (at most 200 characters), or for a matching

@@ -59,6 +59,7 @@ pub(super) fn build(
                 words: Arc::new(PgWordRepository::new(pool.clone())),
                 entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
                 meanings: config.dictionary.meanings.clone(),
+                pronunciation: Some(pronunciation.clone()),
             }),
             store: Arc::new(PgQuizStore::new(pool)),
             reviews: reviews.clone(),
