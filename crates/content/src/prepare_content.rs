@@ -148,7 +148,10 @@ mod tests {
             &self,
             _: UserId,
         ) -> Result<(LanguageCode, CefrLevel), StoreError> {
-            Ok((LanguageCode::parse("fa").unwrap(), CefrLevel::B1))
+            Ok((
+                LanguageCode::parse("fa").expect("test value"),
+                CefrLevel::B1,
+            ))
         }
     }
 
@@ -157,7 +160,7 @@ mod tests {
     #[async_trait]
     impl JobQueue for Queue {
         async fn enqueue(&self, job: NewJob) -> Result<Enqueued, QueueError> {
-            let mut jobs = self.0.lock().unwrap();
+            let mut jobs = self.0.lock().expect("test value");
             if jobs.iter().any(|j| j.id == job.id) {
                 return Ok(Enqueued::AlreadyExists);
             }
@@ -175,7 +178,7 @@ mod tests {
     #[tokio::test]
     async fn missing_content_gets_the_generation_a_request_would_enqueue_once() {
         let (have, lack) = (WordId::new(), WordId::new());
-        let fa = LanguageCode::parse("fa").unwrap();
+        let fa = LanguageCode::parse("fa").expect("test value");
         let stored_key = content_key(have, fa.clone(), CefrLevel::B1);
         let queue = Arc::new(Queue::default());
         let service = ContentPreparationService::new(
@@ -184,7 +187,10 @@ mod tests {
             queue.clone(),
         );
         let learner = UserId::new();
-        let first = service.prepare(learner, &[have, lack]).await.unwrap();
+        let first = service
+            .prepare(learner, &[have, lack])
+            .await
+            .expect("test value");
         assert_eq!(
             first,
             Prepared {
@@ -193,11 +199,14 @@ mod tests {
                 already_requested: 0
             }
         );
-        let again = service.prepare(learner, &[have, lack]).await.unwrap();
+        let again = service
+            .prepare(learner, &[have, lack])
+            .await
+            .expect("test value");
         assert_eq!(again.enqueued, 0);
         assert_eq!(again.already_requested, 1);
 
-        let jobs = queue.0.lock().unwrap();
+        let jobs = queue.0.lock().expect("test value");
         assert_eq!(jobs.len(), 1);
         let key = ContentKey {
             word_id: lack,

@@ -76,7 +76,6 @@ async fn a_missing_program_fails_at_start() {
     let err = EspeakSpeech::new(settings)
         .check()
         .await
-        .err()
-        .expect("fails");
+        .expect_err("fails");
     assert!(err.to_string().contains("/nonexistent/espeak-ng"), "{err}");
 }

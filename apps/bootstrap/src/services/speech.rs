@@ -13,7 +13,7 @@ use lingo_speech::{
 };
 use std::sync::Arc;
 
-type Voices = Arc<dyn Fn(&LanguageCode) -> Option<Voice> + Send + Sync>;
+use lingo_dictionary::speech::render_speech::VoiceFor as Voices;
 
 fn engine(config: &SpeechConfig) -> anyhow::Result<(Option<Arc<dyn SpeechSynthesizer>>, Voices)> {
     Ok(match config.engine {

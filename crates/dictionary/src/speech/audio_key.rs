@@ -184,9 +184,9 @@ mod tests {
     #[test]
     fn the_id_is_fixed_by_language_text_and_voice() {
         let key = |lang: &str, text: &str, voice: &str| AudioKey {
-            language: LanguageCode::parse(lang).unwrap(),
-            text: SpeechText::parse(text).unwrap(),
-            voice: Voice::parse(voice).unwrap(),
+            language: LanguageCode::parse(lang).expect("test value"),
+            text: SpeechText::parse(text).expect("test value"),
+            voice: Voice::parse(voice).expect("test value"),
         };
         let house = key("en", "house", "en");
         assert_eq!(house.id(), key("en", "house", "en").id());

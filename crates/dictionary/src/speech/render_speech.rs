@@ -39,13 +39,16 @@ pub enum AudioError {
     Store(#[from] StoreError),
 }
 
+/// The voice of the configured engine per language (`None`: it cannot speak the language).
+pub type VoiceFor = Arc<dyn Fn(&LanguageCode) -> Option<Voice> + Send + Sync>;
+
 pub struct PronunciationService {
     store: Arc<dyn AudioStore>,
     /// Only the worker speaks; the api reads and enqueues.
     synthesizer: Option<Arc<dyn SpeechSynthesizer>>,
     queue: Arc<dyn JobQueue>,
     /// The voice per language of the configured engine (decided once, at start).
-    voices: Arc<dyn Fn(&LanguageCode) -> Option<Voice> + Send + Sync>,
+    voices: VoiceFor,
     clock: Arc<dyn Clock>,
 }
 
@@ -65,7 +68,7 @@ impl PronunciationService {
         store: Arc<dyn AudioStore>,
         synthesizer: Option<Arc<dyn SpeechSynthesizer>>,
         queue: Arc<dyn JobQueue>,
-        voices: Arc<dyn Fn(&LanguageCode) -> Option<Voice> + Send + Sync>,
+        voices: VoiceFor,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
