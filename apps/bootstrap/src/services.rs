@@ -160,6 +160,7 @@ impl Services {
             &config.dictionary,
             &stores,
             overrides.dictionary_providers,
+            pronunciation.clone(),
             clock.clone(),
         )?;
         let generator = match overrides.content_generator {

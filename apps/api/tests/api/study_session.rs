@@ -3,7 +3,7 @@
 
 use crate::admin_jobs::start_worker;
 use lingo_kernel::UserId;
-use lingo_test_support::{TestApp, dictfiles};
+use lingo_test_support::{TestApp, dictfiles, json_of};
 use lingo_users::Role;
 use serde_json::json;
 
@@ -294,4 +294,32 @@ async fn a_session_audio_url_plays_with_ranges_and_revalidation() {
         404
     );
     assert_eq!(app.get("/api/v1/audio/..%2F..%2Fetc").await.status(), 404);
+}
+
+#[tokio::test]
+async fn a_lookup_names_the_rendered_audio_once_the_worker_made_it() {
+    if !speech_engine_installed() {
+        return;
+    }
+    let roots = dictfiles("");
+    let app = TestApp::spawn_with(&[
+        ("LINGO_IMPORT_ROOTS", roots.as_str()),
+        ("LINGO_DICTIONARY_PROVIDERS", "none"),
+    ])
+    .await;
+    import_fixtures(&app).await;
+    let (status, first) = json_of(app.get("/api/v1/dictionary/en/words/bank").await).await;
+    assert_eq!(status, 200, "{first}");
+    assert!(first.get("audio_url").is_none(), "{first}");
+    assert_eq!(first["audio_pending"], true, "{first}");
+    let worker = start_worker(&app);
+    let url = lingo_test_support::eventually("rendered audio in the lookup", || async {
+        let (_, lookup) = json_of(app.get("/api/v1/dictionary/en/words/bank").await).await;
+        lookup["audio_url"].as_str().map(str::to_owned)
+    })
+    .await;
+    worker.stop().await;
+    let audio = app.get(&url).await;
+    assert_eq!(audio.status(), 200);
+    assert_eq!(audio.headers()["content-type"], "audio/ogg");
 }
