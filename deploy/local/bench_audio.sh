@@ -74,6 +74,7 @@ log "starting release lingo-api on $BASE"
 # The rate limits would measure the limiter, not the serving: lifted for the benchmark.
 LINGO_HTTP_PORT="$API_PORT" LINGO_HTTP_HOST=127.0.0.1 LINGO_METRICS_ADDR=off \
     LINGO_RATE_LIMIT_LOOKUP_PER_MINUTE="${LINGO_RATE_LIMIT_LOOKUP_PER_MINUTE:-100000000}" \
+    LINGO_RATE_LIMIT_ANONYMOUS_PER_MINUTE="${LINGO_RATE_LIMIT_ANONYMOUS_PER_MINUTE:-100000000}" \
     "$TARGET_DIR/release/lingo-api" >"$OUT/lingo-api-audio.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 150); do

@@ -132,7 +132,7 @@ pub async fn get(
         Wanted::Part(start, end) => response
             .insert_header((header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")))
             .body(audio.bytes[start as usize..=end as usize].to_vec()),
-        _ => response.body(audio.bytes),
+        _ => response.body(audio.bytes.clone()),
     })
 }
 

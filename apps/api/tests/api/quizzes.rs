@@ -596,12 +596,17 @@ async fn listening_questions_play_the_word_and_are_graded_into_reviews() {
         return;
     }
     let s = setup().await;
-    // Nothing rendered yet: only "house", whose licensed source audio (kaikki) is preferred;
-    // the renders of the others are on their way.
+    // "house" has licensed source audio (kaikki): preferred, never rendered over; the renders
+    // of the others are on their way.
     let first = quiz(&s, &["listening"]).await;
-    let only = first["questions"].as_array().expect("questions");
-    assert_eq!(only.len(), 1, "{first}");
-    assert_eq!(only[0]["audio_url"], SOURCE_AUDIO, "{first}");
+    // (The lookups of the setup may have had a few rendered already.)
+    let first_questions = first["questions"].as_array().expect("questions");
+    assert!(
+        first_questions
+            .iter()
+            .any(|q| q["audio_url"] == SOURCE_AUDIO),
+        "{first}"
+    );
     let worker = start_worker(&s.app);
     let quiz = lingo_test_support::eventually("a listening quiz", || async {
         let (status, quiz) = s

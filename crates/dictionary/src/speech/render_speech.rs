@@ -50,6 +50,34 @@ pub struct PronunciationService {
     /// The voice per language of the configured engine (decided once, at start).
     voices: VoiceFor,
     clock: Arc<dyn Clock>,
+    /// Audio served recently: an id names one rendering forever, so a copy never goes stale.
+    served: std::sync::Mutex<ServedAudio>,
+}
+
+/// Bytes of audio kept in memory by the audio route (a few thousand words).
+const SERVED_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Default)]
+struct ServedAudio {
+    by_id: std::collections::HashMap<String, Arc<StoredAudio>>,
+    bytes: usize,
+}
+
+impl ServedAudio {
+    fn keep(&mut self, audio: Arc<StoredAudio>) {
+        let size = audio.bytes.len();
+        if size > SERVED_CACHE_BYTES / 64 {
+            return;
+        }
+        // Full: forget everything (simple, and the store refills it with what is asked for).
+        if self.bytes + size > SERVED_CACHE_BYTES {
+            self.by_id.clear();
+            self.bytes = 0;
+        }
+        if self.by_id.insert(audio.id.clone(), audio).is_none() {
+            self.bytes += size;
+        }
+    }
 }
 
 fn retryable(e: StoreError) -> JobError {
@@ -77,6 +105,7 @@ impl PronunciationService {
             queue,
             voices,
             clock,
+            served: std::sync::Mutex::default(),
         }
     }
 
@@ -92,12 +121,21 @@ impl PronunciationService {
         })
     }
 
-    /// The audio route: the stored audio of `id`.
-    pub async fn audio(&self, id: &str) -> Result<StoredAudio, AudioError> {
+    /// The audio route: the stored audio of `id` (from memory when served recently).
+    pub async fn audio(&self, id: &str) -> Result<Arc<StoredAudio>, AudioError> {
         if !is_audio_id(id) {
             return Err(AudioError::NotFound);
         }
-        self.store.get(id).await?.ok_or(AudioError::NotFound)
+        if let Some(audio) = self.served().by_id.get(id) {
+            return Ok(audio.clone());
+        }
+        let audio = Arc::new(self.store.get(id).await?.ok_or(AudioError::NotFound)?);
+        self.served().keep(audio.clone());
+        Ok(audio)
+    }
+
+    fn served(&self) -> std::sync::MutexGuard<'_, ServedAudio> {
+        self.served.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Of `keys`, the ids whose audio is stored (one store query).
