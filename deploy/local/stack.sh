@@ -62,6 +62,9 @@ ensure_packages() {
     [ -n "$(pg_bindir || true)" ] || want+=(postgresql postgresql-contrib)
     command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
     command -v redis-cli >/dev/null 2>&1 || want+=(redis-tools)
+    # pronunciation audio (adapters/speech): the offline speech engine and the Opus encoder
+    command -v espeak-ng >/dev/null 2>&1 || want+=(espeak-ng)
+    command -v opusenc >/dev/null 2>&1 || want+=(opus-tools)
     [ "${#want[@]}" -eq 0 ] || apt_install "${want[@]}"
 }
 

@@ -2,6 +2,7 @@
 //! word content. Only standard MongoDB features are used, so the same code runs against MongoDB
 //! in production and the MongoDB-wire-compatible server used in development and tests.
 
+mod audio_store;
 mod bounded;
 mod bulk_upsert;
 mod content_store;
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 use bounded::Bounds;
 
+pub use audio_store::{AUDIO_BUCKET, MongoAudioStore};
 pub use content_store::MongoContentStore;
 pub use entry_store::MongoEntryStore;
 pub use indexes::ensure_indexes;

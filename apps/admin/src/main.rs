@@ -37,11 +37,23 @@ enum Command {
         #[command(subcommand)]
         command: users::UsersCommand,
     },
+    /// Pronunciation audio.
+    Audio {
+        #[command(subcommand)]
+        command: AudioCommand,
+    },
     /// FSRS tools that need no store.
     Fsrs {
         #[command(subcommand)]
         command: FsrsCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum AudioCommand {
+    /// Render (or find) the audio of TEXT in LANGUAGE with the configured engine, here, and
+    /// print its path (`/api/v1/audio/{id}`).
+    Render { language: String, text: String },
 }
 
 #[derive(Subcommand)]
@@ -105,6 +117,22 @@ async fn main() -> anyhow::Result<()> {
             let stores = Stores::connect(&config, "admin").await?;
             let services = Services::build(&config, stores, Overrides::default())?;
             dictionary::run(&services, command).await?;
+        }
+        Command::Audio {
+            command: AudioCommand::Render { language, text },
+        } => {
+            let stores = Stores::connect(&config, "admin").await?;
+            let services = Services::build(&config, stores, Overrides::default())?;
+            let language = lingo_kernel::LanguageCode::parse(&language)?;
+            let key = services
+                .pronunciation
+                .key_for(&language, &text)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no voice for {language}, or a text that cannot be spoken")
+                })?;
+            let job = lingo_dictionary::speech::RenderSpeech { key: key.clone() };
+            services.pronunciation.render(key.job_id(), &job).await?;
+            println!("{}", key.path());
         }
         Command::Users { operator, command } => {
             let stores = Stores::connect(&config, "admin").await?;

@@ -312,6 +312,7 @@ impl From<QuizError> for ApiError {
             QuizError::NoCards => quiz_unbuildable("quiz-no-cards", &e),
             QuizError::NoMeanings { .. } => quiz_unbuildable("quiz-no-meanings", &e),
             QuizError::NoExamples { .. } => quiz_unbuildable("quiz-no-examples", &e),
+            QuizError::NoAudio { .. } => quiz_unbuildable("quiz-no-audio", &e),
             QuizError::TooFewDistractors { .. } => quiz_unbuildable("quiz-too-few-distractors", &e),
             QuizError::Expired => typed(
                 StatusCode::CONFLICT,
@@ -338,5 +339,16 @@ impl From<QuizError> for ApiError {
 impl From<lingo_dictionary::ports::StoreError> for ApiError {
     fn from(e: lingo_dictionary::ports::StoreError) -> Self {
         Self::Unavailable(e.to_string())
+    }
+}
+
+impl From<lingo_dictionary::speech::render_speech::AudioError> for ApiError {
+    fn from(e: lingo_dictionary::speech::render_speech::AudioError) -> Self {
+        match e {
+            lingo_dictionary::speech::render_speech::AudioError::NotFound => {
+                ApiError::NotFound("no audio with this id".into())
+            }
+            lingo_dictionary::speech::render_speech::AudioError::Store(e) => e.into(),
+        }
     }
 }

@@ -1,7 +1,7 @@
 use crate::problem::Problem;
 use crate::routes::{
-    admin_dictionary, admin_jobs, admin_users, admin_words, auth, cards, content, credentials,
-    decks, dictionary, health, jobs, me, quizzes, reviews, stats, study,
+    admin_dictionary, admin_jobs, admin_users, admin_words, audio, auth, cards, content,
+    credentials, decks, dictionary, health, jobs, me, quizzes, reviews, stats, study,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -24,7 +24,8 @@ use utoipa::{Modify, OpenApi};
         cards::list, reviews::review, reviews::batch, reviews::undo, cards::suspend, cards::unsuspend, cards::bury, cards::reset, cards::move_card, study::queue, study::session, stats::stats,
         quizzes::create, quizzes::get, quizzes::answer,
         dictionary::lookup, dictionary::search, dictionary::analyse, dictionary::analyse_alias, admin_dictionary::import_path,
-        admin_dictionary::upload, admin_dictionary::reconcile, content::get, content::regenerate, content::usage),
+        admin_dictionary::upload, admin_dictionary::reconcile, content::get, content::regenerate, content::usage,
+        audio::get),
     components(schemas(Problem, health::Health, health::Readiness, health::StoreStatus,
         jobs::JobView, jobs::Progress, admin_jobs::DeadJobView, admin_jobs::EchoRequest,
         admin_users::AccountStandingView, admin_users::AuditEntryView,

@@ -287,6 +287,9 @@ problem_types! {
     "quiz-no-examples" 409
         ["No examples to quiz", "مثالی برای آزمون نیست", "لا أمثلة للاختبار"]
         ["The dictionary has no example sentences for these words.", "فرهنگ لغت برای این واژه‌ها جملهٔ مثال ندارد.", "لا يحوي القاموس جملًا مثالية لهذه الكلمات."];
+    "quiz-no-audio" 409
+        ["No audio to quiz", "صدایی برای آزمون نیست", "لا صوت للاختبار"]
+        ["These words have no pronunciation audio yet; it is being made.", "این واژه‌ها هنوز صدای تلفظ ندارند؛ در حال ساخت است.", "لا يوجد صوت نطق لهذه الكلمات بعد؛ يجري إنشاؤه."];
     "quiz-too-few-distractors" 409
         ["Too few choices", "گزینه‌ها کافی نیست", "الخيارات غير كافية"]
         ["There are not enough other words to offer as choices.", "واژهٔ دیگری برای ساختن گزینه‌ها به اندازهٔ کافی نیست.", "لا توجد كلمات أخرى كافية لتقديم خيارات."];

@@ -48,6 +48,7 @@ pub struct AppState {
     pub word_moderation: lingo_dictionary::moderation::WordModerationService,
     pub content: Arc<ContentRequestService>,
     pub content_usage: Arc<UsageReportService>,
+    pub pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
     pub jobs: JobService,
     pub readiness: Readiness,
     /// Requests per route class, per account or client address.
@@ -88,6 +89,7 @@ impl AppState {
             word_moderation: s.word_moderation,
             content: s.content_requests,
             content_usage: s.content_usage,
+            pronunciation: s.pronunciation,
             jobs: s.jobs,
             readiness: s.readiness,
             throttles: s.route_throttles,

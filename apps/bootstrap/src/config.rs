@@ -152,6 +152,7 @@ impl Config {
                 fast_ms: env.parse("LINGO_QUIZ_FAST_MS", 4_000)?,
             },
             content: content_config(env)?,
+            speech: speech_config(env)?,
             email: email::email_config(env, production)?,
             limits: limits::limits_config(env)?,
         })
@@ -184,6 +185,33 @@ fn content_config(env: &EnvSource) -> Result<ContentConfig, ConfigError> {
             "LINGO_CONTENT_GENERATION_ESTIMATE_USD",
             0.002,
         )?,
+    })
+}
+
+fn speech_config(env: &EnvSource) -> Result<SpeechConfig, ConfigError> {
+    let raw = env.string("LINGO_SPEECH_ENGINE", "espeak");
+    let engine = SpeechEngine::parse(&raw).ok_or_else(|| {
+        ConfigError::invalid(
+            "LINGO_SPEECH_ENGINE",
+            &raw,
+            "expected espeak, openai or none",
+        )
+    })?;
+    let base_url = env.optional("LINGO_SPEECH_BASE_URL");
+    if engine == SpeechEngine::OpenAi && base_url.is_none() {
+        return Err(ConfigError::invalid(
+            "LINGO_SPEECH_BASE_URL",
+            "",
+            "required when LINGO_SPEECH_ENGINE=openai",
+        ));
+    }
+    Ok(SpeechConfig {
+        engine,
+        base_url,
+        api_key: env.optional("LINGO_SPEECH_API_KEY"),
+        model: env.string("LINGO_SPEECH_MODEL", "tts-1"),
+        voice: env.string("LINGO_SPEECH_VOICE", "alloy"),
+        timeout: env.millis("LINGO_SPEECH_TIMEOUT_MS", 20_000)?,
     })
 }
 

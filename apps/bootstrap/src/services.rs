@@ -10,6 +10,7 @@ mod dictionary;
 mod jobs;
 mod learning;
 mod route_limits;
+mod speech;
 
 pub use jobs::JobDeps;
 pub use route_limits::{RouteClass, RouteThrottles};
@@ -123,6 +124,8 @@ pub struct Services {
     pub content_requests: Arc<ContentRequestService>,
     pub content_usage: Arc<UsageReportService>,
     pub content_generation: Arc<ContentGenerationService>,
+    // pronunciation audio
+    pub pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
     // jobs
     pub jobs: JobService,
     /// What the worker's job handlers use.
@@ -151,11 +154,13 @@ impl Services {
             limiter.clone(),
             clock.clone(),
         )?;
-        let learning = learning::build(config, &stores, clock.clone());
+        let pronunciation = speech::build(&config.speech, &stores, clock.clone())?;
+        let learning = learning::build(config, &stores, pronunciation.clone(), clock.clone());
         let dictionary = dictionary::build(
             &config.dictionary,
             &stores,
             overrides.dictionary_providers,
+            pronunciation.clone(),
             clock.clone(),
         )?;
         let generator = match overrides.content_generator {
@@ -185,6 +190,11 @@ impl Services {
             import: dictionary.import.clone(),
             reconcile: dictionary.reconcile,
             content: content.generation.clone(),
+            content_preparation: content.preparation.clone(),
+            pronunciation: pronunciation.clone(),
+            prepare_requests: lingo_learning::prepare_content::ContentPreparation::new(Arc::new(
+                stores.jobs.clone(),
+            )),
             clock: clock.clone(),
         };
         let idempotency = lingo_kernel::idempotency::IdempotencyService::new(
@@ -221,6 +231,7 @@ impl Services {
             content_requests: content.requests,
             content_usage: content.usage,
             content_generation: content.generation,
+            pronunciation,
             jobs,
             job_deps,
             readiness: Readiness::new(stores.clone()),

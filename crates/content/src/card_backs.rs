@@ -12,6 +12,7 @@ use lingo_dictionary::Entry;
 use lingo_dictionary::meaning::{MeaningChains, MeaningSource, translations_into};
 use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::{EntryStore, StoreError};
+use lingo_dictionary::speech::{AudioKey, PronunciationService};
 use lingo_kernel::{LanguageCode, UserId, WordId};
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::study_session::{BackExample, BackRequest, CardBack, CardBacks, ContentState};
@@ -28,9 +29,59 @@ pub struct StoredCardBacks {
     content: Arc<dyn ContentStore>,
     learners: Arc<dyn LearnerLanguages>,
     meanings: MeaningChains,
+    pronunciation: Option<Arc<PronunciationService>>,
 }
 
 impl StoredCardBacks {
+    /// Backs without source audio get rendered audio once it exists, and ask for it otherwise.
+    pub fn with_pronunciation(mut self, pronunciation: Arc<PronunciationService>) -> Self {
+        self.pronunciation = Some(pronunciation);
+        self
+    }
+
+    /// Rendered audio for the backs that have no source audio: one store query for the whole
+    /// session; renders of what is missing are enqueued (ids fixed by the key, so a repeat is
+    /// a no-op) and those backs marked pending. Never fails the session.
+    async fn add_rendered_audio(
+        &self,
+        words: &[BackRequest],
+        backs: &mut HashMap<WordId, CardBack>,
+    ) {
+        let Some(pronunciation) = &self.pronunciation else {
+            return;
+        };
+        let wanted: Vec<(WordId, AudioKey)> = words
+            .iter()
+            .filter(|w| backs.get(&w.word).is_some_and(|b| b.audio_url.is_none()))
+            .filter_map(|w| {
+                let language = LanguageCode::parse(&w.summary.language).ok()?;
+                Some((w.word, pronunciation.key_for(&language, &w.summary.lemma)?))
+            })
+            .collect();
+        let keys: Vec<AudioKey> = wanted.iter().map(|(_, k)| k.clone()).collect();
+        let rendered = match pronunciation.rendered(&keys).await {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                tracing::warn!(error = %e, "audio store unavailable; backs without rendered audio");
+                return;
+            }
+        };
+        let mut missing = Vec::new();
+        for (word, key) in wanted {
+            let Some(back) = backs.get_mut(&word) else {
+                continue;
+            };
+            if rendered.contains(&key.id()) {
+                back.audio_url = Some(key.path());
+            } else {
+                back.audio_pending = true;
+                missing.push(key);
+            }
+        }
+        if !missing.is_empty() {
+            pronunciation.request(&missing).await;
+        }
+    }
     pub fn new(
         entries: Arc<dyn EntryStore>,
         content: Arc<dyn ContentStore>,
@@ -42,6 +93,7 @@ impl StoredCardBacks {
             content,
             learners,
             meanings,
+            pronunciation: None,
         }
     }
 }
@@ -106,7 +158,7 @@ impl CardBacks for StoredCardBacks {
                     .push(entry);
             }
         }
-        Ok(words
+        let mut backs: HashMap<WordId, CardBack> = words
             .iter()
             .zip(&keys)
             .map(|(word, key)| {
@@ -117,7 +169,9 @@ impl CardBacks for StoredCardBacks {
                 let back = back_of(found, content.get(&key.id()), &chain);
                 (word.word, back)
             })
-            .collect())
+            .collect();
+        self.add_rendered_audio(words, &mut backs).await;
+        Ok(backs)
     }
 }
 
@@ -134,6 +188,7 @@ pub fn back_of(
     let mut back = CardBack {
         ipa: pronunciations.clone().find_map(|p| p.ipa.clone()),
         audio_url: pronunciations.clone().find_map(|p| p.audio_url.clone()),
+        audio_pending: false,
         part_of_speech: entries
             .iter()
             .find(|e| !e.part_of_speech.is_unknown())

@@ -160,7 +160,7 @@ fn strip_fence(raw: &str) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     pub fn valid_json() -> serde_json::Value {

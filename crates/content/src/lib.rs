@@ -9,6 +9,7 @@ pub mod generate_content;
 pub mod generation_budget;
 pub mod learner_content;
 pub mod ports;
+pub mod prepare_content;
 pub mod request_content;
 pub mod usage_report;
 

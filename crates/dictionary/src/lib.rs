@@ -18,6 +18,7 @@ pub mod reconcile;
 pub mod reference_data;
 pub mod request_import;
 pub mod request_reconcile;
+pub mod speech;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokenise;

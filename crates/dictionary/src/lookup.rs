@@ -14,6 +14,7 @@ use crate::normalise::fold_key;
 use crate::ports::{
     DictionaryProvider, EntryStore, FrequencySource, ProviderError, StoreError, WordRepository,
 };
+use crate::speech::PronunciationService;
 use crate::word::{SearchHit, WordLookup};
 use lingo_kernel::LanguageCode;
 use lingo_kernel::cache::Cache;
@@ -89,16 +90,63 @@ pub struct LookupDeps {
 pub struct LookupService {
     deps: LookupDeps,
     settings: LookupSettings,
+    pronunciation: Option<Arc<PronunciationService>>,
 }
 
 impl LookupService {
     pub fn new(deps: LookupDeps, settings: LookupSettings) -> Self {
-        Self { deps, settings }
+        Self {
+            deps,
+            settings,
+            pronunciation: None,
+        }
+    }
+
+    /// Lookups say where the lemma is spoken (`audio_url`), rendering it when no source has it.
+    pub fn with_pronunciation(mut self, pronunciation: Arc<PronunciationService>) -> Self {
+        self.pronunciation = Some(pronunciation);
+        self
     }
 
     /// The assembled word for `input`, which may be an inflected form.
     #[tracing::instrument(skip(self), fields(language = %language))]
     pub async fn lookup(
+        &self,
+        language: &LanguageCode,
+        input: &str,
+    ) -> Result<WordLookup, LookupError> {
+        let mut lookup = self.lookup_cached(language, input).await?;
+        self.add_audio(&mut lookup).await;
+        Ok(lookup)
+    }
+
+    /// Source audio first; else rendered audio when it exists, else its render is asked for.
+    /// The audio store being down only leaves the URL out.
+    async fn add_audio(&self, lookup: &mut WordLookup) {
+        lookup.audio_url = lookup
+            .entries
+            .iter()
+            .flat_map(|e| &e.pronunciations)
+            .find_map(|p| p.audio_url.clone());
+        if lookup.audio_url.is_some() {
+            return;
+        }
+        let Some(pronunciation) = &self.pronunciation else {
+            return;
+        };
+        let Some(key) = pronunciation.key_for(&lookup.language, &lookup.lemma) else {
+            return;
+        };
+        match pronunciation.rendered(std::slice::from_ref(&key)).await {
+            Ok(stored) if stored.contains(&key.id()) => lookup.audio_url = Some(key.path()),
+            Ok(_) => {
+                lookup.audio_pending = pronunciation.request(std::slice::from_ref(&key)).await > 0;
+            }
+            Err(e) => tracing::warn!(error = %e, "audio store unavailable"),
+        }
+    }
+
+    async fn lookup_cached(
         &self,
         language: &LanguageCode,
         input: &str,
@@ -337,6 +385,8 @@ impl LookupService {
             words,
             entries,
             other_lemmas: Vec::new(),
+            audio_url: None,
+            audio_pending: false,
         })
     }
 

@@ -48,6 +48,13 @@ pub struct WordLookup {
     /// the past of "rise". Fold keys, best first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_lemmas: Vec<String>,
+    /// The lemma spoken: a source's licensed audio, else rendered audio once it exists. Added
+    /// after the cache (rendered audio appears without waiting for the cached lookup to expire).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_url: Option<String>,
+    /// Rendered audio is on its way (`speech.render` enqueued).
+    #[serde(default)]
+    pub audio_pending: bool,
 }
 
 /// A search result row.

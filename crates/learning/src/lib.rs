@@ -9,6 +9,7 @@ pub mod local_day;
 pub mod manage_decks;
 pub mod optimise;
 pub mod ports;
+pub mod prepare_content;
 pub mod quiz;
 mod rating;
 pub mod replay;

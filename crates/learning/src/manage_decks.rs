@@ -4,6 +4,7 @@
 use crate::card::CardType;
 use crate::deck::{Deck, DeckName};
 use crate::ports::{AddedWord, CardStore, DeckStore, LearningStoreError, WordRef};
+use crate::prepare_content::ContentPreparation;
 use lingo_kernel::{Caller, Clock, DeckId, Forbidden, SystemDeckId, UserId, WordId};
 use std::sync::Arc;
 
@@ -28,6 +29,7 @@ pub struct DeckService {
     decks: Arc<dyn DeckStore>,
     cards: Arc<dyn CardStore>,
     clock: Arc<dyn Clock>,
+    content: ContentPreparation,
 }
 
 impl DeckService {
@@ -40,7 +42,14 @@ impl DeckService {
             decks,
             cards,
             clock,
+            content: ContentPreparation::default(),
         }
+    }
+
+    /// Asks for the content of words as they reach a learner's deck (`content.prepare`).
+    pub fn with_content_preparation(mut self, content: ContentPreparation) -> Self {
+        self.content = content;
+        self
     }
 
     /// A personal deck of the caller.
@@ -107,10 +116,17 @@ impl DeckService {
         words: &[WordRef],
     ) -> Result<Vec<AddedWord>, DeckError> {
         let deck = self.decks.get(owner, id).await?;
-        Ok(self
+        let added = self
             .cards
             .add_words(owner, deck.id, words, &deck.card_types, self.clock.now())
-            .await?)
+            .await?;
+        let new: Vec<WordId> = added
+            .iter()
+            .filter(|a| a.cards_created > 0)
+            .map(|a| a.word_id)
+            .collect();
+        self.content.request(owner, &new).await;
+        Ok(added)
     }
 
     /// Adds words to a system deck (administrators only); subscribers get them through the
@@ -136,10 +152,13 @@ impl DeckService {
         owner: UserId,
         system_deck: SystemDeckId,
     ) -> Result<Deck, DeckError> {
-        Ok(self
+        let deck = self
             .decks
             .subscribe(owner, system_deck, self.clock.now())
-            .await?)
+            .await?;
+        let words = self.decks.system_words(system_deck).await?;
+        self.content.request(owner, &words).await;
+        Ok(deck)
     }
 
     /// Stops following; the caller keeps the deck and its cards.

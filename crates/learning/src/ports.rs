@@ -96,6 +96,16 @@ pub trait DeckStore: Send + Sync {
     ) -> Result<(), LearningStoreError>;
     /// Creates the missing cards of every subscription of the system deck; returns how many.
     async fn propagate(&self, system_deck: SystemDeckId) -> Result<usize, LearningStoreError>;
+    /// The words of the system deck.
+    async fn system_words(
+        &self,
+        system_deck: SystemDeckId,
+    ) -> Result<Vec<WordId>, LearningStoreError>;
+    /// The learners subscribed to the system deck.
+    async fn subscribers(
+        &self,
+        system_deck: SystemDeckId,
+    ) -> Result<Vec<UserId>, LearningStoreError>;
 }
 
 /// A word to add to a deck. A learner may refer by id only to public words (or words of their

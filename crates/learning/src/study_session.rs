@@ -34,7 +34,11 @@ pub enum ContentState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardBack {
     pub ipa: Option<String>,
+    /// A dictionary source's licensed audio when there is one, else rendered audio
+    /// (`/api/v1/audio/{id}`) once it exists.
     pub audio_url: Option<String>,
+    /// Rendered audio is on its way (`speech.render` enqueued): ask again in a later session.
+    pub audio_pending: bool,
     pub part_of_speech: Option<String>,
     /// In the learner's language, best first.
     pub translations: Vec<String>,
@@ -53,6 +57,7 @@ impl CardBack {
         Self {
             ipa: None,
             audio_url: None,
+            audio_pending: false,
             part_of_speech: None,
             translations: Vec::new(),
             definition: None,

@@ -262,6 +262,41 @@ impl DeckStore for PgDeckStore {
             .await
             .map_err(unavailable)
     }
+
+    async fn system_words(
+        &self,
+        system_deck: SystemDeckId,
+    ) -> Result<Vec<WordId>, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let words: Vec<Uuid> = system_deck_words::table
+            .filter(system_deck_words::deck_id.eq(system_deck.as_uuid()))
+            .order(system_deck_words::word_id)
+            .select(system_deck_words::word_id)
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(words.into_iter().map(WordId::from_uuid).collect())
+    }
+
+    async fn subscribers(
+        &self,
+        system_deck: SystemDeckId,
+    ) -> Result<Vec<UserId>, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let owners: Vec<Option<Uuid>> = decks::table
+            .filter(decks::source_deck_id.eq(system_deck.as_uuid()))
+            .filter(decks::owner_id.is_not_null())
+            .order(decks::owner_id)
+            .select(decks::owner_id)
+            .load(&mut conn)
+            .await
+            .map_err(unavailable)?;
+        Ok(owners
+            .into_iter()
+            .flatten()
+            .map(UserId::from_uuid)
+            .collect())
+    }
 }
 
 async fn insert(

@@ -103,4 +103,5 @@ pub enum QuizKindName {
     Cloze,
     Typing,
     Matching,
+    Listening,
 }

@@ -2,6 +2,7 @@ pub mod admin_dictionary;
 pub mod admin_jobs;
 pub mod admin_users;
 pub mod admin_words;
+pub mod audio;
 pub mod auth;
 mod card_view;
 pub mod cards;
@@ -152,6 +153,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .wrap(limited!(RouteClass::Analyse))
                     .post(alias)
             })
+            .service(
+                web::resource("/audio/{id}")
+                    .wrap(limited!(RouteClass::Lookup))
+                    .get(audio::get),
+            )
             .service(
                 web::resource("/words/{id}/content")
                     .wrap(limited!(RouteClass::Content))

@@ -149,7 +149,8 @@ impl From<&QuestionResult> for ResultView {
         (status = 409, description = "The quiz cannot be built now: no due or learning cards \
             (type urn:lingo:problem:quiz-no-cards), no meaning along the learner's fallback chain \
             (urn:lingo:problem:quiz-no-meanings), no example for a cloze-only quiz \
-            (urn:lingo:problem:quiz-no-examples), too few distractors of the same part of speech \
+            (urn:lingo:problem:quiz-no-examples), no audio for a listening-only quiz \
+            (urn:lingo:problem:quiz-no-audio), too few distractors of the same part of speech \
             (urn:lingo:problem:quiz-too-few-distractors)", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(
     caller: Caller,
@@ -164,7 +165,7 @@ pub async fn create(
             QuestionKind::parse(k).ok_or_else(|| {
                 ApiError::invalid(
                     "kinds",
-                    "meaning_to_word, word_to_meaning, cloze, typing or matching",
+                    "meaning_to_word, word_to_meaning, cloze, typing, matching or listening",
                 )
             })
         })

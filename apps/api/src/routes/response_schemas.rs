@@ -119,6 +119,11 @@ pub struct WordLookup {
     cefr: Option<Cefr>,
     words: Vec<WordMetadata>,
     entries: Vec<Entry>,
+    /// The lemma spoken: a source's licensed audio, else rendered audio (`/api/v1/audio/{id}`).
+    #[schema(required = false)]
+    audio_url: Option<String>,
+    /// Rendered audio is being made: a later lookup has its `audio_url`.
+    audio_pending: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -235,6 +240,12 @@ pub enum QuizPrompt {
         words: Vec<String>,
         /// The same meanings, in another order.
         meanings: Vec<String>,
+    },
+    Listening {
+        /// The word spoken: play it, then choose or type the word.
+        audio_url: String,
+        /// Four words to choose from; empty: type what you hear.
+        options: Vec<String>,
     },
 }
 

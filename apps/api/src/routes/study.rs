@@ -97,7 +97,10 @@ pub struct BackView {
     language: Option<String>,
     lemma: Option<String>,
     ipa: Option<String>,
+    /// Licensed source audio, else rendered audio (`/api/v1/audio/{id}`, relative to the api).
     audio_url: Option<String>,
+    /// Rendered audio is being made: a later session has its `audio_url`.
+    audio_pending: bool,
     part_of_speech: Option<String>,
     /// In the learner's language, best first (at most 3).
     translations: Vec<String>,
@@ -157,6 +160,7 @@ impl From<lingo_learning::study_session::SessionItem> for SessionItemView {
                 lemma: item.entry.word.map(|w| w.lemma),
                 ipa: back.ipa,
                 audio_url: back.audio_url,
+                audio_pending: back.audio_pending,
                 part_of_speech: back.part_of_speech,
                 translations: back.translations,
                 definition: back.definition,

@@ -30,6 +30,7 @@ pub struct Config {
     pub auth: AuthConfig,
     pub dictionary: DictionaryConfig,
     pub content: ContentConfig,
+    pub speech: SpeechConfig,
     pub quiz: QuizConfig,
     pub email: super::EmailConfig,
     pub limits: super::limits::LimitsConfig,
@@ -223,6 +224,39 @@ pub struct ContentConfig {
     pub daily_budget_usd: f64,
     /// What one model call is assumed to cost until (or unless) its token usage is reported.
     pub generation_estimate_usd: f64,
+}
+
+/// Which engine renders pronunciation audio (`LINGO_SPEECH_ENGINE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpeechEngine {
+    /// espeak-ng + opusenc on the worker's machine (Debian `espeak-ng`, `opus-tools`).
+    Espeak,
+    /// An OpenAI-compatible `/v1/audio/speech` server.
+    OpenAi,
+    /// No rendered audio: only audio a dictionary source gives.
+    None,
+}
+
+impl SpeechEngine {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "espeak" | "espeak-ng" => Some(Self::Espeak),
+            "openai" => Some(Self::OpenAi),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SpeechConfig {
+    pub engine: SpeechEngine,
+    /// `https://api.openai.com/v1` or a local server's `/v1` (engine `openai`).
+    pub base_url: Option<String>,
+    pub api_key: Option<String>,
+    pub model: String,
+    pub voice: String,
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ use lingo_content::extractive::ExtractiveGenerator;
 use lingo_content::generate_content::{ContentDeps, ContentGenerationService};
 use lingo_content::generation_budget::{GenerationBudget, micro_usd};
 use lingo_content::ports::{ContentGenerator, UsageLedger};
+use lingo_content::prepare_content::ContentPreparationService;
 use lingo_content::request_content::{ContentRequestDeps, ContentRequestService};
 use lingo_content::usage_report::{TokenPrices, UsageReportService};
 use lingo_dictionary::meaning::MeaningChains;
@@ -23,6 +24,7 @@ pub(super) struct Content {
     pub requests: Arc<ContentRequestService>,
     pub usage: Arc<UsageReportService>,
     pub generation: Arc<ContentGenerationService>,
+    pub preparation: Arc<ContentPreparationService>,
 }
 
 /// The generator the configuration names.
@@ -97,6 +99,11 @@ pub(super) fn build(
     let store = Arc::new(MongoContentStore::new(&stores.mongo));
     let ledger: Arc<dyn UsageLedger> = Arc::new(PgUsageLedger::new(stores.postgres.clone()));
     let generation = generation(config, stores, generator, clock.clone());
+    let preparation = ContentPreparationService::new(
+        store.clone(),
+        Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
+        Arc::new(stores.jobs.clone()),
+    );
     let requests = ContentRequestService::new(ContentRequestDeps {
         store,
         words,
@@ -116,5 +123,6 @@ pub(super) fn build(
         requests: Arc::new(requests),
         usage: Arc::new(UsageReportService::new(ledger, prices, clock)),
         generation: Arc::new(generation),
+        preparation: Arc::new(preparation),
     }
 }

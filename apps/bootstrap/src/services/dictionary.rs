@@ -99,6 +99,7 @@ pub(super) fn build(
     config: &DictionaryConfig,
     stores: &Stores,
     providers_override: Option<Vec<Arc<dyn DictionaryProvider>>>,
+    pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<Dictionary> {
     let providers = match providers_override {
@@ -132,7 +133,8 @@ pub(super) fn build(
             miss_ttl: config.miss_ttl,
             ..LookupSettings::default()
         },
-    );
+    )
+    .with_pronunciation(pronunciation);
     let analyser = TextAnalysisService::new(
         lemmatiser,
         words,

@@ -1,12 +1,14 @@
 //! What the worker's job handlers use, built by the composition root.
 
 use lingo_content::generate_content::ContentGenerationService;
+use lingo_content::prepare_content::ContentPreparationService;
 use lingo_dictionary::import::ImportService;
 use lingo_dictionary::reconcile::ReconcileService;
 use lingo_kernel::Clock;
 use lingo_kernel::jobs::DurableJobs;
 use lingo_learning::optimise::OptimiseService;
 use lingo_learning::ports::{DeckStore, ReviewHistory};
+use lingo_learning::prepare_content::ContentPreparation;
 use lingo_redis::{RedisOtpStore, RedisRateLimiter};
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +28,12 @@ pub struct JobDeps {
     pub import: Arc<ImportService>,
     pub reconcile: Arc<ReconcileService>,
     pub content: Arc<ContentGenerationService>,
+    /// `content.prepare`: the generations of words that reached a deck.
+    pub content_preparation: Arc<ContentPreparationService>,
+    /// Enqueues `content.prepare` (after a system deck grew).
+    pub prepare_requests: ContentPreparation,
+    /// `speech.render`.
+    pub pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
     pub clock: Arc<dyn Clock>,
 }
 

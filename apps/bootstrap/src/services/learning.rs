@@ -10,6 +10,7 @@ use lingo_learning::card_queries::CardQueryService;
 use lingo_learning::manage_decks::DeckService;
 use lingo_learning::optimise::OptimiseService;
 use lingo_learning::ports::{CardStore, DeckStore, LearnerProfiles, ReviewHistory};
+use lingo_learning::prepare_content::ContentPreparation;
 use lingo_learning::quiz::dictionary_facts::DictionaryQuizFacts;
 use lingo_learning::quiz::grade_answer::QuizSettings;
 use lingo_learning::quiz::{QuizDeps, QuizService};
@@ -38,7 +39,12 @@ pub(super) struct Learning {
     pub deck_store: Arc<dyn DeckStore>,
 }
 
-pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> Learning {
+pub(super) fn build(
+    config: &Config,
+    stores: &Stores,
+    pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
+    clock: Arc<dyn Clock>,
+) -> Learning {
     let pool = stores.postgres.clone();
     let cards: Arc<dyn CardStore> = Arc::new(PgCardStore::new(pool.clone()));
     let deck_store: Arc<dyn DeckStore> = Arc::new(PgDeckStore::new(pool.clone()));
@@ -53,6 +59,7 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
                 words: Arc::new(PgWordRepository::new(pool.clone())),
                 entries: Arc::new(MongoEntryStore::new(&stores.mongo)),
                 meanings: config.dictionary.meanings.clone(),
+                pronunciation: Some(pronunciation.clone()),
             }),
             store: Arc::new(PgQuizStore::new(pool)),
             reviews: reviews.clone(),
@@ -70,7 +77,8 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         Arc::new(lingo_mongo::MongoContentStore::new(&stores.mongo)),
         Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
         config.dictionary.meanings.clone(),
-    );
+    )
+    .with_pronunciation(pronunciation);
     let session = lingo_learning::study_session::StudySessionService::new(
         study.clone(),
         cards.clone(),
@@ -78,7 +86,8 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         clock.clone(),
     );
     Learning {
-        decks: DeckService::new(deck_store.clone(), cards.clone(), clock.clone()),
+        decks: DeckService::new(deck_store.clone(), cards.clone(), clock.clone())
+            .with_content_preparation(ContentPreparation::new(queue.clone())),
         cards: CardQueryService::new(cards.clone()),
         study,
         session,

@@ -4,10 +4,12 @@ mod generate_content;
 mod import_dictionary;
 mod optimise_fsrs;
 mod outbox_purge;
+mod prepare_content;
 mod propagate_deck;
 mod purge_user;
 mod queue_stats;
 mod reconcile_words;
+mod render_speech;
 mod system_echo;
 
 pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
@@ -19,10 +21,12 @@ use crate::Registry;
 use lingo_content::generate_content::GenerateContent;
 use lingo_dictionary::import::ImportDictionary;
 use lingo_dictionary::reconcile::ReconcileWords;
+use lingo_dictionary::speech::RenderSpeech;
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs};
+use lingo_learning::prepare_content::PrepareContent;
 use lingo_users::account::PurgeUserData;
 use serde::Serialize;
 use std::future::Future;
@@ -39,6 +43,8 @@ pub const KNOWN: &[&str] = &[
     ImportDictionary::NAME,
     ReconcileWords::NAME,
     GenerateContent::NAME,
+    PrepareContent::NAME,
+    RenderSpeech::NAME,
 ];
 
 /// Registers a handler that needs the shared dependencies.
@@ -65,5 +71,7 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, import_dictionary::run);
     with_deps(&mut registry, &deps, reconcile_words::run);
     with_deps(&mut registry, &deps, generate_content::run);
+    with_deps(&mut registry, &deps, prepare_content::run);
+    with_deps(&mut registry, &deps, render_speech::run);
     registry
 }

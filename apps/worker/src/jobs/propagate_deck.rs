@@ -6,6 +6,8 @@ use serde::Serialize;
 #[derive(Serialize)]
 pub struct Propagated {
     cards_created: usize,
+    /// Subscribers whose content for the deck's words was asked for (`content.prepare`).
+    content_prepared_for: usize,
 }
 
 /// Gives the words of a system deck to every subscription that lacks them. Idempotent.
@@ -19,6 +21,16 @@ pub async fn run(
         .propagate(job.deck_id)
         .await
         .map_err(|e| JobError::Retryable(e.to_string()))?;
-    tracing::info!(deck = %job.deck_id, cards_created, "system deck propagated");
-    Ok(Propagated { cards_created })
+    let content_prepared_for = lingo_learning::prepare_content::prepare_system_deck(
+        deps.decks.as_ref(),
+        &deps.prepare_requests,
+        job.deck_id,
+    )
+    .await
+    .map_err(|e| JobError::Retryable(e.to_string()))?;
+    tracing::info!(deck = %job.deck_id, cards_created, content_prepared_for, "system deck propagated");
+    Ok(Propagated {
+        cards_created,
+        content_prepared_for,
+    })
 }

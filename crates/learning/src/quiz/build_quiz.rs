@@ -241,6 +241,7 @@ fn single(
         (QuestionKind::WordToMeaning, choice),
         (QuestionKind::Cloze, cloze.is_some()),
         (QuestionKind::Typing, meaning.is_some()),
+        (QuestionKind::Listening, facts.audio_url.is_some()),
     ]
     .into_iter()
     .filter(|(kind, possible)| *possible && allowed(*kind))
@@ -277,6 +278,16 @@ fn single(
             let (sentence, answer) = cloze?;
             let hint = Some(meaning).filter(|m| !m.is_empty());
             (Prompt::Cloze { sentence, hint }, text(&answer))
+        }
+        QuestionKind::Listening => {
+            let mut options: Vec<String> = Vec::new();
+            if distractors.len() == OPTIONS - 1 {
+                options = distractors.into_iter().map(|d| d.lemma).collect();
+                options.push(facts.lemma.clone());
+                rng.shuffle(&mut options);
+            }
+            let audio_url = facts.audio_url.clone().unwrap_or_default();
+            (Prompt::Listening { audio_url, options }, text(&facts.lemma))
         }
         QuestionKind::Typing | QuestionKind::Matching => {
             (Prompt::Typing { meaning }, text(&facts.lemma))
@@ -336,6 +347,8 @@ pub enum Unbuildable {
     NoMeanings,
     /// Only cloze questions were asked for and no word has an example sentence with it.
     NoExamples,
+    /// Only listening questions were asked for and no word has audio (yet).
+    NoAudio,
     /// Meanings exist, but the kinds asked for need distractors of the same part of speech (or,
     /// for matching, three words with distinct meanings) that the dictionary does not have.
     TooFewDistractors,
@@ -347,7 +360,10 @@ pub fn why_empty(cards: &[Card], material: &QuizMaterial, kinds: &[QuestionKind]
         .filter_map(|c| material.facts.get(&c.word))
         .collect();
     let only_cloze = !kinds.is_empty() && kinds.iter().all(|k| *k == QuestionKind::Cloze);
-    if only_cloze && facts.iter().any(|f| f.meaning.is_some()) {
+    let only_listening = !kinds.is_empty() && kinds.iter().all(|k| *k == QuestionKind::Listening);
+    if only_listening && facts.iter().all(|f| f.audio_url.is_none()) {
+        Unbuildable::NoAudio
+    } else if only_cloze && facts.iter().any(|f| f.meaning.is_some()) {
         Unbuildable::NoExamples
     } else if facts.iter().all(|f| f.meaning.is_none()) {
         Unbuildable::NoMeanings
@@ -506,6 +522,7 @@ mod tests {
     fn every_kind_is_built_from_what_the_data_allows() {
         let mut words = nouns();
         words[0].examples = vec!["They bought a house by the sea.".into()];
+        words[0].audio_url = Some("/api/v1/audio/house".into());
         let cards: Vec<Card> = words.iter().map(|w| card(w.word_id)).collect();
         let m = material(&words);
         for kind in QuestionKind::ALL {
@@ -557,6 +574,46 @@ mod tests {
         // Every card is asked exactly once.
         let asked: usize = a.iter().map(|q| q.card_ids.len()).sum();
         assert_eq!(asked, cards.len());
+    }
+
+    #[test]
+    fn listening_plays_the_word_and_offers_choices_only_with_distractors() {
+        let mut words = nouns();
+        for w in &mut words {
+            w.audio_url = Some(format!("/api/v1/audio/{}", w.lemma));
+        }
+        let cards: Vec<Card> = words.iter().map(|w| card(w.word_id)).collect();
+        let m = material(&words);
+        let questions = build_questions(&cards, &m, &[QuestionKind::Listening], 3);
+        assert_eq!(questions.len(), words.len(), "every word with audio");
+        for (q, w) in questions.iter().zip(&words) {
+            let Prompt::Listening { audio_url, options } = &q.prompt else {
+                panic!("kind");
+            };
+            assert_eq!(audio_url, &format!("/api/v1/audio/{}", w.lemma));
+            assert_eq!(
+                q.expected,
+                Expected::Text {
+                    answer: w.lemma.clone()
+                }
+            );
+            // The lone verb has no distractors of its part of speech: typed, not chosen.
+            if w.part_of_speech == "verb" {
+                assert!(options.is_empty());
+            } else {
+                assert_eq!(options.len(), OPTIONS);
+                assert!(options.contains(&w.lemma));
+            }
+        }
+        for w in &mut words {
+            w.audio_url = None;
+        }
+        let m = material(&words);
+        assert!(build_questions(&cards, &m, &[QuestionKind::Listening], 3).is_empty());
+        assert_eq!(
+            why_empty(&cards, &m, &[QuestionKind::Listening]),
+            Unbuildable::NoAudio
+        );
     }
 
     #[test]

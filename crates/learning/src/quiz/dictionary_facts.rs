@@ -13,6 +13,7 @@ use lingo_dictionary::meaning::{
 };
 use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::{EntryStore, StoreError, WordRepository};
+use lingo_dictionary::speech::{AudioKey, PronunciationService};
 use lingo_dictionary::{Entry, PartOfSpeech, WordMetadata};
 use lingo_kernel::{LanguageCode, WordId};
 use std::collections::{BTreeSet, HashMap};
@@ -27,6 +28,8 @@ pub struct DictionaryQuizFacts {
     pub entries: Arc<dyn EntryStore>,
     /// Where a meaning comes from when the learner's language has no translation.
     pub meanings: MeaningChains,
+    /// Rendered pronunciations for words without source audio (listening questions).
+    pub pronunciation: Option<Arc<PronunciationService>>,
 }
 
 fn store_error(e: StoreError) -> LearningStoreError {
@@ -41,6 +44,43 @@ fn key_of(word: &WordMetadata) -> (String, String) {
 }
 
 impl DictionaryQuizFacts {
+    /// Rendered audio for the quizzed words without source audio: one store query. A word
+    /// whose audio is not rendered yet gets no listening question this time (and its render
+    /// is asked for); the audio store being down only means no listening questions.
+    async fn add_rendered_audio(
+        &self,
+        words: &[WordMetadata],
+        facts: &mut HashMap<WordId, WordFacts>,
+    ) {
+        let Some(pronunciation) = &self.pronunciation else {
+            return;
+        };
+        let wanted: Vec<(WordId, AudioKey)> = words
+            .iter()
+            .filter(|w| facts.get(&w.id).is_some_and(|f| f.audio_url.is_none()))
+            .filter_map(|w| Some((w.id, pronunciation.key_for(&w.language, &w.lemma)?)))
+            .collect();
+        let keys: Vec<AudioKey> = wanted.iter().map(|(_, k)| k.clone()).collect();
+        let rendered = match pronunciation.rendered(&keys).await {
+            Ok(rendered) => rendered,
+            Err(e) => {
+                tracing::warn!(error = %e, "audio store unavailable: no listening questions");
+                return;
+            }
+        };
+        let mut missing = Vec::new();
+        for (word, key) in wanted {
+            match facts.get_mut(&word) {
+                Some(f) if rendered.contains(&key.id()) => f.audio_url = Some(key.path()),
+                Some(_) => missing.push(key),
+                None => {}
+            }
+        }
+        if !missing.is_empty() {
+            pronunciation.request(&missing).await;
+        }
+    }
+
     /// Words of `part_of_speech`, closest frequency band first.
     async fn neighbours(
         &self,
@@ -147,6 +187,11 @@ fn facts(
             .flat_map(|e| &e.forms)
             .map(|f| f.form.clone())
             .collect(),
+        // Licensed source audio of any entry; rendered audio is added by the caller.
+        audio_url: entries
+            .iter()
+            .flat_map(|e| &e.pronunciations)
+            .find_map(|p| p.audio_url.clone()),
     }
 }
 
@@ -176,6 +221,7 @@ impl QuizWordFacts for DictionaryQuizFacts {
             neighbours.insert(answer.id, self.neighbours(answer, &pos, candidates).await?);
             answer_facts.insert(answer.id, facts(answer, pos, &own, &chain));
         }
+        self.add_rendered_audio(&answers, &mut answer_facts).await;
         let others: Vec<&WordMetadata> = neighbours.values().flatten().collect();
         let other_entries = self.entries_of(&others).await?;
         Ok(QuizMaterial {

@@ -53,6 +53,11 @@ pub enum QuizError {
     #[error("none of the {words} words to quiz has an example sentence for a cloze question")]
     NoExamples { words: usize },
     #[error(
+        "none of the {words} words to quiz has pronunciation audio yet for a listening question \
+         (rendered audio is on its way; try again shortly)"
+    )]
+    NoAudio { words: usize },
+    #[error(
         "the {words} words to quiz have meanings, but the dictionary has too few words of the \
          same part of speech to offer as choices for the kinds asked for"
     )]
@@ -155,6 +160,7 @@ impl QuizService {
                         looked_for: describe(&material.meanings_from),
                     },
                     Unbuildable::NoExamples => QuizError::NoExamples { words },
+                    Unbuildable::NoAudio => QuizError::NoAudio { words },
                     Unbuildable::TooFewDistractors => QuizError::TooFewDistractors { words },
                 },
             );

@@ -24,6 +24,8 @@ pub struct WordFacts {
     pub synonyms: Vec<String>,
     /// Inflected forms ("houses"), for finding the word in an example.
     pub forms: Vec<String>,
+    /// The word's pronunciation (source audio first, else rendered audio), for listening.
+    pub audio_url: Option<String>,
 }
 
 /// The facts of the quizzed words and, per word, candidate distractors: words of the same part

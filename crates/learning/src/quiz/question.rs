@@ -20,15 +20,19 @@ pub enum QuestionKind {
     Typing,
     /// Several words and their meanings, shuffled; pair them up.
     Matching,
+    /// The word's pronunciation; choose the word among four, or type it when there are no
+    /// options.
+    Listening,
 }
 
 impl QuestionKind {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::MeaningToWord,
         Self::WordToMeaning,
         Self::Cloze,
         Self::Typing,
         Self::Matching,
+        Self::Listening,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +42,7 @@ impl QuestionKind {
             Self::Cloze => "cloze",
             Self::Typing => "typing",
             Self::Matching => "matching",
+            Self::Listening => "listening",
         }
     }
 
@@ -72,6 +77,12 @@ pub enum Prompt {
         /// The same meanings, in another order.
         meanings: Vec<String>,
     },
+    Listening {
+        /// The word spoken (source audio, else rendered: `/api/v1/audio/{id}`).
+        audio_url: String,
+        /// Four words to choose from; empty: type what you hear.
+        options: Vec<String>,
+    },
 }
 
 impl Prompt {
@@ -82,6 +93,7 @@ impl Prompt {
             Self::Cloze { .. } => QuestionKind::Cloze,
             Self::Typing { .. } => QuestionKind::Typing,
             Self::Matching { .. } => QuestionKind::Matching,
+            Self::Listening { .. } => QuestionKind::Listening,
         }
     }
 }
