@@ -10,6 +10,7 @@ mod contract;
 mod error_mapping;
 mod http_errors;
 mod idempotency;
+mod lookup_cache;
 mod metrics;
 mod middleware;
 mod openapi;
