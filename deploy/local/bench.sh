@@ -82,8 +82,13 @@ wait_http() { # url seconds pid
 source "$ROOT/deploy/local/bench/http.sh"
 command -v pgbench >/dev/null 2>&1 || die "pgbench is missing (Debian: postgresql-contrib or postgresql-client)"
 
-log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
-cargo build --release --bin lingo-api --bin lingo-bench-hello
+if [ "${BENCH_ONLY:-}" = "http" ]; then
+    log "cargo build --release --bin lingo-api"
+    cargo build --release --bin lingo-api
+else
+    log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
+    cargo build --release --bin lingo-api --bin lingo-bench-hello
+fi
 
 # ---- the primary table: through HTTP
 http_bench

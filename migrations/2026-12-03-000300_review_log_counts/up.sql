@@ -4,11 +4,11 @@
 -- on the same counter row), how many reviews are not undone and how many of those met a new
 -- card. The study queue sums the buckets of the learner's day.
 CREATE TABLE review_log_counts (
-    user_id UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    bucket  TIMESTAMPTZ NOT NULL,
-    shard   SMALLINT NOT NULL,
-    total   INTEGER NOT NULL DEFAULT 0,
-    new     INTEGER NOT NULL DEFAULT 0,
+    user_id   UUID NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    bucket    TIMESTAMPTZ NOT NULL,
+    shard     SMALLINT NOT NULL,
+    total     INTEGER NOT NULL DEFAULT 0,
+    new_cards INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, bucket, shard)
 );
 
@@ -31,16 +31,16 @@ BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND NOT OLD.undone THEN
         UPDATE review_log_counts
            SET total = total - 1,
-               new = new - (OLD.before -> 'last_review' = 'null'::jsonb)::int
+               new_cards = new_cards - (OLD.before -> 'last_review' = 'null'::jsonb)::int
          WHERE user_id = OLD.user_id AND bucket = review_log_bucket(OLD.reviewed_at)
            AND shard = review_log_shard(OLD.card_id);
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NOT NEW.undone THEN
-        INSERT INTO review_log_counts AS c (user_id, bucket, shard, total, new)
+        INSERT INTO review_log_counts AS c (user_id, bucket, shard, total, new_cards)
         VALUES (NEW.user_id, review_log_bucket(NEW.reviewed_at), review_log_shard(NEW.card_id), 1,
                 (NEW.before -> 'last_review' = 'null'::jsonb)::int)
         ON CONFLICT (user_id, bucket, shard)
-        DO UPDATE SET total = c.total + 1, new = c.new + EXCLUDED.new;
+        DO UPDATE SET total = c.total + 1, new_cards = c.new_cards + EXCLUDED.new_cards;
     END IF;
     RETURN NULL;
 END
@@ -50,7 +50,7 @@ CREATE TRIGGER review_log_counts_apply
     AFTER INSERT OR UPDATE OR DELETE ON review_logs
     FOR EACH ROW EXECUTE FUNCTION review_log_counts_apply();
 
-INSERT INTO review_log_counts (user_id, bucket, shard, total, new)
+INSERT INTO review_log_counts (user_id, bucket, shard, total, new_cards)
 SELECT user_id, review_log_bucket(reviewed_at), review_log_shard(card_id), count(*),
        count(*) FILTER (WHERE before -> 'last_review' = 'null'::jsonb)
   FROM review_logs WHERE NOT undone

@@ -67,7 +67,7 @@ http_bench() {
         LINGO_DATABASE_URL="$BENCH_PG_URL" LINGO_MONGO_DATABASE="$BENCH_MONGO_DB"
         LINGO_REDIS_PREFIX="bench-$RUN_ID" LINGO_JWT_SECRET="$BENCH_SECRET" LINGO_LOG=warn
         LINGO_RATE_LIMIT_LOOKUP_PER_MINUTE=100000000 LINGO_RATE_LIMIT_ANONYMOUS_PER_MINUTE=100000000
-        LINGO_WIKTIONARY_URL=http://127.0.0.1:9/ LINGO_DATABASE_POOL_SIZE="${BENCH_POOL_SIZE:-20}")
+        LINGO_WIKTIONARY_URL=http://127.0.0.1:9/)
     log "starting release lingo-api on 127.0.0.1:$HTTP_PORT (migrates the bench database)"
     env "${api_env[@]}" "$TARGET_DIR/release/lingo-api" >"$OUT/lingo-api-http.log" 2>&1 &
     local api_pid=$!
