@@ -66,7 +66,7 @@ containers-down:
 k8s-validate:
     deploy/k8s/validate.sh
 
-# queue and HTTP benchmarks next to their baselines (redis-benchmark XADD, actix hello-world)
+# benchmarks through HTTP (wrk) next to baselines from the same run (pgbench, /health), then in-process lines; BENCH_ONLY=http for the first part
 bench:
     deploy/local/bench.sh
 

@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Benchmarks, each next to a baseline on the same machine:
+# Benchmarks, each next to a baseline measured in the same run on the same machine.
+# First, through HTTP (deploy/local/bench/http.sh; a release lingo-api driven by wrk, a separate
+# process, on a private database seeded in SQL):
+#   POST /reviews vs pgbench running the same transaction; a cached dictionary lookup vs
+#   GET /health; the study queue (learner with 100,000 reviews today) and session (10 learners).
+# Then, secondary lines (in-process clients, cargo benches):
 #   (a) queue: redis-benchmark XADD on the configured Redis  vs  cargo bench -p lingo-worker --bench queue_throughput
 #   (c) auth: login and refresh throughput (cargo bench -p lingo-api --bench auth_throughput)
 #   (b) HTTP:  lingo-api GET /api/v1/health (release)         vs  lingo-bench-hello GET / (bare actix-web, release)
@@ -73,6 +78,25 @@ wait_http() { # url seconds pid
     return 1
 }
 
+# shellcheck source=deploy/local/bench/http.sh
+source "$ROOT/deploy/local/bench/http.sh"
+command -v pgbench >/dev/null 2>&1 || die "pgbench is missing (Debian: postgresql-contrib or postgresql-client)"
+
+if [ "${BENCH_ONLY:-}" = "http" ]; then
+    log "cargo build --release --bin lingo-api"
+    cargo build --release --bin lingo-api
+else
+    log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
+    cargo build --release --bin lingo-api --bin lingo-bench-hello
+fi
+
+# ---- the primary table: through HTTP
+http_bench
+if [ "${BENCH_ONLY:-}" = "http" ]; then
+    { echo; echo "== Through HTTP (wrk, release lingo-api; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) =="; cat "$OUT/http-rows.txt"; } | tee "$OUT/summary.txt"
+    exit 0
+fi
+
 # ---- (a) queue
 REDIS_ARGS=(-u "$LINGO_REDIS_URL")
 redis_db="${LINGO_REDIS_URL##*/}"; redis_db="${redis_db%%\?*}"
@@ -106,8 +130,6 @@ DICT_RC=0
 cargo bench -p lingo-api --bench dictionary 2>&1 | tee "$OUT/dictionary.txt" || DICT_RC=$?
 
 # ---- (b) HTTP
-log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
-cargo build --release --bin lingo-api --bin lingo-bench-hello
 
 run_wrk() { # name url -> "rps p99"
     local url="$2" f="$OUT/wrk-$1.txt"
@@ -141,8 +163,16 @@ wait_http "http://127.0.0.1:$HELLO_PORT/" 30 "$HELLO_PID" ||
 read -r HELLO_RPS HELLO_P99 HELLO_NON2XX < <(run_wrk hello "http://127.0.0.1:$HELLO_PORT/")
 
 # ---- table
+IMPORT_ROW="$(grep -E 'records/s|insert_many|VmHWM' "$OUT/dictionary.txt" | head -n 4 || true)"
 QUEUE_SUMMARY="$(grep -iE 'msg|jobs|/s|thrpt|throughput' "$OUT/queue_throughput.txt" | grep -viE '^\s*(compiling|finished|running|warning)' | tail -n 6 || true)"
 {
+    echo
+    echo "== Through HTTP (wrk, release lingo-api; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) =="
+    cat "$OUT/http-rows.txt"
+    echo "dictionary import (FreeDict eng-ara, ImportService in-process) next to raw insert_many:"
+    echo "${IMPORT_ROW:-    (see the Dictionary section)}" | sed 's/^/    /'
+    echo
+    echo "Secondary lines (in-process clients):"
     echo
     echo "== Queue (Redis $LINGO_REDIS_URL) =="
     printf '%-44s %s\n' "redis-benchmark XADD (baseline)" "${XADD_RPS:-?} req/s  (p50 ${XADD_P50:-?} ms)"

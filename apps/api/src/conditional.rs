@@ -3,6 +3,10 @@
 //! unchanged content again. `Cache-Control` says who may keep a response: public dictionary data
 //! for an hour anywhere, the learner's content and system decks privately after revalidation,
 //! and everything else about a learner nowhere.
+//!
+//! Only cacheable routes (not `NO_STORE`) are hashed, and a handler that already knows its tag
+//! (the in-process lookup cache, `crate::lookup_cache`) sets `ETag` itself: its body is then
+//! neither buffered nor hashed here.
 
 use actix_web::HttpResponse;
 use actix_web::body::{BoxBody, MessageBody};
@@ -16,6 +20,8 @@ use sha2::{Digest, Sha256};
 pub const PUBLIC: &str = "public, max-age=3600";
 /// The caller's own data that is worth revalidating (it rarely changes).
 pub const REVALIDATE: &str = "private, no-cache";
+/// Content-addressed media (an audio id is the hash of what it says): kept for a year.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Everything else: learner data nobody should keep.
 pub const NO_STORE: &str = "private, no-store";
 
@@ -23,6 +29,7 @@ pub const NO_STORE: &str = "private, no-store";
 pub fn policy(pattern: &str) -> &'static str {
     match pattern {
         "/api/v1/dictionary/{lang}/words/{lemma}" | "/api/v1/dictionary/{lang}/search" => PUBLIC,
+        "/api/v1/audio/{id}" => IMMUTABLE,
         "/api/v1/words/{id}/content" | "/api/v1/system-decks" | "/api/v1/openapi.json" => {
             REVALIDATE
         }
@@ -30,7 +37,7 @@ pub fn policy(pattern: &str) -> &'static str {
     }
 }
 
-fn etag_of(body: &[u8]) -> String {
+pub(crate) fn etag_of(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     format!("W/\"{hex}\"")
@@ -43,6 +50,18 @@ fn matches(if_none_match: &str, etag: &str) -> bool {
         .split(',')
         .map(str::trim)
         .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
+}
+
+/// 304 with the served response's cache headers and tag, no body.
+fn not_modified(served: &header::HeaderMap, etag: HeaderValue) -> HttpResponse {
+    let mut response = HttpResponse::NotModified().finish();
+    for name in [header::CACHE_CONTROL, header::VARY] {
+        if let Some(value) = served.get(&name) {
+            response.headers_mut().insert(name, value.clone());
+        }
+    }
+    response.headers_mut().insert(header::ETAG, etag);
+    response
 }
 
 pub async fn conditional(
@@ -73,6 +92,20 @@ pub async fn conditional(
     if served.status() != StatusCode::OK || rule == NO_STORE {
         return Ok(served);
     }
+    if let Some(etag) = served.headers().get(header::ETAG).cloned() {
+        let fresh = if_none_match
+            .as_deref()
+            .zip(etag.to_str().ok())
+            .is_some_and(|(v, tag)| matches(v, tag));
+        if !fresh {
+            return Ok(served);
+        }
+        let (request, response) = served.into_parts();
+        return Ok(ServiceResponse::new(
+            request,
+            not_modified(response.headers(), etag),
+        ));
+    }
     let (request, response) = served.into_parts();
     let (head, body) = response.into_parts();
     let Ok(bytes) = actix_web::body::to_bytes(body).await else {
@@ -89,14 +122,10 @@ pub async fn conditional(
         ));
     };
     if if_none_match.is_some_and(|v| matches(&v, &etag)) {
-        let mut not_modified = HttpResponse::NotModified().finish();
-        for name in [header::CACHE_CONTROL, header::VARY] {
-            if let Some(value) = head.headers().get(&name) {
-                not_modified.headers_mut().insert(name, value.clone());
-            }
-        }
-        not_modified.headers_mut().insert(header::ETAG, etag_value);
-        return Ok(ServiceResponse::new(request, not_modified));
+        return Ok(ServiceResponse::new(
+            request,
+            not_modified(head.headers(), etag_value),
+        ));
     }
     let mut response = head.set_body(bytes).map_into_boxed_body();
     response.headers_mut().insert(header::ETAG, etag_value);

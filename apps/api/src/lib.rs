@@ -11,6 +11,7 @@ mod error_mapping;
 mod http_errors;
 mod idempotency;
 mod json_body;
+mod lookup_cache;
 mod metrics;
 mod middleware;
 mod openapi;

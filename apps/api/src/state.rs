@@ -42,6 +42,8 @@ pub struct AppState {
     pub quizzes: QuizService,
     pub optimise: OptimiseRequestService,
     pub lookup: Arc<LookupService>,
+    /// Serialised lookup bodies, in-process (`crate::lookup_cache`).
+    pub lookup_bodies: Arc<crate::lookup_cache::LookupBodies>,
     pub analyser: Arc<TextAnalysisService>,
     pub imports: Arc<ImportRequestService>,
     pub reconcile: Arc<ReconcileRequestService>,
@@ -83,6 +85,7 @@ impl AppState {
             quizzes: s.quizzes,
             optimise: s.optimise_requests,
             lookup: s.lookup,
+            lookup_bodies: Arc::new(crate::lookup_cache::bodies()),
             analyser: s.analyser,
             imports: s.import_requests,
             reconcile: s.reconcile_requests,

@@ -344,6 +344,18 @@ pub(crate) async fn invalidate(cache: &dyn Cache, language: &LanguageCode, entri
     if let Err(e) = cache.delete_many(&keys).await {
         tracing::warn!(error = %e, "dictionary cache invalidation failed");
     }
+    // After the deletes: a replica that reads the new version then misses in Redis too.
+    let version = uuid::Uuid::new_v4().to_string();
+    if let Err(e) = cache
+        .set(
+            &crate::lookup::version_key(language),
+            version.as_bytes(),
+            crate::lookup::VERSION_TTL,
+        )
+        .await
+    {
+        tracing::warn!(error = %e, "dictionary version bump failed");
+    }
 }
 
 fn progress(checkpoint: &ImportCheckpoint, position: crate::ports::ReadPosition) -> JobProgress {

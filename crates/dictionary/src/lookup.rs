@@ -18,16 +18,27 @@ use crate::speech::PronunciationService;
 use crate::word::{SearchHit, WordLookup};
 use lingo_kernel::LanguageCode;
 use lingo_kernel::cache::Cache;
+use lingo_kernel::near_cache::VersionPoll;
 use lingo_kernel::pagination::PageSize;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The cache key of a lookup of `key` (a fold key) in `language`.
 pub fn cache_key(language: &LanguageCode, key: &str) -> String {
     format!("dict:v1:{language}:{key}")
 }
+
+/// The key of the version of `language`'s lookups: changed by every invalidation (imports,
+/// reconciliations, repairs), so in-process copies on every replica stop being served
+/// (`lingo_kernel::near_cache`).
+pub fn version_key(language: &LanguageCode) -> String {
+    format!("dict:v1:version:{language}")
+}
+
+/// How long a version key lives: far longer than any in-process copy.
+pub const VERSION_TTL: Duration = Duration::from_secs(30 * 86_400);
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LookupError {
@@ -54,6 +65,9 @@ pub struct LookupSettings {
     /// How long a caller waits for another one's provider call before asking itself.
     pub wait: Duration,
     pub close_matches: u32,
+    /// How often a replica asks for a language's lookup version (the longest an in-process
+    /// copy outlives an invalidation made elsewhere).
+    pub version_poll: Duration,
 }
 
 impl Default for LookupSettings {
@@ -64,6 +78,7 @@ impl Default for LookupSettings {
             lock_ttl: Duration::from_secs(30),
             wait: Duration::from_secs(10),
             close_matches: 5,
+            version_poll: Duration::from_secs(1),
         }
     }
 }
@@ -89,6 +104,7 @@ pub struct LookupDeps {
 
 pub struct LookupService {
     deps: LookupDeps,
+    versions: VersionPoll,
     settings: LookupSettings,
     pronunciation: Option<Arc<PronunciationService>>,
 }
@@ -97,6 +113,7 @@ impl LookupService {
     pub fn new(deps: LookupDeps, settings: LookupSettings) -> Self {
         Self {
             deps,
+            versions: VersionPoll::new(settings.version_poll),
             settings,
             pronunciation: None,
         }
@@ -106,6 +123,35 @@ impl LookupService {
     pub fn with_pronunciation(mut self, pronunciation: Arc<PronunciationService>) -> Self {
         self.pronunciation = Some(pronunciation);
         self
+    }
+
+    /// The cache key `lookup(language, input)` uses: the same for every spelling that folds
+    /// alike.
+    pub fn key_of(&self, language: &LanguageCode, input: &str) -> Result<String, LookupError> {
+        let query = Lemma::parse(input).map_err(|e| LookupError::Invalid(e.to_string()))?;
+        Ok(cache_key(language, &fold_key(query.as_str())))
+    }
+
+    /// The current version of `language`'s lookups, asked of the shared cache at most once
+    /// per `version_poll`; empty when none was ever set (or the cache is down).
+    pub async fn version(&self, language: &LanguageCode) -> String {
+        let scope = language.to_string();
+        let now = Instant::now();
+        if let Some(version) = self.versions.fresh(&scope, now) {
+            return version;
+        }
+        let version = match self.deps.cache.get(&version_key(language)).await {
+            Ok(bytes) => bytes
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default(),
+            Err(e) => {
+                tracing::warn!(error = %e, "dictionary version unavailable");
+                // Unknown: a value no entry carries, so nothing in-process is served.
+                return format!("unavailable-{}", uuid::Uuid::new_v4());
+            }
+        };
+        self.versions.record(&scope, &version, now);
+        version
     }
 
     /// The assembled word for `input`, which may be an inflected form.

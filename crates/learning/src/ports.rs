@@ -200,12 +200,14 @@ pub trait CardStore: Send + Sync {
         day_start: DateTime<Utc>,
         limit: u32,
     ) -> Result<crate::study_queue::Candidates, LearningStoreError>;
-    /// How many cards are due now, by kind (for what is left today).
+    /// How many cards are due now, by kind (for what is left today), each counted up to its
+    /// `at_most` only (today's room: more would not change what is left).
     async fn due_counts(
         &self,
         owner: UserId,
         deck: Option<DeckId>,
         now: DateTime<Utc>,
+        at_most: crate::study_session::DueCounts,
     ) -> Result<crate::study_session::DueCounts, LearningStoreError>;
     /// Statistics as of `now`: review days since `since`, the due forecast from `now`.
     async fn stats(

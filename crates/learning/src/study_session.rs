@@ -188,7 +188,15 @@ impl StudySessionService {
             })
             .collect();
         let mut backs = self.backs.backs(owner, &requests).await?;
-        let due = self.cards.due_counts(owner, deck, self.clock.now()).await?;
+        let at_most = DueCounts {
+            reviews: today.review_room,
+            learning: u32::MAX,
+            new: today.new_room,
+        };
+        let due = self
+            .cards
+            .due_counts(owner, deck, self.clock.now(), at_most)
+            .await?;
         let items: Vec<SessionItem> = queue
             .into_iter()
             .map(|entry| {

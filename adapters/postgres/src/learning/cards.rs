@@ -211,8 +211,9 @@ impl CardStore for PgCardStore {
         owner: UserId,
         deck: Option<DeckId>,
         now: DateTime<Utc>,
+        at_most: lingo_learning::study_session::DueCounts,
     ) -> Result<lingo_learning::study_session::DueCounts, LearningStoreError> {
-        self.due(owner, deck, now).await
+        self.due(owner, deck, now, at_most).await
     }
 
     async fn stats(

@@ -27,12 +27,12 @@ pub fn language(raw: &str) -> Result<LanguageCode, ApiError> {
         (status = 503, description = "A provider or store is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn lookup(
+    req: actix_web::HttpRequest,
     path: web::Path<(String, String)>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     let (lang, lemma) = path.into_inner();
-    let word = state.lookup.lookup(&language(&lang)?, &lemma).await?;
-    Ok(HttpResponse::Ok().json(word))
+    crate::lookup_cache::respond(&req, &state, &language(&lang)?, &lemma).await
 }
 
 #[derive(Deserialize, IntoParams)]

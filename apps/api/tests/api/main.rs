@@ -26,4 +26,5 @@ mod readiness;
 mod reviews;
 mod revocation;
 mod study_session;
+mod study_today;
 mod tokens;

@@ -233,6 +233,10 @@ async fn a_session_audio_url_plays_with_ranges_and_revalidation() {
     assert_eq!(whole.status(), 200);
     assert_eq!(whole.headers()["content-type"], "audio/ogg");
     assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    assert_eq!(
+        whole.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     let etag = whole.headers()["etag"].to_str().expect("etag").to_owned();
     assert!(etag.starts_with('"'), "a strong tag: {etag}");
     let bytes = whole.bytes().await.expect("body");

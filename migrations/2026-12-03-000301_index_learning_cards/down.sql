@@ -1,0 +1,1 @@
+DROP INDEX cards_learning_due_idx;
