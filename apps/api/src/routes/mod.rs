@@ -98,6 +98,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(decks::unsubscribe),
             )
             .service(web::resource("/cards").get(cards::list))
+            .service(web::resource("/cards/{id}").patch(cards::edit))
             .service(web::resource("/cards/{id}/undo").post(reviews::undo))
             .service(web::resource("/cards/{id}/{action}").post(cards::act))
             .service(web::resource("/reviews").post(reviews::review))
