@@ -175,6 +175,10 @@ diesel::table! {
         version -> Int4,
         created_at -> Timestamptz,
         reset_at -> Nullable<Timestamptz>,
+        note -> Nullable<Text>,
+        translation -> Nullable<Text>,
+        tags -> Array<Text>,
+        source_sentence -> Nullable<Text>,
     }
 }
 

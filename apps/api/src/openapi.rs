@@ -21,7 +21,7 @@ use utoipa::{Modify, OpenApi};
         credentials::resend_verification, credentials::link_google, me::get, me::update, me::delete, me::export, me::optimise,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
         decks::list_system, decks::subscribe, decks::unsubscribe,
-        cards::list, reviews::review, reviews::batch, reviews::undo, cards::suspend, cards::unsuspend, cards::bury, cards::reset, cards::move_card, study::queue, study::session, stats::stats,
+        cards::list, cards::edit, reviews::review, reviews::batch, reviews::undo, cards::suspend, cards::unsuspend, cards::bury, cards::reset, cards::move_card, study::queue, study::session, stats::stats,
         quizzes::create, quizzes::get, quizzes::answer,
         dictionary::lookup, dictionary::search, dictionary::analyse, dictionary::analyse_alias, admin_dictionary::import_path,
         admin_dictionary::upload, admin_dictionary::reconcile, content::get, content::regenerate, content::usage,

@@ -13,7 +13,7 @@ use lingo_kernel::jobs::JobId;
 use lingo_kernel::{CefrLevel, LanguageCode, UserId};
 use lingo_learning::card::CardType;
 use lingo_learning::deck::{Deck, DeckName};
-use lingo_learning::ports::{CardStore, DeckStore, WordRef};
+use lingo_learning::ports::{CardStore, DeckStore, NewCardWord, WordRef};
 use lingo_postgres::{
     PgCardStore, PgDeckStore, PgFrequencies, PgImportCheckpoints, PgLearnerVocabulary,
     PgLemmaTable, PgPool, PgUserRepository, PgWordRepository,
@@ -438,11 +438,13 @@ async fn learner_with(pool: &PgPool, email: &str, lemmas: &[&str]) -> UserId {
         .create(&deck)
         .await
         .expect("deck");
-    let words: Vec<WordRef> = lemmas
+    let words: Vec<NewCardWord> = lemmas
         .iter()
-        .map(|lemma| WordRef::Lemma {
-            language: en(),
-            lemma: lingo_dictionary::LearnerLemma::parse(lemma).expect("valid lemma"),
+        .map(|lemma| {
+            NewCardWord::from(WordRef::Lemma {
+                language: en(),
+                lemma: lingo_dictionary::LearnerLemma::parse(lemma).expect("valid lemma"),
+            })
         })
         .collect();
     PgCardStore::new(pool.clone())

@@ -1,3 +1,4 @@
+use crate::card_material::CardMaterial;
 use crate::scheduler::{CardSchedule, CardState};
 use chrono::{DateTime, Utc};
 use lingo_kernel::{CardId, DeckId, UserId, WordId};
@@ -51,6 +52,8 @@ pub struct Card {
     pub created_at: DateTime<Utc>,
     /// When the learner last reset the card; reviews before it are history only.
     pub reset_at: Option<DateTime<Utc>>,
+    /// The learner's note, translation, tags and source sentence.
+    pub material: CardMaterial,
 }
 
 /// The scheduling part of a card, as stored before and after each review (for undo).

@@ -1,6 +1,8 @@
-//! What a learner does to a card outside reviews: suspend, bury until tomorrow, reset, move.
+//! What a learner does to a card outside reviews: suspend, bury until tomorrow, reset, move,
+//! and edit their own material on it.
 
 use crate::card::Card;
+use crate::card_material::MaterialEdit;
 use crate::ports::{CardStore, LearnerProfiles, LearningStoreError};
 use chrono::{DateTime, Duration, Utc};
 use lingo_kernel::{CardId, Clock, DeckId, UserId};
@@ -71,5 +73,15 @@ impl CardActionService {
             CardAction::Move { deck } => CardChange::Move { deck },
         };
         self.cards.change(owner, card, change).await
+    }
+
+    /// Changes the learner's note, translation, tags or source sentence on a card.
+    pub async fn edit_material(
+        &self,
+        owner: UserId,
+        card: CardId,
+        edit: &MaterialEdit,
+    ) -> Result<Card, LearningStoreError> {
+        self.cards.edit_material(owner, card, edit).await
     }
 }

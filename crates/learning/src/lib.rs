@@ -2,6 +2,7 @@
 
 pub mod card;
 pub mod card_actions;
+pub mod card_material;
 pub mod card_queries;
 pub mod deck;
 pub mod fold_reviews;

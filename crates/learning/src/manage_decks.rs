@@ -3,7 +3,7 @@
 
 use crate::card::CardType;
 use crate::deck::{Deck, DeckName};
-use crate::ports::{AddedWord, CardStore, DeckStore, LearningStoreError, WordRef};
+use crate::ports::{AddedWord, CardStore, DeckStore, LearningStoreError, NewCardWord, WordRef};
 use crate::prepare_content::ContentPreparation;
 use lingo_kernel::{Caller, Clock, DeckId, Forbidden, SystemDeckId, UserId, WordId};
 use std::sync::Arc;
@@ -113,7 +113,7 @@ impl DeckService {
         &self,
         owner: UserId,
         id: DeckId,
-        words: &[WordRef],
+        words: &[NewCardWord],
     ) -> Result<Vec<AddedWord>, DeckError> {
         let deck = self.decks.get(owner, id).await?;
         let added = self

@@ -120,6 +120,22 @@ pub enum WordRef {
     },
 }
 
+/// A word to add to a learner's deck, with the sentence it was picked from (`/texts/analyze`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewCardWord {
+    pub word: WordRef,
+    pub sentence: Option<crate::card_material::SourceSentence>,
+}
+
+impl From<WordRef> for NewCardWord {
+    fn from(word: WordRef) -> Self {
+        Self {
+            word,
+            sentence: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AddedWord {
     pub word_id: WordId,
@@ -134,6 +150,12 @@ pub struct CardFilter {
     pub state: Option<crate::scheduler::CardState>,
     pub due_before: Option<DateTime<Utc>>,
     pub leech: Option<bool>,
+    /// Cards whose word's lemma starts with this (case-insensitive).
+    pub lemma_prefix: Option<String>,
+    /// Cards whose note contains this (case-insensitive).
+    pub note_contains: Option<String>,
+    /// Cards carrying this tag.
+    pub tag: Option<crate::card_material::Tag>,
     /// Cursor: the id after which to continue (cards are listed by id).
     pub after: Option<CardId>,
     pub limit: u32,
@@ -149,12 +171,13 @@ pub type DecideUndo =
 
 #[async_trait]
 pub trait CardStore: Send + Sync {
-    /// Adds words to a deck, one card per enabled type, in one transaction; idempotent.
+    /// Adds words to a deck, one card per enabled type, in one transaction; idempotent. A word's
+    /// sentence is stored on the cards it creates (cards already there keep theirs).
     async fn add_words(
         &self,
         owner: UserId,
         deck: DeckId,
-        words: &[WordRef],
+        words: &[NewCardWord],
         types: &[CardType],
         now: DateTime<Utc>,
     ) -> Result<Vec<AddedWord>, LearningStoreError>;
@@ -190,6 +213,13 @@ pub trait CardStore: Send + Sync {
         owner: UserId,
         card: CardId,
         change: crate::card_actions::CardChange,
+    ) -> Result<Card, LearningStoreError>;
+    /// Applies `edit` to the card's material (`NotFound` for another learner's card).
+    async fn edit_material(
+        &self,
+        owner: UserId,
+        card: CardId,
+        edit: &crate::card_material::MaterialEdit,
     ) -> Result<Card, LearningStoreError>;
     /// Cards to study now, for the queue: due, not suspended, not buried; new ones separately.
     async fn study_candidates(

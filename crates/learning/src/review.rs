@@ -384,6 +384,7 @@ mod tests {
                 version: 4,
                 created_at: now() - Duration::days(20),
                 reset_at: None,
+                material: Default::default(),
             },
             settings: SchedulingSettings {
                 desired_retention: 0.9,

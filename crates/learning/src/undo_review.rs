@@ -130,6 +130,7 @@ mod tests {
             version: 1,
             created_at: t0() - Duration::days(1),
             reset_at: None,
+            material: Default::default(),
         };
         card.restore(&after);
         UndoContext {

@@ -5,6 +5,9 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use lingo_kernel::{CardId, DeckId, UserId, WordId};
 use lingo_learning::card::{Card, CardType};
+use lingo_learning::card_material::{
+    CardMaterial, CardNote, CustomTranslation, SourceSentence, Tags,
+};
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::scheduler::{CardSchedule, CardState};
 
@@ -30,6 +33,10 @@ pub struct CardRow {
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub reset_at: Option<DateTime<Utc>>,
+    pub note: Option<String>,
+    pub translation: Option<String>,
+    pub tags: Vec<String>,
+    pub source_sentence: Option<String>,
 }
 
 pub fn state_name(state: CardState) -> &'static str {
@@ -40,10 +47,28 @@ pub fn state_name(state: CardState) -> &'static str {
     }
 }
 
+/// `Some(None)` for no value, `Some(Some(v))` for a valid one, `None` for a stored value the
+/// domain refuses (corrupt data is an error, never dropped silently).
+fn parse_opt<T, E>(raw: Option<&str>, parse: fn(&str) -> Result<T, E>) -> Option<Option<T>> {
+    match raw {
+        None => Some(None),
+        Some(raw) => parse(raw).ok().map(Some),
+    }
+}
+
 impl CardRow {
     pub fn into_card(self) -> Result<Card, LearningStoreError> {
         let corrupt = |what: &str| {
             LearningStoreError::Unavailable(format!("card {} has an invalid {what}", self.id))
+        };
+        let material = CardMaterial {
+            note: parse_opt(self.note.as_deref(), CardNote::parse)
+                .ok_or_else(|| corrupt("note"))?,
+            translation: parse_opt(self.translation.as_deref(), CustomTranslation::parse)
+                .ok_or_else(|| corrupt("translation"))?,
+            tags: Tags::parse(&self.tags).map_err(|_| corrupt("tag"))?,
+            source_sentence: parse_opt(self.source_sentence.as_deref(), SourceSentence::parse)
+                .ok_or_else(|| corrupt("source sentence"))?,
         };
         Ok(Card {
             id: CardId::from_uuid(self.id),
@@ -67,6 +92,7 @@ impl CardRow {
             version: self.version,
             created_at: self.created_at,
             reset_at: self.reset_at,
+            material,
         })
     }
 }

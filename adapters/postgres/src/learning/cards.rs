@@ -2,19 +2,42 @@ use super::card_row::{CardRow, state_name};
 use super::resolve_word::{AddedBy, resolve_word};
 use super::{from_diesel, unavailable};
 use crate::pool::PgPool;
-use crate::schema::{cards, decks};
+use crate::schema::{cards, decks, words};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use lingo_kernel::{CardId, DeckId, UserId};
 use lingo_learning::card::{Card, CardType};
+use lingo_learning::card_material::MaterialEdit;
 use lingo_learning::ports::{
-    AddedWord, CardFilter, CardStore, Decide, DecideUndo, LearningStoreError, WordRef,
+    AddedWord, CardFilter, CardStore, Decide, DecideUndo, LearningStoreError, NewCardWord,
 };
 use lingo_learning::review::{ReviewOutcome, ReviewRequest};
 use lingo_learning::undo_review::UndoError;
 use uuid::Uuid;
+
+/// The material columns an edit sets: `None` leaves a column, `Some(None)` clears it.
+#[derive(AsChangeset)]
+#[diesel(table_name = cards)]
+struct MaterialChangeset {
+    note: Option<Option<String>>,
+    translation: Option<Option<String>>,
+    tags: Option<Vec<String>>,
+    source_sentence: Option<Option<String>>,
+}
+
+/// `raw` with LIKE's wildcards and escape character taken literally.
+fn like_escaped(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 #[derive(Clone)]
 pub struct PgCardStore {
@@ -33,7 +56,7 @@ impl CardStore for PgCardStore {
         &self,
         owner: UserId,
         deck: DeckId,
-        word_refs: &[WordRef],
+        new_words: &[NewCardWord],
         types: &[CardType],
         now: DateTime<Utc>,
     ) -> Result<Vec<AddedWord>, LearningStoreError> {
@@ -46,9 +69,10 @@ impl CardStore for PgCardStore {
                 .for_share()
                 .first::<Uuid>(conn)
                 .await?;
-            let mut added = Vec::with_capacity(word_refs.len());
-            for word in word_refs {
-                let word_id = resolve_word(conn, word, AddedBy::Learner(owner)).await?;
+            let mut added = Vec::with_capacity(new_words.len());
+            for new in new_words {
+                let word_id = resolve_word(conn, &new.word, AddedBy::Learner(owner)).await?;
+                let sentence = new.sentence.as_ref().map(|s| s.as_str());
                 let rows: Vec<_> = types
                     .iter()
                     .map(|card_type| {
@@ -62,6 +86,7 @@ impl CardStore for PgCardStore {
                             cards::step.eq(Some(0)),
                             cards::due.eq(now),
                             cards::created_at.eq(now),
+                            cards::source_sentence.eq(sentence),
                         )
                     })
                     .collect();
@@ -104,6 +129,18 @@ impl CardStore for PgCardStore {
         }
         if let Some(leech) = filter.leech {
             query = query.filter(cards::leech.eq(leech));
+        }
+        if let Some(prefix) = &filter.lemma_prefix {
+            let matching = words::table
+                .filter(words::lemma.ilike(format!("{}%", like_escaped(prefix))))
+                .select(words::id);
+            query = query.filter(cards::word_id.eq_any(matching));
+        }
+        if let Some(text) = &filter.note_contains {
+            query = query.filter(cards::note.ilike(format!("%{}%", like_escaped(text))));
+        }
+        if let Some(tag) = &filter.tag {
+            query = query.filter(cards::tags.contains(vec![tag.as_str().to_owned()]));
         }
         if let Some(after) = filter.after {
             query = query.filter(cards::id.gt(after.as_uuid()));
@@ -190,6 +227,45 @@ impl CardStore for PgCardStore {
                     .get_result(&mut conn)
                     .await
             }
+        }
+        .map_err(from_diesel)?;
+        row.into_card()
+    }
+
+    async fn edit_material(
+        &self,
+        owner: UserId,
+        card: CardId,
+        edit: &MaterialEdit,
+    ) -> Result<Card, LearningStoreError> {
+        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let target = cards::table
+            .filter(cards::id.eq(card.as_uuid()))
+            .filter(cards::user_id.eq(owner.as_uuid()));
+        let text = |v: &Option<&str>| v.map(str::to_owned);
+        let changes = MaterialChangeset {
+            note: edit
+                .note
+                .as_ref()
+                .map(|v| text(&v.as_ref().map(|n| n.as_str()))),
+            translation: edit
+                .translation
+                .as_ref()
+                .map(|v| text(&v.as_ref().map(|t| t.as_str()))),
+            tags: edit.tags.as_ref().map(|t| t.as_strings()),
+            source_sentence: edit
+                .source_sentence
+                .as_ref()
+                .map(|v| text(&v.as_ref().map(|s| s.as_str()))),
+        };
+        let row: CardRow = if edit.is_empty() {
+            target.select(CardRow::as_select()).first(&mut conn).await
+        } else {
+            diesel::update(target)
+                .set((&changes, cards::version.eq(cards::version + 1)))
+                .returning(CardRow::as_returning())
+                .get_result(&mut conn)
+                .await
         }
         .map_err(from_diesel)?;
         row.into_card()

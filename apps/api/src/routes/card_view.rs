@@ -25,6 +25,14 @@ pub struct CardView {
     suspended: bool,
     leech: bool,
     version: i32,
+    /// The learner's own note.
+    note: Option<String>,
+    /// The learner's own translation, shown before the dictionary's.
+    translation: Option<String>,
+    /// The learner's tags (lower case, sorted).
+    tags: Vec<String>,
+    /// The sentence the word was picked from.
+    source_sentence: Option<String>,
 }
 
 impl From<&Card> for CardView {
@@ -45,6 +53,18 @@ impl From<&Card> for CardView {
             suspended: c.suspended,
             leech: c.leech,
             version: c.version,
+            note: c.material.note.as_ref().map(|n| n.as_str().to_owned()),
+            translation: c
+                .material
+                .translation
+                .as_ref()
+                .map(|t| t.as_str().to_owned()),
+            tags: c.material.tags.as_strings(),
+            source_sentence: c
+                .material
+                .source_sentence
+                .as_ref()
+                .map(|s| s.as_str().to_owned()),
         }
     }
 }

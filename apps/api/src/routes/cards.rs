@@ -1,4 +1,5 @@
-//! The learner's cards: listing with filters, and the card actions (suspend, bury, reset, move).
+//! The learner's cards: listing with filters (state, lemma, note, tag), the learner's material
+//! (note, translation, tags, source sentence) and the card actions (suspend, bury, reset, move).
 
 use super::card_view::CardView;
 use super::list::List;
@@ -9,6 +10,9 @@ use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use lingo_kernel::{CardId, DeckId};
+use lingo_learning::card_material::{
+    CardNote, CustomTranslation, MaterialEdit, MaterialError, SourceSentence, Tag, Tags,
+};
 use lingo_learning::card_queries::{DEFAULT_PAGE, MAX_PAGE};
 use lingo_learning::ports::CardFilter;
 use lingo_learning::scheduler::CardState;
@@ -24,6 +28,15 @@ pub struct CardQuery {
     state: Option<String>,
     due_before: Option<DateTime<Utc>>,
     leech: Option<bool>,
+    /// Cards whose word starts with this (case-insensitive).
+    #[param(max_length = 64, pattern = r"^\s*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    lemma: Option<String>,
+    /// Cards whose note contains this (case-insensitive).
+    #[param(max_length = 200, pattern = r"^\s*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    note: Option<String>,
+    /// Cards carrying this tag.
+    #[param(pattern = r"^[\w:-]{1,32}$")]
+    tag: Option<String>,
     /// The `next_cursor` of the previous page.
     cursor: Option<Uuid>,
     /// 1 to 200 (default 50).
@@ -52,6 +65,13 @@ pub async fn list(
         state: card_state,
         due_before: query.due_before,
         leech: query.leech,
+        lemma_prefix: search_text("lemma", query.lemma.as_deref(), 64)?,
+        note_contains: search_text("note", query.note.as_deref(), 200)?,
+        tag: query
+            .tag
+            .as_deref()
+            .map(|t| Tag::parse(t).map_err(|e| ApiError::invalid("tag", e.to_string())))
+            .transpose()?,
         after: query.cursor.map(CardId::from_uuid),
         limit: super::fields::page_limit(query.limit, DEFAULT_PAGE, MAX_PAGE)?,
     };
@@ -60,6 +80,99 @@ pub async fn list(
         items: page.items.iter().map(CardView::from).collect(),
         next_cursor: page.next_cursor.map(|c| c.as_uuid().to_string()),
     }))
+}
+
+/// A search text of the listing: trimmed, non-empty, bounded, no control characters.
+fn search_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
+    let Some(text) = raw.map(str::trim) else {
+        return Ok(None);
+    };
+    if text.is_empty() || text.chars().count() > max || text.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            field,
+            format!("1 to {max} characters without control characters"),
+        ));
+    }
+    Ok(Some(text.to_owned()))
+}
+
+/// A change to the learner's material on a card: a field left out stays as it is, `null`
+/// clears it (limits in docs/limits.md).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialInput {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    note: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    translation: Option<Option<String>>,
+    /// Replaces the tags: at most 20, each 1 to 32 letters, digits, '-', '_' or ':'.
+    #[schema(max_items = 20)]
+    tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 500)]
+    source_sentence: Option<Option<String>>,
+}
+
+/// A field that is present (`Some`), possibly `null` (`Some(None)`).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl MaterialInput {
+    fn edit(&self) -> Result<MaterialEdit, ApiError> {
+        fn field<T>(
+            name: &str,
+            raw: &Option<Option<String>>,
+            parse: fn(&str) -> Result<T, MaterialError>,
+        ) -> Result<Option<Option<T>>, ApiError> {
+            raw.as_ref()
+                .map(|v| {
+                    v.as_deref()
+                        .map(parse)
+                        .transpose()
+                        .map_err(|e| ApiError::invalid(name, e.to_string()))
+                })
+                .transpose()
+        }
+        Ok(MaterialEdit {
+            note: field("note", &self.note, CardNote::parse)?,
+            translation: field("translation", &self.translation, CustomTranslation::parse)?,
+            tags: self
+                .tags
+                .as_deref()
+                .map(|t| Tags::parse(t).map_err(|e| ApiError::invalid("tags", e.to_string())))
+                .transpose()?,
+            source_sentence: field(
+                "source_sentence",
+                &self.source_sentence,
+                SourceSentence::parse,
+            )?,
+        })
+    }
+}
+
+/// Changes the learner's note, translation, tags or source sentence on a card.
+#[utoipa::path(patch, path = "/api/v1/cards/{id}", tag = "learning", request_body = MaterialInput,
+    params(("id" = Uuid, Path)), security(("bearer" = [])),
+    responses((status = 200, body = CardView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn edit(
+    caller: Caller,
+    id: web::Path<Uuid>,
+    body: JsonBody<MaterialInput>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let edit = body.edit()?;
+    let card = state
+        .card_actions
+        .edit_material(caller.user, CardId::from_uuid(*id), &edit)
+        .await?;
+    Ok(HttpResponse::Ok().json(CardView::from(&card)))
 }
 
 #[derive(Deserialize, ToSchema)]

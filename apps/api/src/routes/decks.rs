@@ -9,9 +9,10 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use lingo_kernel::{DeckId, LanguageCode, SystemDeckId, WordId};
 use lingo_learning::card::CardType;
+use lingo_learning::card_material::SourceSentence;
 use lingo_learning::deck::{Deck, DeckName};
 use lingo_learning::manage_decks::NewDeck;
-use lingo_learning::ports::WordRef;
+use lingo_learning::ports::{NewCardWord, WordRef};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -197,7 +198,13 @@ pub async fn delete(
 #[serde(untagged)]
 pub enum WordInput {
     /// A dictionary word by id.
-    Id { word_id: Uuid },
+    Id {
+        word_id: Uuid,
+        /// The sentence the word was picked from (`/texts/analyze`), kept on its new cards.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schema(max_length = 500)]
+        sentence: Option<String>,
+    },
     /// A word by language and lemma (created in the dictionary when new).
     Lemma {
         #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
@@ -208,6 +215,10 @@ pub enum WordInput {
             max_length = 64
         )]
         lemma: String,
+        /// The sentence the word was picked from (`/texts/analyze`), kept on its new cards.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[schema(max_length = 500)]
+        sentence: Option<String>,
     },
 }
 
@@ -238,7 +249,7 @@ pub async fn add_words(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
-    let words = word_refs(&body.words)?;
+    let words = new_card_words(&body.words)?;
     let added = state
         .decks
         .add_words(caller.user, DeckId::from_uuid(*id), &words)
@@ -270,14 +281,38 @@ pub async fn create_system(
     Ok(HttpResponse::Created().json(DeckView::from(deck)))
 }
 
+/// The words with the sentences they came from (learner decks).
+fn new_card_words(words: &[WordInput]) -> Result<Vec<NewCardWord>, ApiError> {
+    let refs = word_refs(words)?;
+    words
+        .iter()
+        .zip(refs)
+        .enumerate()
+        .map(|(i, (input, word))| {
+            let (WordInput::Id { sentence, .. } | WordInput::Lemma { sentence, .. }) = input;
+            let sentence = sentence
+                .as_deref()
+                .map(|s| {
+                    SourceSentence::parse(s).map_err(|e| {
+                        ApiError::invalid(&format!("words[{i}].sentence"), e.to_string())
+                    })
+                })
+                .transpose()?;
+            Ok(NewCardWord { word, sentence })
+        })
+        .collect()
+}
+
 fn word_refs(words: &[WordInput]) -> Result<Vec<WordRef>, ApiError> {
     words
         .iter()
         .enumerate()
         .map(|(i, word)| {
             Ok(match word {
-                WordInput::Id { word_id } => WordRef::Id(WordId::from_uuid(*word_id)),
-                WordInput::Lemma { language, lemma } => WordRef::Lemma {
+                WordInput::Id { word_id, .. } => WordRef::Id(WordId::from_uuid(*word_id)),
+                WordInput::Lemma {
+                    language, lemma, ..
+                } => WordRef::Lemma {
                     language: LanguageCode::parse(language).map_err(|e| {
                         ApiError::invalid(&format!("words[{i}].language"), e.to_string())
                     })?,

@@ -101,6 +101,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(decks::unsubscribe),
             )
             .service(web::resource("/cards").get(cards::list))
+            .service(web::resource("/cards/{id}").patch(cards::edit))
             .service(web::resource("/cards/{id}/undo").post(reviews::undo))
             .service(web::resource("/cards/{id}/suspend").post(cards::suspend))
             .service(web::resource("/cards/{id}/unsuspend").post(cards::unsuspend))

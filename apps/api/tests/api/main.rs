@@ -3,6 +3,7 @@
 mod admin_jobs;
 mod auth_password;
 mod auth_phone;
+mod card_material;
 mod client_version;
 mod content;
 mod dictionary;

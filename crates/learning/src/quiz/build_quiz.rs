@@ -413,6 +413,7 @@ mod tests {
             version: 1,
             created_at: now(),
             reset_at: None,
+            material: Default::default(),
         }
     }
 
