@@ -129,6 +129,8 @@ pub struct Remaining {
 pub struct StudySession {
     pub items: Vec<SessionItem>,
     pub remaining: Remaining,
+    /// Today's progress towards the daily goal (before this session's answers).
+    pub goal: crate::streak::GoalProgress,
 }
 
 /// Counts the store gives for `remaining`.
@@ -147,6 +149,7 @@ pub struct StudySessionService {
     study: StudyService,
     cards: Arc<dyn CardStore>,
     backs: Arc<dyn CardBacks>,
+    goals: crate::stats::StatsService,
     clock: Arc<dyn Clock>,
 }
 
@@ -155,12 +158,14 @@ impl StudySessionService {
         study: StudyService,
         cards: Arc<dyn CardStore>,
         backs: Arc<dyn CardBacks>,
+        goals: crate::stats::StatsService,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             study,
             cards,
             backs,
+            goals,
             clock,
         }
     }
@@ -197,6 +202,7 @@ impl StudySessionService {
         Ok(StudySession {
             remaining: remaining(&items, due, today),
             items,
+            goal: self.goals.goal_today(owner).await?,
         })
     }
 }

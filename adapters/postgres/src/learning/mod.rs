@@ -1,5 +1,6 @@
 //! Decks, cards, reviews and statistics on PostgreSQL.
 
+mod activity;
 mod card_row;
 mod cards;
 mod decks;
@@ -12,6 +13,7 @@ mod stats;
 mod study;
 mod undo;
 
+pub use activity::PgActivityDays;
 pub use cards::PgCardStore;
 pub use decks::PgDeckStore;
 pub use quizzes::PgQuizStore;

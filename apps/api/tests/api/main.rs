@@ -9,6 +9,7 @@ mod dictionary;
 mod dictionary_reconcile;
 mod email;
 mod errors;
+mod goals;
 mod google;
 mod http_caching;
 mod idempotency;

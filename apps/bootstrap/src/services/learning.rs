@@ -19,7 +19,8 @@ use lingo_learning::stats::StatsService;
 use lingo_learning::study_queue::StudyService;
 use lingo_mongo::MongoEntryStore;
 use lingo_postgres::{
-    PgCardStore, PgDeckStore, PgFsrsParameters, PgLearnerProfiles, PgQuizStore, PgWordRepository,
+    PgActivityDays, PgCardStore, PgDeckStore, PgFsrsParameters, PgLearnerProfiles, PgQuizStore,
+    PgWordRepository,
 };
 use std::sync::Arc;
 
@@ -71,10 +72,17 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
         config.dictionary.meanings.clone(),
     );
+    let stats = StatsService::new(
+        cards.clone(),
+        Arc::new(PgActivityDays::new(stores.postgres.clone())),
+        profiles.clone(),
+        clock.clone(),
+    );
     let session = lingo_learning::study_session::StudySessionService::new(
         study.clone(),
         cards.clone(),
         Arc::new(backs),
+        stats.clone(),
         clock.clone(),
     );
     Learning {
@@ -82,7 +90,7 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         cards: CardQueryService::new(cards.clone()),
         study,
         session,
-        stats: StatsService::new(cards.clone(), profiles.clone(), clock.clone()),
+        stats,
         card_actions: CardActionService::new(cards, profiles.clone(), clock.clone()),
         optimise_requests: OptimiseRequestService::new(profiles, queue, clock),
         optimise: Arc::new(OptimiseService::new(fsrs.clone(), fsrs.clone())),
