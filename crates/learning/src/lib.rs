@@ -19,6 +19,7 @@ pub mod stats;
 pub mod streak;
 pub mod study_queue;
 pub mod study_session;
+pub mod sync;
 pub mod undo_review;
 
 pub use rating::{Rating, RatingError};

@@ -27,4 +27,5 @@ mod readiness;
 mod reviews;
 mod revocation;
 mod study_session;
+mod sync;
 mod tokens;

@@ -19,8 +19,8 @@ use lingo_learning::stats::StatsService;
 use lingo_learning::study_queue::StudyService;
 use lingo_mongo::MongoEntryStore;
 use lingo_postgres::{
-    PgActivityDays, PgCardStore, PgDeckStore, PgFsrsParameters, PgLearnerProfiles, PgQuizStore,
-    PgWordRepository,
+    PgActivityDays, PgCardStore, PgChangeFeed, PgDeckStore, PgFsrsParameters, PgLearnerProfiles,
+    PgQuizStore, PgWordRepository,
 };
 use std::sync::Arc;
 
@@ -31,6 +31,7 @@ pub(super) struct Learning {
     pub study: StudyService,
     pub session: lingo_learning::study_session::StudySessionService,
     pub stats: StatsService,
+    pub sync: lingo_learning::sync::SyncService,
     pub card_actions: CardActionService,
     pub quizzes: QuizService,
     pub optimise_requests: OptimiseRequestService,
@@ -91,6 +92,10 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         study,
         session,
         stats,
+        sync: lingo_learning::sync::SyncService::new(
+            Arc::new(PgChangeFeed::new(stores.postgres.clone())),
+            clock.clone(),
+        ),
         card_actions: CardActionService::new(cards, profiles.clone(), clock.clone()),
         optimise_requests: OptimiseRequestService::new(profiles, queue, clock),
         optimise: Arc::new(OptimiseService::new(fsrs.clone(), fsrs.clone())),
