@@ -29,7 +29,7 @@ pub use email_tokens::PgEmailTokenStore;
 pub use fsrs_parameters::PgFsrsParameters;
 pub use job_ledger::{OutboxError, PgJobLedger, stage_job};
 pub use learner_profiles::PgLearnerProfiles;
-pub use learning::{PgCardStore, PgDeckStore, PgQuizStore};
+pub use learning::{PgActivityDays, PgCardStore, PgChangeFeed, PgDeckStore, PgQuizStore};
 pub use migrate::{MigrationError, migrations_fingerprint, run_migrations};
 pub use pool::{PgPool, PoolSettings, connect};
 pub use refresh_tokens::PgRefreshTokenStore;

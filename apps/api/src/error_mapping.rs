@@ -352,3 +352,19 @@ impl From<lingo_dictionary::speech::render_speech::AudioError> for ApiError {
         }
     }
 }
+
+/// A cursor not issued here: 422 on `since`; one older than the tombstones: 410.
+impl From<lingo_learning::sync::SyncError> for ApiError {
+    fn from(e: lingo_learning::sync::SyncError) -> Self {
+        use lingo_learning::sync::SyncError;
+        match e {
+            SyncError::InvalidCursor => Self::invalid("since", e.to_string()),
+            SyncError::CursorExpired => Self::Detailed(Box::new(
+                Problem::new(StatusCode::GONE)
+                    .of_type("urn:lingo:problem:sync-cursor-expired")
+                    .detail(e.to_string()),
+            )),
+            SyncError::Store(e) => e.into(),
+        }
+    }
+}

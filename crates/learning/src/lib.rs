@@ -18,8 +18,10 @@ pub mod request_optimisation;
 pub mod review;
 pub mod scheduler;
 pub mod stats;
+pub mod streak;
 pub mod study_queue;
 pub mod study_session;
+pub mod sync;
 pub mod undo_review;
 
 pub use rating::{Rating, RatingError};

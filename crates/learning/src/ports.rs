@@ -239,12 +239,11 @@ pub trait CardStore: Send + Sync {
         now: DateTime<Utc>,
         at_most: crate::study_session::DueCounts,
     ) -> Result<crate::study_session::DueCounts, LearningStoreError>;
-    /// Statistics as of `now`: review days since `since`, the due forecast from `now`.
+    /// Statistics as of `now`: card counts, mature reviews, the due forecast from `now`.
     async fn stats(
         &self,
         owner: UserId,
         now: DateTime<Utc>,
-        since: DateTime<Utc>,
         utc_offset_seconds: i32,
     ) -> Result<crate::stats::RawStats, LearningStoreError>;
 }
@@ -258,4 +257,16 @@ pub trait LearnerProfiles: Send + Sync {
         &self,
         learner: UserId,
     ) -> Result<lingo_users::LearningProfile, LearningStoreError>;
+}
+
+/// The learner's activity per local day (`learner_days`): written with each review in the
+/// review's transaction, dated in the learner's zone and rollover hour at that moment.
+#[async_trait]
+pub trait ActivityDays: Send + Sync {
+    /// Every day from `since` on (all of them when `None`), in any order.
+    async fn days(
+        &self,
+        learner: UserId,
+        since: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<crate::streak::ActivityDay>, LearningStoreError>;
 }

@@ -134,6 +134,8 @@ pub struct Remaining {
 pub struct StudySession {
     pub items: Vec<SessionItem>,
     pub remaining: Remaining,
+    /// Today's progress towards the daily goal (before this session's answers).
+    pub goal: crate::streak::GoalProgress,
 }
 
 /// Counts the store gives for `remaining`.
@@ -152,6 +154,7 @@ pub struct StudySessionService {
     study: StudyService,
     cards: Arc<dyn CardStore>,
     backs: Arc<dyn CardBacks>,
+    goals: crate::stats::StatsService,
     clock: Arc<dyn Clock>,
 }
 
@@ -160,12 +163,14 @@ impl StudySessionService {
         study: StudyService,
         cards: Arc<dyn CardStore>,
         backs: Arc<dyn CardBacks>,
+        goals: crate::stats::StatsService,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             study,
             cards,
             backs,
+            goals,
             clock,
         }
     }
@@ -210,6 +215,7 @@ impl StudySessionService {
         Ok(StudySession {
             remaining: remaining(&items, due, today),
             items,
+            goal: self.goals.goal_today(owner).await?,
         })
     }
 }

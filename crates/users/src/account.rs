@@ -3,7 +3,8 @@
 use crate::ports::{Unavailable, UserRepository, UserStoreError};
 use crate::revocation::RevocationCache;
 use crate::{
-    AccountPatch, CefrLevel, DesiredRetention, DisplayName, LearningProfile, Steps, Timezone, User,
+    AccountPatch, CefrLevel, DailyGoal, DesiredRetention, DisplayName, LearningProfile, Steps,
+    Timezone, User,
 };
 use lingo_kernel::jobs::Job;
 use lingo_kernel::{Clock, LanguageCode, UserId};
@@ -51,6 +52,7 @@ pub struct ProfileChanges {
     pub relearning_steps: Option<Steps>,
     pub leech_threshold: Option<u32>,
     pub suspend_leeches: Option<bool>,
+    pub daily_goal: Option<DailyGoal>,
 }
 
 impl ProfileChanges {
@@ -75,7 +77,8 @@ impl ProfileChanges {
             learning_steps,
             relearning_steps,
             leech_threshold,
-            suspend_leeches
+            suspend_leeches,
+            daily_goal
         );
         p
     }

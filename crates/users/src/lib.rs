@@ -21,7 +21,7 @@ pub use display_name::{DisplayName, DisplayNameError};
 pub use email::{Email, EmailError};
 pub use phone::{PhoneError, PhoneNumber};
 pub use profile::{
-    CefrLevel, DesiredRetention, LearningProfile, ProfileError, Steps, Timezone,
+    CefrLevel, DailyGoal, DesiredRetention, LearningProfile, ProfileError, Steps, Timezone,
     check_leech_threshold, check_new_limit, check_review_limit, check_rollover_hour,
 };
 pub use role::{Role, RoleError};

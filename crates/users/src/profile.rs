@@ -23,6 +23,10 @@ pub enum ProfileError {
     Steps,
     #[error("the leech threshold is from 3 to 100 lapses")]
     LeechThreshold,
+    #[error("the daily goal is 1 to 2000 reviews or 1 to 600 minutes")]
+    DailyGoal,
+    #[error("'{0}' is not a goal kind (reviews or minutes)")]
+    DailyGoalKind(String),
 }
 
 /// An IANA time-zone name, checked against the tz database.
@@ -150,6 +154,59 @@ pub struct LearningProfile {
     /// Lapses after which a card is a leech.
     pub leech_threshold: u32,
     pub suspend_leeches: bool,
+    /// What "enough for today" means; profiles stored before goals existed get the default.
+    #[serde(default)]
+    pub daily_goal: DailyGoal,
+}
+
+/// The learner's daily goal: a number of reviews or of minutes spent reviewing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "target", rename_all = "snake_case")]
+pub enum DailyGoal {
+    Reviews(u32),
+    Minutes(u32),
+}
+
+impl DailyGoal {
+    pub const MAX_REVIEWS: u32 = 2000;
+    pub const MAX_MINUTES: u32 = 600;
+
+    /// A goal of 1 to 2000 reviews or 1 to 600 minutes.
+    pub fn new(kind: &str, target: u32) -> Result<Self, ProfileError> {
+        match kind {
+            "reviews" if (1..=Self::MAX_REVIEWS).contains(&target) => Ok(Self::Reviews(target)),
+            "minutes" if (1..=Self::MAX_MINUTES).contains(&target) => Ok(Self::Minutes(target)),
+            "reviews" | "minutes" => Err(ProfileError::DailyGoal),
+            _ => Err(ProfileError::DailyGoalKind(kind.to_owned())),
+        }
+    }
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            Self::Reviews(_) => "reviews",
+            Self::Minutes(_) => "minutes",
+        }
+    }
+
+    pub fn target(self) -> u32 {
+        match self {
+            Self::Reviews(n) | Self::Minutes(n) => n,
+        }
+    }
+
+    /// Progress towards the goal from a day's reviews and review time.
+    pub fn done(self, reviews: u32, time_ms: i64) -> u32 {
+        match self {
+            Self::Reviews(_) => reviews,
+            Self::Minutes(_) => u32::try_from(time_ms.max(0) / 60_000).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+impl Default for DailyGoal {
+    fn default() -> Self {
+        Self::Reviews(20)
+    }
 }
 
 impl Default for LearningProfile {
@@ -168,6 +225,7 @@ impl Default for LearningProfile {
             relearning_steps: Steps(vec![Duration::from_secs(600)]),
             leech_threshold: 8,
             suspend_leeches: true,
+            daily_goal: DailyGoal::default(),
         }
     }
 }

@@ -296,9 +296,8 @@ impl CardStore for PgCardStore {
         &self,
         owner: UserId,
         now: DateTime<Utc>,
-        since: DateTime<Utc>,
         utc_offset_seconds: i32,
     ) -> Result<lingo_learning::stats::RawStats, LearningStoreError> {
-        self.raw_stats(owner, now, since, utc_offset_seconds).await
+        self.raw_stats(owner, now, utc_offset_seconds).await
     }
 }

@@ -29,8 +29,8 @@ impl PgDeckStore {
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = decks)]
-struct DeckRow {
-    id: Uuid,
+pub(super) struct DeckRow {
+    pub(super) id: Uuid,
     owner_id: Option<Uuid>,
     name: String,
     description: String,
@@ -43,7 +43,7 @@ struct DeckRow {
 }
 
 impl DeckRow {
-    fn into_deck(self) -> Result<Deck, LearningStoreError> {
+    pub(super) fn into_deck(self) -> Result<Deck, LearningStoreError> {
         let owner = match (self.kind.as_str(), self.owner_id) {
             ("system", _) => DeckOwner::Service {
                 published_by: self.published_by.map(UserId::from_uuid),

@@ -1,5 +1,6 @@
 //! Decks, cards, reviews and statistics on PostgreSQL.
 
+mod activity;
 mod card_row;
 mod cards;
 mod decks;
@@ -10,11 +11,14 @@ mod review_sql;
 mod reviews;
 mod stats;
 mod study;
+mod sync;
 mod undo;
 
+pub use activity::PgActivityDays;
 pub use cards::PgCardStore;
 pub use decks::PgDeckStore;
 pub use quizzes::PgQuizStore;
+pub use sync::PgChangeFeed;
 
 use lingo_learning::ports::LearningStoreError;
 

@@ -59,10 +59,8 @@ enum Step {
     Raced,
 }
 
-fn settings(profile: serde_json::Value) -> Result<SchedulingSettings, LearningStoreError> {
-    let profile = crate::learner_profiles::decode_profile(profile)
-        .map_err(LearningStoreError::Unavailable)?;
-    Ok(SchedulingSettings::from_profile(&profile))
+fn profile(profile: serde_json::Value) -> Result<lingo_users::LearningProfile, LearningStoreError> {
+    crate::learner_profiles::decode_profile(profile).map_err(LearningStoreError::Unavailable)
 }
 
 fn to_json(snapshot: &CardSnapshot) -> Result<serde_json::Value, LearningStoreError> {
@@ -213,9 +211,10 @@ impl PgCardStore {
         } else {
             Vec::new()
         };
+        let profile = profile(row.profile)?;
         let context = SchedulingContext {
             card: card.clone(),
-            settings: settings(row.profile)?,
+            settings: SchedulingSettings::from_profile(&profile),
             parameters: row
                 .parameters
                 .zip(row.parameters_version)
@@ -230,6 +229,7 @@ impl PgCardStore {
             Err(rejection) => return Ok(Step::Done(ReviewOutcome::Rejected(rejection))),
         };
         let parameters_version = row.parameters_version.unwrap_or(0);
+        let duration_ms = request.duration_ms.map(|d| d.min(i32::MAX as u32) as i32);
         let next = &decision.card;
         let s = &next.schedule;
         let written = WriteQuery {
@@ -238,7 +238,7 @@ impl PgCardStore {
             client_review_id: &request.client_review_id,
             rating: i16::from(u8::from(request.rating)),
             reviewed_at: request.reviewed_at,
-            duration_ms: request.duration_ms.map(|d| d.min(i32::MAX as u32) as i32),
+            duration_ms,
             parameters_version,
             before: to_json(&decision.before)?,
             after: to_json(&decision.after)?,
@@ -260,6 +260,14 @@ impl PgCardStore {
             return Ok(Step::Raced);
         }
         rewrite_snapshots(conn, owner, &decision).await?;
+        // The review counts on the learner's local day of `reviewed_at`, dated now.
+        let day = lingo_learning::local_day::today(
+            request.reviewed_at,
+            profile.timezone.tz(),
+            profile.day_rollover_hour,
+        );
+        let passed = request.rating != Rating::Again;
+        super::activity::count_review(conn, owner, day, passed, duration_ms).await?;
         Ok(Step::Done(ReviewOutcome::Applied {
             card: decision.card,
             parameters_version,

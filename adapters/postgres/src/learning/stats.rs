@@ -9,19 +9,7 @@ use diesel::sql_types::{BigInt, Date, Timestamptz, Uuid as SqlUuid};
 use diesel_async::RunQueryDsl;
 use lingo_kernel::UserId;
 use lingo_learning::ports::LearningStoreError;
-use lingo_learning::stats::{DayCount, RawStats, StateCounts};
-
-#[derive(QueryableByName)]
-struct Day {
-    #[diesel(sql_type = Date)]
-    day: NaiveDate,
-    #[diesel(sql_type = BigInt)]
-    reviews: i64,
-    #[diesel(sql_type = BigInt)]
-    passed: i64,
-    #[diesel(sql_type = BigInt)]
-    time_ms: i64,
-}
+use lingo_learning::stats::{RawStats, StateCounts};
 
 #[derive(QueryableByName)]
 struct Totals {
@@ -53,13 +41,6 @@ struct Due {
     cards: i64,
 }
 
-const DAYS: &str = r#"
-SELECT (reviewed_at + make_interval(secs => $3))::date AS day, count(*) AS reviews,
-       count(*) FILTER (WHERE rating > 1) AS passed, coalesce(sum(duration_ms), 0)::bigint AS time_ms
-FROM review_logs WHERE user_id = $1 AND reviewed_at >= $2 AND NOT undone
-GROUP BY 1 ORDER BY 1
-"#;
-
 const TOTALS: &str = r#"
 SELECT
   (SELECT count(*) FROM review_logs WHERE user_id = $1 AND NOT undone
@@ -88,19 +69,11 @@ impl PgCardStore {
         &self,
         owner: UserId,
         now: DateTime<Utc>,
-        since: DateTime<Utc>,
         offset_seconds: i32,
     ) -> Result<RawStats, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
         let user = owner.as_uuid();
         let offset = f64::from(offset_seconds);
-        let days: Vec<Day> = sql_query(DAYS)
-            .bind::<SqlUuid, _>(user)
-            .bind::<Timestamptz, _>(since)
-            .bind::<diesel::sql_types::Float8, _>(offset)
-            .load(&mut conn)
-            .await
-            .map_err(unavailable)?;
         let totals: Totals = sql_query(TOTALS)
             .bind::<SqlUuid, _>(user)
             .get_result(&mut conn)
@@ -115,15 +88,6 @@ impl PgCardStore {
             .map_err(unavailable)?;
         let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
         Ok(RawStats {
-            days: days
-                .into_iter()
-                .map(|d| DayCount {
-                    date: d.day,
-                    reviews: n(d.reviews),
-                    passed: n(d.passed),
-                    time_ms: d.time_ms,
-                })
-                .collect(),
             mature_reviews: n(totals.mature_reviews),
             mature_passed: n(totals.mature_passed),
             states: StateCounts {

@@ -69,6 +69,7 @@ async fn target(
 }
 
 async fn store(conn: &mut AsyncPgConnection, row_id: i64, card: &Card) -> Result<(), TxError> {
+    super::activity::uncount_review(conn, row_id).await?;
     sql_query("UPDATE review_logs SET undone = true WHERE id = $1")
         .bind::<Int8, _>(row_id)
         .execute(conn)

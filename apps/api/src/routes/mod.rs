@@ -24,6 +24,7 @@ mod response_schemas;
 pub mod reviews;
 pub mod stats;
 pub mod study;
+pub mod sync;
 
 use crate::rate_limit::{self, RouteClass};
 use actix_web::middleware::from_fn;
@@ -117,6 +118,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/study/queue").get(study::queue))
             .service(web::resource("/study/session").get(study::session))
             .service(web::resource("/stats").get(stats::stats))
+            .service(web::resource("/sync").get(sync::pull))
             .service(
                 web::resource("/quizzes")
                     .wrap(limited!(RouteClass::Quizzes))

@@ -4,7 +4,7 @@ use super::fields;
 use crate::problem::ApiError;
 use lingo_kernel::LanguageCode;
 use lingo_users::account::ProfileChanges;
-use lingo_users::{CefrLevel, DesiredRetention, LearningProfile, Steps, Timezone};
+use lingo_users::{CefrLevel, DailyGoal, DesiredRetention, LearningProfile, Steps, Timezone};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -51,6 +51,46 @@ pub struct ProfileInput {
     #[schema(minimum = 3, maximum = 100)]
     pub leech_threshold: Option<u32>,
     pub suspend_leeches: Option<bool>,
+    /// A number of reviews (1 … 2000) or minutes (1 … 600) a day
+    pub daily_goal: Option<DailyGoalView>,
+}
+
+/// The daily goal on the wire: `{"kind": "reviews", "target": 20}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DailyGoalView {
+    pub kind: GoalKind,
+    #[schema(minimum = 1, maximum = 2000)]
+    pub target: u32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalKind {
+    Reviews,
+    Minutes,
+}
+
+impl From<DailyGoal> for DailyGoalView {
+    fn from(goal: DailyGoal) -> Self {
+        Self {
+            kind: match goal {
+                DailyGoal::Reviews(_) => GoalKind::Reviews,
+                DailyGoal::Minutes(_) => GoalKind::Minutes,
+            },
+            target: goal.target(),
+        }
+    }
+}
+
+impl DailyGoalView {
+    fn goal(&self) -> Result<DailyGoal, ApiError> {
+        let kind = match self.kind {
+            GoalKind::Reviews => "reviews",
+            GoalKind::Minutes => "minutes",
+        };
+        DailyGoal::new(kind, self.target)
+            .map_err(|e| ApiError::invalid("profile.daily_goal.target", e.to_string()))
+    }
 }
 
 /// 1 to 10 steps of 60 to 86400 seconds (`Steps::from_secs`).
@@ -121,6 +161,11 @@ impl ProfileInput {
             relearning_steps: steps("profile.relearning_steps", &self.relearning_steps)?,
             leech_threshold: self.leech_threshold,
             suspend_leeches: self.suspend_leeches,
+            daily_goal: self
+                .daily_goal
+                .as_ref()
+                .map(DailyGoalView::goal)
+                .transpose()?,
         })
     }
 }
@@ -139,6 +184,7 @@ pub struct ProfileView {
     relearning_steps: Vec<u64>,
     leech_threshold: u32,
     suspend_leeches: bool,
+    daily_goal: DailyGoalView,
 }
 
 impl From<&LearningProfile> for ProfileView {
@@ -156,6 +202,7 @@ impl From<&LearningProfile> for ProfileView {
             relearning_steps: p.relearning_steps.clone().into(),
             leech_threshold: p.leech_threshold,
             suspend_leeches: p.suspend_leeches,
+            daily_goal: p.daily_goal.into(),
         }
     }
 }

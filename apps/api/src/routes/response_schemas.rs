@@ -201,13 +201,41 @@ fn forecast() -> utoipa::openapi::schema::Array {
         .build()
 }
 
+/// Progress towards today's goal.
+#[derive(Serialize, ToSchema)]
+pub struct GoalProgress {
+    kind: super::profile_dto::GoalKind,
+    target: u32,
+    /// Reviews today, or whole minutes of review time today.
+    done: u32,
+    met: bool,
+}
+
+/// One day of the heatmap: a day with reviews, or a missed day a streak freeze covered.
+#[derive(Serialize, ToSchema)]
+pub struct HeatmapDay {
+    date: NaiveDate,
+    reviews: u32,
+    time_ms: i64,
+    frozen: bool,
+}
+
 /// The learner's statistics.
 #[derive(Serialize, ToSchema)]
 pub struct Stats {
+    /// The last 30 local days with reviews.
     reviews_per_day: Vec<DayCount>,
     /// Share of passed reviews of mature cards; `null` before any.
     true_retention: Option<f64>,
+    /// Consecutive local days with reviews ending today (or yesterday while today has none);
+    /// frozen days bridge a gap without counting.
     streak_days: u32,
+    longest_streak_days: u32,
+    /// One is earned every 7 days of a streak, at most 2 are banked; each covers one missed day.
+    streak_freezes_available: u32,
+    goal: GoalProgress,
+    /// The last 365 local days with reviews or a freeze, oldest first.
+    heatmap: Vec<HeatmapDay>,
     states: StateCounts,
     learned_words: u32,
     time_spent_ms: i64,

@@ -141,6 +141,9 @@ pub struct RemainingView {
 pub struct SessionView {
     items: Vec<SessionItemView>,
     remaining: RemainingView,
+    /// Today's progress towards the daily goal, before this session's answers.
+    #[schema(value_type = super::response_schemas::GoalProgress)]
+    goal: lingo_learning::streak::GoalProgress,
 }
 
 impl From<lingo_learning::study_session::SessionItem> for SessionItemView {
@@ -230,5 +233,6 @@ pub async fn session(
             learning: session.remaining.learning,
             review: session.remaining.review,
         },
+        goal: session.goal,
     }))
 }

@@ -20,7 +20,8 @@ use lingo_learning::stats::StatsService;
 use lingo_learning::study_queue::StudyService;
 use lingo_mongo::MongoEntryStore;
 use lingo_postgres::{
-    PgCardStore, PgDeckStore, PgFsrsParameters, PgLearnerProfiles, PgQuizStore, PgWordRepository,
+    PgActivityDays, PgCardStore, PgChangeFeed, PgDeckStore, PgFsrsParameters, PgLearnerProfiles,
+    PgQuizStore, PgWordRepository,
 };
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ pub(super) struct Learning {
     pub study: StudyService,
     pub session: lingo_learning::study_session::StudySessionService,
     pub stats: StatsService,
+    pub sync: lingo_learning::sync::SyncService,
     pub card_actions: CardActionService,
     pub quizzes: QuizService,
     pub optimise_requests: OptimiseRequestService,
@@ -79,10 +81,17 @@ pub(super) fn build(
         config.dictionary.meanings.clone(),
     )
     .with_pronunciation(pronunciation);
+    let stats = StatsService::new(
+        cards.clone(),
+        Arc::new(PgActivityDays::new(stores.postgres.clone())),
+        profiles.clone(),
+        clock.clone(),
+    );
     let session = lingo_learning::study_session::StudySessionService::new(
         study.clone(),
         cards.clone(),
         Arc::new(backs),
+        stats.clone(),
         clock.clone(),
     );
     Learning {
@@ -91,7 +100,11 @@ pub(super) fn build(
         cards: CardQueryService::new(cards.clone()),
         study,
         session,
-        stats: StatsService::new(cards.clone(), profiles.clone(), clock.clone()),
+        stats,
+        sync: lingo_learning::sync::SyncService::new(
+            Arc::new(PgChangeFeed::new(stores.postgres.clone())),
+            clock.clone(),
+        ),
         card_actions: CardActionService::new(cards, profiles.clone(), clock.clone()),
         optimise_requests: OptimiseRequestService::new(profiles, queue, clock),
         optimise: Arc::new(OptimiseService::new(fsrs.clone(), fsrs.clone())),

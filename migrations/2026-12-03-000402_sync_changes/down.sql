@@ -1,0 +1,12 @@
+DROP TRIGGER decks_sync_tombstone ON decks;
+DROP TRIGGER cards_sync_tombstone ON cards;
+DROP FUNCTION sync_tombstone();
+DROP TABLE sync_tombstones;
+DROP TRIGGER users_sync_stamp ON users;
+DROP TRIGGER decks_sync_stamp ON decks;
+DROP TRIGGER cards_sync_stamp ON cards;
+ALTER TABLE users DROP COLUMN change_seq, DROP COLUMN change_txid, DROP COLUMN version;
+ALTER TABLE decks DROP COLUMN change_seq, DROP COLUMN change_txid, DROP COLUMN version;
+ALTER TABLE cards DROP COLUMN change_seq, DROP COLUMN change_txid, DROP COLUMN updated_at;
+DROP FUNCTION sync_stamp();
+DROP SEQUENCE sync_change_seq;
