@@ -22,7 +22,8 @@ PORT="${CLIENT_JOURNEY_PORT:-18432}"
 VENV="$ROOT/.dev/venv"
 RUN="journey_$(date +%s)_$$"
 WORK="$ROOT/.dev/client-journey"
-CLIENT_DIR="$WORK/lingo-client"
+# --meta none writes the bare package: $WORK goes on PYTHONPATH
+CLIENT_DIR="$WORK/lingo_client"
 FIXTURES="$ROOT/deploy/client/fixtures"
 rm -rf "$WORK"
 mkdir -p "$WORK"
@@ -121,6 +122,6 @@ fi
 
 log "the journey (deploy/client/journey.py)"
 T0=$SECONDS
-PYTHONPATH="$CLIENT_DIR" "$VENV/bin/python" "$ROOT/deploy/client/journey.py" \
+PYTHONPATH="$WORK" "$VENV/bin/python" "$ROOT/deploy/client/journey.py" \
     --base-url "$BASE" --api-log "$WORK/api.log" --admin "$ADMIN"
 log "journey passed in $((SECONDS - T0)) s"
