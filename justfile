@@ -46,6 +46,11 @@ contract:
     {{stack}} stores
     source .dev/env; deploy/local/contract.sh
 
+# a Python client generated from the served OpenAPI document drives a whole learner's journey (docs/api-contract.md)
+client-journey:
+    {{stack}} stores
+    source .dev/env; deploy/local/client_journey.sh
+
 # the whole test suite against stores in containers that testcontainers starts from the images built here
 test-containers *args:
     deploy/images/test-containers.sh {{args}}
