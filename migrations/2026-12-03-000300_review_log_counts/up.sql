@@ -31,14 +31,14 @@ BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND NOT OLD.undone THEN
         UPDATE review_log_counts
            SET total = total - 1,
-               new_cards = new_cards - (OLD.before -> 'last_review' = 'null'::jsonb)::int
+               new_cards = new_cards - COALESCE(OLD.before -> 'last_review' = 'null'::jsonb, false)::int
          WHERE user_id = OLD.user_id AND bucket = review_log_bucket(OLD.reviewed_at)
            AND shard = review_log_shard(OLD.card_id);
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NOT NEW.undone THEN
         INSERT INTO review_log_counts AS c (user_id, bucket, shard, total, new_cards)
         VALUES (NEW.user_id, review_log_bucket(NEW.reviewed_at), review_log_shard(NEW.card_id), 1,
-                (NEW.before -> 'last_review' = 'null'::jsonb)::int)
+                COALESCE(NEW.before -> 'last_review' = 'null'::jsonb, false)::int)
         ON CONFLICT (user_id, bucket, shard)
         DO UPDATE SET total = c.total + 1, new_cards = c.new_cards + EXCLUDED.new_cards;
     END IF;

@@ -57,7 +57,7 @@ async fn the_console_disables_enables_and_promotes_accounts_by_email_or_id() {
         actions,
         ["revoke_admin", "grant_admin", "enable", "disable"]
     );
-    assert_eq!(audit[3]["actor"], "cli:ops");
+    assert_eq!(audit["items"][3]["actor"], "cli:ops");
 
     let unknown = admin(&app, &["users", "disable", "nobody@example.com"]);
     assert!(!unknown.status.success());

@@ -286,8 +286,64 @@ fn close_request_schemas(doc: &mut Value) {
     }
 }
 
+/// A flattened tagged enum comes out of utoipa as `allOf: [{$ref: <oneOf of variants>}, {common
+/// members}]`, which client generators cannot take ("allOf of a non-object"). It is the same as
+/// a `oneOf` of each variant with the common members added, and is written so.
+fn distribute_all_of(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas").cloned() else {
+        return;
+    };
+    for (name, schema) in &schemas {
+        let Some([Value::Object(first), Value::Object(common)]) = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        else {
+            continue;
+        };
+        let Some(target) = first
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        else {
+            continue;
+        };
+        let Some(Value::Array(variants)) = schemas.get(target).and_then(|t| t.get("oneOf")) else {
+            continue;
+        };
+        let merged: Vec<Value> = variants
+            .iter()
+            .map(|variant| {
+                let mut v = variant.clone();
+                if let Some(Value::Object(props)) = common.get("properties")
+                    && let Some(Value::Object(into)) = v.get_mut("properties")
+                {
+                    for (k, p) in props {
+                        into.insert(k.clone(), p.clone());
+                    }
+                }
+                if let Some(Value::Array(required)) = common.get("required")
+                    && let Some(Value::Array(into)) = v.get_mut("required")
+                {
+                    into.extend(required.iter().cloned());
+                }
+                v
+            })
+            .collect();
+        let mut replacement = Map::new();
+        if let Some(description) = first.get("description") {
+            replacement.insert("description".to_owned(), description.clone());
+        }
+        replacement.insert("oneOf".to_owned(), Value::Array(merged));
+        if let Some(slot) = doc.pointer_mut(&format!("/components/schemas/{name}")) {
+            *slot = Value::Object(replacement);
+        }
+    }
+}
+
 /// Completes the generated document (its JSON form) with what every operation says alike.
 pub fn complete(doc: &mut Value) {
+    distribute_all_of(doc);
     close_request_schemas(doc);
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;

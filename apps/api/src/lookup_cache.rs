@@ -121,9 +121,12 @@ pub async fn respond(
     let word = state.lookup.lookup(language, lemma).await?;
     let json = serde_json::to_vec(&word).map_err(|e| ApiError::Internal(e.to_string()))?;
     let body = LookupBody::new(json)?;
-    state
-        .lookup_bodies
-        .put(&key, &version, body.clone(), Instant::now());
+    // A word whose audio is still being rendered is not kept: its next lookup names the audio.
+    if !word.audio_pending {
+        state
+            .lookup_bodies
+            .put(&key, &version, body.clone(), Instant::now());
+    }
     Ok(body.response(req))
 }
 

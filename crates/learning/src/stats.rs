@@ -39,6 +39,13 @@ pub struct RawStats {
     pub forecast: Vec<(NaiveDate, u32)>,
 }
 
+/// Cards due on one coming local day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DueDay {
+    pub date: NaiveDate,
+    pub due: u32,
+}
+
 /// Days of `reviews_per_day`, ending today.
 pub const RECENT_DAYS: u64 = 30;
 
@@ -60,7 +67,8 @@ pub struct Stats {
     pub learned_words: u32,
     /// Over the whole history.
     pub time_spent_ms: i64,
-    pub forecast: Vec<(NaiveDate, u32)>,
+    /// Cards due per local day for the coming days.
+    pub forecast: Vec<DueDay>,
 }
 
 pub fn summarise(
@@ -96,7 +104,11 @@ pub fn summarise(
         streak_freezes_available: streak.freezes_available,
         states: raw.states,
         learned_words: raw.learned_words,
-        forecast: raw.forecast,
+        forecast: raw
+            .forecast
+            .into_iter()
+            .map(|(date, due)| DueDay { date, due })
+            .collect(),
     }
 }
 

@@ -29,10 +29,16 @@ pub struct CardQuery {
     due_before: Option<DateTime<Utc>>,
     leech: Option<bool>,
     /// Cards whose word starts with this (case-insensitive).
-    #[param(max_length = 64, pattern = r"^\s*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[param(
+        max_length = 64,
+        pattern = r"^\s*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     lemma: Option<String>,
     /// Cards whose note contains this (case-insensitive).
-    #[param(max_length = 200, pattern = r"^\s*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
+    #[param(
+        max_length = 200,
+        pattern = r"^\s*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     note: Option<String>,
     /// Cards carrying this tag.
     #[param(pattern = r"^[\w:-]{1,32}$")]

@@ -176,29 +176,12 @@ pub struct StateCounts {
     leeches: u32,
 }
 
-fn forecast() -> utoipa::openapi::schema::Array {
-    use utoipa::openapi::schema::{ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, Type};
-    ArrayBuilder::new()
-        .description(Some(
-            "Cards due per day for the next 30 days: `[date, count]` pairs.",
-        ))
-        .items(
-            ArrayBuilder::new()
-                .prefix_items([
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
-                        .build(),
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .minimum(Some(0))
-                        .build(),
-                ])
-                .items(utoipa::openapi::schema::ArrayItems::False)
-                .min_items(Some(2))
-                .max_items(Some(2)),
-        )
-        .build()
+/// Cards due on one coming local day.
+#[derive(Serialize, ToSchema)]
+pub struct DueDay {
+    date: NaiveDate,
+    #[schema(minimum = 0)]
+    due: u32,
 }
 
 /// Progress towards today's goal.
@@ -239,8 +222,8 @@ pub struct Stats {
     states: StateCounts,
     learned_words: u32,
     time_spent_ms: i64,
-    #[schema(schema_with = forecast)]
-    forecast: Vec<(NaiveDate, u32)>,
+    /// Cards due per day for the next 30 days.
+    forecast: Vec<DueDay>,
 }
 
 /// What a quiz question shows, by `kind`; never the answer.

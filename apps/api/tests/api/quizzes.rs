@@ -646,7 +646,7 @@ async fn listening_questions_play_the_word_and_are_graded_into_reviews() {
     answers[0]["answer"] = json!("xylophone");
     let (status, graded) = answer(&s, &quiz, json!(answers)).await;
     assert_eq!(status, 200, "{graded}");
-    let results = graded["results"].as_array().expect("results");
+    let results = graded["items"].as_array().expect("results");
     assert_eq!(results.len(), questions.len());
     for (i, result) in results.iter().enumerate() {
         let (outcome, rating) = if i == 0 { ("wrong", 1) } else { ("correct", 3) };
