@@ -358,7 +358,10 @@ impl From<lingo_learning::sync::SyncError> for ApiError {
     fn from(e: lingo_learning::sync::SyncError) -> Self {
         use lingo_learning::sync::SyncError;
         match e {
-            SyncError::InvalidCursor => Self::invalid("since", e.to_string()),
+            // A well-formed request whose cursor this server does not know: start over.
+            SyncError::InvalidCursor => {
+                Self::typed(StatusCode::CONFLICT, "sync-cursor-invalid", e.to_string())
+            }
             SyncError::CursorExpired => Self::Detailed(Box::new(
                 Problem::new(StatusCode::GONE)
                     .of_type("urn:lingo:problem:sync-cursor-expired")

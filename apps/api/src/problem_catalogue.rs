@@ -299,6 +299,9 @@ problem_types! {
     "quiz-already-answered" 409
         ["Already answered", "قبلاً پاسخ داده شده", "أُجيب من قبل"]
         ["The quiz was already answered; results holds the first answers.", "به این آزمون قبلاً پاسخ داده شده؛ results پاسخ‌های نخست را دارد.", "أُجيب عن الاختبار من قبل؛ تحوي results الإجابات الأولى."];
+    "sync-cursor-invalid" 409
+        ["Sync from the start", "همگام‌سازی از ابتدا", "زامن من البداية"]
+        ["This server did not issue this sync cursor; pull again without since.", "این سرور این نشانگر همگام‌سازی را نداده است؛ بدون since دوباره بگیرید.", "لم يُصدر هذا الخادم مؤشر المزامنة هذا؛ اسحب مجددًا بدون since."];
     "sync-cursor-expired" 410
         ["Sync from the start", "همگام‌سازی از ابتدا", "زامن من البداية"]
         ["This sync cursor is older than the kept deletions; pull again without since.", "این نشانگر همگام‌سازی از حذف‌های نگه‌داشته قدیمی‌تر است؛ بدون since دوباره بگیرید.", "مؤشر المزامنة هذا أقدم من عمليات الحذف المحفوظة؛ اسحب مجددًا بدون since."];

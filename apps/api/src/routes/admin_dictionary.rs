@@ -29,7 +29,10 @@ pub struct ImportRequest {
     #[schema(pattern = r"^[a-z0-9._-]{1,64}$")]
     source: String,
     /// Licence recorded with every entry, e.g. `GPL-2.0-or-later`.
-    #[schema(pattern = r"\S", max_length = 200)]
+    #[schema(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        max_length = 200
+    )]
     licence: String,
     /// Language of the headwords.
     #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
@@ -70,7 +73,10 @@ pub struct UploadQuery {
     #[param(pattern = r"^[a-z0-9._-]{1,64}$")]
     source: String,
     /// Licence recorded with every entry, e.g. `GPL-2.0-or-later`.
-    #[param(pattern = r"\S", max_length = 200)]
+    #[param(
+        pattern = r"^[^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]*$",
+        max_length = 200
+    )]
     licence: String,
     /// Language of the headwords.
     #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
@@ -95,9 +101,7 @@ fn spec(
     let translation_language = translation_language
         .map(super::dictionary::language)
         .transpose()?;
-    if licence.trim().is_empty() || licence.len() > 200 {
-        return Err(ApiError::invalid("licence", "1 to 200 characters"));
-    }
+    super::fields::text("licence", licence, 200)?;
     Ok(ImportSpec {
         format,
         path,

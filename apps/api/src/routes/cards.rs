@@ -90,10 +90,11 @@ pub async fn list(
 
 /// A search text of the listing: trimmed, non-empty, bounded, no control characters.
 fn search_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, ApiError> {
-    let Some(text) = raw.map(str::trim) else {
+    let Some(raw) = raw else {
         return Ok(None);
     };
-    if text.is_empty() || text.chars().count() > max || text.chars().any(char::is_control) {
+    let text = raw.trim();
+    if text.is_empty() || raw.chars().count() > max || text.chars().any(char::is_control) {
         return Err(ApiError::invalid(
             field,
             format!("1 to {max} characters without control characters"),
@@ -108,18 +109,33 @@ fn search_text(field: &str, raw: Option<&str>, max: usize) -> Result<Option<Stri
 #[serde(deny_unknown_fields)]
 pub struct MaterialInput {
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 2000)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 2000, pattern = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$")]
     note: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 200)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     translation: Option<Option<String>>,
     /// Replaces the tags: at most 20, each 1 to 32 letters, digits, '-', '_' or ':'.
-    #[schema(max_items = 20)]
+    #[schema(value_type = Option<Vec<TagText>>, max_items = 20)]
     tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>, max_length = 500)]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 500, pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$")]
     source_sentence: Option<Option<String>>,
 }
+
+/// A tag as the document describes it (the schema only; `Tag::parse` is the rule).
+pub struct TagText;
+
+impl utoipa::PartialSchema for TagText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(r"^[\w:-]{1,32}$"))
+            .into()
+    }
+}
+
+impl ToSchema for TagText {}
 
 /// A field that is present (`Some`), possibly `null` (`Some(None)`).
 fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>

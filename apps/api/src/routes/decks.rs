@@ -200,9 +200,13 @@ pub enum WordInput {
     /// A dictionary word by id.
     Id {
         word_id: Uuid,
-        /// The sentence the word was picked from (`/texts/analyze`), kept on its new cards.
+        /// The sentence the word was picked from (`/texts/analyse`), kept on its new cards.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schema(max_length = 500)]
+        #[schema(
+            min_length = 1,
+            max_length = 500,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )]
         sentence: Option<String>,
     },
     /// A word by language and lemma (created in the dictionary when new).
@@ -215,9 +219,13 @@ pub enum WordInput {
             max_length = 64
         )]
         lemma: String,
-        /// The sentence the word was picked from (`/texts/analyze`), kept on its new cards.
+        /// The sentence the word was picked from (`/texts/analyse`), kept on its new cards.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[schema(max_length = 500)]
+        #[schema(
+            min_length = 1,
+            max_length = 500,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )]
         sentence: Option<String>,
     },
 }

@@ -52,11 +52,43 @@ pub struct ProfileInput {
     pub leech_threshold: Option<u32>,
     pub suspend_leeches: Option<bool>,
     /// A number of reviews (1 … 2000) or minutes (1 … 600) a day
+    #[schema(schema_with = daily_goal_schema)]
     pub daily_goal: Option<DailyGoalView>,
+}
+
+/// The daily goal a client sends: one kind with its own range, or `null` (unchanged).
+fn daily_goal_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+    let goal = |kind: &str, max: f64| {
+        ObjectBuilder::new()
+            .property(
+                "kind",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([kind])),
+            )
+            .required("kind")
+            .property(
+                "target",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(1))
+                    .maximum(Some(max)),
+            )
+            .required("target")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+    };
+    OneOfBuilder::new()
+        .item(goal("reviews", 2000.0))
+        .item(goal("minutes", 600.0))
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .build()
+        .into()
 }
 
 /// The daily goal on the wire: `{"kind": "reviews", "target": 20}`.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DailyGoalView {
     pub kind: GoalKind,
     #[schema(minimum = 1, maximum = 2000)]

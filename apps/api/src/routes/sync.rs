@@ -110,7 +110,7 @@ pub struct SyncPage {
         (status = 200, body = SyncPage),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 410, description = "The cursor is older than the tombstones kept: sync from the start", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A cursor this server did not issue", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A cursor this server did not issue (urn:lingo:problem:sync-cursor-invalid): pull again without `since`", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "A store is unavailable", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn pull(

@@ -161,7 +161,8 @@ async fn a_cursor_not_issued_here_is_refused() {
         let (status, body) = app
             .get_with(&learner.token, &format!("/api/v1/sync?since={forged}"))
             .await;
-        assert_eq!(status, 422, "{body}");
+        assert_eq!(status, 409, "{body}");
+        assert_eq!(body["code"], "sync_cursor_invalid", "{body}");
     }
     let expired = format!(
         "s1.1.1.{:x}",
