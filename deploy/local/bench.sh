@@ -93,7 +93,10 @@ fi
 # ---- the primary table: through HTTP
 http_bench
 if [ "${BENCH_ONLY:-}" = "http" ]; then
-    { echo; echo "== Through HTTP (wrk, release lingo-api; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) =="; cat "$OUT/http-rows.txt"; } | tee "$OUT/summary.txt"
+    { echo; echo "== Through HTTP (wrk, release lingo-api; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)) =="; cat "$OUT/http-rows.txt";     echo
+    echo "== Pronunciation audio (release api, wrk) =="
+    grep -E 'audio|health|req/s|p99' "$OUT/audio.txt" | grep -vE '^\s*(Compiling|Running|Finished)' || echo "FAILED (exit $AUDIO_RC)"
+} | tee "$OUT/summary.txt"
     exit 0
 fi
 
@@ -162,6 +165,11 @@ wait_http "http://127.0.0.1:$HELLO_PORT/" 30 "$HELLO_PID" ||
     { tail -n 30 "$OUT/lingo-bench-hello.log" >&2; die "lingo-bench-hello did not answer GET /"; }
 read -r HELLO_RPS HELLO_P99 HELLO_NON2XX < <(run_wrk hello "http://127.0.0.1:$HELLO_PORT/")
 
+# ---- (f) pronunciation audio: cached serving, 304 and Range, next to /health (issue 14)
+log "deploy/local/bench_audio.sh"
+AUDIO_RC=0
+"$ROOT/deploy/local/bench_audio.sh" >"$OUT/audio.txt" 2>&1 || AUDIO_RC=$?
+
 # ---- table
 IMPORT_ROW="$(grep -E 'records/s|insert_many|VmHWM' "$OUT/dictionary.txt" | head -n 4 || true)"
 QUEUE_SUMMARY="$(grep -iE 'msg|jobs|/s|thrpt|throughput' "$OUT/queue_throughput.txt" | grep -viE '^\s*(compiling|finished|running|warning)' | tail -n 6 || true)"
@@ -196,6 +204,9 @@ QUEUE_SUMMARY="$(grep -iE 'msg|jobs|/s|thrpt|throughput' "$OUT/queue_throughput.
     echo
     echo "== Dictionary (import vs insert_many, lookups; in-process api, real stores) =="
     grep -E '^dictionary|ImportService|records/s|VmHWM|reader alone|insert_many|raw server insert rate|first pass|cached \(' "$OUT/dictionary.txt" || echo "FAILED (exit $DICT_RC)"
+    echo
+    echo "== Pronunciation audio (release api, wrk) =="
+    grep -E 'audio|health|req/s|p99' "$OUT/audio.txt" | grep -vE '^\s*(Compiling|Running|Finished)' || echo "FAILED (exit $AUDIO_RC)"
 } | tee "$OUT/summary.txt"
 
 [ "$QUEUE_RC" -eq 0 ] || exit "$QUEUE_RC"
