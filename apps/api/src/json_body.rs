@@ -36,43 +36,19 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<mime::Mime>().ok())
-            .is_some_and(|m| {
-                m.type_() == mime::APPLICATION
-                    && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
-            });
+        let is_json = is_json(req);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
-                return Err(problem(
-                    Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE)
-                        .detail("expected a body of type application/json"),
-                ));
+                return Err(unsupported_media_type());
             }
-            let bytes = bytes.await.map_err(|e| {
-                let status = e.as_response_error().status_code();
-                if status == StatusCode::PAYLOAD_TOO_LARGE {
-                    problem(
-                        Problem::new(StatusCode::PAYLOAD_TOO_LARGE)
-                            .detail("the body is larger than the limit"),
-                    )
-                } else {
-                    problem(
-                        Problem::new(StatusCode::BAD_REQUEST)
-                            .detail(format!("the body could not be read: {e}")),
-                    )
-                }
-            })?;
+            let bytes = bytes.await.map_err(unreadable)?;
             parse(&bytes).map(JsonBody).map_err(Into::into)
         })
     }
 }
 
-/// An optional JSON body: none at all (no bytes) is `None`; anything sent is read as
+/// An optional JSON body: none at all (no bytes, or `null`) is `None`; anything sent is read as
 /// [`JsonBody`] reads it, so a malformed or mistyped body is refused, never ignored.
 #[derive(Debug)]
 pub struct OptionalJsonBody<T>(pub Option<T>);
@@ -82,30 +58,54 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let has_body = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok())
-            .map_or(req.headers().contains_key(header::TRANSFER_ENCODING), |n| {
-                n > 0
-            });
-        if !has_body {
-            return Box::pin(async { Ok(OptionalJsonBody(None)) });
-        }
+        let is_json = is_json(req);
         let bytes = web::Bytes::from_request(req, payload);
-        let req = req.clone();
         Box::pin(async move {
-            let bytes = bytes.await?;
-            // `null` is no body, as an absent one.
-            if bytes.trim_ascii().is_empty() || bytes.trim_ascii() == b"null" {
+            let bytes = bytes.await.map_err(unreadable)?;
+            let sent = bytes.trim_ascii();
+            if sent.is_empty() || sent == b"null" {
                 return Ok(OptionalJsonBody(None));
             }
-            let mut payload = Payload::from(bytes);
-            JsonBody::<T>::from_request(&req, &mut payload)
-                .await
-                .map(|b| OptionalJsonBody(Some(b.0)))
+            if !is_json {
+                return Err(unsupported_media_type());
+            }
+            parse(&bytes)
+                .map(|b| OptionalJsonBody(Some(b)))
+                .map_err(Into::into)
         })
+    }
+}
+
+/// Whether the request says its body is JSON (`application/json` or `application/*+json`).
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<mime::Mime>().ok())
+        .is_some_and(|m| {
+            m.type_() == mime::APPLICATION
+                && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+        })
+}
+
+fn unsupported_media_type() -> actix_web::Error {
+    problem(
+        Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            .detail("expected a body of type application/json"),
+    )
+}
+
+/// A body over the limit is a 413; one that broke off while being read a 400.
+fn unreadable(e: actix_web::Error) -> actix_web::Error {
+    if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+        problem(
+            Problem::new(StatusCode::PAYLOAD_TOO_LARGE).detail("the body is larger than the limit"),
+        )
+    } else {
+        problem(
+            Problem::new(StatusCode::BAD_REQUEST)
+                .detail(format!("the body could not be read: {e}")),
+        )
     }
 }
 
