@@ -60,12 +60,16 @@ impl HttpClient {
             0 => redirect::Policy::none(),
             limit => redirect::Policy::limited(limit),
         };
-        let client = Client::builder()
+        let mut builder = Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.connect_timeout)
             .user_agent(settings.user_agent.as_str())
             .default_headers(headers)
-            .redirect(redirects)
+            .redirect(redirects);
+        if settings.http2_prior_knowledge {
+            builder = builder.http2_prior_knowledge();
+        }
+        let client = builder
             .build()
             .map_err(|err| BuildError::Client(err.to_string()))?;
         Ok(Self {

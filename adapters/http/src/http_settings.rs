@@ -27,6 +27,10 @@ pub struct HttpSettings {
     pub max_body_bytes: usize,
     /// Redirects followed per attempt; 0 follows none (a redirect is then an answer).
     pub max_redirects: usize,
+    /// Speaks HTTP/2 from the first byte, without negotiation (h2c on `http://`): for a local
+    /// double of an HTTP/2-only API such as APNs. Over `https://` HTTP/2 is negotiated by ALPN
+    /// anyway.
+    pub http2_prior_knowledge: bool,
 }
 
 impl HttpSettings {
@@ -70,6 +74,7 @@ impl Default for HttpSettings {
             max_delay: Self::DEFAULT_MAX_DELAY,
             max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
             max_redirects: 0,
+            http2_prior_knowledge: false,
         }
     }
 }

@@ -24,6 +24,29 @@ impl From<Forbidden> for ApiError {
     }
 }
 
+impl From<lingo_notifications::DeviceError> for ApiError {
+    fn from(e: lingo_notifications::DeviceError) -> Self {
+        use lingo_notifications::DeviceError;
+        match e {
+            DeviceError::Platform(_) => Self::invalid("platform", e.to_string()),
+            DeviceError::Token => Self::invalid("push_token", e.to_string()),
+            DeviceError::NotFound => Self::NotFound("no such device".to_owned()),
+            DeviceError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
+impl From<lingo_notifications::notification_list::NotificationError> for ApiError {
+    fn from(e: lingo_notifications::notification_list::NotificationError) -> Self {
+        use lingo_notifications::notification_list::NotificationError;
+        match e {
+            NotificationError::Cursor => Self::invalid("cursor", e.to_string()),
+            NotificationError::NotFound => Self::NotFound("no such notification".to_owned()),
+            NotificationError::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
 impl From<DeckError> for ApiError {
     fn from(e: DeckError) -> Self {
         match e {

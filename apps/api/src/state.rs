@@ -52,6 +52,8 @@ pub struct AppState {
     pub content: Arc<ContentRequestService>,
     pub content_usage: Arc<UsageReportService>,
     pub pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
+    pub devices: lingo_notifications::manage_devices::DeviceService,
+    pub notifications: lingo_notifications::notification_list::NotificationService,
     pub jobs: JobService,
     pub readiness: Readiness,
     /// Requests per route class, per account or client address.
@@ -95,6 +97,8 @@ impl AppState {
             content: s.content_requests,
             content_usage: s.content_usage,
             pronunciation: s.pronunciation,
+            devices: s.devices,
+            notifications: s.notifications,
             jobs: s.jobs,
             readiness: s.readiness,
             throttles: s.route_throttles,

@@ -5,17 +5,19 @@
 mod email;
 mod env;
 mod limits;
+mod push;
 mod sections;
 
 pub use email::{EmailConfig, EmailProvider, EmailTls, SmtpConfig};
 pub use env::{ConfigError, EnvSource};
 pub use limits::{LimitsConfig, RouteLimits};
+pub use push::{ApnsConfig, FcmConfig, PushConfig, PushProvider};
 pub use sections::*;
 
 use lingo_dictionary::meaning::{DEFAULT_MEANING_FALLBACK, MeaningChains};
 
-pub const DEFAULT_SCHEDULE: &str =
-    "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *;learning.optimise_all=0 0 4 * * *";
+pub const DEFAULT_SCHEDULE: &str = "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *;\
+    learning.optimise_all=0 0 4 * * *;reminders.send=0 0/15 * * * *";
 
 const DEV_JWT_SECRET: &str = "development-only-secret-change-me-0123456789";
 
@@ -154,6 +156,7 @@ impl Config {
             content: content_config(env)?,
             speech: speech_config(env)?,
             email: email::email_config(env, production)?,
+            push: push::push_config(env, production)?,
             limits: limits::limits_config(env)?,
         })
     }

@@ -9,6 +9,7 @@ mod content;
 mod dictionary;
 mod jobs;
 mod learning;
+mod notifications;
 mod route_limits;
 mod speech;
 
@@ -85,6 +86,8 @@ pub struct Overrides {
     pub dictionary_providers: Option<Vec<Arc<dyn DictionaryProvider>>>,
     /// A content generator instead of the configured one.
     pub content_generator: Option<Arc<dyn ContentGenerator>>,
+    /// A push sender instead of the configured providers.
+    pub push: Option<Arc<dyn lingo_notifications::ports::PushSender>>,
 }
 
 /// Every use case of Lingo, wired to its adapters, plus the few infrastructure handles the
@@ -127,6 +130,9 @@ pub struct Services {
     pub content_generation: Arc<ContentGenerationService>,
     // pronunciation audio
     pub pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
+    // devices, notifications, reminders
+    pub devices: lingo_notifications::manage_devices::DeviceService,
+    pub notifications: lingo_notifications::notification_list::NotificationService,
     // jobs
     pub jobs: JobService,
     /// What the worker's job handlers use.
@@ -175,6 +181,8 @@ impl Services {
             limiter.clone(),
             clock.clone(),
         );
+        let notifications =
+            notifications::build(&config.push, &stores, overrides.push, clock.clone())?;
         let jobs = JobService::new(Arc::new(stores.jobs.clone()), Arc::new(stores.jobs.clone()));
         let job_deps = JobDeps {
             jobs: stores.jobs.clone(),
@@ -196,6 +204,7 @@ impl Services {
             prepare_requests: lingo_learning::prepare_content::ContentPreparation::new(Arc::new(
                 stores.jobs.clone(),
             )),
+            reminders: notifications.reminders,
             clock: clock.clone(),
         };
         let idempotency = lingo_kernel::idempotency::IdempotencyService::new(
@@ -234,6 +243,8 @@ impl Services {
             content_usage: content.usage,
             content_generation: content.generation,
             pronunciation,
+            devices: notifications.devices,
+            notifications: notifications.notifications,
             jobs,
             job_deps,
             readiness: Readiness::new(stores.clone()),

@@ -53,6 +53,7 @@ pub struct ProfileChanges {
     pub leech_threshold: Option<u32>,
     pub suspend_leeches: Option<bool>,
     pub daily_goal: Option<DailyGoal>,
+    pub reminder: Option<crate::ReminderSettings>,
 }
 
 impl ProfileChanges {
@@ -78,7 +79,8 @@ impl ProfileChanges {
             relearning_steps,
             leech_threshold,
             suspend_leeches,
-            daily_goal
+            daily_goal,
+            reminder
         );
         p
     }

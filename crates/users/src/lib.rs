@@ -11,6 +11,7 @@ pub mod email_token;
 mod phone;
 pub mod ports;
 mod profile;
+mod reminder_settings;
 pub mod revocation;
 mod role;
 pub mod sms_policy;
@@ -24,5 +25,6 @@ pub use profile::{
     CefrLevel, DailyGoal, DesiredRetention, LearningProfile, ProfileError, Steps, Timezone,
     check_leech_threshold, check_new_limit, check_review_limit, check_rollover_hour,
 };
+pub use reminder_settings::{ClockTime, QuietHours, ReminderSettings, ReminderSettingsError};
 pub use role::{Role, RoleError};
 pub use user::{AccountPatch, NewUser, User, UserStatus};

@@ -157,6 +157,9 @@ pub struct LearningProfile {
     /// What "enough for today" means; profiles stored before goals existed get the default.
     #[serde(default)]
     pub daily_goal: DailyGoal,
+    /// The daily study reminder; profiles stored before reminders existed have it off.
+    #[serde(default)]
+    pub reminder: crate::ReminderSettings,
 }
 
 /// The learner's daily goal: a number of reviews or of minutes spent reviewing.
@@ -226,6 +229,7 @@ impl Default for LearningProfile {
             leech_threshold: 8,
             suspend_leeches: true,
             daily_goal: DailyGoal::default(),
+            reminder: crate::ReminderSettings::default(),
         }
     }
 }

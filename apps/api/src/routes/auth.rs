@@ -269,14 +269,34 @@ pub async fn refresh(
     Ok(session(actix_web::http::StatusCode::OK, s))
 }
 
-/// Signs out this device (the sign-in the refresh token belongs to).
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogoutRequest {
+    #[validate(length(min = 1, max = 512, message = "required"))]
+    #[schema(min_length = 1, max_length = 512)]
+    refresh_token: String,
+    /// The id `PUT /me/devices` gave this device: it is unregistered from push with the
+    /// sign-in (docs/reminders.md).
+    device_id: Option<uuid::Uuid>,
+}
+
+/// Signs out this device (the sign-in the refresh token belongs to), and unregisters it from
+/// push when `device_id` is given.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = LogoutRequest,
     responses((status = 204, description = "Signed out")))]
 pub async fn logout(
-    body: JsonBody<RefreshRequest>,
+    body: JsonBody<LogoutRequest>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     body.validate()?;
+    // The device first: it is found through the refresh token's account, before the token is
+    // revoked.
+    if let Some(device) = body.device_id {
+        state
+            .devices
+            .remove_at_logout(&body.refresh_token, lingo_notifications::DeviceId::from_uuid(device))
+            .await?;
+    }
     state.auth.logout(&body.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -9,6 +9,7 @@ pub mod cards;
 pub mod content;
 pub mod credentials;
 pub mod decks;
+pub mod devices;
 pub mod dictionary;
 pub mod docs;
 mod enums;
@@ -18,6 +19,7 @@ pub mod jobs;
 pub mod list;
 pub mod me;
 pub mod metrics;
+pub mod notifications;
 mod profile_dto;
 pub mod quizzes;
 mod response_schemas;
@@ -85,6 +87,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/me/email/verification").post(credentials::resend_verification))
             .service(web::resource("/me/identities/google").post(credentials::link_google))
             .service(web::resource("/me/fsrs/optimise").post(me::optimise))
+            .service(
+                web::resource("/me/devices")
+                    .get(devices::list)
+                    .put(devices::register),
+            )
+            .service(web::resource("/me/devices/{id}").delete(devices::remove))
+            .service(web::resource("/me/notifications").get(notifications::list))
+            .service(web::resource("/me/notifications/{id}/read").post(notifications::mark_read))
             .service(web::resource("/decks").get(decks::list).post(decks::create))
             .service(
                 web::resource("/decks/{id}")

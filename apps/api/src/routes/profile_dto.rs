@@ -4,7 +4,10 @@ use super::fields;
 use crate::problem::ApiError;
 use lingo_kernel::LanguageCode;
 use lingo_users::account::ProfileChanges;
-use lingo_users::{CefrLevel, DailyGoal, DesiredRetention, LearningProfile, Steps, Timezone};
+use lingo_users::{
+    CefrLevel, ClockTime, DailyGoal, DesiredRetention, LearningProfile, QuietHours,
+    ReminderSettings, Steps, Timezone,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -54,6 +57,76 @@ pub struct ProfileInput {
     /// A number of reviews (1 … 2000) or minutes (1 … 600) a day
     #[schema(schema_with = daily_goal_schema)]
     pub daily_goal: Option<DailyGoalView>,
+    /// The daily study reminder, replaced whole; `null` or absent: unchanged
+    #[validate(nested)]
+    pub reminder: Option<ReminderInput>,
+}
+
+/// The daily study reminder a client sends (docs/reminders.md).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"enabled": true, "time": "20:00", "quiet_hours": {"start": "22:30", "end": "07:00"}}))]
+pub struct ReminderInput {
+    pub enabled: bool,
+    /// Local time, HH:MM
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub time: String,
+    /// No reminder in these local hours; `null`: none. Equal start and end: none.
+    pub quiet_hours: Option<QuietHoursView>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuietHoursView {
+    /// HH:MM, included
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub start: String,
+    /// HH:MM, excluded; earlier than `start` crosses midnight
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    pub end: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReminderView {
+    enabled: bool,
+    #[schema(pattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+    time: String,
+    quiet_hours: Option<QuietHoursView>,
+}
+
+impl From<ReminderSettings> for ReminderView {
+    fn from(r: ReminderSettings) -> Self {
+        Self {
+            enabled: r.enabled,
+            time: r.time.to_string(),
+            quiet_hours: r.quiet_hours.map(|q| QuietHoursView {
+                start: q.start().to_string(),
+                end: q.end().to_string(),
+            }),
+        }
+    }
+}
+
+impl ReminderInput {
+    fn settings(&self) -> Result<ReminderSettings, ApiError> {
+        let time = |field: &str, raw: &str| {
+            ClockTime::parse(raw).map_err(|e| ApiError::invalid(field, e.to_string()))
+        };
+        let quiet_hours = match &self.quiet_hours {
+            Some(q) => {
+                let start = time("profile.reminder.quiet_hours.start", &q.start)?;
+                let end = time("profile.reminder.quiet_hours.end", &q.end)?;
+                // An empty window is no window.
+                QuietHours::new(start, end).ok()
+            }
+            None => None,
+        };
+        Ok(ReminderSettings {
+            enabled: self.enabled,
+            time: time("profile.reminder.time", &self.time)?,
+            quiet_hours,
+        })
+    }
 }
 
 /// The daily goal a client sends: one kind with its own range, or `null` (unchanged).
@@ -198,6 +271,11 @@ impl ProfileInput {
                 .as_ref()
                 .map(DailyGoalView::goal)
                 .transpose()?,
+            reminder: self
+                .reminder
+                .as_ref()
+                .map(ReminderInput::settings)
+                .transpose()?,
         })
     }
 }
@@ -217,6 +295,7 @@ pub struct ProfileView {
     leech_threshold: u32,
     suspend_leeches: bool,
     daily_goal: DailyGoalView,
+    reminder: ReminderView,
 }
 
 impl From<&LearningProfile> for ProfileView {
@@ -235,6 +314,7 @@ impl From<&LearningProfile> for ProfileView {
             leech_threshold: p.leech_threshold,
             suspend_leeches: p.suspend_leeches,
             daily_goal: p.daily_goal.into(),
+            reminder: p.reminder.into(),
         }
     }
 }

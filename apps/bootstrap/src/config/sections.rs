@@ -33,6 +33,7 @@ pub struct Config {
     pub speech: SpeechConfig,
     pub quiz: QuizConfig,
     pub email: super::EmailConfig,
+    pub push: super::PushConfig,
     pub limits: super::limits::LimitsConfig,
 }
 

@@ -34,6 +34,8 @@ pub struct JobDeps {
     pub prepare_requests: ContentPreparation,
     /// `speech.render`.
     pub pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
+    /// `reminders.send`.
+    pub reminders: lingo_notifications::send_reminders::ReminderService,
     pub clock: Arc<dyn Clock>,
 }
 

@@ -10,6 +10,7 @@ mod purge_user;
 mod queue_stats;
 mod reconcile_words;
 mod render_speech;
+mod send_reminders;
 mod system_echo;
 
 pub use lingo_kernel::jobs::system::{PurgeOutbox, QueueStatsReport, SystemEcho};
@@ -27,6 +28,7 @@ use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs};
 use lingo_learning::prepare_content::PrepareContent;
+use lingo_notifications::send_reminders::SendReminders;
 use lingo_users::account::PurgeUserData;
 use serde::Serialize;
 use std::future::Future;
@@ -45,6 +47,7 @@ pub const KNOWN: &[&str] = &[
     GenerateContent::NAME,
     PrepareContent::NAME,
     RenderSpeech::NAME,
+    SendReminders::NAME,
 ];
 
 /// Registers a handler that needs the shared dependencies.
@@ -73,5 +76,6 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, generate_content::run);
     with_deps(&mut registry, &deps, prepare_content::run);
     with_deps(&mut registry, &deps, render_speech::run);
+    with_deps(&mut registry, &deps, send_reminders::run);
     registry
 }

@@ -16,6 +16,12 @@ pub use authenticate::AuthenticationError;
 pub use password::{Registration, check_password};
 pub use session::Session;
 
+/// How a refresh token is stored (its SHA-256): what another store matches a sign-in by (the
+/// device registered in it is removed at logout).
+pub fn refresh_token_hash(token: &str) -> Vec<u8> {
+    session::token_hash(token)
+}
+
 use crate::AccessTokens;
 use crate::ports::{
     EmailSender, EmailTokenStore, IdentityVerifier, OtpStore, PasswordHasher, RefreshTokenStore,
