@@ -4,7 +4,7 @@
 //!   exchanged for a service account's RS256-signed JWT ([`ServiceAccount`]).
 //! - [`ApnsSender`]: Apple Push Notification service over HTTP/2 with a provider token (an
 //!   ES256 JWT of a `.p8` key, its key id and the team id).
-//! - [`LogSender`]: a developer's machine; sends nothing.
+//! - [`LogSender`]: a developer's machine; sends nothing. [`MemorySender`]: tests.
 //! - [`PlatformRouter`]: one sender per platform (Android → FCM, iOS → APNs).
 //!
 //! Tokens address a person's phone: logs carry them masked only. Every provider answer that
@@ -14,6 +14,7 @@
 mod apns;
 mod fcm;
 mod log_sender;
+mod memory_sender;
 mod provider_http;
 mod router;
 mod service_account;
@@ -21,6 +22,7 @@ mod service_account;
 pub use apns::{ApnsSender, ApnsSettings};
 pub use fcm::{FcmSender, FcmSettings};
 pub use log_sender::LogSender;
+pub use memory_sender::MemorySender;
 pub use router::PlatformRouter;
 pub use service_account::ServiceAccount;
 

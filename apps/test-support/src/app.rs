@@ -23,6 +23,8 @@ pub struct TestApp {
     pub sms: Arc<MemorySender>,
     /// Every email the api "sent" (`emails.last_to(…)`, `lingo_email::token_in(text)`).
     pub emails: Arc<lingo_email::MemorySender>,
+    /// Every push the reminders "sent" (`pushes.answer(token, outcome)` scripts a provider).
+    pub pushes: Arc<lingo_push::MemorySender>,
     /// The api's clock: the wall clock until a test moves it ahead (`advance_time`).
     pub clock: Arc<ShiftedClock>,
     tokens: Arc<JwtAccessTokens>,
@@ -46,6 +48,7 @@ impl TestApp {
         ));
         let sms = Arc::new(MemorySender::new());
         let emails = Arc::new(lingo_email::MemorySender::new());
+        let pushes = Arc::new(lingo_push::MemorySender::new());
         let clock = Arc::new(ShiftedClock::new());
         let services = Services::build(
             config,
@@ -53,6 +56,7 @@ impl TestApp {
             Overrides {
                 sms: Some(sms.clone()),
                 email: Some(emails.clone()),
+                push: Some(pushes.clone()),
                 clock: Some(clock.clone()),
                 ..Overrides::default()
             },
@@ -89,6 +93,7 @@ impl TestApp {
             services,
             sms,
             emails,
+            pushes,
             clock,
             tokens,
             server: handle,

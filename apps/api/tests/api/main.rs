@@ -25,6 +25,7 @@ mod private_words;
 mod quizzes;
 mod rate_limits;
 mod readiness;
+mod reminders;
 mod reviews;
 mod revocation;
 mod study_session;
