@@ -280,3 +280,21 @@ async fn the_notification_list_pages_newest_first_and_refuses_forged_cursors() {
         .await;
     assert_eq!(status, 422);
 }
+
+#[tokio::test]
+async fn the_device_and_notification_routes_are_in_the_openapi_document() {
+    let app = spawn().await;
+    let (status, doc) = lingo_test_support::json_of(app.get("/api/v1/openapi.json").await).await;
+    assert_eq!(status, 200);
+    for (path, method) in [
+        ("/api/v1/me/devices", "put"),
+        ("/api/v1/me/devices", "get"),
+        ("/api/v1/me/devices/{id}", "delete"),
+        ("/api/v1/me/notifications", "get"),
+        ("/api/v1/me/notifications/{id}/read", "post"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path}");
+    }
+    let reminder = &doc["components"]["schemas"]["ProfileView"]["properties"]["reminder"];
+    assert!(!reminder.is_null(), "the profile shows the reminder");
+}
