@@ -36,6 +36,8 @@ pub enum JobResult {
     OutboxPurge(OutboxPurgeResult),
     #[serde(rename = "queue.stats")]
     QueueStats(QueueStatsResult),
+    #[serde(rename = "reminders.send")]
+    RemindersSend(RemindersResult),
 }
 
 impl JobResult {
@@ -217,6 +219,23 @@ pub struct QueueDepth {
     dead: u64,
 }
 
+/// `reminders.send`: the study reminders of one run (docs/reminders.md).
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RemindersResult {
+    /// Learners whose reminder time had just passed.
+    candidates: u32,
+    /// Reminders recorded (one in-app notification each).
+    sent: u32,
+    /// Pushes the providers accepted.
+    pushed: u32,
+    /// Devices unregistered because their token is no longer valid.
+    unregistered: u32,
+    push_failed: u32,
+    /// Held back by the rule (goal met, quiet hours, already reminded, …).
+    skipped: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +354,16 @@ mod tests {
             },
             outbox_backlog: 5,
         });
+        round_trip::<lingo_notifications::send_reminders::SendReminders>(
+            lingo_notifications::send_reminders::ReminderReport {
+                candidates: 6,
+                sent: 3,
+                pushed: 4,
+                unregistered: 1,
+                push_failed: 1,
+                skipped: 3,
+            },
+        );
     }
 
     #[test]
