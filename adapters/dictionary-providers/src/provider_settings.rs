@@ -77,6 +77,7 @@ impl ProviderSettings {
             max_delay: self.max_delay,
             max_body_bytes: MAX_BODY_BYTES,
             max_redirects: 5,
+            http2_prior_knowledge: false,
         }
     }
 }

@@ -121,6 +121,7 @@ impl LlmSettings {
             max_delay: self.max_delay,
             max_body_bytes: MAX_BODY_BYTES,
             max_redirects: 0,
+            http2_prior_knowledge: false,
         }
     }
 }
