@@ -144,7 +144,10 @@ impl ApnsSender {
         let reason = serde_json::from_slice::<Refusal>(&answer.body)
             .map(|r| r.reason)
             .unwrap_or_default();
-        if matches!(reason.as_str(), "ExpiredProviderToken" | "InvalidProviderToken") {
+        if matches!(
+            reason.as_str(),
+            "ExpiredProviderToken" | "InvalidProviderToken"
+        ) {
             *self.provider_token.lock().await = None;
         }
         interpret(status, &reason)

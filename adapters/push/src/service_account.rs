@@ -47,7 +47,9 @@ impl ServiceAccount {
             PushConfigError(format!("the service account key file is not readable: {e}"))
         })?;
         let key = EncodingKey::from_rsa_pem(file.private_key.as_bytes()).map_err(|e| {
-            PushConfigError(format!("the service account's private key is not an RSA PEM key: {e}"))
+            PushConfigError(format!(
+                "the service account's private key is not an RSA PEM key: {e}"
+            ))
         })?;
         Ok(Self {
             client_email: file.client_email,
@@ -177,9 +179,13 @@ impl AccessTokens {
             .map(|r| capped(&format!("{} {}", r.error, r.error_description)))
             .unwrap_or_else(|_| "no readable body".to_owned());
         if status == 429 || status >= 500 {
-            Err(TokenError::Unavailable(format!("token endpoint HTTP {status}: {reason}")))
+            Err(TokenError::Unavailable(format!(
+                "token endpoint HTTP {status}: {reason}"
+            )))
         } else {
-            Err(TokenError::Refused(format!("token endpoint HTTP {status}: {reason}")))
+            Err(TokenError::Refused(format!(
+                "token endpoint HTTP {status}: {reason}"
+            )))
         }
     }
 

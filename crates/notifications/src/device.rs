@@ -103,7 +103,15 @@ impl PushToken {
     /// The first and last characters, for logs (a token addresses a person's phone).
     pub fn masked(&self) -> String {
         let head: String = self.0.chars().take(6).collect();
-        let tail: String = self.0.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = self
+            .0
+            .chars()
+            .rev()
+            .take(4)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("{head}…{tail}")
     }
 }
@@ -157,7 +165,10 @@ mod tests {
 
     #[test]
     fn push_tokens_are_url_safe_and_bounded() {
-        assert!(PushToken::parse("a3f1c2d4e5b6a7980112233445566778899aabbccddeeff00112233445566778").is_ok());
+        assert!(
+            PushToken::parse("a3f1c2d4e5b6a7980112233445566778899aabbccddeeff00112233445566778")
+                .is_ok()
+        );
         assert!(PushToken::parse("dGVzdA:APA91bH-x_y.z").is_ok());
         for bad in ["", "a/b", "a b", "a?b", "a%2Fb", "токен"] {
             assert_eq!(PushToken::parse(bad), Err(DeviceError::Token), "{bad}");

@@ -36,7 +36,9 @@ pub struct ReminderInput {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
     /// Send the reminder of learner-day `day`.
-    Send { day: NaiveDate },
+    Send {
+        day: NaiveDate,
+    },
     Off,
     /// Before the reminder's time today, or more than `GRACE` after it.
     NotDue,
@@ -183,7 +185,8 @@ mod tests {
     #[test]
     fn nothing_is_sent_in_quiet_hours_or_when_off() {
         let mut quiet = input("2026-12-02T16:30:00Z", "Asia/Tehran", "20:00");
-        quiet.settings.quiet_hours = Some(QuietHours::new(time("19:30"), time("07:00")).expect("valid"));
+        quiet.settings.quiet_hours =
+            Some(QuietHours::new(time("19:30"), time("07:00")).expect("valid"));
         assert_eq!(decide(&quiet), Decision::Quiet);
         let mut off = input("2026-12-02T16:30:00Z", "Asia/Tehran", "20:00");
         off.settings.enabled = false;

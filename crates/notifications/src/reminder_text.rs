@@ -25,7 +25,11 @@ pub fn reminder_text(language: &LanguageCode, goal: DailyGoal, done: u32) -> Rem
             "حان وقت كلماتك".to_owned(),
             format!(
                 "أنجزت اليوم {done} من {target} {} — دقائق قليلة تكفي.",
-                if minutes { "دقيقة" } else { "مراجعة" }
+                if minutes {
+                    "دقيقة"
+                } else {
+                    "مراجعة"
+                }
             ),
         ),
         _ => (
@@ -50,11 +54,21 @@ mod tests {
     #[test]
     fn the_text_follows_the_language_and_the_goal() {
         let en = reminder_text(&lang("en-GB"), DailyGoal::Reviews(20), 3);
-        assert_eq!(en.body, "3 of 20 reviews today — a few minutes keep your streak going.");
+        assert_eq!(
+            en.body,
+            "3 of 20 reviews today — a few minutes keep your streak going."
+        );
         let fa = reminder_text(&lang("fa"), DailyGoal::Minutes(10), 4);
-        assert!(fa.body.contains("دقیقه") && fa.body.contains("4 از 10"), "{}", fa.body);
+        assert!(
+            fa.body.contains("دقیقه") && fa.body.contains("4 از 10"),
+            "{}",
+            fa.body
+        );
         let ar = reminder_text(&lang("ar"), DailyGoal::Reviews(5), 0);
         assert_eq!(ar.title, "حان وقت كلماتك");
-        assert_eq!(reminder_text(&lang("de"), DailyGoal::Reviews(5), 0).title, en.title);
+        assert_eq!(
+            reminder_text(&lang("de"), DailyGoal::Reviews(5), 0).title,
+            en.title
+        );
     }
 }

@@ -8,8 +8,7 @@
 use crate::device::Device;
 use crate::notification::{NewNotification, NotificationId, NotificationKind};
 use crate::ports::{
-    DeviceStore, PushMessage, PushOutcome, PushSender, ReminderCandidate, ReminderStore,
-    StoreError,
+    DeviceStore, PushMessage, PushOutcome, PushSender, ReminderCandidate, ReminderStore, StoreError,
 };
 use crate::reminder_rule::{Decision, GRACE, ReminderInput, decide};
 use crate::reminder_text::reminder_text;

@@ -157,7 +157,9 @@ mod tests {
     fn clock_times_are_two_digit_hours_and_minutes() {
         assert_eq!(t("20:00").to_string(), "20:00");
         assert_eq!(t("07:05").to_string(), "07:05");
-        for bad in ["24:00", "7:05", "07:5", "07:60", "0700", "", "ab:cd", "-1:00"] {
+        for bad in [
+            "24:00", "7:05", "07:5", "07:60", "0700", "", "ab:cd", "-1:00",
+        ] {
             assert!(ClockTime::parse(bad).is_err(), "{bad}");
         }
     }

@@ -33,13 +33,18 @@ struct DeviceRow {
 impl DeviceRow {
     /// Rows were checked when written; one that no longer parses is reported, not skipped.
     fn into_device(self) -> Result<Device, StoreError> {
-        let corrupt = |what: &str| StoreError::Unavailable(format!("corrupt device row {}: {what}", self.id));
+        let corrupt =
+            |what: &str| StoreError::Unavailable(format!("corrupt device row {}: {what}", self.id));
         Ok(Device {
             id: DeviceId::from_uuid(self.id),
             platform: Platform::parse(&self.platform).map_err(|_| corrupt("platform"))?,
             token: PushToken::parse(&self.push_token).map_err(|_| corrupt("push token"))?,
-            app_version: self.app_version.parse().map_err(|_| corrupt("app version"))?,
-            locale: lingo_kernel::LanguageCode::parse(&self.locale).map_err(|_| corrupt("locale"))?,
+            app_version: self
+                .app_version
+                .parse()
+                .map_err(|_| corrupt("app version"))?,
+            locale: lingo_kernel::LanguageCode::parse(&self.locale)
+                .map_err(|_| corrupt("locale"))?,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })

@@ -49,7 +49,8 @@ async fn apns_pushes_over_http2_with_an_es256_provider_token() {
         .header("authorization")
         .and_then(|v| v.strip_prefix("bearer "))
         .expect("a bearer provider token");
-    let public = DecodingKey::from_ec_pem(fixture("apns_test_key.pub.pem").as_bytes()).expect("key");
+    let public =
+        DecodingKey::from_ec_pem(fixture("apns_test_key.pub.pem").as_bytes()).expect("key");
     let mut validation = Validation::new(Algorithm::ES256);
     validation.required_spec_claims.clear();
     validation.validate_exp = false;
@@ -66,13 +67,19 @@ async fn apns_pushes_over_http2_with_an_es256_provider_token() {
 #[tokio::test]
 async fn apns_unregistered_and_bad_device_tokens_mean_the_token_is_no_longer_valid() {
     for (status, body) in [
-        (410, r#"{"reason":"Unregistered","timestamp":1764633600000}"#),
+        (
+            410,
+            r#"{"reason":"Unregistered","timestamp":1764633600000}"#,
+        ),
         (410, r#"{"reason":"ExpiredToken"}"#),
         (400, r#"{"reason":"BadDeviceToken"}"#),
         (400, r#"{"reason":"DeviceTokenNotForTopic"}"#),
     ] {
         let outcome = outcome_of(status, body).await;
-        assert!(matches!(outcome, PushOutcome::TokenInvalid(_)), "{body}: {outcome:?}");
+        assert!(
+            matches!(outcome, PushOutcome::TokenInvalid(_)),
+            "{body}: {outcome:?}"
+        );
     }
 }
 
@@ -85,7 +92,10 @@ async fn apns_throttling_and_outages_may_pass_but_our_own_mistakes_are_rejected(
         (403, r#"{"reason":"ExpiredProviderToken"}"#),
     ] {
         let outcome = outcome_of(status, body).await;
-        assert!(matches!(outcome, PushOutcome::Retryable(_)), "{body}: {outcome:?}");
+        assert!(
+            matches!(outcome, PushOutcome::Retryable(_)),
+            "{body}: {outcome:?}"
+        );
     }
     for (status, body) in [
         (400, r#"{"reason":"BadTopic"}"#),
@@ -93,7 +103,10 @@ async fn apns_throttling_and_outages_may_pass_but_our_own_mistakes_are_rejected(
         (413, r#"{"reason":"PayloadTooLarge"}"#),
     ] {
         let outcome = outcome_of(status, body).await;
-        assert!(matches!(outcome, PushOutcome::Rejected(_)), "{body}: {outcome:?}");
+        assert!(
+            matches!(outcome, PushOutcome::Rejected(_)),
+            "{body}: {outcome:?}"
+        );
     }
 }
 

@@ -10,7 +10,8 @@ use std::time::Duration;
 
 const TOKEN: &str = "dGVzdC1mY20tdG9rZW4:APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ";
 const SEND_PATH: &str = "/v1/projects/lingo-test/messages:send";
-const ACCESS: &str = r#"{"access_token":"ya29.c.test-access-token","expires_in":3599,"token_type":"Bearer"}"#;
+const ACCESS: &str =
+    r#"{"access_token":"ya29.c.test-access-token","expires_in":3599,"token_type":"Bearer"}"#;
 const SENT: &str = r#"{"name":"projects/lingo-test/messages/0:1500415314455276%31bd1c9631bd1c96"}"#;
 const UNREGISTERED: &str = r#"{"error":{"code":404,"message":"Requested entity was not found.","status":"NOT_FOUND","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"UNREGISTERED"}]}}"#;
 const INVALID_TOKEN: &str = r#"{"error":{"code":400,"message":"The registration token is not a valid FCM registration token","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"INVALID_ARGUMENT"},{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{"field":"message.token","description":"Invalid registration token"}]}]}}"#;
@@ -18,7 +19,8 @@ const INVALID_PAYLOAD: &str = r#"{"error":{"code":400,"message":"Invalid value a
 const SENDER_MISMATCH: &str = r#"{"error":{"code":403,"message":"SenderId mismatch","status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"SENDER_ID_MISMATCH"}]}}"#;
 const UNAVAILABLE: &str = r#"{"error":{"code":503,"message":"The service is currently unavailable.","status":"UNAVAILABLE","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"UNAVAILABLE"}]}}"#;
 const UNAUTHENTICATED: &str = r#"{"error":{"code":401,"message":"Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.","status":"UNAUTHENTICATED"}}"#;
-const INVALID_GRANT: &str = r#"{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"#;
+const INVALID_GRANT: &str =
+    r#"{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"#;
 
 async fn fcm(send: Vec<Reply>, token: Reply) -> (HttpDouble, FcmSender) {
     let double = HttpDouble::routes(vec![
@@ -44,7 +46,9 @@ async fn fcm(send: Vec<Reply>, token: Reply) -> (HttpDouble, FcmSender) {
 
 async fn outcome_of(send: Reply) -> PushOutcome {
     let (_double, sender) = fcm(vec![send], json(200, ACCESS)).await;
-    sender.send(&device(Platform::Android, TOKEN), &message()).await
+    sender
+        .send(&device(Platform::Android, TOKEN), &message())
+        .await
 }
 
 #[tokio::test]
@@ -53,25 +57,42 @@ async fn fcm_signs_a_service_account_jwt_exchanges_it_once_and_posts_the_message
     let (device, message) = (device(Platform::Android, TOKEN), message());
     assert_eq!(sender.send(&device, &message).await, PushOutcome::Delivered);
     assert_eq!(sender.send(&device, &message).await, PushOutcome::Delivered);
-    assert_eq!(double.hits("POST", "/token"), 1, "the access token is reused");
+    assert_eq!(
+        double.hits("POST", "/token"),
+        1,
+        "the access token is reused"
+    );
     let requests = double.requests();
     let form = requests[0].form();
-    assert_eq!(form["grant_type"], "urn:ietf:params:oauth:grant-type:jwt-bearer");
-    let public = DecodingKey::from_rsa_pem(fixture("rsa_test_key.pub.pem").as_bytes()).expect("key");
+    assert_eq!(
+        form["grant_type"],
+        "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    );
+    let public =
+        DecodingKey::from_rsa_pem(fixture("rsa_test_key.pub.pem").as_bytes()).expect("key");
     let mut validation = Validation::new(Algorithm::RS256);
     validation.set_audience(&[double.url("/token")]);
     let jwt = jsonwebtoken::decode::<serde_json::Value>(&form["assertion"], &public, &validation)
         .expect("an RS256 JWT signed by the service account's key");
     assert_eq!(jwt.header.kid.as_deref(), Some("test-key-1"));
     assert_eq!(jwt.claims["iss"], "push@lingo-test.iam.gserviceaccount.com");
-    assert_eq!(jwt.claims["scope"], "https://www.googleapis.com/auth/firebase.messaging");
+    assert_eq!(
+        jwt.claims["scope"],
+        "https://www.googleapis.com/auth/firebase.messaging"
+    );
     let send = &requests[1];
     assert_eq!(send.path, SEND_PATH);
-    assert_eq!(send.header("authorization"), Some("Bearer ya29.c.test-access-token"));
+    assert_eq!(
+        send.header("authorization"),
+        Some("Bearer ya29.c.test-access-token")
+    );
     let body = send.json();
     assert_eq!(body["message"]["token"], TOKEN);
     assert_eq!(body["message"]["notification"]["title"], message.title);
-    assert_eq!(body["message"]["data"]["notification_id"], message.notification.to_string());
+    assert_eq!(
+        body["message"]["data"]["notification_id"],
+        message.notification.to_string()
+    );
 }
 
 #[tokio::test]
@@ -81,7 +102,10 @@ async fn fcm_unregistered_and_invalid_token_answers_mean_the_token_is_no_longer_
             .as_u64()
             .expect("code") as u16;
         let outcome = outcome_of(json(status, body)).await;
-        assert!(matches!(outcome, PushOutcome::TokenInvalid(_)), "{body}: {outcome:?}");
+        assert!(
+            matches!(outcome, PushOutcome::TokenInvalid(_)),
+            "{body}: {outcome:?}"
+        );
     }
 }
 
@@ -103,7 +127,11 @@ async fn fcm_unavailable_and_timeouts_may_pass() {
 
 #[tokio::test]
 async fn fcm_refusing_the_access_token_makes_the_next_send_fetch_another() {
-    let (double, sender) = fcm(vec![json(401, UNAUTHENTICATED), json(200, SENT)], json(200, ACCESS)).await;
+    let (double, sender) = fcm(
+        vec![json(401, UNAUTHENTICATED), json(200, SENT)],
+        json(200, ACCESS),
+    )
+    .await;
     let (device, message) = (device(Platform::Android, TOKEN), message());
     let first = sender.send(&device, &message).await;
     assert!(matches!(first, PushOutcome::Retryable(_)), "{first:?}");
@@ -114,7 +142,9 @@ async fn fcm_refusing_the_access_token_makes_the_next_send_fetch_another() {
 #[tokio::test]
 async fn fcm_credentials_the_token_endpoint_refuses_are_rejected_without_sending() {
     let (double, sender) = fcm(vec![json(200, SENT)], json(400, INVALID_GRANT)).await;
-    let outcome = sender.send(&device(Platform::Android, TOKEN), &message()).await;
+    let outcome = sender
+        .send(&device(Platform::Android, TOKEN), &message())
+        .await;
     match outcome {
         PushOutcome::Rejected(reason) => assert!(reason.contains("invalid_grant"), "{reason}"),
         other => panic!("expected Rejected, got {other:?}"),

@@ -58,7 +58,12 @@ impl H2Double {
                         return;
                     };
                     while let Some(Ok((request, respond))) = connection.accept().await {
-                        tokio::spawn(answer(request, respond, Arc::clone(&recorded), Arc::clone(&script)));
+                        tokio::spawn(answer(
+                            request,
+                            respond,
+                            Arc::clone(&recorded),
+                            Arc::clone(&script),
+                        ));
                     }
                 });
             }

@@ -294,7 +294,10 @@ pub async fn logout(
     if let Some(device) = body.device_id {
         state
             .devices
-            .remove_at_logout(&body.refresh_token, lingo_notifications::DeviceId::from_uuid(device))
+            .remove_at_logout(
+                &body.refresh_token,
+                lingo_notifications::DeviceId::from_uuid(device),
+            )
             .await?;
     }
     state.auth.logout(&body.refresh_token).await?;

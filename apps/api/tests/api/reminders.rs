@@ -31,8 +31,8 @@ async fn devices_of(app: &TestApp, token: &str) -> Vec<Value> {
 /// Moves the api's clock to the next `hh:mm` UTC at least a minute ahead.
 fn move_clock_to(app: &TestApp, hour: u32, minute: u32) -> DateTime<Utc> {
     let now = app.clock.now();
-    let mut target = Utc
-        .from_utc_datetime(&now.date_naive().and_hms_opt(hour, minute, 0).expect("time"));
+    let mut target =
+        Utc.from_utc_datetime(&now.date_naive().and_hms_opt(hour, minute, 0).expect("time"));
     if target < now + Duration::minutes(1) {
         target += Duration::days(1);
     }
@@ -71,7 +71,10 @@ async fn devices_are_registered_refreshed_moved_between_accounts_and_removed() {
     assert_eq!(first["platform"], "android");
     let (status, again) = put_device(&app, &sara.token, android("1.5")).await;
     assert_eq!(status, 200, "{again}");
-    assert_eq!(again["id"], first["id"], "the same token is the same device");
+    assert_eq!(
+        again["id"], first["id"],
+        "the same token is the same device"
+    );
     assert_eq!(again["app_version"], "1.5.0");
     assert_eq!(devices_of(&app, &sara.token).await.len(), 1);
 
@@ -113,7 +116,11 @@ async fn a_learner_keeps_at_most_ten_devices_the_oldest_registration_goes() {
     }
     let devices = devices_of(&app, &learner.token).await;
     assert_eq!(devices.len(), 10);
-    assert!(devices.iter().all(|d| d["push_token"] != format!("{:064x}", 0)));
+    assert!(
+        devices
+            .iter()
+            .all(|d| d["push_token"] != format!("{:064x}", 0))
+    );
 }
 
 #[tokio::test]
@@ -121,10 +128,13 @@ async fn logging_out_with_the_device_id_unregisters_that_device_and_deleting_the
     let app = spawn().await;
     let learner = app.register_learner("logout.device@example.org").await;
     let (_, phone) = put_device(&app, &learner.token, android("1.0.0")).await;
-    let tablet = json!({"platform": "ios", "push_token": IOS_TOKEN, "app_version": "1.0.0", "locale": "en"});
+    let tablet =
+        json!({"platform": "ios", "push_token": IOS_TOKEN, "app_version": "1.0.0", "locale": "en"});
     let (status, _) = put_device(&app, &learner.token, tablet).await;
     assert_eq!(status, 200);
-    let refresh = learner.session["refresh_token"].as_str().expect("refresh token");
+    let refresh = learner.session["refresh_token"]
+        .as_str()
+        .expect("refresh token");
     let response = app
         .post_json(
             "/api/v1/auth/logout",
@@ -154,10 +164,13 @@ async fn a_reminder_at_20_00_asia_tehran_is_sent_once_and_an_invalid_token_unreg
     let learner = app.register_learner("tehran.reminder@example.org").await;
     remind_at_20_tehran(&app, &learner, Value::Null).await;
     put_device(&app, &learner.token, android("1.4.0")).await;
-    let ios = json!({"platform": "ios", "push_token": IOS_TOKEN, "app_version": "1.4.0", "locale": "en"});
+    let ios =
+        json!({"platform": "ios", "push_token": IOS_TOKEN, "app_version": "1.4.0", "locale": "en"});
     put_device(&app, &learner.token, ios).await;
-    app.pushes
-        .answer(IOS_TOKEN, PushOutcome::TokenInvalid("APNs 410 Unregistered".to_owned()));
+    app.pushes.answer(
+        IOS_TOKEN,
+        PushOutcome::TokenInvalid("APNs 410 Unregistered".to_owned()),
+    );
     let reminders = &app.services.job_deps.reminders;
 
     // 16:20 UTC is 19:50 in Tehran: not yet.
@@ -169,14 +182,21 @@ async fn a_reminder_at_20_00_asia_tehran_is_sent_once_and_an_invalid_token_unreg
     // 16:35 UTC is 20:05 in Tehran (UTC+03:30).
     app.advance_time(Duration::minutes(15));
     let report = reminders.run().await.expect("job runs");
-    assert_eq!((report.sent, report.pushed, report.unregistered), (1, 1, 1), "{report:?}");
+    assert_eq!(
+        (report.sent, report.pushed, report.unregistered),
+        (1, 1, 1),
+        "{report:?}"
+    );
     let pushes = app.pushes.sent();
     assert_eq!(pushes.len(), 2);
     let android_push = pushes
         .iter()
         .find(|(device, _)| device.token.as_str() == ANDROID_TOKEN)
         .expect("a push to the phone");
-    assert_eq!(android_push.1.title, "وقت مرور واژه‌هاست", "in the device's language");
+    assert_eq!(
+        android_push.1.title, "وقت مرور واژه‌هاست",
+        "in the device's language"
+    );
     let ios_push = pushes
         .iter()
         .find(|(device, _)| device.token.as_str() == IOS_TOKEN)
@@ -194,7 +214,10 @@ async fn a_reminder_at_20_00_asia_tehran_is_sent_once_and_an_invalid_token_unreg
     assert_eq!(report.sent, 0, "{report:?}");
     assert_eq!(app.pushes.sent().len(), 2);
 
-    let (status, list) = app.get_with(&learner.token, "/api/v1/me/notifications").await;
+    let learner = fresh(&app, &learner).await;
+    let (status, list) = app
+        .get_with(&learner.token, "/api/v1/me/notifications")
+        .await;
     assert_eq!(status, 200, "{list}");
     let items = list["items"].as_array().expect("items");
     assert_eq!(items.len(), 1);
@@ -205,7 +228,10 @@ async fn a_reminder_at_20_00_asia_tehran_is_sent_once_and_an_invalid_token_unreg
         Some(android_push.1.notification.to_string().as_str()),
         "the push names its in-app notification"
     );
-    let read_path = format!("/api/v1/me/notifications/{}/read", items[0]["id"].as_str().expect("id"));
+    let read_path = format!(
+        "/api/v1/me/notifications/{}/read",
+        items[0]["id"].as_str().expect("id")
+    );
     let (status, read) = app.post_with(&learner.token, &read_path, json!(null)).await;
     assert_eq!(status, 200, "{read}");
     assert!(read["read_at"].is_string());
@@ -231,9 +257,14 @@ async fn no_reminder_in_quiet_hours_nor_once_the_days_goal_is_met() {
     move_clock_to(&app, 16, 35);
     let busy = fresh(&app, &busy).await;
     let deck = app.create_deck(&busy, "Evening").await;
-    let (status, added) = app.add_words(&busy, &deck, english_words(&["steady"])).await;
+    let (status, added) = app
+        .add_words(&busy, &deck, english_words(&["steady"]))
+        .await;
     assert_eq!(status, 200, "{added}");
-    let card = app.cards(&busy, "").await[0]["id"].as_str().expect("id").to_owned();
+    let card = app.cards(&busy, "").await[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let (status, review) = app
         .post_review(
             &busy,
@@ -247,7 +278,10 @@ async fn no_reminder_in_quiet_hours_nor_once_the_days_goal_is_met() {
     assert_eq!(report.sent, 0, "{report:?}");
     assert_eq!(report.skipped, 2, "{report:?}");
     let (status, list) = app.get_with(&busy.token, "/api/v1/me/notifications").await;
-    assert_eq!((status, list["items"].as_array().map(Vec::len)), (200, Some(0)));
+    assert_eq!(
+        (status, list["items"].as_array().map(Vec::len)),
+        (200, Some(0))
+    );
 }
 
 #[tokio::test]
@@ -257,17 +291,28 @@ async fn the_notification_list_pages_newest_first_and_refuses_forged_cursors() {
     remind_at_20_tehran(&app, &learner, Value::Null).await;
     move_clock_to(&app, 16, 35);
     for _ in 0..3 {
-        let report = app.services.job_deps.reminders.run().await.expect("job runs");
+        let report = app
+            .services
+            .job_deps
+            .reminders
+            .run()
+            .await
+            .expect("job runs");
         assert_eq!(report.sent, 1, "{report:?}");
         app.advance_time(Duration::days(1));
     }
     let token = fresh(&app, &learner).await.token;
-    let (status, first) = app.get_with(&token, "/api/v1/me/notifications?limit=2").await;
+    let (status, first) = app
+        .get_with(&token, "/api/v1/me/notifications?limit=2")
+        .await;
     assert_eq!(status, 200, "{first}");
     assert_eq!(first["items"].as_array().map(Vec::len), Some(2));
     let cursor = first["next_cursor"].as_str().expect("a next page");
     let (status, second) = app
-        .get_with(&token, &format!("/api/v1/me/notifications?limit=2&cursor={cursor}"))
+        .get_with(
+            &token,
+            &format!("/api/v1/me/notifications?limit=2&cursor={cursor}"),
+        )
         .await;
     assert_eq!(status, 200, "{second}");
     assert_eq!(second["items"].as_array().map(Vec::len), Some(1));

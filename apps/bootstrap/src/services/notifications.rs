@@ -10,7 +10,9 @@ use lingo_notifications::notification_list::NotificationService;
 use lingo_notifications::ports::PushSender;
 use lingo_notifications::send_reminders::ReminderService;
 use lingo_postgres::{PgDeviceStore, PgNotificationStore, PgReminderStore};
-use lingo_push::{ApnsSender, ApnsSettings, FcmSender, FcmSettings, PlatformRouter, ServiceAccount};
+use lingo_push::{
+    ApnsSender, ApnsSettings, FcmSender, FcmSettings, PlatformRouter, ServiceAccount,
+};
 use std::sync::Arc;
 
 pub(super) struct Notifications {
@@ -55,7 +57,10 @@ fn push_sender(config: &PushConfig, clock: Arc<dyn Clock>) -> anyhow::Result<Arc
     let mut router = PlatformRouter::default();
     if let Some(fcm) = fcm {
         let json = std::fs::read_to_string(&fcm.service_account_file).with_context(|| {
-            format!("LINGO_FCM_SERVICE_ACCOUNT_FILE {} is not readable", fcm.service_account_file)
+            format!(
+                "LINGO_FCM_SERVICE_ACCOUNT_FILE {} is not readable",
+                fcm.service_account_file
+            )
         })?;
         let mut account = ServiceAccount::from_json(&json)?;
         if let Some(url) = &fcm.token_url {
