@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import time
+import traceback
 import uuid
 from pathlib import Path
 from typing import Any
@@ -184,8 +185,6 @@ def main() -> None:
         ),
         201,
         DeckView,
-    JobAccepted,
-    JobView,
     )
     assert system_deck.kind == "system", system_deck
     word_ids = ok(
@@ -244,8 +243,6 @@ def main() -> None:
         ),
         201,
         DeckView,
-    JobAccepted,
-    JobView,
     )
     added = ok(
         post_decks_by_id_words.sync_detailed(
@@ -359,5 +356,6 @@ if __name__ == "__main__":
     try:
         main()
     except (AssertionError, AttributeError, TypeError) as failure:
+        traceback.print_exc()
         print(f"[journey] FAILED: {failure}", file=sys.stderr)
         sys.exit(1)

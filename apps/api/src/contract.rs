@@ -341,9 +341,113 @@ fn distribute_all_of(doc: &mut Value) {
     }
 }
 
+/// The tag of an internally tagged enum variant as utoipa writes it: an object with one required
+/// property whose schema is a one-value string enum. Returns the property and its value.
+fn variant_tag(schema: &Value) -> Option<(String, String)> {
+    let properties = schema.get("properties")?.as_object()?;
+    let [(name, tag)] = properties.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let required = schema.get("required")?.as_array()?;
+    if required.len() != 1 || required[0] != Value::String(name.clone()) {
+        return None;
+    }
+    let [value] = tag.get("enum")?.as_array()?.as_slice() else {
+        return None;
+    };
+    Some((name.clone(), value.as_str()?.to_owned()))
+}
+
+/// An internally tagged enum (`#[serde(tag = "type")]`) comes out of utoipa as a `oneOf` of
+/// `allOf: [{$ref: Variant}, {the tag}]`, which client generators cannot take ("invalid
+/// property in union"). When a variant's schema is used nowhere else, the tag is written into it
+/// and the union becomes a `oneOf` of references with a `discriminator`, which every generator
+/// takes and which lets a Kotlin or Swift client pick the variant by the tag alone.
+fn fold_variant_tags(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas").cloned() else {
+        return;
+    };
+    let text = doc.to_string();
+    let used_once = |name: &str| {
+        text.matches(&format!("\"#/components/schemas/{name}\""))
+            .count()
+            == 1
+    };
+    for (union, schema) in &schemas {
+        let Some(members) = schema.get("oneOf").and_then(Value::as_array) else {
+            continue;
+        };
+        let mut folded = Vec::new();
+        for member in members {
+            let Some([Value::Object(first), tag]) = member
+                .get("allOf")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            else {
+                break;
+            };
+            let Some(target) = first
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            else {
+                break;
+            };
+            let Some((property, value)) = variant_tag(tag) else {
+                break;
+            };
+            if !used_once(target)
+                || !schemas
+                    .get(target)
+                    .is_some_and(|t| t.get("properties").is_some())
+            {
+                break;
+            }
+            folded.push((target.to_owned(), property, value, tag.clone()));
+        }
+        if folded.len() != members.len()
+            || folded
+                .iter()
+                .any(|(_, property, _, _)| *property != folded[0].1)
+        {
+            continue;
+        }
+        let mut mapping = Map::new();
+        let mut refs = Vec::new();
+        for (target, property, value, tag) in &folded {
+            let Some(Value::Object(variant)) =
+                doc.pointer_mut(&format!("/components/schemas/{target}"))
+            else {
+                continue;
+            };
+            if let Some(Value::Object(into)) = variant.get_mut("properties") {
+                into.insert(property.clone(), tag["properties"][property].clone());
+            }
+            match variant.get_mut("required") {
+                Some(Value::Array(required)) => required.push(Value::String(property.clone())),
+                _ => {
+                    variant.insert("required".to_owned(), json!([property]));
+                }
+            }
+            let reference = format!("#/components/schemas/{target}");
+            mapping.insert(value.clone(), Value::String(reference.clone()));
+            refs.push(json!({ "$ref": reference }));
+        }
+        if let Some(Value::Object(slot)) = doc.pointer_mut(&format!("/components/schemas/{union}"))
+        {
+            slot.insert("oneOf".to_owned(), Value::Array(refs));
+            slot.insert(
+                "discriminator".to_owned(),
+                json!({ "propertyName": folded[0].1, "mapping": mapping }),
+            );
+        }
+    }
+}
+
 /// Completes the generated document (its JSON form) with what every operation says alike.
 pub fn complete(doc: &mut Value) {
     distribute_all_of(doc);
+    fold_variant_tags(doc);
     close_request_schemas(doc);
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
@@ -365,6 +469,50 @@ pub fn complete(doc: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tagged_union_becomes_references_with_a_discriminator() {
+        let tag = |v: &str| {
+            json!({"type": "object", "required": ["type"],
+                   "properties": {"type": {"type": "string", "enum": [v]}}})
+        };
+        let mut doc = json!({"components": {"schemas": {
+            "Result": {"oneOf": [
+                {"allOf": [{"$ref": "#/components/schemas/A"}, tag("a.job")]},
+                {"allOf": [{"$ref": "#/components/schemas/B"}, tag("b.job")]},
+            ]},
+            "A": {"type": "object", "required": ["n"], "properties": {"n": {"type": "integer"}}},
+            "B": {"type": "object", "properties": {"s": {"type": "string"}}},
+        }}});
+        fold_variant_tags(&mut doc);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Result"]["oneOf"],
+            json!([{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}])
+        );
+        assert_eq!(
+            schemas["Result"]["discriminator"],
+            json!({"propertyName": "type", "mapping": {
+                "a.job": "#/components/schemas/A", "b.job": "#/components/schemas/B"}})
+        );
+        assert_eq!(schemas["A"]["required"], json!(["n", "type"]));
+        assert_eq!(schemas["B"]["required"], json!(["type"]));
+        assert_eq!(schemas["B"]["properties"]["type"]["enum"], json!(["b.job"]));
+    }
+
+    #[test]
+    fn a_variant_used_elsewhere_keeps_its_union_as_it_is() {
+        let mut doc = json!({"components": {"schemas": {
+            "Result": {"oneOf": [{"allOf": [{"$ref": "#/components/schemas/A"},
+                {"type": "object", "required": ["type"],
+                 "properties": {"type": {"type": "string", "enum": ["a.job"]}}}]}]},
+            "Other": {"$ref": "#/components/schemas/A"},
+            "A": {"type": "object", "properties": {"n": {"type": "integer"}}},
+        }}});
+        let before = doc.clone();
+        fold_variant_tags(&mut doc);
+        assert_eq!(doc, before);
+    }
 
     #[test]
     fn operation_ids_follow_method_and_path() {

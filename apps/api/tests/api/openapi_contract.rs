@@ -166,10 +166,14 @@ fn untyped_objects(at: &str, schema: &Value, found: &mut Vec<String>) {
             if is_object && !described {
                 found.push(at.to_owned());
             }
-            // A map of anything (`additionalProperties: {}` or `true`) types nothing either.
-            if map.get("additionalProperties").is_some_and(|a| {
-                a == &Value::Bool(true) || a.as_object().is_some_and(|o| o.is_empty())
-            }) {
+            // A map of anything (`additionalProperties: {}` or `true` with no members declared)
+            // types nothing either. A problem declares its members and stays open to the
+            // extension members RFC 9457 allows.
+            if !map.contains_key("properties")
+                && map.get("additionalProperties").is_some_and(|a| {
+                    a == &Value::Bool(true) || a.as_object().is_some_and(|o| o.is_empty())
+                })
+            {
                 found.push(format!("{at} (map of any value)"));
             }
             if at.ends_with("/schema") && map.is_empty() {
