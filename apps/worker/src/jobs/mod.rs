@@ -2,6 +2,7 @@
 
 mod generate_content;
 mod import_dictionary;
+mod import_words;
 mod optimise_fsrs;
 mod outbox_purge;
 mod prepare_content;
@@ -25,6 +26,7 @@ use lingo_dictionary::speech::RenderSpeech;
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
+use lingo_learning::import_words::ImportWords;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs};
 use lingo_learning::prepare_content::PrepareContent;
 use lingo_users::account::PurgeUserData;
@@ -45,6 +47,7 @@ pub const KNOWN: &[&str] = &[
     GenerateContent::NAME,
     PrepareContent::NAME,
     RenderSpeech::NAME,
+    ImportWords::NAME,
 ];
 
 /// Registers a handler that needs the shared dependencies.
@@ -73,5 +76,6 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, generate_content::run);
     with_deps(&mut registry, &deps, prepare_content::run);
     with_deps(&mut registry, &deps, render_speech::run);
+    with_deps(&mut registry, &deps, import_words::run);
     registry
 }
