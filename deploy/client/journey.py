@@ -37,7 +37,8 @@ from lingo_client.api.learning import (
     post_reviews_batch,
     post_system_decks_by_id_subscription,
 )
-from lingo_client.api.me import delete_me, get_me, get_me_export, patch_me
+from lingo_client.api.jobs import get_jobs_by_id
+from lingo_client.api.me import delete_me, get_me, get_me_export, patch_me, post_me_fsrs_optimise
 from lingo_client.models import (
     AccountExport,
     AccountView,
@@ -51,6 +52,8 @@ from lingo_client.models import (
     CreateQuizInput,
     DeckInput,
     DeckView,
+    JobAccepted,
+    JobView,
     PhoneCodeRequest,
     PhoneVerifyRequest,
     ProfileInput,
@@ -181,6 +184,8 @@ def main() -> None:
         ),
         201,
         DeckView,
+    JobAccepted,
+    JobView,
     )
     assert system_deck.kind == "system", system_deck
     word_ids = ok(
@@ -239,6 +244,8 @@ def main() -> None:
         ),
         201,
         DeckView,
+    JobAccepted,
+    JobView,
     )
     added = ok(
         post_decks_by_id_words.sync_detailed(
@@ -321,6 +328,19 @@ def main() -> None:
     total = stats.states.new + stats.states.learning + stats.states.review + stats.states.relearning
     assert total >= len(DECK_WORDS) + len(SYSTEM_WORDS), stats.states
     assert sum(day.reviews for day in stats.reviews_per_day) >= 2 + len(answers), stats.reviews_per_day
+
+    step("FSRS optimisation: a background job followed to its typed result")
+    accepted = ok(post_me_fsrs_optimise.sync_detailed(client=sara), 202, JobAccepted)
+    deadline = time.monotonic() + 60
+    while True:
+        job = ok(get_jobs_by_id.sync_detailed(str(accepted.job_id), client=sara), 200, JobView)
+        if job.status in ("succeeded", "failed", "dead") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert job.status == "succeeded", job
+    # A handful of reviews is not enough history to fit parameters on: the typed result says so.
+    assert job.result.type_ == "learning.optimise", job.result
+    assert job.result.outcome == "not_enough_reviews" and job.result.reviews >= 2, job.result
 
     step("export")
     export = ok(get_me_export.sync_detailed(client=sara), 200, AccountExport)

@@ -41,7 +41,7 @@ impl Job for GenerateContent {
     const MAX_ATTEMPTS: u32 = 4;
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Generation {
     pub key: String,
     pub version: u32,

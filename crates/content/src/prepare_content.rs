@@ -11,11 +11,11 @@ use crate::ports::{ContentStore, LearnerLanguages};
 use lingo_dictionary::ports::StoreError;
 use lingo_kernel::jobs::{Enqueued, JobError, JobQueue, NewJob, QueueError};
 use lingo_kernel::{UserId, WordId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// What one `content.prepare` run did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Prepared {
     /// Content already stored.
     pub ready: usize,

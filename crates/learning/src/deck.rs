@@ -68,6 +68,14 @@ impl lingo_kernel::jobs::Job for PropagateSystemDeck {
     const NAME: &'static str = "decks.propagate";
 }
 
+/// What `decks.propagate` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Propagated {
+    pub cards_created: usize,
+    /// Subscribers whose content for the deck's words was asked for (`content.prepare`).
+    pub content_prepared_for: usize,
+}
+
 /// Who a deck belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeckOwner {

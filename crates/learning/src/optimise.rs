@@ -36,6 +36,15 @@ impl Job for OptimiseAllFsrs {
     const NAME: &'static str = "learning.optimise_all";
 }
 
+/// What `learning.optimise_all` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptimisationsEnqueued {
+    /// Learners who reviewed in the last day.
+    pub learners: usize,
+    /// Optimisations enqueued now (a rerun on the same day enqueues none).
+    pub enqueued: usize,
+}
+
 const JOB_ID_NAMESPACE: uuid::Uuid =
     uuid::Uuid::from_u128(0x6c69_6e67_6f2d_6673_7273_2d6f_7074_0000);
 
@@ -58,7 +67,7 @@ pub fn optimise_job_id(user: UserId, day: NaiveDate) -> JobId {
     JobId::from_uuid(uuid::Uuid::new_v5(&JOB_ID_NAMESPACE, name.as_bytes()))
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum OptimiseOutcome {
     NotEnoughReviews {

@@ -105,6 +105,13 @@ impl Job for PurgeUserData {
     const NAME: &'static str = "users.purge";
 }
 
+/// What `users.purge` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserDataPurged {
+    /// Redis keys deleted (or found already gone).
+    pub redis_keys: usize,
+}
+
 #[derive(Clone)]
 pub struct AccountService {
     users: Arc<dyn UserRepository>,

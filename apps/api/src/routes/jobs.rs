@@ -1,3 +1,4 @@
+use super::job_result::JobResult;
 use crate::caller::Caller;
 use crate::problem::{ApiError, Problem};
 use crate::state::AppState;
@@ -41,16 +42,22 @@ pub struct JobView {
     #[serde(skip_serializing_if = "Option::is_none")]
     last_error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    /// What the job reports when it ends; its members depend on the job type
-    /// (docs/job-queue.md).
-    #[schema(value_type = Option<std::collections::BTreeMap<String, serde_json::Value>>)]
-    result: Option<serde_json::Value>,
+    /// What the job reported when it succeeded; its members depend on the job type.
+    result: Option<JobResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     progress: Option<Progress>,
 }
 
 impl From<JobRecord> for JobView {
     fn from(r: JobRecord) -> Self {
+        let result = r.result.and_then(|stored| {
+            JobResult::read(&r.kind, stored)
+                .inspect_err(|e| {
+                    tracing::error!(job = %r.id, kind = %r.kind, error = %e,
+                        "job result left out: it does not fit its type's schema");
+                })
+                .ok()
+        });
         Self {
             id: r.id,
             kind: r.kind,
@@ -61,7 +68,7 @@ impl From<JobRecord> for JobView {
             updated_at: r.updated_at,
             next_attempt_at: r.next_attempt_at,
             last_error: r.last_error,
-            result: r.result,
+            result,
             progress: r.progress.map(|p| Progress {
                 percent: p.percent(),
                 processed: p.processed,

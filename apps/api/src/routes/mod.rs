@@ -14,6 +14,7 @@ pub mod docs;
 mod enums;
 pub(crate) mod fields;
 pub mod health;
+pub mod job_result;
 pub mod jobs;
 pub mod learner_import;
 pub mod list;

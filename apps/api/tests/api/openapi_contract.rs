@@ -143,7 +143,8 @@ async fn problems_are_problem_json_and_operation_ids_unique() {
     }
 }
 
-/// An object schema that says nothing of its members, anywhere in the document.
+/// An object schema that says nothing of its members, or a map whose values may be anything,
+/// anywhere in the document.
 fn untyped_objects(at: &str, schema: &Value, found: &mut Vec<String>) {
     match schema {
         Value::Object(map) => {
@@ -164,6 +165,12 @@ fn untyped_objects(at: &str, schema: &Value, found: &mut Vec<String>) {
             .any(|k| map.contains_key(*k));
             if is_object && !described {
                 found.push(at.to_owned());
+            }
+            // A map of anything (`additionalProperties: {}` or `true`) types nothing either.
+            if map.get("additionalProperties").is_some_and(|a| {
+                a == &Value::Bool(true) || a.as_object().is_some_and(|o| o.is_empty())
+            }) {
+                found.push(format!("{at} (map of any value)"));
             }
             if at.ends_with("/schema") && map.is_empty() {
                 found.push(format!("{at} (empty schema)"));

@@ -2,9 +2,9 @@ use super::JobDeps;
 use chrono::Duration;
 use lingo_kernel::jobs::{Enqueued, JobContext, JobError, JobQueue, NewJob};
 use lingo_learning::optimise::{
-    OptimiseAllFsrs, OptimiseError, OptimiseFsrs, OptimiseOutcome, optimise_job_id,
+    OptimisationsEnqueued, OptimiseAllFsrs, OptimiseError, OptimiseFsrs, OptimiseOutcome,
+    optimise_job_id,
 };
-use serde::Serialize;
 
 /// Fits one learner's parameters. The fit takes seconds of CPU, so the use case runs on a
 /// blocking thread (its few store calls are driven from there with `block_on`) and never
@@ -33,19 +33,13 @@ pub async fn run(
     Ok(outcome)
 }
 
-#[derive(Serialize)]
-pub struct FannedOut {
-    learners: usize,
-    enqueued: usize,
-}
-
 /// Enqueues one optimisation per learner who reviewed in the last 24 hours. The job ids are
 /// fixed per learner and day, so a rerun enqueues nothing new.
 pub async fn run_all(
     deps: JobDeps,
     _ctx: JobContext,
     _job: OptimiseAllFsrs,
-) -> Result<FannedOut, JobError> {
+) -> Result<OptimisationsEnqueued, JobError> {
     let now = deps.clock.now();
     let learners = deps
         .review_history
@@ -69,7 +63,7 @@ pub async fn run_all(
         enqueued,
         "fsrs optimisations enqueued"
     );
-    Ok(FannedOut {
+    Ok(OptimisationsEnqueued {
         learners: learners.len(),
         enqueued,
     })

@@ -1,15 +1,13 @@
 use super::JobDeps;
-use lingo_kernel::jobs::system::PurgeOutbox;
+use lingo_kernel::jobs::system::{OutboxPurged, PurgeOutbox};
 use lingo_kernel::jobs::{JobContext, JobError};
-use serde::Serialize;
 use std::time::Duration;
 
-#[derive(Serialize)]
-pub struct Purged {
-    deleted: usize,
-}
-
-pub async fn run(deps: JobDeps, _ctx: JobContext, job: PurgeOutbox) -> Result<Purged, JobError> {
+pub async fn run(
+    deps: JobDeps,
+    _ctx: JobContext,
+    job: PurgeOutbox,
+) -> Result<OutboxPurged, JobError> {
     let retention = job
         .older_than_secs
         .map(Duration::from_secs)
@@ -21,5 +19,5 @@ pub async fn run(deps: JobDeps, _ctx: JobContext, job: PurgeOutbox) -> Result<Pu
         .await
         .map_err(|e| JobError::Retryable(e.to_string()))?;
     tracing::info!(deleted, "finished jobs purged from the ledger");
-    Ok(Purged { deleted })
+    Ok(OutboxPurged { deleted })
 }

@@ -1,14 +1,6 @@
 use super::JobDeps;
 use lingo_kernel::jobs::{JobContext, JobError};
-use lingo_learning::deck::PropagateSystemDeck;
-use serde::Serialize;
-
-#[derive(Serialize)]
-pub struct Propagated {
-    cards_created: usize,
-    /// Subscribers whose content for the deck's words was asked for (`content.prepare`).
-    content_prepared_for: usize,
-}
+use lingo_learning::deck::{PropagateSystemDeck, Propagated};
 
 /// Gives the words of a system deck to every subscription that lacks them. Idempotent.
 pub async fn run(

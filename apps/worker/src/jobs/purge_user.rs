@@ -1,13 +1,7 @@
 use super::JobDeps;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_users::PhoneNumber;
-use lingo_users::account::PurgeUserData;
-use serde::Serialize;
-
-#[derive(Serialize)]
-pub struct Purged {
-    redis_keys: usize,
-}
+use lingo_users::account::{PurgeUserData, UserDataPurged};
 
 fn retry(e: impl std::fmt::Display) -> JobError {
     JobError::Retryable(e.to_string())
@@ -18,7 +12,11 @@ fn retry(e: impl std::fmt::Display) -> JobError {
 /// Counters keyed with a client address (progressive delay) are not enumerable and expire
 /// within a day; per-account route-class counters within a minute.
 /// Idempotent: deleting what is already gone is fine.
-pub async fn run(deps: JobDeps, _ctx: JobContext, job: PurgeUserData) -> Result<Purged, JobError> {
+pub async fn run(
+    deps: JobDeps,
+    _ctx: JobContext,
+    job: PurgeUserData,
+) -> Result<UserDataPurged, JobError> {
     let mut subjects = vec![
         format!("email:account:{}", job.user_id),
         format!("password:change:{}", job.user_id),
@@ -42,7 +40,7 @@ pub async fn run(deps: JobDeps, _ctx: JobContext, job: PurgeUserData) -> Result<
         deps.limiter.reset(subject).await.map_err(retry)?;
     }
     tracing::info!(user_id = %job.user_id, "user data purged");
-    Ok(Purged {
+    Ok(UserDataPurged {
         redis_keys: subjects.len() + usize::from(job.phone.is_some()),
     })
 }

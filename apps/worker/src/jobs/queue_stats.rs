@@ -1,19 +1,12 @@
 use super::JobDeps;
-use lingo_kernel::jobs::system::QueueStatsReport;
-use lingo_kernel::jobs::{JobContext, JobError, JobQueue, QueueStats};
-use serde::Serialize;
-
-#[derive(Serialize)]
-pub struct Report {
-    queue: QueueStats,
-    outbox_backlog: i64,
-}
+use lingo_kernel::jobs::system::{QueueStatsReport, QueueStatsReported};
+use lingo_kernel::jobs::{JobContext, JobError, JobQueue};
 
 pub async fn run(
     deps: JobDeps,
     _ctx: JobContext,
     _job: QueueStatsReport,
-) -> Result<Report, JobError> {
+) -> Result<QueueStatsReported, JobError> {
     let queue = deps
         .jobs
         .stats()
@@ -33,7 +26,7 @@ pub async fn run(
         outbox_backlog,
         "queue statistics"
     );
-    Ok(Report {
+    Ok(QueueStatsReported {
         queue,
         outbox_backlog,
     })

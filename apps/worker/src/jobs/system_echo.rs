@@ -1,15 +1,8 @@
-use lingo_kernel::jobs::system::SystemEcho;
+use lingo_kernel::jobs::system::{Echoed, SystemEcho};
 use lingo_kernel::jobs::{JobContext, JobError, JobProgress};
-use serde::Serialize;
 use std::time::Duration;
 
 const MAX_DELAY: Duration = Duration::from_secs(600);
-
-#[derive(Serialize)]
-pub struct Echoed {
-    echo: String,
-    attempt: u32,
-}
 
 pub async fn run(ctx: JobContext, job: SystemEcho) -> Result<Echoed, JobError> {
     let delay = Duration::from_millis(job.delay_ms).min(MAX_DELAY);

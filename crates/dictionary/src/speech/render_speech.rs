@@ -22,7 +22,7 @@ impl Job for RenderSpeech {
     const MAX_ATTEMPTS: u32 = 4;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendered {
     pub id: String,
     pub bytes: usize,
