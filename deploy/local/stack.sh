@@ -7,7 +7,7 @@
 #   deploy/local/stack.sh status   show stores and apps
 #   deploy/local/stack.sh logs     follow the app logs
 #   deploy/local/stack.sh migrate  stores + build lingo-admin + apply migrations
-#   deploy/local/stack.sh venv     ensure .dev/venv (rust-just, secantusdb, aiosmtpd)
+#   deploy/local/stack.sh venv     ensure .dev/venv (rust-just, secantusdb, aiosmtpd, genanki, anki)
 #   deploy/local/stack.sh data     install the dictionary data (deploy/local/data.sh install)
 #
 # `up` also installs the dictionary data and seeds it once the worker runs (docs/data.md);
@@ -68,8 +68,9 @@ ensure_packages() {
     [ "${#want[@]}" -eq 0 ] || apt_install "${want[@]}"
 }
 
-# .dev/venv with rust-just (the `just` binary), secantusdb (a MongoDB-wire-compatible server) and
-# aiosmtpd (the SMTP server the email adapter's tests deliver to).
+# .dev/venv with rust-just (the `just` binary), secantusdb (a MongoDB-wire-compatible server),
+# aiosmtpd (the SMTP server the email adapter's tests deliver to), and genanki and anki (the
+# writers of the Anki packages the learner-import tests read).
 ensure_venv() {
     mkdirs
     venv_create "$VENV"
@@ -77,6 +78,8 @@ ensure_venv() {
     [ -x "$VENV/bin/just" ] || need+=(rust-just)
     [ -x "$VENV/bin/secantusd-py" ] || need+=(secantusdb)
     "$VENV/bin/python" -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(aiosmtpd)
+    "$VENV/bin/python" -c 'import genanki' >/dev/null 2>&1 || need+=(genanki)
+    "$VENV/bin/python" -c 'import anki.collection' >/dev/null 2>&1 || need+=(anki)
     [ "${#need[@]}" -eq 0 ] || venv_pip_install "$VENV" "${need[@]}"
 }
 

@@ -17,7 +17,7 @@ enum State {
 
 /// The fields of `record`, or `None` when it ends inside a quoted field (the record goes on
 /// on the next line). A stray quote inside an unquoted field is kept as text.
-pub(crate) fn split_fields(record: &str, delimiter: char) -> Option<Vec<String>> {
+pub fn split_fields(record: &str, delimiter: char) -> Option<Vec<String>> {
     let mut fields = Vec::new();
     let mut field = String::new();
     let mut state = State::FieldStart;
@@ -58,7 +58,7 @@ pub(crate) fn split_fields(record: &str, delimiter: char) -> Option<Vec<String>>
 }
 
 /// `;` when the line has more semicolons than commas outside quotes, else `,`.
-pub(crate) fn sniff_delimiter(line: &str) -> char {
+pub fn sniff_delimiter(line: &str) -> char {
     let mut quoted = false;
     let (mut commas, mut semicolons) = (0usize, 0usize);
     for c in line.chars() {

@@ -31,6 +31,13 @@ mod wordnet_lines;
 
 pub use import_files::LocalImportFiles;
 
+/// The text rules other readers of users' files share (the learner import in
+/// `lingo-learner-files`): RFC 4180 fields and delimiter sniffing, markup to plain text.
+pub mod text {
+    pub use crate::csv_fields::{sniff_delimiter, split_fields};
+    pub use crate::strip_markup::clean_text;
+}
+
 use chrono::{DateTime, Utc};
 use lingo_dictionary::import::{ImportFormat, ImportSpec, ReadError};
 use lingo_dictionary::ports::{RecordFormats, RecordReader};

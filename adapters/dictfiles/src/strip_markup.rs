@@ -6,7 +6,7 @@ const BREAKING_TAGS: &[&str] = &["br", "p", "div", "li", "tr", "td", "dd", "dt"]
 
 /// Removes HTML tags, decodes the common entities, drops control characters and collapses
 /// whitespace. A `<` that does not open a tag (`a < b`) is kept.
-pub(crate) fn clean_text(raw: &str) -> String {
+pub fn clean_text(raw: &str) -> String {
     let without_tags = strip_tags(raw);
     let decoded = decode_entities(&without_tags);
     collapse(&decoded)

@@ -23,12 +23,14 @@ const METHODS: [&str; 8] = [
 const STORELESS: [&str; 2] = ["/api/v1/health", "/api/v1/openapi.json"];
 
 /// Paths a rate limit can answer 429 on: the route classes of `routes::configure` (auth,
-/// batches, quizzes, lookups, search, text analysis, content) and the limits of the account
-/// use cases under `/me/` (password change, verification and address-change emails).
+/// batches and learner imports, quizzes, lookups, search, text analysis, content) and the
+/// limits of the account use cases under `/me/` (password change, verification and
+/// address-change emails).
 const RATE_LIMITED: &[&str] = &[
     "/api/v1/auth/",
     "/api/v1/me/",
     "/api/v1/reviews/batch",
+    "/api/v1/decks/{id}/imports",
     "/api/v1/quizzes",
     "/api/v1/dictionary/",
     "/api/v1/texts/",

@@ -172,6 +172,23 @@ impl From<ImportRequestError> for ApiError {
     }
 }
 
+impl From<lingo_learning::import_words::LearnerImportError> for ApiError {
+    fn from(e: lingo_learning::import_words::LearnerImportError) -> Self {
+        use lingo_learning::import_words::LearnerImportError as E;
+        match e {
+            E::DeckNotFound => Self::NotFound(e.to_string()),
+            E::Empty => Self::invalid("body", e.to_string()),
+            E::NotAnkiPackage => Self::invalid("body", e.to_string()),
+            E::TooLarge { .. } => Self::Detailed(Box::new(
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE).detail(e.to_string()),
+            )),
+            E::Storage(_) => Self::Unavailable(e.to_string()),
+            E::Store(e) => e.into(),
+            E::Queue(e) => e.into(),
+        }
+    }
+}
+
 impl From<lingo_kernel::jobs::QueueError> for ApiError {
     fn from(e: lingo_kernel::jobs::QueueError) -> Self {
         Self::Unavailable(e.to_string())

@@ -1,8 +1,8 @@
 use crate::problem::Problem;
 use crate::routes::{
     admin_dictionary, admin_jobs, admin_users, admin_words, audio, auth, cards, content,
-    credentials, decks, devices, dictionary, health, jobs, me, notifications, quizzes, reviews,
-    stats, study, sync,
+    credentials, decks, devices, dictionary, health, jobs, learner_import, me, notifications,
+    quizzes, reviews, stats, study, sync,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -22,7 +22,7 @@ use utoipa::{Modify, OpenApi};
         credentials::resend_verification, credentials::link_google, me::get, me::update, me::delete, me::export, me::optimise,
         devices::register, devices::list, devices::remove, notifications::list, notifications::mark_read,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
-        decks::list_system, decks::subscribe, decks::unsubscribe,
+        decks::list_system, decks::subscribe, decks::unsubscribe, learner_import::upload,
         cards::list, cards::edit, reviews::review, reviews::batch, reviews::undo, cards::suspend, cards::unsuspend, cards::bury, cards::reset, cards::move_card, study::queue, study::session, stats::stats, sync::pull,
         quizzes::create, quizzes::get, quizzes::answer,
         dictionary::lookup, dictionary::search, dictionary::analyse, dictionary::analyse_alias, admin_dictionary::import_path,

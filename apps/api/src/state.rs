@@ -47,6 +47,8 @@ pub struct AppState {
     pub lookup_bodies: Arc<crate::lookup_cache::LookupBodies>,
     pub analyser: Arc<TextAnalysisService>,
     pub imports: Arc<ImportRequestService>,
+    /// Learners' imports into their decks.
+    pub learner_imports: lingo_learning::import_words::LearnerImportRequests,
     pub reconcile: Arc<ReconcileRequestService>,
     pub word_moderation: lingo_dictionary::moderation::WordModerationService,
     pub content: Arc<ContentRequestService>,
@@ -92,6 +94,7 @@ impl AppState {
             lookup_bodies: Arc::new(crate::lookup_cache::bodies()),
             analyser: s.analyser,
             imports: s.import_requests,
+            learner_imports: s.learner_imports,
             reconcile: s.reconcile_requests,
             word_moderation: s.word_moderation,
             content: s.content_requests,

@@ -153,6 +153,21 @@ impl Config {
                 slow_ms: env.parse("LINGO_QUIZ_SLOW_MS", 15_000)?,
                 fast_ms: env.parse("LINGO_QUIZ_FAST_MS", 4_000)?,
             },
+            learner_import: LearnerImportConfig {
+                upload_dir: env.string(
+                    "LINGO_LEARNER_IMPORT_DIR",
+                    if production {
+                        "/var/lib/lingo/uploads/learners"
+                    } else {
+                        ".dev/uploads/learners"
+                    },
+                ),
+                upload_limit_bytes: env
+                    .parse("LINGO_LEARNER_IMPORT_LIMIT_BYTES", 32 * 1024 * 1024)?,
+                max_rows: env.positive("LINGO_LEARNER_IMPORT_MAX_ROWS", 20_000)?,
+                max_uncompressed_bytes: env
+                    .parse("LINGO_LEARNER_IMPORT_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024)?,
+            },
             content: content_config(env)?,
             speech: speech_config(env)?,
             email: email::email_config(env, production)?,

@@ -115,6 +115,8 @@ pub struct Services {
     pub card_actions: CardActionService,
     pub quizzes: QuizService,
     pub optimise_requests: OptimiseRequestService,
+    /// Learners' imports into their decks.
+    pub learner_imports: lingo_learning::import_words::LearnerImportRequests,
     // dictionary
     pub lookup: Arc<LookupService>,
     pub analyser: Arc<TextAnalysisService>,
@@ -196,6 +198,7 @@ impl Services {
             optimise: learning.optimise.clone(),
             review_history: learning.review_history.clone(),
             decks: learning.deck_store.clone(),
+            import_words: learning.import_words.clone(),
             import: dictionary.import.clone(),
             reconcile: dictionary.reconcile,
             content: content.generation.clone(),
@@ -231,6 +234,7 @@ impl Services {
             card_actions: learning.card_actions,
             quizzes: learning.quizzes,
             optimise_requests: learning.optimise_requests,
+            learner_imports: learning.imports,
             lookup: dictionary.lookup,
             analyser: dictionary.analyser,
             import: dictionary.import,

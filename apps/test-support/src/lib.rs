@@ -5,6 +5,7 @@
 //! Store URLs come from the environment (`just test` writes them to `.dev/env`); the defaults
 //! match a local development stack.
 
+pub mod anki;
 mod app;
 #[cfg(feature = "testcontainers")]
 pub mod containers;

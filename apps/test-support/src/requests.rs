@@ -282,6 +282,28 @@ impl TestApp {
             .await
     }
 
+    /// `POST /api/v1/decks/{deck}/imports?{query}` with `file` as the body, of `content_type`:
+    /// the 202's body (`job_id`, `status_url`) or the problem.
+    pub async fn import_into_deck(
+        &self,
+        learner: &Learner,
+        deck: &str,
+        query: &str,
+        content_type: &str,
+        file: Vec<u8>,
+    ) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/v1/decks/{deck}/imports?{query}")))
+            .bearer_auth(&learner.token)
+            .header("content-type", content_type)
+            .body(file)
+            .send()
+            .await
+            .expect("request sent");
+        json_of(response).await
+    }
+
     /// Polls a job's status (`/api/v1/jobs/{id}`) until it succeeded; a dead job fails the test.
     pub async fn wait_for_job(&self, token: &str, status_url: &str) -> Value {
         eventually(&format!("{status_url} succeeded"), || async {

@@ -6,6 +6,7 @@ pub mod card_material;
 pub mod card_queries;
 pub mod deck;
 pub mod fold_reviews;
+pub mod import_words;
 pub mod local_day;
 pub mod manage_decks;
 pub mod optimise;

@@ -52,11 +52,31 @@ impl SchedulingSettings {
         }
     }
 
-    fn leeches(&self) -> LeechRule {
+    /// When lapses make a card a leech, and whether that suspends it.
+    pub fn leeches(&self) -> LeechRule {
         LeechRule {
             threshold: self.leech_threshold,
             suspend: self.suspend_leeches,
         }
+    }
+
+    /// The scheduler of these settings with `parameters` (the defaults when `None`). Stored
+    /// settings and parameters were valid when saved; should they not be, the defaults are.
+    pub fn scheduler(
+        &self,
+        parameters: Option<&ParameterSet>,
+    ) -> Result<Scheduler, crate::scheduler::SchedulerError> {
+        let config = SchedulerConfig {
+            parameters: parameters
+                .map(|p| p.parameters.clone())
+                .unwrap_or_else(|| DEFAULT_PARAMETERS.to_vec()),
+            desired_retention: self.desired_retention,
+            learning_steps: self.learning_steps.clone(),
+            relearning_steps: self.relearning_steps.clone(),
+            maximum_interval: self.maximum_interval,
+            enable_fuzzing: true,
+        };
+        Scheduler::new(config).or_else(|_| Scheduler::new(SchedulerConfig::default()))
     }
 }
 
@@ -185,22 +205,7 @@ fn refuse(card: &Card, at: DateTime<Utc>, now: DateTime<Utc>) -> Option<ReviewRe
 }
 
 fn scheduler(context: &SchedulingContext) -> Result<Scheduler, crate::scheduler::SchedulerError> {
-    let settings = &context.settings;
-    let parameters = context
-        .parameters
-        .as_ref()
-        .map(|p| p.parameters.clone())
-        .unwrap_or_else(|| DEFAULT_PARAMETERS.to_vec());
-    let config = SchedulerConfig {
-        parameters,
-        desired_retention: settings.desired_retention,
-        learning_steps: settings.learning_steps.clone(),
-        relearning_steps: settings.relearning_steps.clone(),
-        maximum_interval: settings.maximum_interval,
-        enable_fuzzing: true,
-    };
-    // Stored settings and parameters were valid when saved; the defaults always are.
-    Scheduler::new(config).or_else(|_| Scheduler::new(SchedulerConfig::default()))
+    context.settings.scheduler(context.parameters.as_ref())
 }
 
 /// The pure decision: what `request` writes, or why it is refused.

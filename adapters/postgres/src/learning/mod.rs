@@ -4,6 +4,7 @@ mod activity;
 mod card_row;
 mod cards;
 mod decks;
+mod import_cards;
 mod quiz_candidates;
 mod quizzes;
 mod resolve_word;

@@ -105,3 +105,13 @@ pub enum QuizKindName {
     Matching,
     Listening,
 }
+
+/// The kind of file a learner imports into a deck.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ImportFormatName {
+    Csv,
+    Tsv,
+    Apkg,
+}

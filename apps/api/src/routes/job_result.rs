@@ -28,6 +28,8 @@ pub enum JobResult {
     LearningOptimise(OptimiseResult),
     #[serde(rename = "learning.optimise_all")]
     LearningOptimiseAll(OptimiseAllResult),
+    #[serde(rename = "learning.import_words")]
+    LearningImportWords(ImportWordsResult),
     #[serde(rename = "users.purge")]
     UsersPurge(UserPurgeResult),
     #[serde(rename = "system.echo")]
@@ -178,6 +180,47 @@ pub enum OptimiseOutcomeName {
 pub struct OptimiseAllResult {
     learners: u64,
     enqueued: u64,
+}
+
+/// `learning.import_words`: what a learner's word list or Anki package brought into their deck
+/// (docs/learner-import.md).
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImportWordsResult {
+    deck_id: uuid::Uuid,
+    format: ImportedFormat,
+    /// Rows or notes read from the file.
+    rows: u64,
+    /// Words that got cards now.
+    words_imported: u64,
+    /// Words the deck held already, left as they were.
+    words_already_in_deck: u64,
+    cards_created: u64,
+    /// Anki reviews stored in the review log and folded into the cards' FSRS state.
+    reviews_imported: u64,
+    /// Rows or notes not imported.
+    failed: u64,
+    /// The first 100 of them.
+    errors: Vec<ImportRowError>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportedFormat {
+    Csv,
+    Tsv,
+    Apkg,
+}
+
+/// A row (by its first line) or an Anki note (by its id) that was not imported.
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImportRowError {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note_id: Option<i64>,
+    reason: String,
 }
 
 /// `users.purge`: a deleted account's data erased outside PostgreSQL.
@@ -339,6 +382,21 @@ mod tests {
             learners: 9,
             enqueued: 7,
         });
+        {
+            use lingo_learning::import_words::{
+                ImportWords, ImportWordsReport, RowError, WordListFormat,
+            };
+            let mut report =
+                ImportWordsReport::new(lingo_kernel::DeckId::new(), WordListFormat::Apkg);
+            report.rows = 12;
+            report.words_imported = 9;
+            report.words_already_in_deck = 1;
+            report.cards_created = 18;
+            report.reviews_imported = 40;
+            report.record_error(RowError::at_line(3, "word \"\": must not be empty"));
+            report.record_error(RowError::of_note(1_607_392_319_123, "fields are not UTF-8"));
+            round_trip::<ImportWords>(report);
+        }
         round_trip::<PurgeUserData>(UserDataPurged { redis_keys: 6 });
         round_trip::<SystemEcho>(Echoed {
             echo: "hi".to_owned(),

@@ -17,6 +17,7 @@ pub(crate) mod fields;
 pub mod health;
 pub mod job_result;
 pub mod jobs;
+pub mod learner_import;
 pub mod list;
 pub mod me;
 pub mod metrics;
@@ -104,6 +105,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .delete(decks::delete),
             )
             .service(web::resource("/decks/{id}/words").post(decks::add_words))
+            .service(
+                web::resource("/decks/{id}/imports")
+                    .wrap(limited!(RouteClass::Batches))
+                    .post(learner_import::upload),
+            )
             .service(web::resource("/admin/decks").post(decks::create_system))
             .service(web::resource("/admin/decks/{id}/words").post(decks::add_system_words))
             .service(web::resource("/system-decks").get(decks::list_system))

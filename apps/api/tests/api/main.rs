@@ -16,6 +16,7 @@ mod http_caching;
 mod idempotency;
 mod input_limits;
 mod jobs;
+mod learner_import;
 mod learning;
 mod me;
 mod openapi_contract;

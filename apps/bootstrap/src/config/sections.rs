@@ -32,9 +32,22 @@ pub struct Config {
     pub content: ContentConfig,
     pub speech: SpeechConfig,
     pub quiz: QuizConfig,
+    pub learner_import: LearnerImportConfig,
     pub email: super::EmailConfig,
     pub push: super::PushConfig,
     pub limits: super::limits::LimitsConfig,
+}
+
+/// Learners' imports of word lists and Anki packages (docs/learner-import.md).
+#[derive(Debug, Clone)]
+pub struct LearnerImportConfig {
+    /// Where uploads are written; must be shared with the workers.
+    pub upload_dir: String,
+    pub upload_limit_bytes: u64,
+    /// Rows (or Anki notes) in one file.
+    pub max_rows: usize,
+    /// What an Anki package's collection may hold uncompressed.
+    pub max_uncompressed_bytes: u64,
 }
 
 /// When a correct quiz answer counts as slow (→ Hard) or fast (→ Easy).

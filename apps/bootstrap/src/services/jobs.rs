@@ -25,6 +25,8 @@ pub struct JobDeps {
     pub optimise: Arc<OptimiseService>,
     pub review_history: Arc<dyn ReviewHistory>,
     pub decks: Arc<dyn DeckStore>,
+    /// `learning.import_words`.
+    pub import_words: Arc<lingo_learning::import_words::ImportWordsService>,
     pub import: Arc<ImportService>,
     pub reconcile: Arc<ReconcileService>,
     pub content: Arc<ContentGenerationService>,

@@ -7,6 +7,9 @@ use lingo_kernel::Clock;
 use lingo_kernel::jobs::JobQueue;
 use lingo_learning::card_actions::CardActionService;
 use lingo_learning::card_queries::CardQueryService;
+use lingo_learning::import_words::{
+    ImportWordsDeps, ImportWordsService, LearnerImportRequests, ReadLimits,
+};
 use lingo_learning::manage_decks::DeckService;
 use lingo_learning::optimise::OptimiseService;
 use lingo_learning::ports::{CardStore, DeckStore, LearnerProfiles, ReviewHistory};
@@ -39,6 +42,10 @@ pub(super) struct Learning {
     pub optimise: Arc<OptimiseService>,
     pub review_history: Arc<dyn ReviewHistory>,
     pub deck_store: Arc<dyn DeckStore>,
+    /// Learners' uploads into their decks (the api).
+    pub imports: LearnerImportRequests,
+    /// `learning.import_words` (the worker).
+    pub import_words: Arc<ImportWordsService>,
 }
 
 pub(super) fn build(
@@ -94,7 +101,34 @@ pub(super) fn build(
         stats.clone(),
         clock.clone(),
     );
+    let imports = &config.learner_import;
+    let import_words = Arc::new(ImportWordsService::new(
+        ImportWordsDeps {
+            files: Arc::new(lingo_learner_files::LocalWordListFiles::new(
+                &imports.upload_dir,
+            )),
+            decks: deck_store.clone(),
+            cards: Arc::new(PgCardStore::new(stores.postgres.clone())),
+            profiles: profiles.clone(),
+            parameters: fsrs.clone(),
+            content: ContentPreparation::new(queue.clone()),
+            clock: clock.clone(),
+        },
+        ReadLimits {
+            max_rows: imports.max_rows,
+            max_uncompressed_bytes: imports.max_uncompressed_bytes,
+            ..ReadLimits::default()
+        },
+    ));
+    let imports = LearnerImportRequests::new(
+        Arc::new(lingo_dictfiles::LocalImportFiles::new(&imports.upload_dir)),
+        deck_store.clone(),
+        queue.clone(),
+        imports.upload_limit_bytes,
+    );
     Learning {
+        imports,
+        import_words,
         decks: DeckService::new(deck_store.clone(), cards.clone(), clock.clone())
             .with_content_preparation(ContentPreparation::new(queue.clone())),
         cards: CardQueryService::new(cards.clone()),

@@ -2,6 +2,7 @@
 
 mod generate_content;
 mod import_dictionary;
+mod import_words;
 mod optimise_fsrs;
 mod outbox_purge;
 mod prepare_content;
@@ -26,6 +27,7 @@ use lingo_dictionary::speech::RenderSpeech;
 use lingo_kernel::jobs::Job;
 use lingo_kernel::jobs::{JobContext, JobError};
 use lingo_learning::deck::PropagateSystemDeck;
+use lingo_learning::import_words::ImportWords;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs};
 use lingo_learning::prepare_content::PrepareContent;
 use lingo_notifications::send_reminders::SendReminders;
@@ -48,6 +50,7 @@ pub const KNOWN: &[&str] = &[
     PrepareContent::NAME,
     RenderSpeech::NAME,
     SendReminders::NAME,
+    ImportWords::NAME,
 ];
 
 /// Registers a handler that needs the shared dependencies.
@@ -77,5 +80,6 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, prepare_content::run);
     with_deps(&mut registry, &deps, render_speech::run);
     with_deps(&mut registry, &deps, send_reminders::run);
+    with_deps(&mut registry, &deps, import_words::run);
     registry
 }
