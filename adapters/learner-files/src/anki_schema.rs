@@ -110,7 +110,9 @@ impl Collection {
             .prepare("SELECT ntid, name FROM fields ORDER BY ntid, ord")
             .map_err(database)?;
         let rows = statement
-            .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+            .query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })
             .map_err(database)?;
         let mut names: HashMap<i64, Vec<String>> = HashMap::new();
         for row in rows {

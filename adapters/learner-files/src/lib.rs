@@ -61,7 +61,8 @@ pub fn read_file(
     match format {
         WordListFormat::Apkg => read_apkg::read(path, limits),
         WordListFormat::Csv | WordListFormat::Tsv => {
-            let bytes = std::fs::read(path).map_err(|e| WordListError::Unreadable(e.to_string()))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| WordListError::Unreadable(e.to_string()))?;
             let separator = if format == WordListFormat::Tsv {
                 read_csv::Separator::Tab
             } else {

@@ -28,7 +28,15 @@ const NEWER_COLLECTION: &str = "collection.anki21b";
 const CARDS_PER_NOTE: usize = 10;
 
 const WORD_NAMES: &[&str] = &[
-    "word", "lemma", "front", "expression", "term", "vocabulary", "vocab", "headword", "target",
+    "word",
+    "lemma",
+    "front",
+    "expression",
+    "term",
+    "vocabulary",
+    "vocab",
+    "headword",
+    "target",
 ];
 const TRANSLATION_NAMES: &[&str] = &["translation", "meaning", "back", "definition", "gloss"];
 const NOTE_NAMES: &[&str] = &[
@@ -109,7 +117,10 @@ fn extract_collection(path: &Path, max_bytes: u64) -> Result<Extracted, WordList
     Ok(extracted)
 }
 
-fn read_collection(collection: &Collection, limits: &ReadLimits) -> Result<WordList, WordListError> {
+fn read_collection(
+    collection: &Collection,
+    limits: &ReadLimits,
+) -> Result<WordList, WordListError> {
     let field_names = collection.field_names().map_err(schema)?;
     let notes = collection.notes(limits.max_rows).map_err(schema)?;
     let cards = collection
@@ -156,8 +167,8 @@ fn named(names: &[String], wanted: &[&str], taken: &[usize]) -> Option<usize> {
 
 fn roles(names: &[String], fields: usize) -> FieldRoles {
     let word = named(names, WORD_NAMES, &[]).unwrap_or(0);
-    let translation = named(names, TRANSLATION_NAMES, &[word])
-        .or_else(|| (0..fields).find(|at| *at != word));
+    let translation =
+        named(names, TRANSLATION_NAMES, &[word]).or_else(|| (0..fields).find(|at| *at != word));
     let taken: Vec<usize> = std::iter::once(word).chain(translation).collect();
     FieldRoles {
         word,
@@ -186,13 +197,19 @@ fn plain(field: &str) -> String {
     clean_text(&text)
 }
 
-fn listed(note: &StoredNote, field_names: &HashMap<i64, Vec<String>>) -> Result<ListedWord, RowError> {
+fn listed(
+    note: &StoredNote,
+    field_names: &HashMap<i64, Vec<String>>,
+) -> Result<ListedWord, RowError> {
     let fields = note
         .fields
         .as_deref()
         .ok_or_else(|| RowError::of_note(note.id, "the note's fields are not UTF-8 text"))?;
     let fields: Vec<&str> = fields.split(FIELD_SEPARATOR).collect();
-    let names = field_names.get(&note.note_type).map(Vec::as_slice).unwrap_or(&[]);
+    let names = field_names
+        .get(&note.note_type)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     let roles = roles(names, fields.len());
     let field = |at: Option<usize>| {
         at.and_then(|at| fields.get(at))

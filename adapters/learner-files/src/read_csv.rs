@@ -91,13 +91,18 @@ fn listed(line: u64, cells: &[String], roles: &[Column]) -> ListedWord {
 /// An Anki plain-text export's `#separator:tab`, `#html:true`, `#tags column:3` … lines.
 fn is_directive(line: &str) -> bool {
     line.strip_prefix('#').is_some_and(|rest| {
-        rest.split_once(':')
-            .is_some_and(|(key, _)| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic() || c == ' '))
+        rest.split_once(':').is_some_and(|(key, _)| {
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic() || c == ' ')
+        })
     })
 }
 
 /// Reads the whole list in `bytes`.
-pub fn read(bytes: &[u8], separator: Separator, limits: &ReadLimits) -> Result<WordList, WordListError> {
+pub fn read(
+    bytes: &[u8],
+    separator: Separator,
+    limits: &ReadLimits,
+) -> Result<WordList, WordListError> {
     let mut list = WordList::default();
     let mut roles: Option<Vec<Column>> = None;
     let mut delimiter = match separator {
@@ -125,7 +130,11 @@ pub fn read(bytes: &[u8], separator: Separator, limits: &ReadLimits) -> Result<W
                 continue;
             }
         };
-        let text = if number == 1 { text.strip_prefix(BOM).unwrap_or(text) } else { text };
+        let text = if number == 1 {
+            text.strip_prefix(BOM).unwrap_or(text)
+        } else {
+            text
+        };
         if first_line == 0 {
             if text.trim().is_empty() || (preamble && is_directive(text)) {
                 continue;
@@ -169,7 +178,10 @@ pub fn read(bytes: &[u8], separator: Separator, limits: &ReadLimits) -> Result<W
         list.words.push(listed(line, &cells, columns));
     }
     if first_line != 0 {
-        list.errors.push(RowError::at_line(first_line, "a quoted field is never closed"));
+        list.errors.push(RowError::at_line(
+            first_line,
+            "a quoted field is never closed",
+        ));
     }
     Ok(list)
 }
@@ -179,7 +191,12 @@ mod tests {
     use super::*;
 
     fn read_csv(text: &str) -> WordList {
-        read(text.as_bytes(), Separator::CommaOrSemicolon, &ReadLimits::default()).expect("read")
+        read(
+            text.as_bytes(),
+            Separator::CommaOrSemicolon,
+            &ReadLimits::default(),
+        )
+        .expect("read")
     }
 
     #[test]
@@ -212,7 +229,10 @@ mod tests {
         let list = read(text.as_bytes(), Separator::Tab, &ReadLimits::default()).expect("read");
         assert_eq!(list.words.len(), 1);
         assert_eq!(list.words[0].lemma, "bank");
-        assert_eq!(list.words[0].translation.as_deref(), Some("shore of a river"));
+        assert_eq!(
+            list.words[0].translation.as_deref(),
+            Some("shore of a river")
+        );
         assert_eq!(list.words[0].line, Some(3));
     }
 
@@ -242,7 +262,9 @@ mod tests {
             ..ReadLimits::default()
         };
         let refused = read(b"a\nb\nc\n", Separator::CommaOrSemicolon, &limits);
-        assert!(matches!(refused, Err(WordListError::Invalid(m)) if m.contains("more than 2 rows")));
+        assert!(
+            matches!(refused, Err(WordListError::Invalid(m)) if m.contains("more than 2 rows"))
+        );
         assert!(read(b"a\nb\n", Separator::CommaOrSemicolon, &limits).is_ok());
     }
 }

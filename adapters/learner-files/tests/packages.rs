@@ -29,7 +29,12 @@ fn package(script: &str, spec: &Value) -> PathBuf {
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {:?}: {e}; run `deploy/local/stack.sh venv`", python()));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {:?}: {e}; run `deploy/local/stack.sh venv`",
+                python()
+            )
+        });
     child
         .stdin
         .take()
@@ -70,11 +75,20 @@ fn a_genanki_package_reads_as_one_word_per_note_with_fields_by_name() {
         assert_eq!(house.note.as_deref(), Some("my note"));
         assert_eq!(house.tags, ["home", "a::b"]);
         assert!(house.note_id.is_some());
-        let reverse = house.cards.iter().find(|c| c.template == 1).expect("reverse card");
+        let reverse = house
+            .cards
+            .iter()
+            .find(|c| c.template == 1)
+            .expect("reverse card");
         assert_eq!(reverse.revlog.len(), 1);
         assert_eq!(reverse.revlog[0].ease, 4);
         assert_eq!(reverse.revlog[0].id, 1_767_225_600_000);
-        assert!(house.cards.iter().any(|c| c.template == 0 && c.revlog.is_empty()));
+        assert!(
+            house
+                .cards
+                .iter()
+                .any(|c| c.template == 0 && c.revlog.is_empty())
+        );
         assert_eq!(list.words[1].note, None);
     }
 }
@@ -103,7 +117,9 @@ fn a_garbage_collection_or_a_missing_one_is_refused_whole() {
     std::fs::create_dir_all(&dir).expect("dir");
     let not_zip = dir.join("a.apkg");
     std::fs::write(&not_zip, b"PK\x03\x04 but no zip").expect("written");
-    assert!(matches!(read(&not_zip), Err(WordListError::Invalid(m)) if m.contains("not an Anki package")));
+    assert!(
+        matches!(read(&not_zip), Err(WordListError::Invalid(m)) if m.contains("not an Anki package"))
+    );
     let gone = dir.join("gone.apkg");
     assert!(matches!(read(&gone), Err(WordListError::Invalid(m)) if m.contains("gone")));
     let _ = std::fs::remove_dir_all(&dir);

@@ -3,6 +3,7 @@
 //! crate writes SQL.
 
 mod account_administration;
+mod account_exports;
 mod answer_deadline;
 mod content_spend;
 mod content_usage;
@@ -20,6 +21,7 @@ mod schema;
 mod users;
 
 pub use account_administration::PgAccountAdministration;
+pub use account_exports::{PgExportArchive, PgRequestedJobs};
 pub use content_spend::PgContentSpend;
 pub use content_usage::{PgContentDrafts, PgUsageLedger};
 pub use dictionary::{
@@ -30,7 +32,10 @@ pub use email_tokens::PgEmailTokenStore;
 pub use fsrs_parameters::PgFsrsParameters;
 pub use job_ledger::{OutboxError, PgJobLedger, stage_job};
 pub use learner_profiles::PgLearnerProfiles;
-pub use learning::{PgActivityDays, PgCardStore, PgChangeFeed, PgDeckStore, PgQuizStore};
+pub use learning::{
+    PgActivityDays, PgCardStore, PgChangeFeed, PgDeckContents, PgDeckStore, PgLearningExport,
+    PgQuizStore, PgTombstones,
+};
 pub use migrate::{MigrationError, migrations_fingerprint, run_migrations};
 pub use notifications::{PgDeviceStore, PgNotificationStore, PgReminderStore};
 pub use pool::{PgPool, PoolSettings, connect};

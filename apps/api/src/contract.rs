@@ -399,9 +399,9 @@ fn fold_variant_tags(doc: &mut Value) {
                 break;
             };
             if !used_once(target)
-                || !schemas
+                || schemas
                     .get(target)
-                    .is_some_and(|t| t.get("properties").is_some())
+                    .is_none_or(|t| t.get("properties").is_none())
             {
                 break;
             }

@@ -266,6 +266,16 @@ impl From<lingo_users::administer_accounts::AdminAccountError> for ApiError {
     }
 }
 
+impl From<lingo_learning::export_deck::DeckExportError> for ApiError {
+    fn from(e: lingo_learning::export_deck::DeckExportError) -> Self {
+        use lingo_learning::export_deck::DeckExportError as E;
+        match e {
+            E::NotFound => Self::NotFound(e.to_string()),
+            E::Unavailable(m) => Self::Unavailable(m),
+        }
+    }
+}
+
 impl From<LearningStoreError> for ApiError {
     fn from(e: LearningStoreError) -> Self {
         match e {

@@ -1,8 +1,8 @@
 use crate::problem::Problem;
 use crate::routes::{
     admin_dictionary, admin_jobs, admin_users, admin_words, audio, auth, cards, content,
-    credentials, decks, devices, dictionary, health, jobs, learner_import, me, notifications,
-    quizzes, reviews, stats, study, sync,
+    credentials, decks, devices, dictionary, exports, health, jobs, learner_import, me,
+    notifications, quizzes, reviews, stats, study, sync,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -19,7 +19,7 @@ use utoipa::{Modify, OpenApi};
         auth::request_phone_code, auth::verify_phone_code, auth::google, auth::refresh,
         auth::logout, auth::logout_all, credentials::verify_email, credentials::forgot_password,
         credentials::reset_password, credentials::change_password, credentials::change_email,
-        credentials::resend_verification, credentials::link_google, me::get, me::update, me::delete, me::export, me::optimise,
+        credentials::resend_verification, credentials::link_google, me::get, me::update, me::delete, exports::account_now, exports::request_account, exports::download_account, exports::deck, me::optimise,
         devices::register, devices::list, devices::remove, notifications::list, notifications::mark_read,
         decks::create, decks::list, decks::get, decks::update, decks::delete, decks::add_words, decks::create_system, decks::add_system_words,
         decks::list_system, decks::subscribe, decks::unsubscribe, learner_import::upload,

@@ -42,6 +42,10 @@ pub struct AppState {
     pub card_actions: CardActionService,
     pub quizzes: QuizService,
     pub optimise: OptimiseRequestService,
+    /// Decks as CSV or Anki packages.
+    pub deck_exports: lingo_learning::export_deck::DeckExportService,
+    /// The learner's complete data export, at once or as a file written by a job.
+    pub account_exports: lingo_users::export_account::AccountExportService,
     pub lookup: Arc<LookupService>,
     /// Serialised lookup bodies, in-process (`crate::lookup_cache`).
     pub lookup_bodies: Arc<crate::lookup_cache::LookupBodies>,
@@ -90,6 +94,8 @@ impl AppState {
             card_actions: s.card_actions,
             quizzes: s.quizzes,
             optimise: s.optimise_requests,
+            deck_exports: s.deck_exports,
+            account_exports: s.account_exports,
             lookup: s.lookup,
             lookup_bodies: Arc::new(crate::lookup_cache::bodies()),
             analyser: s.analyser,

@@ -17,7 +17,8 @@ pub use sections::*;
 use lingo_dictionary::meaning::{DEFAULT_MEANING_FALLBACK, MeaningChains};
 
 pub const DEFAULT_SCHEDULE: &str = "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *;\
-    learning.optimise_all=0 0 4 * * *;reminders.send=0 0/15 * * * *";
+    learning.optimise_all=0 0 4 * * *;reminders.send=0 0/15 * * * *;\
+    sync.purge_tombstones=0 45 3 * * *;account.purge_exports=0 50 3 * * *";
 
 const DEV_JWT_SECRET: &str = "development-only-secret-change-me-0123456789";
 
@@ -141,6 +142,11 @@ impl Config {
                 lease_ttl: env.millis("LINGO_SCHEDULER_LEASE_TTL_MS", 10_000)?,
                 outbox_retention: env.millis("LINGO_OUTBOX_RETENTION_MS", 7 * 86_400_000)?,
             },
+            exports: ExportConfig {
+                retention: std::time::Duration::from_secs(
+                    86_400 * env.positive("LINGO_EXPORT_RETENTION_DAYS", 7)? as u64,
+                ),
+            },
             telemetry: TelemetryConfig {
                 service_name: env.string("LINGO_SERVICE_NAME", "lingo"),
                 log_format,
@@ -165,8 +171,10 @@ impl Config {
                 upload_limit_bytes: env
                     .parse("LINGO_LEARNER_IMPORT_LIMIT_BYTES", 32 * 1024 * 1024)?,
                 max_rows: env.positive("LINGO_LEARNER_IMPORT_MAX_ROWS", 20_000)?,
-                max_uncompressed_bytes: env
-                    .parse("LINGO_LEARNER_IMPORT_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024)?,
+                max_uncompressed_bytes: env.parse(
+                    "LINGO_LEARNER_IMPORT_MAX_UNCOMPRESSED_BYTES",
+                    256 * 1024 * 1024,
+                )?,
             },
             content: content_config(env)?,
             speech: speech_config(env)?,

@@ -7,6 +7,7 @@
 mod auth;
 mod content;
 mod dictionary;
+mod exports;
 mod jobs;
 mod learning;
 mod notifications;
@@ -117,6 +118,9 @@ pub struct Services {
     pub optimise_requests: OptimiseRequestService,
     /// Learners' imports into their decks.
     pub learner_imports: lingo_learning::import_words::LearnerImportRequests,
+    // exports
+    pub deck_exports: lingo_learning::export_deck::DeckExportService,
+    pub account_exports: lingo_users::export_account::AccountExportService,
     // dictionary
     pub lookup: Arc<LookupService>,
     pub analyser: Arc<TextAnalysisService>,
@@ -185,6 +189,7 @@ impl Services {
         );
         let notifications =
             notifications::build(&config.push, &stores, overrides.push, clock.clone())?;
+        let exports = exports::build(config, &stores, clock.clone());
         let jobs = JobService::new(Arc::new(stores.jobs.clone()), Arc::new(stores.jobs.clone()));
         let job_deps = JobDeps {
             jobs: stores.jobs.clone(),
@@ -208,6 +213,8 @@ impl Services {
                 stores.jobs.clone(),
             )),
             reminders: notifications.reminders,
+            account_exports: exports.accounts.clone(),
+            tombstone_purge: exports.tombstone_purge,
             clock: clock.clone(),
         };
         let idempotency = lingo_kernel::idempotency::IdempotencyService::new(
@@ -235,6 +242,8 @@ impl Services {
             quizzes: learning.quizzes,
             optimise_requests: learning.optimise_requests,
             learner_imports: learning.imports,
+            deck_exports: exports.decks,
+            account_exports: exports.accounts,
             lookup: dictionary.lookup,
             analyser: dictionary.analyser,
             import: dictionary.import,

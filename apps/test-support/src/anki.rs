@@ -11,13 +11,13 @@ use std::process::{Command, Stdio};
 pub fn python() -> PathBuf {
     std::env::var_os("LINGO_TEST_PYTHON")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.dev/venv/bin/python")
-        })
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.dev/venv/bin/python"))
 }
 
 fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts")
+        .join(name)
 }
 
 fn run(script_name: &str, spec: &Value) -> Vec<u8> {

@@ -8,6 +8,7 @@ pub mod auth;
 mod display_name;
 mod email;
 pub mod email_token;
+pub mod export_account;
 mod phone;
 pub mod ports;
 mod profile;

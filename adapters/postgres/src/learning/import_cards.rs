@@ -3,8 +3,8 @@
 //! logs that history. A card of a type the deck holds already is left alone and its history is
 //! not logged, so a retried batch writes nothing twice.
 
-use super::cards::PgCardStore;
 use super::card_row::state_name;
+use super::cards::PgCardStore;
 use super::resolve_word::{AddedBy, resolve_word};
 use super::{TxError, unavailable};
 use crate::schema::{cards, decks, review_logs};

@@ -3,7 +3,9 @@
 mod activity;
 mod card_row;
 mod cards;
+mod deck_contents;
 mod decks;
+pub(crate) mod export_section;
 mod import_cards;
 mod quiz_candidates;
 mod quizzes;
@@ -13,13 +15,18 @@ mod reviews;
 mod stats;
 mod study;
 mod sync;
+mod tombstones;
 mod undo;
 
 pub use activity::PgActivityDays;
 pub use cards::PgCardStore;
+pub use deck_contents::PgDeckContents;
 pub use decks::PgDeckStore;
+pub use export_section::PgLearningExport;
+pub(crate) use export_section::json_section;
 pub use quizzes::PgQuizStore;
 pub use sync::PgChangeFeed;
+pub use tombstones::PgTombstones;
 
 use lingo_learning::ports::LearningStoreError;
 

@@ -10,6 +10,9 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use lingo_kernel::UserId;
 use lingo_notifications::ports::{DeviceStore, StoreError};
 use lingo_notifications::{Device, DeviceId, DeviceRegistration, Platform, PushToken};
+use lingo_users::export_account::ExportSection;
+use lingo_users::ports::Unavailable;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 #[derive(QueryableByName)]
@@ -164,5 +167,23 @@ impl DeviceStore for PgDeviceStore {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+}
+
+/// The learner's registered devices in the account export. The push token is the provider's
+/// credential for the device, so only its platform, app version, locale and times are listed.
+const DEVICES_EXPORT: &str = r#"
+SELECT json_build_object('devices', COALESCE((
+  SELECT json_agg(json_build_object(
+    'id', d.id, 'platform', d.platform, 'app_version', d.app_version, 'locale', d.locale,
+    'created_at', d.created_at, 'updated_at', d.updated_at) ORDER BY d.created_at, d.id)
+  FROM devices d WHERE d.user_id = $1), '[]'))::text AS document
+"#;
+
+#[async_trait]
+impl ExportSection for PgDeviceStore {
+    #[tracing::instrument(name = "export.devices", skip(self), fields(user = %user))]
+    async fn export(&self, user: UserId) -> Result<Map<String, Value>, Unavailable> {
+        crate::learning::export_section::json_section(&self.pool, DEVICES_EXPORT, user).await
     }
 }

@@ -106,9 +106,9 @@ async fn answer(
         .header("content-type", "application/json")
         .body(())
         .expect("response");
-    if let Ok(mut send) = respond.send_response(response, scripted.body.is_empty()) {
-        if !scripted.body.is_empty() {
-            let _ = send.send_data(Bytes::from(scripted.body.clone()), true);
-        }
+    if let Ok(mut send) = respond.send_response(response, scripted.body.is_empty())
+        && !scripted.body.is_empty()
+    {
+        let _ = send.send_data(Bytes::from(scripted.body.clone()), true);
     }
 }

@@ -40,6 +40,12 @@ pub enum JobResult {
     QueueStats(QueueStatsResult),
     #[serde(rename = "reminders.send")]
     RemindersSend(RemindersResult),
+    #[serde(rename = "account.export")]
+    AccountExport(AccountExportResult),
+    #[serde(rename = "account.purge_exports")]
+    AccountPurgeExports(ExportsPurgedResult),
+    #[serde(rename = "sync.purge_tombstones")]
+    SyncPurgeTombstones(TombstonesPurgedResult),
 }
 
 impl JobResult {
@@ -279,6 +285,35 @@ pub struct RemindersResult {
     skipped: u32,
 }
 
+/// `account.export`: where to download the written export, and until when.
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AccountExportResult {
+    #[schema(format = Uuid)]
+    export_id: String,
+    /// `GET` it with the owner's token (`application/gzip`).
+    download_url: String,
+    expires_at: chrono::DateTime<chrono::Utc>,
+    /// Size of the gzip file.
+    bytes: u64,
+}
+
+/// `account.purge_exports`: expired export files deleted.
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ExportsPurgedResult {
+    deleted: u64,
+}
+
+/// `sync.purge_tombstones`: deletion tombstones past the sync bound deleted.
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TombstonesPurgedResult {
+    deleted: u64,
+    /// Tombstones of deletions before this were deleted.
+    before: chrono::DateTime<chrono::Utc>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,7 +347,8 @@ mod tests {
         use lingo_learning::prepare_content::PrepareContent;
         use lingo_users::account::{PurgeUserData, UserDataPurged};
 
-        let source = lingo_dictionary::SourceId::try_from("freedict-eng-ara".to_owned()).unwrap();
+        let source = lingo_dictionary::SourceId::try_from("freedict-eng-ara".to_owned())
+            .expect("a valid source id");
         round_trip::<ImportDictionary>(ImportReport {
             source: source.clone(),
             counters: ImportCounters {
@@ -329,7 +365,7 @@ mod tests {
             resumed_from: 2,
         });
         round_trip::<ReconcileWords>(ReconcileReport {
-            language: lingo_kernel::LanguageCode::parse("en").unwrap(),
+            language: lingo_kernel::LanguageCode::parse("en").expect("a valid language"),
             source,
             entries_seen: 5,
             entries_corrupt: 1,
@@ -422,6 +458,25 @@ mod tests {
                 skipped: 3,
             },
         );
+        use lingo_learning::purge_tombstones::{PurgeTombstones, TombstonesPurged};
+        use lingo_users::export_account::{
+            ExportAccount, ExportReady, ExportsPurged, PurgeExpiredExports,
+        };
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-04T10:00:00.123Z")
+            .expect("a valid timestamp")
+            .to_utc();
+        let export_id = lingo_kernel::jobs::JobId::new();
+        round_trip::<ExportAccount>(ExportReady {
+            export_id,
+            download_url: format!("/api/v1/me/export/{export_id}"),
+            expires_at: at,
+            bytes: 2048,
+        });
+        round_trip::<PurgeExpiredExports>(ExportsPurged { deleted: 3 });
+        round_trip::<PurgeTombstones>(TombstonesPurged {
+            deleted: 12,
+            before: at,
+        });
     }
 
     #[test]

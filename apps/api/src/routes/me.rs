@@ -102,19 +102,6 @@ pub async fn delete(caller: Caller, state: web::Data<AppState>) -> Result<HttpRe
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Everything stored about the caller, as JSON.
-#[utoipa::path(get, path = "/api/v1/me/export", tag = "me", security(("bearer" = [])),
-    responses((status = 200, description = "The export", body = super::response_schemas::AccountExport), (status = 401, body = Problem)))]
-pub async fn export(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let data = state.accounts.export(caller.user).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((
-            "content-disposition",
-            "attachment; filename=\"lingo-export.json\"",
-        ))
-        .json(data))
-}
-
 /// Asks for the caller's FSRS parameters to be fitted to their review history. One request a
 /// day counts (asking again the same day returns the same job).
 #[utoipa::path(post, path = "/api/v1/me/fsrs/optimise", tag = "me", security(("bearer" = [])),

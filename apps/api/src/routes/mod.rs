@@ -13,6 +13,7 @@ pub mod devices;
 pub mod dictionary;
 pub mod docs;
 mod enums;
+pub mod exports;
 pub(crate) mod fields;
 pub mod health;
 pub mod job_result;
@@ -83,7 +84,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .patch(me::update)
                     .delete(me::delete),
             )
-            .service(web::resource("/me/export").get(me::export))
+            .service(
+                web::resource("/me/export")
+                    .get(exports::account_now)
+                    .post(exports::request_account),
+            )
+            .service(web::resource("/me/export/{id}").get(exports::download_account))
             .service(web::resource("/me/password").post(credentials::change_password))
             .service(web::resource("/me/email").post(credentials::change_email))
             .service(web::resource("/me/email/verification").post(credentials::resend_verification))
@@ -110,6 +116,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .wrap(limited!(RouteClass::Batches))
                     .post(learner_import::upload),
             )
+            .service(web::resource("/decks/{id}/export").get(exports::deck))
             .service(web::resource("/admin/decks").post(decks::create_system))
             .service(web::resource("/admin/decks/{id}/words").post(decks::add_system_words))
             .service(web::resource("/system-decks").get(decks::list_system))

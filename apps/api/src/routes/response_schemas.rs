@@ -388,11 +388,190 @@ pub struct ExportedSession {
     revoked_at: Option<DateTime<Utc>>,
 }
 
-/// Everything Lingo keeps about the account (GDPR export).
+#[derive(Serialize, ToSchema)]
+pub struct ExportedEmailLink {
+    /// verify, reset or change
+    purpose: String,
+    email: String,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedDeck {
+    id: Uuid,
+    name: String,
+    description: String,
+    #[schema(value_type = Vec<super::enums::CardTypeName>)]
+    card_types: Vec<String>,
+    #[schema(value_type = super::enums::DeckKind)]
+    kind: String,
+    /// For a subscription: the system deck it follows.
+    source_deck_id: Option<Uuid>,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedCard {
+    id: Uuid,
+    deck_id: Uuid,
+    word_id: Uuid,
+    lemma: String,
+    language: String,
+    part_of_speech: String,
+    #[schema(value_type = super::enums::CardTypeName)]
+    card_type: String,
+    #[schema(value_type = super::enums::CardStateName)]
+    state: String,
+    step: Option<i32>,
+    stability: Option<f64>,
+    difficulty: Option<f64>,
+    due: DateTime<Utc>,
+    last_review: Option<DateTime<Utc>>,
+    reps: i32,
+    lapses: i32,
+    suspended: bool,
+    buried_until: Option<DateTime<Utc>>,
+    leech: bool,
+    version: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    reset_at: Option<DateTime<Utc>>,
+    note: Option<String>,
+    translation: Option<String>,
+    tags: Vec<String>,
+    source_sentence: Option<String>,
+}
+
+/// A card's schedule as stored before or after a review.
+#[derive(Serialize, ToSchema)]
+pub struct ExportedCardState {
+    #[schema(value_type = super::enums::CardStateName)]
+    state: String,
+    step: Option<u32>,
+    stability: Option<f64>,
+    difficulty: Option<f64>,
+    due: DateTime<Utc>,
+    last_review: Option<DateTime<Utc>>,
+    reps: i32,
+    lapses: i32,
+    leech: bool,
+    suspended: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedReviewLog {
+    id: i64,
+    card_id: Uuid,
+    client_review_id: String,
+    /// 1 (Again) to 4 (Easy).
+    #[schema(minimum = 1, maximum = 4)]
+    rating: i16,
+    reviewed_at: DateTime<Utc>,
+    duration_ms: Option<i32>,
+    parameters_version: i32,
+    before: ExportedCardState,
+    after: ExportedCardState,
+    undone: bool,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedQuizQuestion {
+    position: i32,
+    kind: String,
+    card_ids: Vec<Uuid>,
+    answered_at: Option<DateTime<Utc>>,
+    /// correct, almost or wrong; null until answered.
+    outcome: Option<String>,
+    rating: Option<i32>,
+    duration_ms: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedQuiz {
+    id: Uuid,
+    deck_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    questions: Vec<ExportedQuizQuestion>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedParameters {
+    version: i32,
+    parameters: Vec<f64>,
+    log_loss: Option<f64>,
+    reviews: i32,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportedActivityDay {
+    day: chrono::NaiveDate,
+    reviews: i32,
+    passed: i32,
+    time_ms: i64,
+}
+
+/// A content generation the learner asked for (while the job ledger keeps it).
+#[derive(Serialize, ToSchema)]
+pub struct ExportedContentRequest {
+    job_id: Uuid,
+    kind: String,
+    /// The words the content was asked for.
+    word_ids: Vec<Uuid>,
+    /// The native language asked for (one word's generation).
+    native: Option<String>,
+    /// The level band asked for (one word's generation).
+    band: Option<String>,
+    #[schema(value_type = super::enums::JobStatusName)]
+    status: String,
+    created_at: DateTime<Utc>,
+    finished_at: Option<DateTime<Utc>>,
+}
+
+/// Another job the learner started (while the job ledger keeps it).
+#[derive(Serialize, ToSchema)]
+pub struct ExportedJob {
+    job_id: Uuid,
+    kind: String,
+    #[schema(value_type = super::enums::JobStatusName)]
+    status: String,
+    created_at: DateTime<Utc>,
+    finished_at: Option<DateTime<Utc>>,
+}
+
+/// A registered device; the list is empty until devices exist.
+#[derive(Serialize, ToSchema)]
+pub struct ExportedDevice {
+    id: Uuid,
+    platform: String,
+    created_at: DateTime<Utc>,
+}
+
+/// Everything Lingo keeps about the account (GDPR export). The same document is the file of
+/// `POST /api/v1/me/export`, gzipped.
 #[derive(Serialize, ToSchema)]
 pub struct AccountExport {
+    /// 2 since decks, cards and reviews joined the export.
+    format_version: u32,
+    exported_at: DateTime<Utc>,
     account: ExportedAccount,
     profile: super::profile_dto::ProfileView,
     linked_identities: Vec<ExportedIdentity>,
+    email_links: Vec<ExportedEmailLink>,
     sessions: Vec<ExportedSession>,
+    decks: Vec<ExportedDeck>,
+    cards: Vec<ExportedCard>,
+    review_logs: Vec<ExportedReviewLog>,
+    quizzes: Vec<ExportedQuiz>,
+    fsrs_parameters: Vec<ExportedParameters>,
+    activity_days: Vec<ExportedActivityDay>,
+    content_requests: Vec<ExportedContentRequest>,
+    jobs: Vec<ExportedJob>,
+    devices: Vec<ExportedDevice>,
 }

@@ -3,9 +3,9 @@
 //! time by genanki and by Anki's own library.
 
 use crate::admin_jobs::{RunningWorker, start_worker_with};
-use lingo_worker::jobs::JobDeps;
 use lingo_test_support::anki::{anki_package, genanki_package};
 use lingo_test_support::{Learner, TestApp, json_of};
+use lingo_worker::jobs::JobDeps;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::time::Duration;
@@ -26,23 +26,43 @@ fn worker(app: &TestApp) -> RunningWorker {
 }
 
 /// Uploads `file` into `deck` and answers the finished job.
-async fn import(app: &TestApp, learner: &Learner, deck: &str, query: &str, content_type: &str, file: Vec<u8>) -> Value {
+async fn import(
+    app: &TestApp,
+    learner: &Learner,
+    deck: &str,
+    query: &str,
+    content_type: &str,
+    file: Vec<u8>,
+) -> Value {
     let (status, accepted) = app
         .import_into_deck(learner, deck, query, content_type, file)
         .await;
     assert_eq!(status, 202, "{accepted}");
-    app.wait_for_job(&learner.token, accepted["status_url"].as_str().expect("status url"))
-        .await
+    app.wait_for_job(
+        &learner.token,
+        accepted["status_url"].as_str().expect("status url"),
+    )
+    .await
 }
 
 fn vocabulary(count: usize) -> Value {
     let notes: Vec<Value> = (0..count)
         .map(|i| {
-            json!({"fields": [format!("word{i}"), format!("meaning {i}"), format!("<i>note</i> {i}")],
+            json!({"fields": [word(i), format!("meaning {i}"), format!("<i>note</i> {i}")],
                    "tags": ["ielts", "book::dune"]})
         })
         .collect();
     json!({"fields": ["Word", "Translation", "Notes"], "notes": notes})
+}
+
+/// The `i`th test word, letters only as lemmas are ("worda", "wordb", …, "wordbc" for 12).
+fn word(i: usize) -> String {
+    let letters: String = i
+        .to_string()
+        .bytes()
+        .map(|d| char::from(b'a' + (d - b'0')))
+        .collect();
+    format!("word{letters}")
 }
 
 fn at_ms(days_ago: i64) -> i64 {
@@ -57,7 +77,15 @@ async fn a_genanki_package_imports_into_a_deck_with_one_card_per_note_and_card_t
     let deck = app.create_deck(&learner, "From Anki").await;
     let package = genanki_package(&vocabulary(30));
 
-    let job = import(&app, &learner, &deck, "language=en", "application/vnd.anki", package).await;
+    let job = import(
+        &app,
+        &learner,
+        &deck,
+        "language=en",
+        "application/vnd.anki",
+        package,
+    )
+    .await;
     assert_eq!(job["type"], "learning.import_words");
     let result = &job["result"];
     assert_eq!(result["rows"], 30, "{job}");
@@ -68,9 +96,14 @@ async fn a_genanki_package_imports_into_a_deck_with_one_card_per_note_and_card_t
 
     let cards = app.cards(&learner, &format!("deck={deck}&limit=200")).await;
     assert_eq!(cards.len(), 60);
-    let word0 = app.cards(&learner, &format!("deck={deck}&lemma=word0")).await;
+    let word0 = app
+        .cards(&learner, &format!("deck={deck}&lemma={}", word(0)))
+        .await;
     assert!(!word0.is_empty());
-    let card = word0.iter().find(|c| c["translation"] == "meaning 0").expect("word0's card");
+    let card = word0
+        .iter()
+        .find(|c| c["translation"] == "meaning 0")
+        .expect("the first word's card");
     assert_eq!(card["note"], "note 0");
     assert_eq!(card["tags"], json!(["book:dune", "ielts"]));
     assert_eq!(card["state"], "learning");
@@ -83,7 +116,8 @@ async fn a_genanki_package_imports_into_a_deck_with_one_card_per_note_and_card_t
 }
 
 #[tokio::test]
-async fn an_anki_review_history_becomes_fsrs_state_and_review_logs_and_a_second_import_adds_nothing() {
+async fn an_anki_review_history_becomes_fsrs_state_and_review_logs_and_a_second_import_adds_nothing()
+ {
     let app = spawn(&[]).await;
     let worker = worker(&app);
     let learner = app.register_learner("history@example.com").await;
@@ -98,19 +132,37 @@ async fn an_anki_review_history_becomes_fsrs_state_and_review_logs_and_a_second_
     ]);
     let package = genanki_package(&spec);
 
-    let job = import(&app, &learner, &deck, "language=en&format=apkg", "application/octet-stream", package.clone()).await;
+    let job = import(
+        &app,
+        &learner,
+        &deck,
+        "language=en&format=apkg",
+        "application/octet-stream",
+        package.clone(),
+    )
+    .await;
     assert_eq!(job["result"]["reviews_imported"], 3, "{job}");
     assert_eq!(job["result"]["cards_created"], 4, "{job}");
 
-    let house = app.cards(&learner, &format!("deck={deck}&lemma=house")).await;
-    let recognition = house.iter().find(|c| c["card_type"] == "recognition").expect("recognition");
+    let house = app
+        .cards(&learner, &format!("deck={deck}&lemma=house"))
+        .await;
+    let recognition = house
+        .iter()
+        .find(|c| c["card_type"] == "recognition")
+        .expect("recognition");
     assert_eq!(recognition["state"], "review", "{recognition}");
     assert_eq!(recognition["reps"], 3);
     assert!(recognition["stability"].as_f64().expect("stability") > 1.0);
-    let last = chrono::DateTime::parse_from_rfc3339(recognition["last_review"].as_str().expect("last review"))
-        .expect("time");
+    let last = chrono::DateTime::parse_from_rfc3339(
+        recognition["last_review"].as_str().expect("last review"),
+    )
+    .expect("time");
     assert_eq!(last.timestamp_millis(), third);
-    let recall = house.iter().find(|c| c["card_type"] == "recall").expect("recall");
+    let recall = house
+        .iter()
+        .find(|c| c["card_type"] == "recall")
+        .expect("recall");
     assert_eq!(recall["state"], "learning");
     assert_eq!(recall["reps"], 0);
 
@@ -121,7 +173,15 @@ async fn an_anki_review_history_becomes_fsrs_state_and_review_logs_and_a_second_
     assert_eq!(undone["reps"], 2, "{undone}");
 
     // The same package again: the words are in the deck already, nothing is written twice.
-    let again = import(&app, &learner, &deck, "language=en&format=apkg", "application/octet-stream", package).await;
+    let again = import(
+        &app,
+        &learner,
+        &deck,
+        "language=en&format=apkg",
+        "application/octet-stream",
+        package,
+    )
+    .await;
     assert_eq!(again["result"]["words_already_in_deck"], 2, "{again}");
     assert_eq!(again["result"]["cards_created"], 0, "{again}");
     assert_eq!(again["result"]["reviews_imported"], 0, "{again}");
@@ -141,11 +201,21 @@ async fn a_package_exported_by_anki_itself_imports_with_the_history_of_both_its_
         {"front": "river", "back": "رود"}
     ], "answers": [3, 3]}));
 
-    let job = import(&app, &learner, &deck, "language=en", "application/vnd.anki", package).await;
+    let job = import(
+        &app,
+        &learner,
+        &deck,
+        "language=en",
+        "application/vnd.anki",
+        package,
+    )
+    .await;
     assert_eq!(job["result"]["words_imported"], 3, "{job}");
     assert_eq!(job["result"]["cards_created"], 6, "{job}");
     assert_eq!(job["result"]["reviews_imported"], 4, "{job}");
-    let house = app.cards(&learner, &format!("deck={deck}&lemma=house")).await;
+    let house = app
+        .cards(&learner, &format!("deck={deck}&lemma=house"))
+        .await;
     assert_eq!(house.len(), 2);
     for card in &house {
         assert_eq!(card["reps"], 2, "{card}");
@@ -154,7 +224,11 @@ async fn a_package_exported_by_anki_itself_imports_with_the_history_of_both_its_
         assert_eq!(card["tags"], json!(["home"]));
     }
     // The legacy stub (`collection.anki2` saying "please update") is not what was read.
-    assert!(app.cards(&learner, &format!("deck={deck}&lemma=please")).await.is_empty());
+    assert!(
+        app.cards(&learner, &format!("deck={deck}&lemma=please"))
+            .await
+            .is_empty()
+    );
     worker.stop().await;
 }
 
@@ -167,7 +241,15 @@ async fn a_csv_list_imports_with_its_row_errors_reported_by_line() {
     let mut csv = b"word,translation,note,tags\nresilient,\xd9\x85\xd9\x82\xd8\xa7\xd9\x88\xd9\x85,from a text,ielts\n,empty word,,\nbad\xff\xfe,x,,\nthrive,\"grow, flourish\",,\n".to_vec();
     csv.extend_from_slice(b"resilient,again,,\n");
 
-    let job = import(&app, &learner, &deck, "language=en", "text/csv; charset=utf-8", csv).await;
+    let job = import(
+        &app,
+        &learner,
+        &deck,
+        "language=en",
+        "text/csv; charset=utf-8",
+        csv,
+    )
+    .await;
     let result = &job["result"];
     assert_eq!(result["rows"], 5, "{job}");
     assert_eq!(result["words_imported"], 2, "{job}");
@@ -180,9 +262,13 @@ async fn a_csv_list_imports_with_its_row_errors_reported_by_line() {
         .map(|e| e["line"].as_u64().expect("line"))
         .collect();
     assert_eq!(lines, [4, 3], "{job}");
-    let thrive = app.cards(&learner, &format!("deck={deck}&lemma=thrive")).await;
+    let thrive = app
+        .cards(&learner, &format!("deck={deck}&lemma=thrive"))
+        .await;
     assert_eq!(thrive[0]["translation"], "grow, flourish");
-    let resilient = app.cards(&learner, &format!("deck={deck}&lemma=resilient")).await;
+    let resilient = app
+        .cards(&learner, &format!("deck={deck}&lemma=resilient"))
+        .await;
     assert_eq!(resilient[0]["translation"], "مقاوم");
     assert_eq!(resilient[0]["note"], "from a text");
     worker.stop().await;
@@ -215,36 +301,80 @@ async fn hostile_uploads_are_refused_with_clear_errors_and_store_nothing() {
     let deck = app.create_deck(&learner, "Target").await;
     let apkg = "language=en&format=apkg";
 
-    let (status, problem) = app.import_into_deck(&learner, &deck, apkg, "application/octet-stream", b"not a zip at all".to_vec()).await;
+    let (status, problem) = app
+        .import_into_deck(
+            &learner,
+            &deck,
+            apkg,
+            "application/octet-stream",
+            b"not a zip at all".to_vec(),
+        )
+        .await;
     assert_eq!(status, 422, "{problem}");
-    let (status, problem) = app.import_into_deck(&learner, &deck, "language=en", "text/csv", Vec::new()).await;
+    let (status, problem) = app
+        .import_into_deck(&learner, &deck, "language=en", "text/csv", Vec::new())
+        .await;
     assert_eq!(status, 422, "{problem}");
-    let (status, problem) = app.import_into_deck(&learner, &deck, "language=en", "text/plain", b"a\n".to_vec()).await;
+    let (status, problem) = app
+        .import_into_deck(
+            &learner,
+            &deck,
+            "language=en",
+            "text/plain",
+            b"a\n".to_vec(),
+        )
+        .await;
     assert_eq!(status, 422, "{problem}");
-    let (status, problem) = app.import_into_deck(&learner, &deck, "language=en", "text/csv", vec![b'a'; 300_000]).await;
+    let (status, problem) = app
+        .import_into_deck(
+            &learner,
+            &deck,
+            "language=en",
+            "text/csv",
+            vec![b'a'; 300_000],
+        )
+        .await;
     assert_eq!(status, 413, "{problem}");
     let other = app.register_learner("other@example.com").await;
-    let (status, problem) = app.import_into_deck(&other, &deck, "language=en", "text/csv", b"a\n".to_vec()).await;
+    let (status, problem) = app
+        .import_into_deck(&other, &deck, "language=en", "text/csv", b"a\n".to_vec())
+        .await;
     assert_eq!(status, 404, "{problem}");
 
     // A zip bomb: a few kilobytes that inflate past the limit.
     let bomb = zip_of(&[("collection.anki2", &vec![0u8; 5_000_000])]);
     assert!(bomb.len() < 200_000);
-    let garbage = zip_of(&[("collection.anki21", b"SQLite format 3\0 but garbage after it")]);
-    let newer = zip_of(&[("collection.anki21b", b"zstd"), ("collection.anki2", b"stub")]);
+    let garbage = zip_of(&[(
+        "collection.anki21",
+        b"SQLite format 3\0 but garbage after it",
+    )]);
+    let newer = zip_of(&[
+        ("collection.anki21b", b"zstd"),
+        ("collection.anki2", b"stub"),
+    ]);
     for (file, expected) in [
         (bomb, "larger than 1000000 bytes"),
         (garbage, "not a readable Anki database"),
         (newer, "Support older Anki versions"),
     ] {
-        let (status, accepted) = app.import_into_deck(&learner, &deck, apkg, "application/octet-stream", file).await;
+        let (status, accepted) = app
+            .import_into_deck(&learner, &deck, apkg, "application/octet-stream", file)
+            .await;
         assert_eq!(status, 202, "{accepted}");
         let job = app
-            .wait_for_job_status(&learner.token, accepted["status_url"].as_str().expect("url"), "failed")
+            .wait_for_job_status(
+                &learner.token,
+                accepted["status_url"].as_str().expect("url"),
+                "failed",
+            )
             .await;
         let error = job["last_error"].as_str().expect("last error");
         assert!(error.contains(expected), "{error}");
     }
-    assert!(app.cards(&learner, &format!("deck={deck}")).await.is_empty());
+    assert!(
+        app.cards(&learner, &format!("deck={deck}"))
+            .await
+            .is_empty()
+    );
     worker.stop().await;
 }

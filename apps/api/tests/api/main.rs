@@ -10,6 +10,7 @@ mod dictionary;
 mod dictionary_reconcile;
 mod email;
 mod errors;
+mod export;
 mod goals;
 mod google;
 mod http_caching;

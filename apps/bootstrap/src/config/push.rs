@@ -11,6 +11,10 @@ pub struct PushConfig {
 
 /// `LINGO_PUSH_PROVIDER`.
 #[derive(Debug, Clone)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "read once at start-up; boxing would only add noise to the matches"
+)]
 pub enum PushProvider {
     /// `log`: logs pushes instead of sending them (development only; the default there).
     Log,

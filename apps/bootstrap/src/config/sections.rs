@@ -26,6 +26,7 @@ pub struct Config {
     pub redis: RedisConfig,
     pub queue: QueueConfig,
     pub scheduler: SchedulerConfig,
+    pub exports: ExportConfig,
     pub telemetry: TelemetryConfig,
     pub auth: AuthConfig,
     pub dictionary: DictionaryConfig,
@@ -136,6 +137,12 @@ pub struct SchedulerConfig {
     pub schedule: String,
     pub lease_ttl: Duration,
     pub outbox_retention: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportConfig {
+    /// How long a written account export can be downloaded (`LINGO_EXPORT_RETENTION_DAYS`).
+    pub retention: Duration,
 }
 
 #[derive(Debug, Clone)]

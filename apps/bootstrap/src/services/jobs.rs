@@ -38,6 +38,10 @@ pub struct JobDeps {
     pub pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
     /// `reminders.send`.
     pub reminders: lingo_notifications::send_reminders::ReminderService,
+    /// `account.export` and `account.purge_exports`.
+    pub account_exports: lingo_users::export_account::AccountExportService,
+    /// `sync.purge_tombstones`.
+    pub tombstone_purge: lingo_learning::purge_tombstones::TombstonePurgeService,
     pub clock: Arc<dyn Clock>,
 }
 

@@ -1,5 +1,6 @@
 //! The job types the worker runs today, and their registration. Later features add theirs here.
 
+mod export_account;
 mod generate_content;
 mod import_dictionary;
 mod import_words;
@@ -7,6 +8,7 @@ mod optimise_fsrs;
 mod outbox_purge;
 mod prepare_content;
 mod propagate_deck;
+mod purge_tombstones;
 mod purge_user;
 mod queue_stats;
 mod reconcile_words;
@@ -30,8 +32,10 @@ use lingo_learning::deck::PropagateSystemDeck;
 use lingo_learning::import_words::ImportWords;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs};
 use lingo_learning::prepare_content::PrepareContent;
+use lingo_learning::purge_tombstones::PurgeTombstones;
 use lingo_notifications::send_reminders::SendReminders;
 use lingo_users::account::PurgeUserData;
+use lingo_users::export_account::{ExportAccount, PurgeExpiredExports};
 use serde::Serialize;
 use std::future::Future;
 
@@ -51,6 +55,9 @@ pub const KNOWN: &[&str] = &[
     RenderSpeech::NAME,
     SendReminders::NAME,
     ImportWords::NAME,
+    ExportAccount::NAME,
+    PurgeExpiredExports::NAME,
+    PurgeTombstones::NAME,
 ];
 
 /// Registers a handler that needs the shared dependencies.
@@ -81,5 +88,8 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, render_speech::run);
     with_deps(&mut registry, &deps, send_reminders::run);
     with_deps(&mut registry, &deps, import_words::run);
+    with_deps(&mut registry, &deps, export_account::run);
+    with_deps(&mut registry, &deps, export_account::purge);
+    with_deps(&mut registry, &deps, purge_tombstones::run);
     registry
 }

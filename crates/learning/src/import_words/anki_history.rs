@@ -46,7 +46,9 @@ pub fn replayable_reviews(entries: &[RevlogEntry], now: DateTime<Utc>) -> Vec<Re
         .iter()
         .filter(|e| (0..=LAST_ANSWER_KIND).contains(&e.kind))
         .filter_map(|e| {
-            let rating = u8::try_from(e.ease).ok().and_then(|b| Rating::try_from(b).ok())?;
+            let rating = u8::try_from(e.ease)
+                .ok()
+                .and_then(|b| Rating::try_from(b).ok())?;
             let reviewed_at = DateTime::<Utc>::from_timestamp_millis(e.id)?;
             (reviewed_at <= now).then_some(ReplayableReview {
                 revlog_id: e.id,

@@ -283,8 +283,11 @@ mod tests {
         assert!(prepared.errors.is_empty());
         let word = &prepared.words[0];
         assert_eq!(word.cards.len(), 2);
-        assert!(word.cards.iter().all(|c| c.reviews.is_empty()
-            && c.schedule == CardSnapshot::unreviewed(now())));
+        assert!(
+            word.cards
+                .iter()
+                .all(|c| c.reviews.is_empty() && c.schedule == CardSnapshot::unreviewed(now()))
+        );
         assert_eq!(
             word.material.translation.as_ref().map(|t| t.as_str()),
             Some("مقاوم")
@@ -362,7 +365,14 @@ mod tests {
                 },
             ],
         }];
-        let prepared = prepare(&[reviewed], &english(), &both(), &scheduler(), LEECHES, now());
+        let prepared = prepare(
+            &[reviewed],
+            &english(),
+            &both(),
+            &scheduler(),
+            LEECHES,
+            now(),
+        );
         let cards = &prepared.words[0].cards;
         let recognition = &cards[0];
         assert_eq!(recognition.card_type, CardType::Recognition);
@@ -371,7 +381,10 @@ mod tests {
         assert_eq!(recognition.schedule.state, CardState::Review);
         assert!(recognition.schedule.stability.is_some());
         assert_eq!(
-            recognition.schedule.last_review.map(|t| t.timestamp_millis()),
+            recognition
+                .schedule
+                .last_review
+                .map(|t| t.timestamp_millis()),
             Some(t0 + 6 * day)
         );
         assert_eq!(

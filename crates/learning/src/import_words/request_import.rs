@@ -109,8 +109,7 @@ impl LearnerUpload<'_> {
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), LearnerImportError> {
         self.written += chunk.len() as u64;
         let room = ZIP_MAGIC.len().saturating_sub(self.head.len());
-        self.head
-            .extend_from_slice(&chunk[..room.min(chunk.len())]);
+        self.head.extend_from_slice(&chunk[..room.min(chunk.len())]);
         if self.written > self.service.limit_bytes {
             self.abort().await;
             return Err(LearnerImportError::TooLarge {
