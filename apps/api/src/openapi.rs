@@ -1,7 +1,7 @@
 use crate::problem::Problem;
 use crate::routes::{
     admin_dictionary, admin_jobs, admin_users, admin_words, audio, auth, cards, content,
-    credentials, decks, devices, dictionary, exports, health, jobs, learner_import, me,
+    credentials, decks, devices, dictionary, enums, exports, health, jobs, learner_import, me,
     notifications, quizzes, reviews, stats, study, sync,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -33,7 +33,7 @@ use utoipa::{Modify, OpenApi};
         admin_users::AccountStandingView, admin_users::AuditEntryView,
         admin_words::PrivateWordView, admin_words::ConfirmationView,
         jobs::JobAccepted, dictionary::AnalyseRequest, content::GenerationPending, content::UsageView, admin_dictionary::ImportRequest,
-        admin_dictionary::ReconcileRequest)),
+        admin_dictionary::ReconcileRequest, enums::ImportFormatName)),
     modifiers(&BearerAuth),
     tags(
         (name = "operations", description = "Liveness and readiness"),

@@ -12,7 +12,7 @@ pub mod decks;
 pub mod devices;
 pub mod dictionary;
 pub mod docs;
-mod enums;
+pub(crate) mod enums;
 pub mod exports;
 pub(crate) mod fields;
 pub mod health;

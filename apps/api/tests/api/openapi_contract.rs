@@ -233,3 +233,43 @@ async fn idempotency_keys_and_client_versions_are_declared() {
         assert!(op["responses"]["426"].is_object(), "{method} {path}");
     }
 }
+
+/// Every `$ref` string anywhere under `value`, with the JSON path where it was found.
+fn references(value: &Value, at: &str, found: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key == "$ref"
+                    && let Some(target) = child.as_str()
+                {
+                    found.push((at.to_owned(), target.to_owned()));
+                }
+                references(child, &format!("{at}/{key}"), found);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                references(child, &format!("{at}/{i}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn every_reference_names_a_schema_the_document_defines() {
+    let doc = document().await;
+    let mut found = Vec::new();
+    references(&doc, "#", &mut found);
+    assert!(found.len() > 100, "the document references its schemas");
+    let dangling: Vec<String> = found
+        .iter()
+        .filter(|(_, target)| {
+            target
+                .strip_prefix("#/components/schemas/")
+                .is_none_or(|name| doc["components"]["schemas"].get(name).is_none())
+        })
+        .map(|(at, target)| format!("{at} → {target}"))
+        .collect();
+    assert!(dangling.is_empty(), "dangling references: {dangling:#?}");
+}
