@@ -46,7 +46,8 @@ docker ps --filter "label=org.lingo.test-session=$LINGO_TEST_CONTAINERS_SESSION"
 
 # the whole workspace unless packages are named (`just test-containers -p lingo-api`)
 scope=(--workspace)
-for a in "$@"; do case "$a" in -p | --package | -p* | --package=*) scope=() ;; esac; done
+# (cargo takes `--features lingo-test-support/…` only when lingo-test-support is selected too)
+for a in "$@"; do case "$a" in -p | --package | -p* | --package=*) scope=(-p lingo-test-support) ;; esac; done
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run "${scope[@]}" "${FEATURES[@]}" --no-fail-fast "$@"
 else

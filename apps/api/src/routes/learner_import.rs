@@ -18,11 +18,14 @@ use uuid::Uuid;
 #[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// The language of the words, e.g. `en`.
-    #[param(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$")]
+    #[param(
+        pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{4})?([-_]([A-Za-z]{2}|[0-9]{3}))?$",
+        example = "en"
+    )]
     language: String,
     /// csv, tsv or apkg; when absent, the body's `Content-Type` says (`text/csv`,
     /// `text/tab-separated-values`, `application/vnd.anki`).
-    #[param(value_type = Option<super::enums::ImportFormatName>)]
+    #[param(value_type = Option<super::enums::ImportFormatName>, example = "csv")]
     format: Option<String>,
 }
 
