@@ -77,8 +77,8 @@ fn matches(list: &str, etag: &str) -> bool {
         ("Range" = Option<String>, Header, description = "One byte range, e.g. `bytes=0-1023`"),
         ("If-None-Match" = Option<String>, Header, description = "The `ETag` a client holds")),
     responses(
-        (status = 200, description = "The audio (audio/ogg or audio/mpeg)", content_type = "audio/ogg", body = Vec<u8>),
-        (status = 206, description = "The requested byte range", content_type = "audio/ogg", body = Vec<u8>),
+        (status = 200, description = "The audio (audio/ogg or audio/mpeg)", content_type = "audio/ogg", body = super::binary::DownloadedFile),
+        (status = 206, description = "The requested byte range", content_type = "audio/ogg", body = super::binary::DownloadedFile),
         (status = 304, description = "The client's copy is current"),
         (status = 404, description = "No such audio", body = Problem, content_type = "application/problem+json"),
         (status = 416, description = "The range starts past the end", body = Problem, content_type = "application/problem+json"),

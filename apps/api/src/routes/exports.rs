@@ -48,7 +48,7 @@ fn attachment(file: ExportedFile) -> HttpResponse {
     params(("id" = Uuid, Path), DeckExportQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "The file, as an attachment",
-            content((String = "text/csv; charset=utf-8"), (Vec<u8> = "application/apkg"))),
+            content((String = "text/csv; charset=utf-8"), (super::binary::DownloadedFile = "application/apkg"))),
         (status = 404, description = "No such deck of the caller's", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown format", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -105,7 +105,7 @@ pub async fn request_account(
     params(("id" = String, Path, description = "`export_id` of the job's result")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The gzip JSON file", content_type = "application/gzip", body = Vec<u8>),
+        (status = 200, description = "The gzip JSON file", content_type = "application/gzip", body = super::binary::DownloadedFile),
         (status = 404, description = "No such export of the caller's, or expired", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn download_account(

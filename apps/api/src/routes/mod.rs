@@ -4,6 +4,7 @@ pub mod admin_users;
 pub mod admin_words;
 pub mod audio;
 pub mod auth;
+pub(crate) mod binary;
 mod card_view;
 pub mod cards;
 pub mod content;

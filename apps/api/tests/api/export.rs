@@ -12,7 +12,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// A deck with "harbour" (material on its recognition card, reviewed once) and "lantern".
-async fn studied_deck(app: &TestApp, learner: &Learner) -> String {
+pub(crate) async fn studied_deck(app: &TestApp, learner: &Learner) -> String {
     let deck = app.create_deck(learner, "Sea words").await;
     let (status, body) = app
         .add_words(learner, &deck, english_words(&["harbour", "lantern"]))
@@ -44,7 +44,7 @@ async fn studied_deck(app: &TestApp, learner: &Learner) -> String {
     deck
 }
 
-async fn download(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
+pub(crate) async fn download(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
     app.client
         .get(app.url(path))
         .bearer_auth(token)

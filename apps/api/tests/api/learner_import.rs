@@ -378,3 +378,73 @@ async fn hostile_uploads_are_refused_with_clear_errors_and_store_nothing() {
     );
     worker.stop().await;
 }
+
+#[tokio::test]
+async fn a_deck_exported_as_apkg_imports_back_with_its_material_and_its_review() {
+    let app = spawn(&[]).await;
+    let _worker = worker(&app);
+    let sara = app.register_learner("sara-round-trip@example.org").await;
+    let deck = crate::export::studied_deck(&app, &sara).await;
+    let package = crate::export::download(
+        &app,
+        &sara.token,
+        &format!("/api/v1/decks/{deck}/export?format=apkg"),
+    )
+    .await
+    .bytes()
+    .await
+    .expect("the package")
+    .to_vec();
+
+    let reza = app.register_learner("reza-round-trip@example.org").await;
+    let target = app.create_deck(&reza, "Sara's sea words").await;
+    let job = import(
+        &app,
+        &reza,
+        &target,
+        "language=en",
+        "application/vnd.anki",
+        package,
+    )
+    .await;
+    let result = &job["result"];
+    assert_eq!(result["format"], "apkg", "{job}");
+    assert_eq!(result["rows"], 2, "{job}");
+    assert_eq!(result["words_imported"], 2, "{job}");
+    assert_eq!(result["cards_created"], 4, "{job}");
+    assert_eq!(result["reviews_imported"], 1, "{job}");
+    assert_eq!(result["failed"], 0, "{job}");
+
+    let cards = app.cards(&reza, &format!("deck={target}&limit=50")).await;
+    assert_eq!(cards.len(), 4, "{cards:?}");
+    let harbour_cards = app
+        .cards(&reza, &format!("deck={target}&lemma=harbour"))
+        .await;
+    assert_eq!(harbour_cards.len(), 2, "{harbour_cards:?}");
+    let harbour = harbour_cards
+        .iter()
+        .find(|c| c["card_type"] == "recognition")
+        .expect("harbour's recognition card");
+    assert_eq!(harbour["translation"], "bandar");
+    // Anki fields are HTML; read back as one line of text (docs/learner-import.md).
+    assert_eq!(harbour["note"], "boats, \"sleeping\" here");
+    let tags: Vec<&str> = harbour["tags"]
+        .as_array()
+        .expect("tags")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(tags.contains(&"sea"), "{harbour}");
+    assert_eq!(harbour["reps"], 1, "the review came along: {harbour}");
+    assert!(!harbour["last_review"].is_null(), "{harbour}");
+    let lantern = app
+        .cards(&reza, &format!("deck={target}&lemma=lantern"))
+        .await;
+    assert_eq!(lantern.len(), 2);
+    assert!(
+        lantern
+            .iter()
+            .all(|c| c["reps"] == 0 && c["last_review"].is_null()),
+        "never reviewed: {lantern:?}"
+    );
+}
