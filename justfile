@@ -41,6 +41,19 @@ test:
         cargo test --workspace --no-fail-fast; \
     fi
 
+# the Redis adapter's tests (queue scripts, lease, rate limits, cache, key slots) against a private three-master Redis Cluster on ports 7101-7103, stopped afterwards
+test-redis-cluster:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    url="$(deploy/local/redis-cluster.sh start)"
+    trap 'deploy/local/redis-cluster.sh stop' EXIT
+    export LINGO_REDIS_URL="$url"
+    if cargo nextest --version >/dev/null 2>&1; then
+        cargo nextest run -p lingo-redis --no-fail-fast
+    else
+        cargo test -p lingo-redis --no-fail-fast
+    fi
+
 # the served OpenAPI document validated, then schemathesis over every operation as a learner and an admin (docs/api-contract.md)
 contract:
     {{stack}} stores
