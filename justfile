@@ -41,7 +41,7 @@ test:
         cargo test --workspace --no-fail-fast; \
     fi
 
-# the Redis adapter's tests (queue scripts, lease, rate limits, cache, key slots) and the worker's queue tests against a private three-master Redis Cluster on ports 7101-7103, stopped afterwards
+# the Redis adapter's tests (queue scripts, lease, rate limits, cache, key slots), the worker's queue tests and the scheduler's tests against a private three-master Redis Cluster on ports 7101-7103, stopped afterwards
 test-redis-cluster:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -54,6 +54,7 @@ test-redis-cluster:
     rc=0
     run -p lingo-redis || rc=1
     run -p lingo-worker --test queue || rc=1
+    run -p lingo-scheduler || rc=1
     exit "$rc"
 
 # the served OpenAPI document validated, then schemathesis over every operation as a learner and an admin (docs/api-contract.md)
