@@ -41,6 +41,22 @@ test:
         cargo test --workspace --no-fail-fast; \
     fi
 
+# the Redis adapter's tests (queue scripts, lease, rate limits, cache, key slots), the worker's queue tests and the scheduler's tests against a private three-master Redis Cluster on ports 7101-7103, stopped afterwards
+test-redis-cluster:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    {{stack}} stores
+    source .dev/env
+    url="$(deploy/local/redis-cluster.sh start)"
+    trap 'deploy/local/redis-cluster.sh stop' EXIT
+    export LINGO_REDIS_URL="$url"
+    run() { if cargo nextest --version >/dev/null 2>&1; then cargo nextest run --no-fail-fast "$@"; else cargo test --no-fail-fast "$@"; fi; }
+    rc=0
+    run -p lingo-redis || rc=1
+    run -p lingo-worker --test queue || rc=1
+    run -p lingo-scheduler || rc=1
+    exit "$rc"
+
 # the served OpenAPI document validated, then schemathesis over every operation as a learner and an admin (docs/api-contract.md)
 contract:
     {{stack}} stores

@@ -741,7 +741,7 @@ class Chaos:
             raise TimeoutError("no time left to wait for second :55")
         time.sleep(wait)
         window_start = int(time.time()) - 5
-        holder = s.redis("get", f"{PREFIX}lease:scheduler")
+        holder = s.redis("get", f"{PREFIX}{{lease:scheduler}}")
         leader = next((n for n in ("scheduler-1", "scheduler-2")
                        if holder.split("|")[0].endswith(f"-{s.procs[n].pid}")), "scheduler-1")
         s.kill(leader)

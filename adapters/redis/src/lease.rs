@@ -11,6 +11,9 @@ pub struct Lease {
 
 /// A leader lease in Redis: one holder at a time, renewed by its holder, taken over by another
 /// replica once the holder stops renewing (dies) and the time to live passes.
+///
+/// Its keys share the hash tag `{lease:<name>}` (the lease, its fence counter, its ticks), so
+/// `ACQUIRE_OR_RENEW`, which touches the first two, stays on one Redis Cluster slot.
 #[derive(Clone)]
 pub struct RedisLease {
     client: Client,
@@ -64,11 +67,15 @@ impl RedisLease {
     ) -> Self {
         Self {
             client,
-            key: format!("{prefix}lease:{name}"),
-            fence_key: format!("{prefix}lease:{name}:fence"),
+            key: format!("{prefix}{{lease:{name}}}"),
+            fence_key: format!("{prefix}{{lease:{name}}}:fence"),
             holder: holder.into(),
             ttl,
         }
+    }
+
+    fn ticks_key(&self, entry: &str) -> String {
+        format!("{}:ticks:{entry}", self.key)
     }
 
     /// Takes the lease if free, renews it if ours; `None` when another holder has it.
@@ -98,10 +105,7 @@ impl RedisLease {
     /// `claim_tick`.
     pub async fn fired(&self, entry: &str, tick_ms: i64) -> Result<bool, RedisError> {
         use fred::prelude::HashesInterface;
-        let last: Option<i64> = self
-            .client
-            .hget(format!("{}:ticks:{entry}", self.key), "tick")
-            .await?;
+        let last: Option<i64> = self.client.hget(self.ticks_key(entry), "tick").await?;
         Ok(last.is_some_and(|last| tick_ms <= last))
     }
 
@@ -117,10 +121,32 @@ impl RedisLease {
             .client
             .eval(
                 FENCED_TICK,
-                vec![format!("{}:ticks:{entry}", self.key)],
+                vec![self.ticks_key(entry)],
                 vec![tick_ms.to_string(), lease.token.to_string()],
             )
             .await?;
         Ok(fired == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key_slot::key_slot;
+    use fred::prelude::{Builder, Config};
+
+    #[test]
+    fn a_leases_keys_are_in_one_cluster_slot() {
+        // Building a client opens no connection.
+        let client = Builder::from_config(Config::default())
+            .build()
+            .expect("client");
+        for (prefix, name) in [("lingo:", "scheduler"), ("", "a:b"), ("test:9e:", "x")] {
+            let lease = RedisLease::new(client.clone(), prefix, name, "me", Duration::from_secs(1));
+            let slot = key_slot(&lease.key);
+            assert!(lease.key.starts_with(prefix));
+            assert_eq!(key_slot(&lease.fence_key), slot);
+            assert_eq!(key_slot(&lease.ticks_key("outbox.purge")), slot);
+        }
     }
 }

@@ -41,11 +41,12 @@ impl RedisRateLimiter {
         }
     }
 
-    /// Subjects are often personal (an email, a phone, an address): key names carry their hash.
+    /// Subjects are often personal (an email, a phone, an address): key names carry their hash,
+    /// as a hash tag, so any keys of one subject share a Redis Cluster slot.
     fn key(&self, subject: &str) -> String {
         let digest = Sha256::digest(subject.as_bytes());
         let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        format!("{}{hex}", self.prefix)
+        format!("{}{{{hex}}}", self.prefix)
     }
 }
 

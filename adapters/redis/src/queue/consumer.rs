@@ -190,7 +190,7 @@ impl RedisJobQueue {
             .and_then(|v| v.get("id")?.as_str()?.parse::<JobId>().ok());
         let hash = job_id
             .map(|id| self.keys.job(id))
-            .unwrap_or_else(|| format!("{}unknown", self.keys.job_prefix));
+            .unwrap_or_else(|| self.keys.unknown_job());
         let result: Result<i64, _> = self
             .eval(
                 scripts::BURY,

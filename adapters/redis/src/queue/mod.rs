@@ -1,14 +1,16 @@
 //! The job queue on Redis streams.
 //!
-//! Layout (all under the key prefix):
-//! - `jobs:stream`: the stream of ready jobs, read by the consumer group `workers`; an entry
+//! Layout (all under the key prefix, and all in the hash tag `{jobs}`: every script touches
+//! the job's record with one or more of the queue's keys, so on a Redis Cluster they all live in
+//! one slot):
+//! - `{jobs}:stream`: the stream of ready jobs, read by the consumer group `workers`; an entry
 //!   stays in the group's pending list until its worker acknowledges it, and is reclaimed by
 //!   another worker when idle longer than the visibility timeout (its worker died);
-//! - `jobs:delayed`: retries waiting for their backoff, scored by due time;
-//! - `jobs:dead`: the dead-letter stream;
-//! - `jobs:settings`: the queue's own settings (its one visibility timeout), written by the
+//! - `{jobs}:delayed`: retries waiting for their backoff, scored by due time;
+//! - `{jobs}:dead`: the dead-letter stream;
+//! - `{jobs}:settings`: the queue's own settings (its one visibility timeout), written by the
 //!   first process that creates the queue and read by every worker;
-//! - `job:<id>`: the job's record (status, attempts, result, error, progress), which the status
+//! - `{jobs}:job:<id>`: the job's record (status, attempts, result, error, progress), which the status
 //!   endpoint reads and which makes enqueueing idempotent on the job id.
 
 mod consumer;
@@ -30,6 +32,9 @@ use std::time::Duration;
 pub type TraceInjector = Arc<dyn Fn() -> BTreeMap<String, String> + Send + Sync>;
 
 const GROUP: &str = "workers";
+
+/// The hash tag of every queue key (see the module's documentation).
+const TAG: &str = "{jobs}";
 
 #[derive(Debug, Clone)]
 pub struct QueueSettings {
@@ -76,16 +81,21 @@ struct Keys {
 impl Keys {
     fn new(prefix: &str) -> Self {
         Self {
-            stream: format!("{prefix}jobs:stream"),
-            delayed: format!("{prefix}jobs:delayed"),
-            dead: format!("{prefix}jobs:dead"),
-            settings: format!("{prefix}jobs:settings"),
-            job_prefix: format!("{prefix}job:"),
+            stream: format!("{prefix}{TAG}:stream"),
+            delayed: format!("{prefix}{TAG}:delayed"),
+            dead: format!("{prefix}{TAG}:dead"),
+            settings: format!("{prefix}{TAG}:settings"),
+            job_prefix: format!("{prefix}{TAG}:job:"),
         }
     }
 
     fn job(&self, id: JobId) -> String {
         format!("{}{id}", self.job_prefix)
+    }
+
+    /// The record key a message with no readable job id is buried under.
+    fn unknown_job(&self) -> String {
+        format!("{}unknown", self.job_prefix)
     }
 }
 
@@ -200,4 +210,31 @@ fn unavailable(e: fred::error::Error) -> QueueError {
 
 fn millis(at: DateTime<Utc>) -> String {
     at.timestamp_millis().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key_slot::key_slot;
+
+    #[test]
+    fn every_queue_key_is_in_one_cluster_slot_whatever_the_prefix() {
+        for prefix in ["", "lingo:", "test:4f1c2a:", "staging:lingo:"] {
+            let keys = Keys::new(prefix);
+            let every = [
+                keys.stream.clone(),
+                keys.delayed.clone(),
+                keys.dead.clone(),
+                keys.settings.clone(),
+                keys.job(JobId::new()),
+                keys.job(JobId::new()),
+                keys.unknown_job(),
+            ];
+            let slot = key_slot(&keys.stream);
+            for key in &every {
+                assert!(key.starts_with(prefix), "{key} keeps the prefix {prefix}");
+                assert_eq!(key_slot(key), slot, "{key} is in the stream's slot");
+            }
+        }
+    }
 }

@@ -84,7 +84,7 @@ async fn a_worker_whose_delivery_was_reclaimed_cancels_the_job_instead_of_runnin
 
     // As if the worker had paused past its visibility timeout: another consumer owns the
     // delivery now.
-    let stream = format!("{}jobs:stream", test.prefix());
+    let stream = format!("{}{{jobs}}:stream", test.prefix());
     let pending: Vec<(String, String, u64, u64)> = test
         .stores
         .redis

@@ -107,7 +107,7 @@ async fn a_permanent_failure_is_not_retried() {
 async fn malformed_messages_are_dead_lettered_without_blocking_the_jobs_behind_them() {
     let test = TestStores::new(&[]).await;
     let queue = &test.stores.queue;
-    let stream = format!("{}jobs:stream", test.prefix());
+    let stream = format!("{}{{jobs}}:stream", test.prefix());
     let redis = &test.stores.redis;
     let _: String = redis
         .xadd(&stream, false, None, "*", vec![("job", "{not json")])

@@ -71,6 +71,19 @@ fn echo() -> NewJob {
 /// Redis of its own (the Redis here is shared by concurrent tests).
 async fn lose_redis_data(test: &TestStores) {
     let client = test.stores.queue.client();
+    if client.is_clustered() {
+        // Every primary's keys; one `DEL` each, since they fall in different slots.
+        use futures_util::TryStreamExt;
+        let keys: Vec<fred::types::Key> = client
+            .scan_cluster_buffered(format!("{}*", test.prefix()), Some(1000), None)
+            .try_collect()
+            .await
+            .expect("scan");
+        for key in keys {
+            let _: i64 = client.del(key).await.expect("del");
+        }
+        return;
+    }
     let mut cursor = "0".to_owned();
     loop {
         let (next, keys): (String, Vec<String>) = client
