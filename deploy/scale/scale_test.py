@@ -88,9 +88,10 @@ class Stack:
 
     def psql(self, sql):
         pg = self.containers("postgres")[0]
-        out = subprocess.run(["docker", "exec", "-i", pg, "psql", "-h", "127.0.0.1", "-U", "lingo",
+        out = subprocess.run(["docker", "exec", "-i", "-e", "PGPASSWORD", pg, "psql", "-h", "127.0.0.1", "-U", "lingo",
                               "-d", "lingo", "-X", "-tAq", "-F", "\t", "-f", "-"],
-                             input=sql, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             input=sql, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=dict(os.environ, PGPASSWORD=os.environ.get("POSTGRES_PASSWORD", "")))
         if out.returncode != 0:
             raise RuntimeError(f"psql: {out.stderr.strip()}")
         return [line.split("\t") for line in out.stdout.splitlines() if line]
@@ -305,6 +306,17 @@ class Run:
             found.update(r[0] for r in rows)
         return len(set(self.acked_reviews) - found)
 
+    def lb_retries(self, since):
+        """Requests HAProxy sent again (its log's retries field; `+` = to the other replica)."""
+        retried = redispatched = 0
+        for name in self.stack.containers("lb"):
+            for line in self.stack.logs(name, since):
+                m = re.search(r" \d+/\d+/\d+/\d+/(\+?)(\d+) \d+/\d+ \"", line)
+                if m and int(m.group(2)) > 0:
+                    retried += 1
+                    redispatched += 1 if m.group(1) else 0
+        return retried, redispatched
+
     def ticks(self, first, last):
         """Per second first..last: the "scheduled job enqueued" lines of both schedulers and
         whether the tick's job is in the ledger."""
@@ -353,6 +365,7 @@ class Run:
         states, pending = self.wait_drain()
         drained = time.time()
         per_tick, leaders = self.ticks(int(started) + 2, int(ended) - 2)
+        self.retried = self.lb_retries(started - 1)
         return self.report(started, ended, drained, states, pending, per_tick, leaders)
 
     def report(self, started, ended, drained, states, pending, per_tick, leaders):
@@ -369,6 +382,7 @@ class Run:
             ("requests sent", self.api.sent),
             ("failed requests", len(self.api.failures)),
             ("  review retries after no answer", self.review_retries),
+            ("  HAProxy retries (to the other api)", "%d (%d)" % self.retried),
             ("reviews acknowledged", len(self.acked_reviews)),
             ("reviews lost", lost_reviews),
             ("jobs enqueued", len(self.echo_ids)),
