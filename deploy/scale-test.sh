@@ -12,7 +12,8 @@
 # The lingo image must exist (deploy/images/build.sh lingo, or `just containers`); only the
 # small haproxy image is built here (cached). Secrets are generated per run and never written
 # to disk. Loopback ports: HAProxy 7380 (LINGO_SCALE_HTTP_PORT), the api replicas 7381-7382.
-# LINGO_SCALE_KEEP=1 leaves the stack up after the run (then: deploy/scale-test.sh down).
+# LINGO_SCALE_KEEP=1 leaves the stack up after the run (then: deploy/scale-test.sh down); the
+# logs of every container are kept in .dev/scale/last-run.log.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -80,9 +81,9 @@ main() {
     local status=0
     python3 "$ROOT/deploy/scale/scale_test.py" --compose "${COMPOSE[*]}" \
         --project "$LINGO_SCALE_PROJECT" --port "$LINGO_SCALE_HTTP_PORT" "$@" || status=$?
-    if [ "$status" -ne 0 ]; then
-        compose logs --tail=30 lb api >&2 || true
-    fi
+    # every container's log, for a look after the teardown
+    compose logs --no-color --timestamps >"$ROOT/.dev/scale/last-run.log" 2>&1 || true
+    [ "$status" -eq 0 ] || warn "the stack's logs: .dev/scale/last-run.log"
     log "tearing the stack down (volumes too)"
     return "$status"
 }

@@ -3,11 +3,11 @@
 
 Against the scale profile (deploy/docker-compose.scale.yml: HAProxy, 2 api, 3 workers, 2
 schedulers) it creates a learner with cards, then for --duration seconds drives reviews and
-echo jobs through HAProxy while it SIGKILLs a worker and starts it again, restarts api-1 then
-api-2 (docker stop with a grace period, start, wait until healthy and back in HAProxy's
-rotation) and restarts the workers one by one. Then it waits for the queue to drain and prints
-the figures; exit status 1 when a request failed, a job or review was lost, or a scheduler tick
-did not fire exactly once.
+echo jobs through HAProxy while it SIGKILLs a worker and the scheduler that fires (starting each
+again), restarts api-1 then api-2 (docker stop with a grace period, start, wait until healthy
+and back in HAProxy's rotation) and restarts the workers one by one. Then it waits for the
+queue to drain and prints the figures; exit status 1 when a request failed, a job or review was
+lost, or a scheduler tick did not fire exactly once.
 
 Every attempt counts: a review retried after a connection error still counts its failed attempt
 (the retry, same client_review_id, is allowed only because reviews are idempotent on it; echo
@@ -261,7 +261,15 @@ class Run:
         time.sleep(3)
         s.docker("start", victim)
         self.event(f"started {victim} again")
-        self.until(started + 20)
+        self.until(started + 14)
+        leader = self.scheduler_leader(started)
+        self.event(f"SIGKILL {leader} (the scheduler that fires; the other takes the lease)")
+        s.docker("kill", "-s", "KILL", leader)
+        # longer than the lease (LINGO_SCHEDULER_LEASE_TTL_MS, 10 s): the other one takes over
+        time.sleep(12)
+        s.docker("start", leader)
+        self.event(f"started {leader} again")
+        self.until(started + 28)
         for api in apis:
             self.event(f"rolling restart: docker stop -t 25 {api} (SIGTERM, drain)")
             t0 = time.time()
@@ -281,6 +289,14 @@ class Run:
             s.docker("start", worker)
             time.sleep(3)
         self.event("disruptions done")
+
+    def scheduler_leader(self, since):
+        """The scheduler that logged the latest "scheduled job enqueued" line."""
+        latest = {}
+        for name in self.stack.containers("scheduler"):
+            lines = [l for l in self.stack.logs(name, since) if "scheduled job enqueued" in l]
+            latest[name] = lines[-1] if lines else ""
+        return max(latest, key=lambda n: latest[n])
 
     # -- measures ----------------------------------------------------------------------------
 
