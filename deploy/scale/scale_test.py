@@ -325,8 +325,14 @@ class Run:
     def lb_retries(self, since):
         """Requests HAProxy sent again (its log's retries field; `+` = to the other replica)."""
         retried = redispatched = 0
+        self.lb_errors = {}
         for name in self.stack.containers("lb"):
             for line in self.stack.logs(name, since):
+                # who answered an error: `api/<NOSRV>` is HAProxy with no replica up
+                e = re.search(r" public (\S+) \S+ ([45]\d\d) \d+ \S+ \S+ (\S{4}) ", line)
+                if e:
+                    key = f"{e.group(2)} via {e.group(1)} ({e.group(3)})"
+                    self.lb_errors[key] = self.lb_errors.get(key, 0) + 1
                 m = re.search(r" \d+/\d+/\d+/\d+/(\+?)(\d+) \d+/\d+ \"", line)
                 if m and int(m.group(2)) > 0:
                     retried += 1
@@ -420,6 +426,8 @@ class Run:
             print(f"    +{t - started:6.1f} s  {what}")
         for t, method, path, what in self.api.failures[:20]:
             print(f"  failed: +{t - started:.1f} s {method} {path}: {what}")
+        if self.lb_errors:
+            print(f"  errors in HAProxy's log (status via server (termination state)): {self.lb_errors}")
         if pending:
             print(f"  jobs not succeeded by state: {by_state}; e.g. {pending[:5]}")
         if missing or doubled:
