@@ -83,6 +83,10 @@ containers:
 containers-down:
     deploy/containers.sh down
 
+# HAProxy + 2 api + 3 workers + 2 schedulers in containers: load through a worker SIGKILL and rolling restarts; 0 failed, 0 lost (docs/deploy.md#scale-test)
+scale-test *args:
+    deploy/scale-test.sh {{args}}
+
 # validate the Kubernetes manifests (base and overlays) offline against the Kubernetes schemas
 k8s-validate:
     deploy/k8s/validate.sh

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Lingo container images with no image registry, from Debian's packages only:
 #
-#   deploy/images/build.sh [all|base|lingo|postgres|redis|secantusdb|print-env]...
+#   deploy/images/build.sh [all|base|lingo|postgres|redis|secantusdb|haproxy|print-env]...
 #
 #   base        debootstrap a minimal Debian root filesystem and `docker import` it
 #               (LINGO_IMAGE_BASE, default lingo/debian-base:bookworm)
@@ -12,8 +12,9 @@
 #               POSTGRES_USER/POSTGRES_PASSWORD/POSTGRES_DB          (LINGO_IMAGE_POSTGRES)
 #   redis       Debian's redis-server                               (LINGO_IMAGE_REDIS)
 #   secantusdb  the MongoDB-wire server from PyPI in a venv         (LINGO_IMAGE_MONGO)
+#   haproxy     Debian's HAProxy, the load balancer of the scale profile (LINGO_IMAGE_HAPROXY)
 #   stores      base, postgres, redis, secantusdb (what the tests need)
-#   all         every image (the default)
+#   all         every image but haproxy (the default)
 #   print-env   print the image names as `export` lines (for compose and testcontainers)
 #
 # Idempotent and cached: every image carries a label with the hash of its inputs (the files it
@@ -42,6 +43,7 @@ source "$ROOT/deploy/local/lib.sh"
 : "${LINGO_IMAGE_POSTGRES:=$LINGO_IMAGE_REPO/postgres:$LINGO_IMAGE_TAG}"
 : "${LINGO_IMAGE_REDIS:=$LINGO_IMAGE_REPO/redis:$LINGO_IMAGE_TAG}"
 : "${LINGO_IMAGE_MONGO:=$LINGO_IMAGE_REPO/secantusdb:$LINGO_IMAGE_TAG}"
+: "${LINGO_IMAGE_HAPROXY:=$LINGO_IMAGE_REPO/haproxy:$LINGO_IMAGE_TAG}"
 : "${LINGO_IMAGE_CACHE:=$ROOT/.dev/images}"
 : "${LINGO_IMAGES_REBUILD:=0}"
 # the version of secantusdb pip installs into its image ("" = newest)
@@ -232,6 +234,7 @@ build_store() {
 
 build_postgres() { build_store postgres "$LINGO_IMAGE_POSTGRES"; }
 build_redis() { build_store redis "$LINGO_IMAGE_REDIS"; }
+build_haproxy() { build_store haproxy "$LINGO_IMAGE_HAPROXY"; }
 build_secantusdb() {
     build_store secantusdb "$LINGO_IMAGE_MONGO" \
         --build-arg "SECANTUSDB_SPEC=secantusdb${LINGO_SECANTUSDB_VERSION:+==$LINGO_SECANTUSDB_VERSION}"
@@ -277,7 +280,7 @@ build_lingo() {
 
 print_env() {
     local v
-    for v in LINGO_IMAGE_BASE LINGO_IMAGE_APP LINGO_IMAGE_POSTGRES LINGO_IMAGE_REDIS LINGO_IMAGE_MONGO; do
+    for v in LINGO_IMAGE_BASE LINGO_IMAGE_APP LINGO_IMAGE_POSTGRES LINGO_IMAGE_REDIS LINGO_IMAGE_MONGO LINGO_IMAGE_HAPROXY; do
         printf 'export %s=%q\n' "$v" "${!v}"
     done
 }
@@ -297,8 +300,9 @@ main() {
             postgres) build_base; build_postgres ;;
             redis) build_base; build_redis ;;
             secantusdb | mongo) build_base; build_secantusdb ;;
+            haproxy) build_base; build_haproxy ;;
             print-env) print_env ;;
-            *) die "unknown image: $what (base, lingo, postgres, redis, secantusdb, all, print-env)" ;;
+            *) die "unknown image: $what (base, lingo, postgres, redis, secantusdb, haproxy, all, print-env)" ;;
         esac
     done
 }
