@@ -230,7 +230,11 @@ impl Services {
             accounts: users.accounts,
             account_admin: users.account_admin,
             otp_ttl: users.otp_ttl,
-            route_throttles: RouteThrottles::new(limiter.clone(), &config.limits.routes),
+            route_throttles: RouteThrottles::new(
+                limiter.clone(),
+                clock.clone(),
+                &config.limits.routes,
+            ),
             decks: learning.decks,
             cards: learning.cards,
             reviews: learning.reviews,
