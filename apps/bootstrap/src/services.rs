@@ -168,7 +168,6 @@ impl Services {
             clock.clone(),
         )?;
         let pronunciation = speech::build(&config.speech, &stores, clock.clone())?;
-        let learning = learning::build(config, &stores, pronunciation.clone(), clock.clone());
         let dictionary = dictionary::build(
             &config.dictionary,
             &stores,
@@ -176,6 +175,13 @@ impl Services {
             pronunciation.clone(),
             clock.clone(),
         )?;
+        let learning = learning::build(
+            config,
+            &stores,
+            pronunciation.clone(),
+            dictionary.lookup.clone(),
+            clock.clone(),
+        );
         let generator = match overrides.content_generator {
             Some(generator) => generator,
             None => content::generator(&config.content, &config.dictionary.meanings)?,
