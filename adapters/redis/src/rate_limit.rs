@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use fred::prelude::{Client, LuaInterface};
 use lingo_kernel::Clock;
-use lingo_kernel::rate_limit::{RateDecision, RateLimit, RateLimitError, RateLimiter};
+use lingo_kernel::rate_limit::{RateDecision, RateGrant, RateLimit, RateLimitError, RateLimiter};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +22,23 @@ local allow_at = new_tat - interval * burst
 if now < allow_at then return allow_at - now end
 redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1)
 return 0
+"#;
+
+/// GCRA for up to ARGV[4] actions at once: as many as the burst allows now (counted as that many
+/// single hits), returned as {granted, 0}; or {0, milliseconds to wait for one}.
+const GCRA_TAKE: &str = r#"
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local burst = tonumber(ARGV[3])
+local want = tonumber(ARGV[4])
+local tat = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
+if tat < now then tat = now end
+local n = math.floor((now - tat + interval * burst) / interval)
+if n > want then n = want end
+if n < 1 then return {0, tat + interval - interval * burst - now} end
+local new_tat = tat + n * interval
+redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now) + 1)
+return {n, 0}
 "#;
 
 #[derive(Clone)]
@@ -79,6 +96,38 @@ impl RateLimiter for RedisRateLimiter {
         } else {
             RateDecision::Limited {
                 retry_after: Duration::from_millis(wait_ms as u64),
+            }
+        })
+    }
+
+    async fn take(
+        &self,
+        subject: &str,
+        limit: RateLimit,
+        n: u32,
+    ) -> Result<RateGrant, RateLimitError> {
+        let max = limit.max.max(1);
+        let interval_ms = (limit.window.as_millis() as u64 / u64::from(max)).max(1);
+        let now_ms = self.clock.now().timestamp_millis();
+        let (granted, wait_ms): (i64, i64) = self
+            .client
+            .eval(
+                GCRA_TAKE,
+                vec![self.key(subject)],
+                vec![
+                    now_ms.to_string(),
+                    interval_ms.to_string(),
+                    max.to_string(),
+                    n.max(1).to_string(),
+                ],
+            )
+            .await
+            .map_err(|e| RateLimitError(e.to_string()))?;
+        Ok(if granted > 0 {
+            RateGrant::Granted(granted as u32)
+        } else {
+            RateGrant::Limited {
+                retry_after: Duration::from_millis(wait_ms.max(1) as u64),
             }
         })
     }

@@ -3,7 +3,8 @@
 //! (`lingo_kernel::near_cache`) under the language's lookup version, in front of the Redis
 //! cache and its stampede lock (a miss here is an ordinary `LookupService::lookup`).
 //! An import or reconciliation changes the version; every replica sees it within
-//! `LookupSettings::version_poll` and serves nothing older (docs/performance.md).
+//! `LookupSettings::version_poll` and serves nothing older (docs/performance.md). A word whose
+//! audio is being rendered is served from here for `PENDING_TTL` only.
 
 use crate::conditional::etag_of;
 use crate::problem::ApiError;
@@ -22,12 +23,17 @@ use std::time::{Duration, Instant};
 pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 /// The longest an in-process body is kept, whatever the version says.
 pub const TTL: Duration = Duration::from_secs(300);
+/// The longest a body whose audio is still being rendered is kept: its next lookup after that
+/// asks the audio store again (and names the audio once it exists).
+pub const PENDING_TTL: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub struct LookupBody {
     json: Bytes,
     gzip: Bytes,
     etag: HeaderValue,
+    /// Set when the audio is pending: served until then only.
+    until: Option<Instant>,
 }
 
 impl Weigh for LookupBody {
@@ -51,6 +57,7 @@ impl LookupBody {
             json: Bytes::from(json),
             gzip: Bytes::from(gzip),
             etag,
+            until: None,
         })
     }
 
@@ -115,18 +122,24 @@ pub async fn respond(
     let key = state.lookup.key_of(language, lemma)?;
     // Read before the lookup: a change made meanwhile leaves this body under the old version.
     let version = state.lookup.version(language).await;
-    if let Some(body) = state.lookup_bodies.get(&key, &version, Instant::now()) {
+    let now = Instant::now();
+    if let Some(body) = state
+        .lookup_bodies
+        .get(&key, &version, now)
+        .filter(|b| b.until.is_none_or(|until| now < until))
+    {
         return Ok(body.response(req));
     }
     let word = state.lookup.lookup(language, lemma).await?;
     let json = serde_json::to_vec(&word).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let body = LookupBody::new(json)?;
-    // A word whose audio is still being rendered is not kept: its next lookup names the audio.
-    if !word.audio_pending {
-        state
-            .lookup_bodies
-            .put(&key, &version, body.clone(), Instant::now());
+    let mut body = LookupBody::new(json)?;
+    // A word whose audio is still being rendered is kept briefly: a lookup after that names
+    // the audio once it exists.
+    let now = Instant::now();
+    if word.audio_pending {
+        body.until = Some(now + PENDING_TTL);
     }
+    state.lookup_bodies.put(&key, &version, body.clone(), now);
     Ok(body.response(req))
 }
 

@@ -1,6 +1,7 @@
 //! Rate limits by route class, counted in Redis so every replica shares them: per account when
-//! the caller is signed in, per client address otherwise (docs/abuse-limits.md). One Redis
-//! round trip per limited request; a limiter outage lets requests through.
+//! the caller is signed in, per client address otherwise (docs/abuse-limits.md). Tokens are
+//! leased from Redis in small batches (`LeasedRateLimiter`), so a busy client costs one round
+//! trip per batch; a limiter outage lets requests through.
 
 use crate::client_address::client_of_request;
 use crate::problem::Problem;

@@ -168,7 +168,6 @@ impl Services {
             clock.clone(),
         )?;
         let pronunciation = speech::build(&config.speech, &stores, clock.clone())?;
-        let learning = learning::build(config, &stores, pronunciation.clone(), clock.clone());
         let dictionary = dictionary::build(
             &config.dictionary,
             &stores,
@@ -176,6 +175,13 @@ impl Services {
             pronunciation.clone(),
             clock.clone(),
         )?;
+        let learning = learning::build(
+            config,
+            &stores,
+            pronunciation.clone(),
+            dictionary.lookup.clone(),
+            clock.clone(),
+        );
         let generator = match overrides.content_generator {
             Some(generator) => generator,
             None => content::generator(&config.content, &config.dictionary.meanings)?,
@@ -230,7 +236,11 @@ impl Services {
             accounts: users.accounts,
             account_admin: users.account_admin,
             otp_ttl: users.otp_ttl,
-            route_throttles: RouteThrottles::new(limiter.clone(), &config.limits.routes),
+            route_throttles: RouteThrottles::new(
+                limiter.clone(),
+                clock.clone(),
+                &config.limits.routes,
+            ),
             decks: learning.decks,
             cards: learning.cards,
             reviews: learning.reviews,

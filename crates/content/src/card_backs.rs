@@ -1,10 +1,12 @@
 //! The backs of study cards, from what is stored: the word's dictionary entries and, when it has
 //! been generated, its learner content for the learner's language and level. One entry read per
-//! language and one content read for the whole session; nothing is generated here.
+//! language and one content read for the whole session, for the backs not kept in-process
+//! (`card_back_cache`); nothing is generated here.
 //!
 //! Each back stays within a payload budget (docs/study-session.md): at most three translations
 //! of 80 characters, a 240-character definition and two examples of 240 characters.
 
+use crate::card_back_cache::BackCache;
 use crate::content_key::ContentKey;
 use crate::generate_content::content_key;
 use crate::ports::{ContentStore, ContentVersion, LearnerLanguages};
@@ -30,9 +32,16 @@ pub struct StoredCardBacks {
     learners: Arc<dyn LearnerLanguages>,
     meanings: MeaningChains,
     pronunciation: Option<Arc<PronunciationService>>,
+    cache: Option<BackCache>,
 }
 
 impl StoredCardBacks {
+    /// Backs are kept in-process under the entries' and the content's versions.
+    pub fn with_cache(mut self, cache: BackCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
     /// Backs without source audio get rendered audio once it exists, and ask for it otherwise.
     pub fn with_pronunciation(mut self, pronunciation: Arc<PronunciationService>) -> Self {
         self.pronunciation = Some(pronunciation);
@@ -50,14 +59,31 @@ impl StoredCardBacks {
         let Some(pronunciation) = &self.pronunciation else {
             return;
         };
-        let wanted: Vec<(WordId, AudioKey)> = words
-            .iter()
-            .filter(|w| backs.get(&w.word).is_some_and(|b| b.audio_url.is_none()))
-            .filter_map(|w| {
-                let language = LanguageCode::parse(&w.summary.language).ok()?;
-                Some((w.word, pronunciation.key_for(&language, &w.summary.lemma)?))
-            })
-            .collect();
+        let now = std::time::Instant::now();
+        let mut wanted: Vec<(WordId, AudioKey)> = Vec::new();
+        for w in words {
+            let Some(back) = backs.get_mut(&w.word).filter(|b| b.audio_url.is_none()) else {
+                continue;
+            };
+            let Some(key) = LanguageCode::parse(&w.summary.language)
+                .ok()
+                .and_then(|language| pronunciation.key_for(&language, &w.summary.lemma))
+            else {
+                continue;
+            };
+            match self
+                .cache
+                .as_ref()
+                .and_then(|c| c.known_audio(&key.id(), now))
+            {
+                Some(true) => back.audio_url = Some(key.path()),
+                Some(false) => back.audio_pending = true,
+                None => wanted.push((w.word, key)),
+            }
+        }
+        if wanted.is_empty() {
+            return;
+        }
         let keys: Vec<AudioKey> = wanted.iter().map(|(_, k)| k.clone()).collect();
         let rendered = match pronunciation.rendered(&keys).await {
             Ok(rendered) => rendered,
@@ -71,10 +97,17 @@ impl StoredCardBacks {
             let Some(back) = backs.get_mut(&word) else {
                 continue;
             };
-            if rendered.contains(&key.id()) {
+            let id = key.id();
+            if rendered.contains(&id) {
                 back.audio_url = Some(key.path());
+                if let Some(cache) = &self.cache {
+                    cache.audio_stored(&id);
+                }
             } else {
                 back.audio_pending = true;
+                if let Some(cache) = &self.cache {
+                    cache.audio_requested(&id, now);
+                }
                 missing.push(key);
             }
         }
@@ -94,6 +127,7 @@ impl StoredCardBacks {
             learners,
             meanings,
             pronunciation: None,
+            cache: None,
         }
     }
 }
@@ -112,6 +146,53 @@ fn clip(text: &str, max: usize) -> String {
     clipped
 }
 
+impl StoredCardBacks {
+    /// The backs of `words` read from the stores: one content read, one entry read per language.
+    async fn read(
+        &self,
+        native: &LanguageCode,
+        words: &[(&BackRequest, ContentKey)],
+    ) -> Result<HashMap<WordId, CardBack>, LearningStoreError> {
+        let keys: Vec<ContentKey> = words.iter().map(|(_, key)| key.clone()).collect();
+        let content = self.content.latest_of(&keys).await.map_err(unavailable)?;
+        let chain = self.meanings.for_native(native);
+        let mut by_language: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (word, _) in words {
+            by_language
+                .entry(word.summary.language.as_str())
+                .or_default()
+                .push(fold_key(&word.summary.lemma));
+        }
+        let mut entries: HashMap<(String, String), Vec<Entry>> = HashMap::new();
+        for (language, lemma_keys) in by_language {
+            let Ok(code) = LanguageCode::parse(language) else {
+                continue;
+            };
+            for entry in self
+                .entries
+                .entries(&code, &lemma_keys)
+                .await
+                .map_err(unavailable)?
+            {
+                entries
+                    .entry((language.to_owned(), fold_key(&entry.lemma)))
+                    .or_default()
+                    .push(entry);
+            }
+        }
+        Ok(words
+            .iter()
+            .map(|(word, key)| {
+                let found = entries
+                    .get(&(word.summary.language.clone(), fold_key(&word.summary.lemma)))
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                (word.word, back_of(found, content.get(&key.id()), &chain))
+            })
+            .collect())
+    }
+}
+
 #[async_trait::async_trait]
 impl CardBacks for StoredCardBacks {
     async fn backs(
@@ -127,49 +208,39 @@ impl CardBacks for StoredCardBacks {
             .native_and_level(learner)
             .await
             .map_err(unavailable)?;
-        let keys: Vec<ContentKey> = words
+        let keyed: Vec<(&BackRequest, ContentKey)> = words
             .iter()
-            .map(|w| content_key(w.word, native.clone(), level))
+            .map(|w| (w, content_key(w.word, native.clone(), level)))
             .collect();
-        let content = self.content.latest_of(&keys).await.map_err(unavailable)?;
-        let chain = self.meanings.for_native(&native);
-        // One entry read per language of the session's words.
-        let mut by_language: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for word in words {
-            by_language
-                .entry(word.summary.language.clone())
-                .or_default()
-                .push(fold_key(&word.summary.lemma));
-        }
-        let mut entries: HashMap<(String, String), Vec<Entry>> = HashMap::new();
-        for (language, lemma_keys) in by_language {
-            let Ok(code) = LanguageCode::parse(&language) else {
-                continue;
-            };
-            for entry in self
-                .entries
-                .entries(&code, &lemma_keys)
-                .await
-                .map_err(unavailable)?
-            {
-                entries
-                    .entry((language.clone(), fold_key(&entry.lemma)))
-                    .or_default()
-                    .push(entry);
+        let mut backs = match &self.cache {
+            None => self.read(&native, &keyed).await?,
+            Some(cache) => {
+                let languages: Vec<&str> =
+                    words.iter().map(|w| w.summary.language.as_str()).collect();
+                let versions = cache.versions(&native, &languages).await;
+                let mut backs = HashMap::with_capacity(words.len());
+                let mut misses = Vec::new();
+                for (word, key) in keyed {
+                    let id = key.id();
+                    match cache.get(&id, &word.summary.language, &versions) {
+                        Some(back) => {
+                            backs.insert(word.word, back);
+                        }
+                        None => misses.push((word, key)),
+                    }
+                }
+                if !misses.is_empty() {
+                    let read = self.read(&native, &misses).await?;
+                    for (word, key) in &misses {
+                        if let Some(back) = read.get(&word.word) {
+                            cache.put(&key.id(), &word.summary.language, &versions, back);
+                        }
+                    }
+                    backs.extend(read);
+                }
+                backs
             }
-        }
-        let mut backs: HashMap<WordId, CardBack> = words
-            .iter()
-            .zip(&keys)
-            .map(|(word, key)| {
-                let found = entries
-                    .get(&(word.summary.language.clone(), fold_key(&word.summary.lemma)))
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let back = back_of(found, content.get(&key.id()), &chain);
-                (word.word, back)
-            })
-            .collect();
+        };
         self.add_rendered_audio(words, &mut backs).await;
         Ok(backs)
     }

@@ -70,6 +70,8 @@ const MEMORY_DRAFTS: usize = 256;
 
 pub struct ContentGenerationService {
     deps: ContentDeps,
+    /// Told of every stored version, so in-process card backs everywhere are read again.
+    versions: Option<crate::content_version::ContentVersions>,
     unstored: std::sync::Mutex<std::collections::HashMap<String, ContentVersion>>,
 }
 
@@ -87,8 +89,15 @@ impl ContentGenerationService {
     pub fn new(deps: ContentDeps) -> Self {
         Self {
             deps,
+            versions: None,
             unstored: std::sync::Mutex::default(),
         }
+    }
+
+    /// Bumps the content version of the learner's language after each stored version.
+    pub fn announcing_to(mut self, versions: crate::content_version::ContentVersions) -> Self {
+        self.versions = Some(versions);
+        self
     }
 
     fn unstored(
@@ -127,6 +136,9 @@ impl ContentGenerationService {
             unstored.insert(key.clone(), version.clone());
         }
         self.deps.store.put(version).await.map_err(retryable)?;
+        if let Some(versions) = &self.versions {
+            versions.bump(&version.key.native).await;
+        }
         self.unstored().remove(&key);
         if let Err(e) = self.deps.drafts.discard(&version.key).await {
             tracing::warn!(error = %e, "stored content's draft not discarded");

@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod jobs;
 pub mod language;
+pub mod leased_rate_limit;
 pub mod near_cache;
 pub mod pagination;
 pub mod rate_limit;

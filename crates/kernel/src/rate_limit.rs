@@ -23,6 +23,14 @@ pub enum RateDecision {
     Limited { retry_after: Duration },
 }
 
+/// The answer to "may `key` act `n` times?": some of the actions (at least one, at most `n`), or
+/// none before `retry_after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateGrant {
+    Granted(u32),
+    Limited { retry_after: Duration },
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("rate limiter unavailable: {0}")]
 pub struct RateLimitError(pub String);
@@ -31,6 +39,17 @@ pub struct RateLimitError(pub String);
 pub trait RateLimiter: Send + Sync {
     /// Counts one action of `key` against `limit`.
     async fn hit(&self, key: &str, limit: RateLimit) -> Result<RateDecision, RateLimitError>;
+
+    /// Counts up to `n` actions of `key` at once: as many as `limit` allows now (at least one),
+    /// or none with the wait for the next one. Counted exactly like `n` calls of `hit`, so a
+    /// caller may spend the granted actions later (`LeasedRateLimiter`). The default asks for one.
+    async fn take(&self, key: &str, limit: RateLimit, n: u32) -> Result<RateGrant, RateLimitError> {
+        let _ = n;
+        Ok(match self.hit(key, limit).await? {
+            RateDecision::Allowed => RateGrant::Granted(1),
+            RateDecision::Limited { retry_after } => RateGrant::Limited { retry_after },
+        })
+    }
 }
 
 /// One class of requests under one limit, counted per client key: "may this client act now?".

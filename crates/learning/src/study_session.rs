@@ -192,16 +192,19 @@ impl StudySessionService {
                 })
             })
             .collect();
-        let mut backs = self.backs.backs(owner, &requests).await?;
         let at_most = DueCounts {
             reviews: today.review_room,
             learning: u32::MAX,
             new: today.new_room,
         };
-        let due = self
-            .cards
-            .due_counts(owner, deck, self.clock.now(), at_most)
-            .await?;
+        // Independent reads, in parallel: the session waits for the slowest, not for the sum.
+        let (mut backs, due, goal) = futures_util::future::try_join3(
+            self.backs.backs(owner, &requests),
+            self.cards
+                .due_counts(owner, deck, self.clock.now(), at_most),
+            self.goals.goal_today(owner),
+        )
+        .await?;
         let items: Vec<SessionItem> = queue
             .into_iter()
             .map(|entry| {
@@ -215,7 +218,7 @@ impl StudySessionService {
         Ok(StudySession {
             remaining: remaining(&items, due, today),
             items,
-            goal: self.goals.goal_today(owner).await?,
+            goal,
         })
     }
 }

@@ -49,6 +49,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .service(web::resource("/health").get(health::health))
             .service(web::resource("/ready").get(health::ready))
+            // The hot paths first: resources are tried in order, each one with a path parameter
+            // by a regular expression (a lookup tried ~40 of them: ~30 % of its instructions).
+            .service(web::resource("/reviews").post(reviews::review))
+            .service(web::resource("/study/queue").get(study::queue))
+            .service(web::resource("/study/session").get(study::session))
+            .service(
+                web::resource("/dictionary/{lang}/words/{lemma}")
+                    .wrap(limited!(RouteClass::Lookup))
+                    .get(dictionary::lookup),
+            )
             .service(web::resource("/openapi.json").get(docs::openapi_json))
             .service(web::resource("/jobs/{id}").get(jobs::get_job))
             .service(web::resource("/admin/jobs/dead").get(admin_jobs::list_dead))
@@ -134,14 +144,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/cards/{id}/bury").post(cards::bury))
             .service(web::resource("/cards/{id}/reset").post(cards::reset))
             .service(web::resource("/cards/{id}/move").post(cards::move_card))
-            .service(web::resource("/reviews").post(reviews::review))
             .service(
                 web::resource("/reviews/batch")
                     .wrap(limited!(RouteClass::Batches))
                     .post(reviews::batch),
             )
-            .service(web::resource("/study/queue").get(study::queue))
-            .service(web::resource("/study/session").get(study::session))
             .service(web::resource("/stats").get(stats::stats))
             .service(web::resource("/sync").get(sync::pull))
             .service(
@@ -158,11 +165,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::resource("/quizzes/{id}/answers")
                     .wrap(limited!(RouteClass::Quizzes))
                     .post(quizzes::answer),
-            )
-            .service(
-                web::resource("/dictionary/{lang}/words/{lemma}")
-                    .wrap(limited!(RouteClass::Lookup))
-                    .get(dictionary::lookup),
             )
             .service(
                 web::resource("/dictionary/{lang}/search")

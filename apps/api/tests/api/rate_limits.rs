@@ -428,3 +428,39 @@ async fn a_code_request_and_a_wrong_code_answer_the_same_whether_a_code_is_pendi
     }
     assert_eq!(none["detail"], "the code is wrong or has expired");
 }
+
+#[tokio::test]
+async fn leased_lookup_tokens_still_end_in_429_with_retry_after() {
+    // 100 a minute: the replica leases tokens five at a time (a twentieth of the limit).
+    let app = TestApp::spawn_with(&[
+        PROXY,
+        ("LINGO_RATE_LIMIT_LOOKUP_PER_MINUTE", "100"),
+        ("LINGO_RATE_LIMIT_ANONYMOUS_PER_MINUTE", "1000"),
+    ])
+    .await;
+    let sara = app.register_learner("sara@example.org").await.token;
+    let lookup = || {
+        send(
+            &app,
+            "203.0.113.1",
+            Some(&sara),
+            (&Method::GET, "/api/v1/dictionary/en/words/zzqx", &None),
+        )
+    };
+    for n in 0..100 {
+        assert_ne!(lookup().await.status(), 429, "request {n}");
+    }
+    // The burst is spent; a token comes back every 0.6 s, far slower than these requests.
+    let mut limited = None;
+    for _ in 0..200 {
+        let response = lookup().await;
+        if response.status() == 429 {
+            limited = Some(response);
+            break;
+        }
+    }
+    let limited = limited.expect("a 429 once the budget is spent");
+    assert!((1..=60).contains(&retry_after(&limited)));
+    let (_, problem) = json_of(limited).await;
+    assert!(problem["retry_after"].as_u64().is_some_and(|s| s >= 1));
+}

@@ -309,6 +309,8 @@ async fn a_lookup_names_the_rendered_audio_once_the_worker_made_it() {
     let app = TestApp::spawn_with(&[
         ("LINGO_IMPORT_ROOTS", roots.as_str()),
         ("LINGO_DICTIONARY_PROVIDERS", "none"),
+        // A pending lookup is kept for 5 s: polling it every 50 ms passes 60 a minute.
+        ("LINGO_RATE_LIMIT_ANONYMOUS_PER_MINUTE", "1000"),
     ])
     .await;
     import_fixtures(&app).await;

@@ -4,6 +4,7 @@
 
 use crate::Stores;
 use crate::config::{ContentConfig, StructuredOutputMode};
+use lingo_content::content_version::ContentVersions;
 use lingo_content::extractive::ExtractiveGenerator;
 use lingo_content::generate_content::{ContentDeps, ContentGenerationService};
 use lingo_content::generation_budget::{GenerationBudget, micro_usd};
@@ -86,6 +87,7 @@ pub(super) fn generation(
         clock,
         budget,
     })
+    .announcing_to(ContentVersions::new(Arc::new(stores.cache.clone())))
 }
 
 pub(super) fn build(

@@ -1,8 +1,11 @@
 //! Learning wired to its adapters: decks, cards, reviews, quizzes, profiles and FSRS parameters
-//! in PostgreSQL; quiz word facts from the dictionary's PostgreSQL and MongoDB adapters.
+//! in PostgreSQL; quiz word facts from the dictionary's PostgreSQL and MongoDB adapters; card
+//! backs from MongoDB, kept in-process under the lookup and content versions.
 
 use crate::Stores;
 use crate::config::Config;
+use lingo_content::card_back_cache::BackCache;
+use lingo_content::content_version::ContentVersions;
 use lingo_kernel::Clock;
 use lingo_kernel::jobs::JobQueue;
 use lingo_learning::card_actions::CardActionService;
@@ -52,6 +55,7 @@ pub(super) fn build(
     config: &Config,
     stores: &Stores,
     pronunciation: Arc<lingo_dictionary::speech::PronunciationService>,
+    lookup: Arc<lingo_dictionary::lookup::LookupService>,
     clock: Arc<dyn Clock>,
 ) -> Learning {
     let pool = stores.postgres.clone();
@@ -87,7 +91,12 @@ pub(super) fn build(
         Arc::new(PgLearnerProfiles::new(stores.postgres.clone())),
         config.dictionary.meanings.clone(),
     )
-    .with_pronunciation(pronunciation);
+    .with_pronunciation(pronunciation)
+    // Sessions of words already seen cost no MongoDB query (docs/performance.md).
+    .with_cache(BackCache::new(
+        lookup,
+        ContentVersions::new(Arc::new(stores.cache.clone())),
+    ));
     let stats = StatsService::new(
         cards.clone(),
         Arc::new(PgActivityDays::new(stores.postgres.clone())),

@@ -117,7 +117,39 @@ impl Scheduler {
         at: DateTime<Utc>,
         fuzz_seed: u64,
     ) -> CardSchedule {
-        let (stability, difficulty) = self.next_memory(card, rating, at);
+        let next = self.next_states(card, at);
+        self.outcome(
+            card,
+            rating,
+            self.memory_after(card, next.as_ref(), rating),
+            at,
+            fuzz_seed,
+        )
+    }
+
+    /// The four possible outcomes of answering now, for the study screen's buttons (the model
+    /// is asked once for all four).
+    pub fn preview(
+        &self,
+        card: &CardSchedule,
+        at: DateTime<Utc>,
+        fuzz_seed: u64,
+    ) -> [CardSchedule; 4] {
+        let next = self.next_states(card, at);
+        [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy].map(|rating| {
+            let memory = self.memory_after(card, next.as_ref(), rating);
+            self.outcome(card, rating, memory, at, fuzz_seed)
+        })
+    }
+
+    fn outcome(
+        &self,
+        card: &CardSchedule,
+        rating: Rating,
+        (stability, difficulty): (f64, f64),
+        at: DateTime<Utc>,
+        fuzz_seed: u64,
+    ) -> CardSchedule {
         let (state, step, interval) = match card.state {
             CardState::Learning | CardState::Relearning => {
                 let steps = if card.state == CardState::Learning {
@@ -157,18 +189,8 @@ impl Scheduler {
         }
     }
 
-    /// The four possible outcomes of answering now, for the study screen's buttons.
-    pub fn preview(
-        &self,
-        card: &CardSchedule,
-        at: DateTime<Utc>,
-        fuzz_seed: u64,
-    ) -> [CardSchedule; 4] {
-        [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy]
-            .map(|rating| self.review(card, rating, at, fuzz_seed))
-    }
-
-    fn next_memory(&self, card: &CardSchedule, rating: Rating, at: DateTime<Utc>) -> (f64, f64) {
+    /// The model's memory states after each answer at `at`.
+    fn next_states(&self, card: &CardSchedule, at: DateTime<Utc>) -> Option<fsrs::NextStates> {
         let current = match (card.stability, card.difficulty) {
             (Some(s), Some(d)) => Some(fsrs::MemoryState {
                 stability: s as f32,
@@ -180,10 +202,17 @@ impl Scheduler {
             .last_review
             .map(|last| Self::elapsed_days(last, at))
             .unwrap_or(0);
-        let next = self
-            .model
+        self.model
             .next_states(current, self.config.desired_retention as f32, days)
-            .ok();
+            .ok()
+    }
+
+    fn memory_after(
+        &self,
+        card: &CardSchedule,
+        next: Option<&fsrs::NextStates>,
+        rating: Rating,
+    ) -> (f64, f64) {
         let memory = next.map(|n| match rating {
             Rating::Again => n.again.memory,
             Rating::Hard => n.hard.memory,
