@@ -89,6 +89,14 @@ uuid_id!(
     /// Identifies a quiz.
     QuizId
 );
+uuid_id!(
+    /// Identifies a device registered for push.
+    DeviceId
+);
+uuid_id!(
+    /// Identifies an in-app notification; time-ordered, so the list is paged by it.
+    NotificationId
+);
 
 #[cfg(test)]
 mod tests {

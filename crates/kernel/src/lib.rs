@@ -22,5 +22,5 @@ pub use caller::{Caller, Forbidden};
 pub use cefr::CefrLevel;
 pub use client_address::{ClientAddress, IpNetwork, TrustedProxies};
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::{CardId, DeckId, QuizId, SystemDeckId, UserId, WordId};
+pub use ids::{CardId, DeckId, DeviceId, NotificationId, QuizId, SystemDeckId, UserId, WordId};
 pub use language::{LanguageCode, LanguageCodeError};

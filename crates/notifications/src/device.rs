@@ -6,37 +6,7 @@ use lingo_kernel::client_version::ClientVersion;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A registered device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct DeviceId(uuid::Uuid);
-
-impl DeviceId {
-    /// A new, time-ordered identifier.
-    pub fn new() -> Self {
-        Self(uuid::Uuid::now_v7())
-    }
-
-    pub fn from_uuid(uuid: uuid::Uuid) -> Self {
-        Self(uuid)
-    }
-
-    pub fn as_uuid(self) -> uuid::Uuid {
-        self.0
-    }
-}
-
-impl Default for DeviceId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Display for DeviceId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use lingo_kernel::DeviceId;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DeviceError {

@@ -2,38 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct NotificationId(uuid::Uuid);
-
-impl NotificationId {
-    /// A new, time-ordered identifier: the list is paged by it.
-    pub fn new() -> Self {
-        Self(uuid::Uuid::now_v7())
-    }
-
-    pub fn from_uuid(uuid: uuid::Uuid) -> Self {
-        Self(uuid)
-    }
-
-    pub fn as_uuid(self) -> uuid::Uuid {
-        self.0
-    }
-}
-
-impl Default for NotificationId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Display for NotificationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use lingo_kernel::NotificationId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -69,7 +69,7 @@ impl NotificationStore for PgNotificationStore {
              WHERE user_id = $1 AND ($2::uuid IS NULL OR id < $2) ORDER BY id DESC LIMIT $3",
         )
         .bind::<SqlUuid, _>(learner.as_uuid())
-        .bind::<Nullable<SqlUuid>, _>(before.map(NotificationId::as_uuid))
+        .bind::<Nullable<SqlUuid>, _>(before.map(|id| id.as_uuid()))
         .bind::<BigInt, _>(i64::from(limit))
         .load(&mut conn)
         .await
