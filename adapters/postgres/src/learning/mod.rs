@@ -5,7 +5,7 @@ mod card_row;
 mod cards;
 mod deck_contents;
 mod decks;
-pub(crate) mod export_section;
+mod export_section;
 mod import_cards;
 mod quiz_candidates;
 mod quizzes;

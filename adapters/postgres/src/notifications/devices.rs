@@ -184,6 +184,6 @@ SELECT json_build_object('devices', COALESCE((
 impl ExportSection for PgDeviceStore {
     #[tracing::instrument(name = "export.devices", skip(self), fields(user = %user))]
     async fn export(&self, user: UserId) -> Result<Map<String, Value>, Unavailable> {
-        crate::learning::export_section::json_section(&self.pool, DEVICES_EXPORT, user).await
+        crate::learning::json_section(&self.pool, DEVICES_EXPORT, user).await
     }
 }

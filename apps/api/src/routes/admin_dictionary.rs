@@ -43,25 +43,6 @@ pub struct ImportRequest {
     translation_language: Option<String>,
 }
 
-/// The uploaded file itself: one byte at least (its schema only; the handler streams it).
-pub struct UploadedFile;
-
-impl utoipa::PartialSchema for UploadedFile {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
-            .min_length(Some(1))
-            .description(Some(
-                "The file: kaikki JSONL, CSV or TSV, at least one byte",
-            ))
-            .into()
-    }
-}
-
-impl ToSchema for UploadedFile {}
-
 /// The description of an uploaded file.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -144,7 +125,8 @@ pub async fn import_path(
 /// imported from server paths) as the request body, then imports it.
 #[utoipa::path(post, path = "/api/v1/admin/dictionary/imports/upload", tag = "admin",
     params(UploadQuery),
-    request_body(content = UploadedFile, content_type = "application/octet-stream"),
+    request_body(content = super::binary::UploadedFile, content_type = "application/octet-stream",
+        description = "The file: kaikki JSONL, CSV or TSV"),
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Stored and enqueued", body = super::jobs::JobAccepted),

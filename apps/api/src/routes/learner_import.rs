@@ -56,7 +56,7 @@ fn format(query: &ImportQuery, request: &HttpRequest) -> Result<WordListFormat, 
 /// counts what was imported and lists the first rows that were not, with their line or note id.
 #[utoipa::path(post, path = "/api/v1/decks/{id}/imports", tag = "learning",
     params(("id" = Uuid, Path, description = "The deck"), ImportQuery),
-    request_body(content = super::admin_dictionary::UploadedFile, content_type = "application/octet-stream",
+    request_body(content = super::binary::UploadedFile, content_type = "application/octet-stream",
         description = "The file; `text/csv`, `text/tab-separated-values` and `application/vnd.anki` bodies are taken too"),
     security(("bearer" = [])),
     responses(
