@@ -16,6 +16,7 @@ mod learning;
 mod migrate;
 mod notifications;
 mod pool;
+mod prepared;
 mod refresh_tokens;
 mod schema;
 mod users;

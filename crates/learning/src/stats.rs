@@ -159,8 +159,12 @@ impl StatsService {
     }
 
     /// Today's progress towards the daily goal.
-    pub async fn goal_today(&self, owner: UserId) -> Result<GoalProgress, LearningStoreError> {
-        let profile = self.profiles.profile(owner).await?;
+    /// `profile` is the learner's, already read by the caller.
+    pub async fn goal_today(
+        &self,
+        owner: UserId,
+        profile: &lingo_users::LearningProfile,
+    ) -> Result<GoalProgress, LearningStoreError> {
         let today = crate::local_day::today(
             self.clock.now(),
             profile.timezone.tz(),

@@ -188,18 +188,33 @@ impl StudyService {
         deck: Option<DeckId>,
         size: u32,
     ) -> Result<(Vec<QueueEntry>, Today), LearningStoreError> {
+        let (entries, today, _) = self.queue_for(owner, deck, size).await?;
+        Ok((entries, today))
+    }
+
+    /// The queue, today's room, and the learner's profile it was built with (for callers that
+    /// need it too, so they need not read it again).
+    pub(crate) async fn queue_for(
+        &self,
+        owner: UserId,
+        deck: Option<DeckId>,
+        size: u32,
+    ) -> Result<(Vec<QueueEntry>, Today, lingo_users::LearningProfile), LearningStoreError> {
         let size = size.clamp(1, 200);
-        let settings = &StudySettings::from_profile(&self.profiles.profile(owner).await?);
+        // Independent reads, in parallel.
+        let (profile, parameters) = futures_util::future::try_join(
+            self.profiles.profile(owner),
+            self.parameters.current(owner),
+        )
+        .await?;
+        let settings = &StudySettings::from_profile(&profile);
         let now = self.clock.now();
         let day_start = crate::local_day::day_start(now, settings.timezone, settings.rollover_hour);
         let candidates = self
             .cards
             .study_candidates(owner, deck, now, day_start, size)
             .await?;
-        let parameters = self
-            .parameters
-            .current(owner)
-            .await?
+        let parameters = parameters
             .map(|p| p.parameters)
             .unwrap_or_else(|| DEFAULT_PARAMETERS.to_vec());
         let scheduling = &settings.scheduling;
@@ -249,6 +264,6 @@ impl StudyService {
                 }
             })
             .collect();
-        Ok((entries, today))
+        Ok((entries, today, profile))
     }
 }

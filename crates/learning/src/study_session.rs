@@ -122,7 +122,13 @@ pub struct SessionItem {
     pub back: CardBack,
 }
 
-/// What is left today after this session's cards, by kind (within the daily limits).
+/// The most `Remaining` shows of each kind: a count at the cap means "that many or more" (the
+/// app shows "999+"). Counting every due card of a learner with 10,000 due took longer than
+/// the rest of the session (docs/performance.md).
+pub const REMAINING_CAP: u32 = 999;
+
+/// What is left today after this session's cards, by kind (within the daily limits), each at
+/// most `REMAINING_CAP`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Remaining {
     pub new: u32,
@@ -182,7 +188,7 @@ impl StudySessionService {
         deck: Option<DeckId>,
         size: u32,
     ) -> Result<StudySession, LearningStoreError> {
-        let (queue, today) = self.study.queue_with_today(owner, deck, size).await?;
+        let (queue, today, profile) = self.study.queue_for(owner, deck, size).await?;
         let requests: Vec<BackRequest> = queue
             .iter()
             .filter_map(|e| {
@@ -192,17 +198,19 @@ impl StudySessionService {
                 })
             })
             .collect();
+        // Counting stops past what `remaining` can show: this session's cards plus the cap.
+        let shown = REMAINING_CAP.saturating_add(u32::try_from(queue.len()).unwrap_or(u32::MAX));
         let at_most = DueCounts {
-            reviews: today.review_room,
-            learning: u32::MAX,
-            new: today.new_room,
+            reviews: today.review_room.min(shown),
+            learning: shown,
+            new: today.new_room.min(shown),
         };
         // Independent reads, in parallel: the session waits for the slowest, not for the sum.
         let (mut backs, due, goal) = futures_util::future::try_join3(
             self.backs.backs(owner, &requests),
             self.cards
                 .due_counts(owner, deck, self.clock.now(), at_most),
-            self.goals.goal_today(owner),
+            self.goals.goal_today(owner, &profile),
         )
         .await?;
         let items: Vec<SessionItem> = queue
@@ -238,12 +246,20 @@ fn remaining(items: &[SessionItem], due: DueCounts, today: crate::study_queue::T
             && e.card.schedule.state != crate::scheduler::CardState::Review
     });
     Remaining {
-        new: due.new.min(today.new_room).saturating_sub(in_session_new),
-        learning: due.learning.saturating_sub(in_session_learning),
+        new: due
+            .new
+            .min(today.new_room)
+            .saturating_sub(in_session_new)
+            .min(REMAINING_CAP),
+        learning: due
+            .learning
+            .saturating_sub(in_session_learning)
+            .min(REMAINING_CAP),
         review: due
             .reviews
             .min(today.review_room)
-            .saturating_sub(in_session_review),
+            .saturating_sub(in_session_review)
+            .min(REMAINING_CAP),
     }
 }
 
@@ -291,6 +307,40 @@ mod tests {
                 text: "house".into()
             }
         );
+    }
+
+    #[test]
+    fn remaining_stops_at_the_cap_and_within_the_daily_room() {
+        let today = crate::study_queue::Today {
+            new_room: 15,
+            review_room: 10_000,
+        };
+        let due = DueCounts {
+            reviews: REMAINING_CAP + 5,
+            learning: 3,
+            new: 40,
+        };
+        let left = remaining(&[], due, today);
+        assert_eq!(
+            left,
+            Remaining {
+                new: 15,
+                learning: 3,
+                review: REMAINING_CAP
+            }
+        );
+        let small = remaining(
+            &[],
+            DueCounts {
+                reviews: 120,
+                ..due
+            },
+            crate::study_queue::Today {
+                new_room: 15,
+                review_room: 100,
+            },
+        );
+        assert_eq!(small.review, 100);
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! The learner's activity days (`learner_days`): one cheap upsert inside the review
-//! transaction, a decrement inside undo, and the reads for statistics and reminders.
+//! The learner's activity days (`learner_days`, in shards: migration 2026-12-05-000600): the
+//! review transaction's write statement counts each review (review_sql.rs), undo takes it
+//! back here, and the reads for statistics and reminders sum the shards.
 
 use super::unavailable;
 use crate::pool::PgPool;
+use crate::prepared::Prepared;
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use diesel::sql_types::{BigInt, Date, Int4, Int8, Nullable, Uuid as SqlUuid};
@@ -12,44 +14,27 @@ use lingo_kernel::UserId;
 use lingo_learning::ports::{ActivityDays, LearningStoreError};
 use lingo_learning::streak::ActivityDay;
 
-/// Counts one review on `day` (the learner's local date of the review, computed by the caller
-/// from the profile it already holds).
-pub(super) async fn count_review(
-    conn: &mut AsyncPgConnection,
-    owner: UserId,
-    day: NaiveDate,
-    passed: bool,
-    duration_ms: Option<i32>,
-) -> Result<(), diesel::result::Error> {
-    sql_query(
-        "INSERT INTO learner_days (user_id, day, reviews, passed, time_ms) VALUES ($1, $2, 1, $3, $4) \
-         ON CONFLICT (user_id, day) DO UPDATE SET reviews = learner_days.reviews + 1, \
-         passed = learner_days.passed + EXCLUDED.passed, \
-         time_ms = learner_days.time_ms + EXCLUDED.time_ms",
-    )
-    .bind::<SqlUuid, _>(owner.as_uuid())
-    .bind::<Date, _>(day)
-    .bind::<Int4, _>(i32::from(passed))
-    .bind::<Int8, _>(i64::from(duration_ms.unwrap_or(0).max(0)))
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
-
 /// Takes the review log row `review_id` (being undone) off its day. The day is computed again
 /// from the learner's zone now (the write-time date is not stored per review); never below zero.
 pub(super) async fn uncount_review(
     conn: &mut AsyncPgConnection,
     review_id: i64,
 ) -> Result<(), diesel::result::Error> {
+    // The shard its card counts in; a day counted before the shards (all in shard 0) or with
+    // nothing left in that shard gives the review back from another shard of the day.
     sql_query(
-        "UPDATE learner_days d SET reviews = greatest(d.reviews - 1, 0), \
+        "WITH r AS (SELECT r.user_id, r.card_id, r.rating, r.duration_ms, \
+           ((r.reviewed_at AT TIME ZONE coalesce(u.profile->>'timezone', 'UTC')) \
+            - make_interval(hours => coalesce((u.profile->>'day_rollover_hour')::int, 4)))::date AS day \
+           FROM review_logs r JOIN users u ON u.id = r.user_id WHERE r.id = $1), \
+         target AS (SELECT d.shard FROM learner_days d, r \
+           WHERE d.user_id = r.user_id AND d.day = r.day AND d.reviews > 0 \
+           ORDER BY (d.shard = review_log_shard(r.card_id)) DESC, (r.rating <= 1 OR d.passed > 0) DESC, d.shard \
+           LIMIT 1) \
+         UPDATE learner_days d SET reviews = greatest(d.reviews - 1, 0), \
          passed = greatest(d.passed - (r.rating > 1)::int, 0), \
          time_ms = greatest(d.time_ms - coalesce(r.duration_ms, 0), 0) \
-         FROM review_logs r JOIN users u ON u.id = r.user_id \
-         WHERE r.id = $1 AND d.user_id = r.user_id AND d.day = \
-         ((r.reviewed_at AT TIME ZONE coalesce(u.profile->>'timezone', 'UTC')) \
-          - make_interval(hours => coalesce((u.profile->>'day_rollover_hour')::int, 4)))::date",
+         FROM r, target WHERE d.user_id = r.user_id AND d.day = r.day AND d.shard = target.shard",
     )
     .bind::<Int8, _>(review_id)
     .execute(conn)
@@ -88,12 +73,15 @@ impl ActivityDays for PgActivityDays {
         since: Option<NaiveDate>,
     ) -> Result<Vec<ActivityDay>, LearningStoreError> {
         let mut conn = self.pool.get().await.map_err(unavailable)?;
-        let rows: Vec<DayRow> = sql_query(
-            "SELECT day, reviews, passed, time_ms FROM learner_days \
-             WHERE user_id = $1 AND ($2::date IS NULL OR day >= $2) ORDER BY day",
+        let rows: Vec<DayRow> = Prepared(
+            sql_query(
+                "SELECT day, sum(reviews)::int4 AS reviews, sum(passed)::int4 AS passed, \
+             sum(time_ms)::int8 AS time_ms FROM learner_days \
+             WHERE user_id = $1 AND ($2::date IS NULL OR day >= $2) GROUP BY day ORDER BY day",
+            )
+            .bind::<SqlUuid, _>(learner.as_uuid())
+            .bind::<Nullable<Date>, _>(since),
         )
-        .bind::<SqlUuid, _>(learner.as_uuid())
-        .bind::<Nullable<Date>, _>(since)
         .load(&mut conn)
         .await
         .map_err(unavailable)?;

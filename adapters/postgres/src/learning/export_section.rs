@@ -64,7 +64,8 @@ SELECT json_build_object(
     SELECT json_agg(json_build_object(
       'day', a.day, 'reviews', a.reviews, 'passed', a.passed, 'time_ms', a.time_ms)
       ORDER BY a.day)
-    FROM learner_days a WHERE a.user_id = $1), '[]')
+    FROM (SELECT day, sum(reviews) AS reviews, sum(passed) AS passed, sum(time_ms)::int8 AS time_ms
+            FROM learner_days WHERE user_id = $1 GROUP BY day) a), '[]')
 )::text AS document
 "#;
 

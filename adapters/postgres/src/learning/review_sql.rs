@@ -1,13 +1,15 @@
-//! The two statements of the review transaction as typed queries with a static query id, so
+//! The two statements of the review transaction (the locking read; the log, the card and the
+//! activity day in one write) as typed queries with a static query id, so
 //! diesel-async caches their prepared statements: one round trip each instead of a prepare plus
 //! an execute (which `sql_query` costs every time).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{
-    Bool, Float8, Int2, Int4, Jsonb, Nullable, Text, Timestamptz, Untyped, Uuid as SqlUuid,
+    Bool, Date, Float8, Int2, Int4, Int8, Jsonb, Nullable, Text, Timestamptz, Untyped,
+    Uuid as SqlUuid,
 };
 use uuid::Uuid;
 
@@ -52,8 +54,9 @@ impl QueryFragment<Pg> for ContextQuery<'_> {
     }
 }
 
-/// The log row and the card update in one statement; nothing is written when the log insert
-/// meets an earlier review with the same client id.
+/// The log row, the card update and the review counted on the learner's day (in the card's
+/// shard of `learner_days`) in one statement; nothing is written when the log insert meets an
+/// earlier review with the same client id.
 pub struct WriteQuery<'a> {
     pub user: Uuid,
     pub card: Uuid,
@@ -74,6 +77,12 @@ pub struct WriteQuery<'a> {
     pub lapses: i32,
     pub leech: bool,
     pub suspended: bool,
+    /// The learner's local date of `reviewed_at`, with the zone of the profile now.
+    pub day: NaiveDate,
+    /// 1 when the rating is not Again.
+    pub passed: i32,
+    /// `duration_ms`, 0 when not given.
+    pub time_ms: i64,
 }
 
 pub struct WriteQueryId;
@@ -107,7 +116,22 @@ impl QueryFragment<Pg> for WriteQuery<'_> {
         out.push_sql(", ");
         out.push_bind_param::<Jsonb, _>(&self.after)?;
         out.push_sql(
-            ") ON CONFLICT (user_id, client_review_id) DO NOTHING RETURNING id) \
+            ") ON CONFLICT (user_id, client_review_id) DO NOTHING RETURNING id), \
+             day AS (INSERT INTO learner_days AS d (user_id, day, shard, reviews, passed, time_ms) \
+             SELECT ",
+        );
+        out.push_bind_param::<SqlUuid, _>(&self.user)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Date, _>(&self.day)?;
+        out.push_sql(", review_log_shard(");
+        out.push_bind_param::<SqlUuid, _>(&self.card)?;
+        out.push_sql("), 1, ");
+        out.push_bind_param::<Int4, _>(&self.passed)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Int8, _>(&self.time_ms)?;
+        out.push_sql(
+            " FROM log ON CONFLICT (user_id, day, shard) DO UPDATE SET reviews = d.reviews + 1, \
+             passed = d.passed + EXCLUDED.passed, time_ms = d.time_ms + EXCLUDED.time_ms) \
              UPDATE cards SET state = ",
         );
         out.push_bind_param::<Text, _>(&self.state)?;

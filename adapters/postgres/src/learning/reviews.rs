@@ -232,6 +232,12 @@ impl PgCardStore {
         let duration_ms = request.duration_ms.map(|d| d.min(i32::MAX as u32) as i32);
         let next = &decision.card;
         let s = &next.schedule;
+        // The review counts on the learner's local day of `reviewed_at`, dated now.
+        let day = lingo_learning::local_day::today(
+            request.reviewed_at,
+            profile.timezone.tz(),
+            profile.day_rollover_hour,
+        );
         let written = WriteQuery {
             user: owner.as_uuid(),
             card: card.id.as_uuid(),
@@ -252,6 +258,9 @@ impl PgCardStore {
             lapses: next.lapses,
             leech: next.leech,
             suspended: next.suspended,
+            day,
+            passed: i32::from(request.rating != Rating::Again),
+            time_ms: i64::from(duration_ms.unwrap_or(0).max(0)),
         }
         .execute(conn)
         .await
@@ -260,14 +269,6 @@ impl PgCardStore {
             return Ok(Step::Raced);
         }
         rewrite_snapshots(conn, owner, &decision).await?;
-        // The review counts on the learner's local day of `reviewed_at`, dated now.
-        let day = lingo_learning::local_day::today(
-            request.reviewed_at,
-            profile.timezone.tz(),
-            profile.day_rollover_hour,
-        );
-        let passed = request.rating != Rating::Again;
-        super::activity::count_review(conn, owner, day, passed, duration_ms).await?;
         Ok(Step::Done(ReviewOutcome::Applied {
             card: decision.card,
             parameters_version,

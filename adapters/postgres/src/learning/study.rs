@@ -1,17 +1,19 @@
-//! Candidates of the study queue: three indexed reads, today's counts from the per-quarter-hour
-//! counters, and an indexed probe for the words studied today.
+//! Candidates of the study queue in two round trips of small cached statements: three indexed
+//! reads and today's counts from the per-quarter-hour counters, then the words with an indexed
+//! probe for the words studied today.
 
 use super::card_row::CardRow;
 use super::cards::PgCardStore;
 use super::unavailable;
-use crate::schema::{cards, words};
+use crate::prepared::Prepared;
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use diesel_async::RunQueryDsl;
+use diesel::QueryableByName;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use lingo_kernel::{DeckId, UserId, WordId};
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::study_queue::{Candidates, WordSummary};
 use std::collections::HashSet;
+use std::sync::LazyLock;
 use uuid::Uuid;
 
 impl PgCardStore {
@@ -26,7 +28,7 @@ impl PgCardStore {
         at_most: lingo_learning::study_session::DueCounts,
     ) -> Result<lingo_learning::study_session::DueCounts, LearningStoreError> {
         use diesel::sql_types::{BigInt, Nullable, Timestamptz, Uuid as SqlUuid};
-        #[derive(diesel::QueryableByName)]
+        #[derive(QueryableByName)]
         struct Counts {
             #[diesel(sql_type = BigInt)]
             reviews: i64,
@@ -35,22 +37,16 @@ impl PgCardStore {
             #[diesel(sql_type = BigInt)]
             new: i64,
         }
-        const DUE: &str = "FROM cards WHERE user_id = $1 AND NOT suspended \
-               AND (buried_until IS NULL OR buried_until <= $2) \
-               AND ($3::uuid IS NULL OR deck_id = $3)";
         let mut conn = self.pool.get().await.map_err(unavailable)?;
-        let counts: Counts = diesel::sql_query(format!(
-            "SELECT \
-               (SELECT count(*) FROM (SELECT 1 {DUE} AND state = 'review' AND due <= $2 LIMIT $4) r) AS reviews, \
-               (SELECT count(*) FROM (SELECT 1 {DUE} AND state <> 'review' AND last_review IS NOT NULL AND due <= $2 LIMIT $5) l) AS learning, \
-               (SELECT count(*) FROM (SELECT 1 {DUE} AND last_review IS NULL LIMIT $6) n) AS new"
-        ))
-        .bind::<SqlUuid, _>(owner.as_uuid())
-        .bind::<Timestamptz, _>(now)
-        .bind::<Nullable<SqlUuid>, _>(deck.map(|d| d.as_uuid()))
-        .bind::<BigInt, _>(i64::from(at_most.reviews))
-        .bind::<BigInt, _>(i64::from(at_most.learning))
-        .bind::<BigInt, _>(i64::from(at_most.new))
+        let counts: Counts = Prepared(
+            diesel::sql_query(&*DUE_SQL)
+                .bind::<SqlUuid, _>(owner.as_uuid())
+                .bind::<Timestamptz, _>(now)
+                .bind::<Nullable<SqlUuid>, _>(deck.map(|d| d.as_uuid()))
+                .bind::<BigInt, _>(i64::from(at_most.reviews))
+                .bind::<BigInt, _>(i64::from(at_most.learning))
+                .bind::<BigInt, _>(i64::from(at_most.new)),
+        )
         .get_result(&mut conn)
         .await
         .map_err(unavailable)?;
@@ -62,6 +58,11 @@ impl PgCardStore {
         })
     }
 
+    /// The three kinds of candidates and today's counts in one round trip (four small cached
+    /// statements, pipelined on one connection), then the candidates' words and whether each
+    /// was studied today in a second. It was six statements one after the other, each parsed
+    /// and planned anew; one statement joining everything cost more to plan (about 1 ms,
+    /// planned again on every run when PostgreSQL prefers a custom plan) than to run.
     pub(super) async fn candidates(
         &self,
         owner: UserId,
@@ -70,86 +71,45 @@ impl PgCardStore {
         day_start: DateTime<Utc>,
         limit: u32,
     ) -> Result<Candidates, LearningStoreError> {
-        let mut conn = self.pool.get().await.map_err(unavailable)?;
+        use diesel::sql_types::{Array, Timestamptz, Uuid as SqlUuid};
+        let pooled = self.pool.get().await.map_err(unavailable)?;
+        let conn: &AsyncPgConnection = &pooled;
         let user = owner.as_uuid();
-        let base = || {
-            let mut q = cards::table
-                .filter(cards::user_id.eq(user))
-                .filter(cards::suspended.eq(false))
-                .filter(
-                    cards::buried_until
-                        .is_null()
-                        .or(cards::buried_until.le(now)),
-                )
-                .select(CardRow::as_select())
-                .into_boxed();
-            if let Some(deck) = deck {
-                q = q.filter(cards::deck_id.eq(deck.as_uuid()));
-            }
-            q
+        let fetch = u64::from(limit.clamp(1, 500)) * 4;
+        let statements = CANDIDATES
+            .iter()
+            .find(|s| s.fetch >= fetch)
+            .unwrap_or(&CANDIDATES[CANDIDATES.len() - 1]);
+        let kind = |sql: &'static [String; 2]| {
+            let (sql, deck) = match deck {
+                None => (&sql[0], None),
+                Some(deck) => (&sql[1], Some(deck.as_uuid())),
+            };
+            Prepared(
+                diesel::sql_query(sql.as_str())
+                    .bind::<SqlUuid, _>(user)
+                    .bind::<Timestamptz, _>(now)
+                    .bind::<diesel::sql_types::Nullable<SqlUuid>, _>(deck),
+            )
         };
-        let fetch = i64::from(limit.clamp(1, 500)) * 4;
-        let rows = |rows: Vec<CardRow>| {
+        let today = Prepared(
+            diesel::sql_query(TODAY_ONLY_SQL)
+                .bind::<SqlUuid, _>(user)
+                .bind::<Timestamptz, _>(day_start),
+        );
+        let (reviews, learning, new, today) = futures_util::try_join!(
+            kind(&statements.reviews).load::<CardRow>(&mut &*conn),
+            kind(&statements.learning).load::<CardRow>(&mut &*conn),
+            kind(&statements.new).load::<CardRow>(&mut &*conn),
+            today.get_result::<Today>(&mut &*conn),
+        )
+        .map_err(unavailable)?;
+        let cards = |rows: Vec<CardRow>| {
             rows.into_iter()
                 .map(CardRow::into_card)
                 .collect::<Result<Vec<_>, _>>()
         };
-        let reviews = rows(
-            base()
-                .filter(cards::state.eq("review"))
-                .filter(cards::due.le(now))
-                .order(cards::due)
-                .limit(fetch)
-                .load(&mut conn)
-                .await
-                .map_err(unavailable)?,
-        )?;
-        let learning = rows(
-            base()
-                .filter(cards::state.ne("review"))
-                .filter(cards::last_review.is_not_null())
-                .filter(cards::due.le(now))
-                .order(cards::due)
-                .limit(fetch)
-                .load(&mut conn)
-                .await
-                .map_err(unavailable)?,
-        )?;
-        let new = rows(
-            base()
-                .filter(cards::last_review.is_null())
-                .order(cards::created_at)
-                .limit(fetch)
-                .load(&mut conn)
-                .await
-                .map_err(unavailable)?,
-        )?;
-        // Today's counts, and which of the candidates' words were studied today (siblings).
-        #[derive(diesel::QueryableByName)]
-        struct Today {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            total: i64,
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            new: i64,
-        }
-        // The buckets the trigger of migration 2026-12-03-000300 keeps, from the first quarter
-        // hour wholly inside the day; the logs of a day starting off a quarter hour (no time
-        // zone does today) before it are counted one by one.
-        let today: Today = diesel::sql_query(
-            "WITH edge AS (SELECT review_log_bucket($2 + interval '15 minutes' - interval '1 microsecond') AS at) \
-             SELECT coalesce(sum(total), 0)::bigint AS total, coalesce(sum(new_cards), 0)::bigint AS new FROM ( \
-               SELECT c.total, c.new_cards FROM review_log_counts c, edge \
-                WHERE c.user_id = $1 AND c.bucket >= edge.at \
-               UNION ALL \
-               SELECT 1, (r.before->'last_review' = 'null'::jsonb)::int FROM review_logs r, edge \
-                WHERE r.user_id = $1 AND r.reviewed_at >= $2 AND r.reviewed_at < edge.at AND NOT r.undone \
-             ) counted",
-        )
-        .bind::<diesel::sql_types::Uuid, _>(user)
-        .bind::<diesel::sql_types::Timestamptz, _>(day_start)
-        .get_result(&mut conn)
-        .await
-        .map_err(unavailable)?;
+        let (reviews, learning, new) = (cards(reviews)?, cards(learning)?, cards(new)?);
         let word_ids: Vec<Uuid> = reviews
             .iter()
             .chain(&learning)
@@ -158,44 +118,143 @@ impl PgCardStore {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        // Probes each candidate word's cards for a review today (review_logs_card_idx) rather
-        // than reading all of today's reviews.
-        #[derive(diesel::QueryableByName)]
-        struct Studied {
-            #[diesel(sql_type = diesel::sql_types::Uuid)]
-            word_id: Uuid,
-        }
-        let studied: Vec<Studied> = diesel::sql_query(
-            "SELECT DISTINCT c.word_id FROM cards c WHERE c.user_id = $1 AND c.word_id = ANY($3) \
-             AND EXISTS (SELECT 1 FROM review_logs r WHERE r.card_id = c.id \
-               AND r.reviewed_at >= $2 AND NOT r.undone)",
-        )
-        .bind::<diesel::sql_types::Uuid, _>(user)
-        .bind::<diesel::sql_types::Timestamptz, _>(day_start)
-        .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(&word_ids)
-        .load(&mut conn)
-        .await
-        .map_err(unavailable)?;
-        let studied: Vec<Uuid> = studied.into_iter().map(|s| s.word_id).collect();
-        let summaries: Vec<(Uuid, String, String)> = words::table
-            .filter(words::id.eq_any(&word_ids))
-            .select((words::id, words::language, words::lemma))
-            .load(&mut conn)
+        let words: Vec<WordRow> = if word_ids.is_empty() {
+            Vec::new()
+        } else {
+            Prepared(
+                diesel::sql_query(WORDS_SQL)
+                    .bind::<SqlUuid, _>(user)
+                    .bind::<Timestamptz, _>(day_start)
+                    .bind::<Array<SqlUuid>, _>(&word_ids),
+            )
+            .load(&mut &*conn)
             .await
-            .map_err(unavailable)?;
-        Ok(Candidates {
+            .map_err(unavailable)?
+        };
+        let mut candidates = Candidates {
             reviews,
             learning,
             new,
-            new_studied_today: u32::try_from(today.new).unwrap_or(u32::MAX),
-            reviews_done_today: u32::try_from(today.total - today.new).unwrap_or(u32::MAX),
-            words_reviewed_today: studied.into_iter().map(WordId::from_uuid).collect(),
-            words: summaries
-                .into_iter()
-                .map(|(id, language, lemma)| {
-                    (WordId::from_uuid(id), WordSummary { language, lemma })
-                })
-                .collect(),
-        })
+            new_studied_today: u32::try_from(today.today_new).unwrap_or(u32::MAX),
+            reviews_done_today: u32::try_from(today.today_total - today.today_new)
+                .unwrap_or(u32::MAX),
+            ..Candidates::default()
+        };
+        for word in words {
+            let id = WordId::from_uuid(word.id);
+            if word.studied_today {
+                candidates.words_reviewed_today.insert(id);
+            }
+            candidates.words.insert(
+                id,
+                WordSummary {
+                    language: word.language,
+                    lemma: word.lemma,
+                },
+            );
+        }
+        Ok(candidates)
     }
 }
+
+/// A candidate's word, and whether the learner reviewed a card of it today.
+#[derive(QueryableByName)]
+struct WordRow {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    language: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    lemma: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    studied_today: bool,
+}
+
+#[derive(QueryableByName)]
+struct Today {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    today_total: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    today_new: i64,
+}
+
+/// Every column of `CardRow`, named (the statements are cached: see `Prepared`).
+const CARD_COLUMNS: &str = "c.id, c.user_id, c.deck_id, c.word_id, c.card_type, c.state, c.step, \
+    c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses, c.suspended, \
+    c.buried_until, c.leech, c.version, c.created_at, c.reset_at, c.note, c.translation, c.tags, \
+    c.source_sentence";
+
+/// Today's reviews and new cards for $1 from $2, the day's start: the buckets the trigger of
+/// migration 2026-12-03-000300 keeps, from the first quarter hour wholly inside the day; the
+/// logs of a day starting off a quarter hour (no time zone does today) before it are counted
+/// one by one.
+const TODAY_ONLY_SQL: &str = "WITH edge AS (SELECT review_log_bucket($2 + interval '15 minutes' \
+    - interval '1 microsecond') AS at) \
+    SELECT coalesce(sum(total), 0)::bigint AS today_total, \
+    coalesce(sum(new_cards), 0)::bigint AS today_new FROM ( \
+      SELECT k.total, k.new_cards FROM review_log_counts k, edge \
+       WHERE k.user_id = $1 AND k.bucket >= edge.at \
+      UNION ALL \
+      SELECT 1, (r.before->'last_review' = 'null'::jsonb)::int FROM review_logs r, edge \
+       WHERE r.user_id = $1 AND r.reviewed_at >= $2 AND r.reviewed_at < edge.at AND NOT r.undone \
+    ) counted";
+
+/// The words $3 of learner $1, each with whether a card of it was reviewed since $2 (probing
+/// each word's cards in review_logs_card_idx rather than reading all of today's reviews).
+const WORDS_SQL: &str = "SELECT w.id, w.language, w.lemma, EXISTS (SELECT 1 FROM cards s \
+    JOIN review_logs r ON r.card_id = s.id WHERE s.user_id = $1 AND s.word_id = w.id \
+    AND r.reviewed_at >= $2 AND NOT r.undone) AS studied_today \
+    FROM words w WHERE w.id = ANY($3)";
+
+/// One kind of candidates: $1 learner, $2 now, $3 the deck (the second text only; the first
+/// ignores it), `fetch` rows. `fetch` is in the text, not a parameter: with a parameter a
+/// cached statement's generic plan guesses hundreds of rows.
+fn kind_sql(filter: &str, order: &str, fetch: u64) -> [String; 2] {
+    let sql = |deck: &str| {
+        format!(
+            "SELECT {CARD_COLUMNS} FROM cards c WHERE c.user_id = $1 AND NOT c.suspended \
+             AND (c.buried_until IS NULL OR c.buried_until <= $2) AND {deck} {filter} \
+             ORDER BY {order} LIMIT {fetch}"
+        )
+    };
+    [sql("$3::uuid IS NULL AND"), sql("c.deck_id = $3 AND")]
+}
+
+/// The candidates statements for one number of cards of each kind.
+struct CandidateStatements {
+    fetch: u64,
+    reviews: [String; 2],
+    learning: [String; 2],
+    new: [String; 2],
+}
+
+/// A few sizes, so a queue of any length uses one of a handful of cached statements (it takes
+/// the smallest at least four times its length: siblings and today's limits drop some).
+static CANDIDATES: LazyLock<Vec<CandidateStatements>> = LazyLock::new(|| {
+    [40, 80, 200, 400, 800, 2000]
+        .into_iter()
+        .map(|fetch| CandidateStatements {
+            fetch,
+            reviews: kind_sql("c.state = 'review' AND c.due <= $2", "c.due", fetch),
+            learning: kind_sql(
+                "c.state <> 'review' AND c.last_review IS NOT NULL AND c.due <= $2",
+                "c.due",
+                fetch,
+            ),
+            new: kind_sql("c.last_review IS NULL", "c.created_at", fetch),
+        })
+        .collect()
+});
+
+/// $1 learner, $2 now, $3 the deck or null, $4 to $6 the caps of reviews, learning and new.
+static DUE_SQL: LazyLock<String> = LazyLock::new(|| {
+    const DUE: &str = "FROM cards WHERE user_id = $1 AND NOT suspended \
+           AND (buried_until IS NULL OR buried_until <= $2) \
+           AND ($3::uuid IS NULL OR deck_id = $3)";
+    format!(
+        "SELECT \
+           (SELECT count(*) FROM (SELECT 1 {DUE} AND state = 'review' AND due <= $2 LIMIT $4) r) AS reviews, \
+           (SELECT count(*) FROM (SELECT 1 {DUE} AND state <> 'review' AND last_review IS NOT NULL AND due <= $2 LIMIT $5) l) AS learning, \
+           (SELECT count(*) FROM (SELECT 1 {DUE} AND last_review IS NULL LIMIT $6) n) AS new"
+    )
+});

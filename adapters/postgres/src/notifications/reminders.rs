@@ -43,7 +43,8 @@ SELECT due.id, due.profile,
        coalesce(ld.reviews, 0) AS reviews, coalesce(ld.time_ms, 0) AS time_ms,
        (SELECT max(s.day) FROM reminder_sends s WHERE s.user_id = due.id) AS last_reminded
   FROM due
-  LEFT JOIN learner_days ld ON ld.user_id = due.id AND ld.day = due.day
+  LEFT JOIN LATERAL (SELECT sum(s.reviews)::int4 AS reviews, sum(s.time_ms)::int8 AS time_ms
+                       FROM learner_days s WHERE s.user_id = due.id AND s.day = due.day) ld ON true
  WHERE due.due_at <= $1::timestamptz + interval '1 hour'
    AND due.due_at > $1::timestamptz - ($2::bigint * interval '1 second') - interval '1 hour'
    AND NOT EXISTS (SELECT 1 FROM reminder_sends s WHERE s.user_id = due.id AND s.day = due.day)

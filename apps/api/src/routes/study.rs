@@ -128,11 +128,15 @@ pub struct SessionItemView {
     preview: PreviewView,
 }
 
-/// Cards left today after this session, within the daily limits.
+/// Cards left today after this session, within the daily limits. Each count stops at 999:
+/// 999 means 999 or more (show "999+").
 #[derive(Serialize, ToSchema)]
 pub struct RemainingView {
+    #[schema(minimum = 0, maximum = 999)]
     new: u32,
+    #[schema(minimum = 0, maximum = 999)]
     learning: u32,
+    #[schema(minimum = 0, maximum = 999)]
     review: u32,
 }
 
