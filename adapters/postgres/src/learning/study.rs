@@ -38,23 +38,25 @@ impl PgCardStore {
             new: i64,
         }
         let mut conn = self.pool.get().await.map_err(unavailable)?;
+        let most = at_most.reviews.max(at_most.learning).max(at_most.new);
+        let sql = DUE
+            .iter()
+            .find(|(cap, _)| u64::from(most) <= *cap)
+            .map_or(&DUE[DUE.len() - 1].1, |(_, sql)| sql);
         let counts: Counts = Prepared(
-            diesel::sql_query(&*DUE_SQL)
+            diesel::sql_query(sql.as_str())
                 .bind::<SqlUuid, _>(owner.as_uuid())
                 .bind::<Timestamptz, _>(now)
-                .bind::<Nullable<SqlUuid>, _>(deck.map(|d| d.as_uuid()))
-                .bind::<BigInt, _>(i64::from(at_most.reviews))
-                .bind::<BigInt, _>(i64::from(at_most.learning))
-                .bind::<BigInt, _>(i64::from(at_most.new)),
+                .bind::<Nullable<SqlUuid>, _>(deck.map(|d| d.as_uuid())),
         )
         .get_result(&mut conn)
         .await
         .map_err(unavailable)?;
-        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let count = |n: i64, cap: u32| u32::try_from(n).unwrap_or(u32::MAX).min(cap);
         Ok(lingo_learning::study_session::DueCounts {
-            reviews: count(counts.reviews),
-            learning: count(counts.learning),
-            new: count(counts.new),
+            reviews: count(counts.reviews, at_most.reviews),
+            learning: count(counts.learning, at_most.learning),
+            new: count(counts.new, at_most.new),
         })
     }
 
@@ -246,15 +248,34 @@ static CANDIDATES: LazyLock<Vec<CandidateStatements>> = LazyLock::new(|| {
         .collect()
 });
 
-/// $1 learner, $2 now, $3 the deck or null, $4 to $6 the caps of reviews, learning and new.
-static DUE_SQL: LazyLock<String> = LazyLock::new(|| {
+/// The due counts, each stopping at the first number (`u64::MAX`: no stop): $1 learner, $2 now,
+/// $3 the deck or null. The stop is in the text, not a parameter: with `LIMIT $n` the cached
+/// statement's generic plan read every due card's index entry in a bitmap scan (2.9 ms for
+/// 20,000 due, 0.4 ms now) before stopping at 1,000. A session asks for at most 999 plus its cards.
+static DUE: LazyLock<Vec<(u64, String)>> = LazyLock::new(|| {
     const DUE: &str = "FROM cards WHERE user_id = $1 AND NOT suspended \
            AND (buried_until IS NULL OR buried_until <= $2) \
            AND ($3::uuid IS NULL OR deck_id = $3)";
-    format!(
-        "SELECT \
-           (SELECT count(*) FROM (SELECT 1 {DUE} AND state = 'review' AND due <= $2 LIMIT $4) r) AS reviews, \
-           (SELECT count(*) FROM (SELECT 1 {DUE} AND state <> 'review' AND last_review IS NOT NULL AND due <= $2 LIMIT $5) l) AS learning, \
-           (SELECT count(*) FROM (SELECT 1 {DUE} AND last_review IS NULL LIMIT $6) n) AS new"
-    )
+    [1_250, 10_000, 100_000, u64::MAX]
+        .into_iter()
+        .map(|cap| {
+            // In index order, so the scan stops at the cap (unordered, PostgreSQL chose a
+            // bitmap scan, which reads every entry before the first row).
+            let limit = |order: &str| {
+                if cap == u64::MAX {
+                    String::new()
+                } else {
+                    format!("ORDER BY {order} LIMIT {cap}")
+                }
+            };
+            let (by_due, by_age) = (limit("due"), limit("created_at"));
+            let sql = format!(
+                "SELECT \
+                   (SELECT count(*) FROM (SELECT 1 {DUE} AND state = 'review' AND due <= $2 {by_due}) r) AS reviews, \
+                   (SELECT count(*) FROM (SELECT 1 {DUE} AND state <> 'review' AND last_review IS NOT NULL AND due <= $2 {by_due}) l) AS learning, \
+                   (SELECT count(*) FROM (SELECT 1 {DUE} AND last_review IS NULL {by_age}) n) AS new"
+            );
+            (cap, sql)
+        })
+        .collect()
 });
