@@ -785,8 +785,14 @@ async fn imported_records_live_inside_their_entries_and_lookups_leave_them_out()
         entries,
     };
     let batch = vec![
-        record("cat", vec![entry("en", "wordnet-3.0", "cat", "noun", "an animal")]),
-        record("dog", vec![entry("en", "wordnet-3.0", "dog", "noun", "another")]),
+        record(
+            "cat",
+            vec![entry("en", "wordnet-3.0", "cat", "noun", "an animal")],
+        ),
+        record(
+            "dog",
+            vec![entry("en", "wordnet-3.0", "dog", "noun", "another")],
+        ),
     ];
     store.put_imported(&batch).await.expect("write");
     store.put_imported(&batch).await.expect("write again");
@@ -848,6 +854,12 @@ async fn ensure_indexes_drops_the_source_index_that_the_id_range_replaces() {
         .await
         .expect("indexes");
     let names = entries.list_index_names().await.expect("names");
-    assert!(!names.contains(&"source_language_id".to_owned()), "{names:?}");
-    assert!(names.contains(&"language_lemma_key".to_owned()), "{names:?}");
+    assert!(
+        !names.contains(&"source_language_id".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"language_lemma_key".to_owned()),
+        "{names:?}"
+    );
 }
