@@ -87,7 +87,7 @@ command -v pgbench >/dev/null 2>&1 || die "pgbench is missing (Debian: postgresq
 if [ "${BENCH_ONLY:-}" = "import" ]; then
     cargo build --release --bin lingo-api --bin lingo-worker
     import_bench
-    { echo; echo "== Through the worker ($(nproc) cores, load $IMPORT_LOAD) =="; cat "$OUT/import-row.txt"; } | tee "$OUT/summary.txt"
+    { echo; echo "== Through the worker ($(nproc) cores, load ${IMPORT_LOAD:-?}) =="; cat "$OUT/import-row.txt"; } | tee "$OUT/summary.txt"
     exit 0
 elif [ "${BENCH_ONLY:-}" = "http" ]; then
     log "cargo build --release --bin lingo-api --bin lingo-worker"

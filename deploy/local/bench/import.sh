@@ -18,6 +18,7 @@ import_peak_rss() { # pid
 
 import_bench() {
     IMPORT_ROW_FILE="$OUT/import-row.txt"
+    IMPORT_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "dictionary import (FreeDict eng-ara)  FAILED (see $OUT/lingo-worker-import.log)" >"$IMPORT_ROW_FILE"
     [ -f "$IMPORT_INDEX" ] || "$ROOT/deploy/local/data.sh" install >&2 ||
         { log "no $IMPORT_INDEX (deploy/local/data.sh install failed)"; return 0; }
@@ -52,17 +53,18 @@ import_bench() {
     token="$(cd "$BENCH_DIR" && "$PY" import_fixture.py token "$BENCH_SECRET" lingo lingo-app "$admin")"
 
     log "import: POST $base/admin/dictionary/imports ($IMPORT_INDEX); load $(cut -d' ' -f1-3 /proc/loadavg)"
-    local accepted job status="" view
+    local accepted job status="" view=""
     accepted="$(curl -fsS -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
         -d "{\"format\":\"dictd\",\"path\":\"$IMPORT_INDEX\",\"source\":\"$IMPORT_SOURCE\",\"licence\":\"GPL-2.0-or-later\",\"language\":\"en\",\"translation_language\":\"ar\"}" \
         "$base/admin/dictionary/imports")" || { tail -n 30 "$OUT/lingo-api-import.log" >&2; die "the import was not accepted"; }
-    job="$(jq -r .job_id <<<"$accepted")"
+    job="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["job_id"])' <<<"$accepted")"
     local deadline=$((SECONDS + IMPORT_TIMEOUT_S))
     while [ "$SECONDS" -lt "$deadline" ]; do
         view="$(curl -fsS -H "Authorization: Bearer $token" "$base/jobs/$job" || true)"
-        status="$(jq -r '.status // empty' <<<"$view" 2>/dev/null || true)"
+        status="$(python3 -c 'import json, sys; print(json.load(sys.stdin).get("status", ""))' <<<"$view" 2>/dev/null || true)"
         case "$status" in succeeded | failed | dead) break ;; esac
         kill -0 "$worker_pid" 2>/dev/null || { status="worker exited"; break; }
+        kill -0 "$api_pid" 2>/dev/null || { status="api exited"; break; }
         sleep 0.5
     done
     IMPORT_WORKER_RSS="$(import_peak_rss "$worker_pid")"
@@ -75,20 +77,21 @@ import_bench() {
         return 0
     fi
     # The job's own times (ledger): from its creation (POST) to its success, queueing included.
-    local read entries seconds
+    local read="?" entries="?" seconds="?"
     read -r read entries seconds < <(python3 -c '
 import datetime, json, re, sys
 job = json.load(open(sys.argv[1]))
 at = lambda v: datetime.datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", v).replace("Z", "+00:00"))
 c = job["result"]["counters"]
 print(c["read"], c["entries"], (at(job["updated_at"]) - at(job["created_at"])).total_seconds())
-' "$OUT/import-job.json")
+' "$OUT/import-job.json") || true
     IMPORT_RATE="$(awk -v n="$entries" -v s="$seconds" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "?" }')"
     log "import: $read records read, $entries entries in $seconds s ($IMPORT_RATE entries/s), worker peak RSS $IMPORT_WORKER_RSS, load $IMPORT_LOAD"
 
     log "import: baseline insert_many of the same $entries entry documents (load $(cut -d' ' -f1-3 /proc/loadavg))"
-    local docs insert_s
-    read -r docs insert_s IMPORT_BASELINE < <(cd "$BENCH_DIR" && "$PY" import_fixture.py baseline "$LINGO_MONGO_URL" "$BENCH_MONGO_DB" "$IMPORT_SOURCE")
+    local docs="?" insert_s="?"
+    IMPORT_BASELINE="?"
+    read -r docs insert_s IMPORT_BASELINE < <(cd "$BENCH_DIR" && "$PY" import_fixture.py baseline "$LINGO_MONGO_URL" "$BENCH_MONGO_DB" "$IMPORT_SOURCE") || true
     log "import: baseline $docs docs in $insert_s s ($IMPORT_BASELINE docs/s)"
     printf '%-46s %-28s %-42s %s\n' "dictionary import (FreeDict eng-ara)" \
         "$IMPORT_RATE entries/s, worker peak RSS $IMPORT_WORKER_RSS" "| raw insert_many $IMPORT_BASELINE docs/s" \
