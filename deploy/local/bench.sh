@@ -80,14 +80,21 @@ wait_http() { # url seconds pid
 
 # shellcheck source=deploy/local/bench/http.sh
 source "$ROOT/deploy/local/bench/http.sh"
+# shellcheck source=deploy/local/bench/import.sh
+source "$ROOT/deploy/local/bench/import.sh"
 command -v pgbench >/dev/null 2>&1 || die "pgbench is missing (Debian: postgresql-contrib or postgresql-client)"
 
-if [ "${BENCH_ONLY:-}" = "http" ]; then
-    log "cargo build --release --bin lingo-api"
-    cargo build --release --bin lingo-api
+if [ "${BENCH_ONLY:-}" = "import" ]; then
+    cargo build --release --bin lingo-api --bin lingo-worker
+    import_bench
+    { echo; echo "== Through the worker ($(nproc) cores, load ${IMPORT_LOAD:-?}) =="; cat "$OUT/import-row.txt"; } | tee "$OUT/summary.txt"
+    exit 0
+elif [ "${BENCH_ONLY:-}" = "http" ]; then
+    log "cargo build --release --bin lingo-api --bin lingo-worker"
+    cargo build --release --bin lingo-api --bin lingo-worker
 else
-    log "cargo build --release --bin lingo-api --bin lingo-bench-hello"
-    cargo build --release --bin lingo-api --bin lingo-bench-hello
+    log "cargo build --release --bin lingo-api --bin lingo-worker --bin lingo-bench-hello"
+    cargo build --release --bin lingo-api --bin lingo-worker --bin lingo-bench-hello
 fi
 
 # ---- the primary table: through HTTP

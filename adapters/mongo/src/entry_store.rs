@@ -1,12 +1,16 @@
-//! Raw records and normalised dictionary entries in MongoDB (`raw_entries`, `entries`).
+//! Raw records and normalised dictionary entries in MongoDB (`raw_entries`, `entries`). An
+//! imported record is kept inside the entries made from it (`records`), not in a document of its
+//! own: a bulk load writes one document per entry, and this server's cost is per document.
 
 use crate::MongoStore;
 use crate::bounded::{Bounds, within};
 use crate::bulk_upsert::{Replacement, upsert_by_id};
-use crate::entry_document::{entry_from_document, entry_to_document};
+use crate::entry_document::{entry_from_document, entry_to_document, imported_documents};
 use crate::indexes::collections;
 use crate::raw_record_document::raw_record_to_document;
 use async_trait::async_trait;
+use lingo_dictionary::entry::entry_id_prefix;
+use lingo_dictionary::import::ImportedRecord;
 use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::{EntryPage, EntryStore, StoreError};
 use lingo_dictionary::{Entry, RawRecord, SourceId};
@@ -39,14 +43,29 @@ impl MongoEntryStore {
     }
 }
 
-/// The entries of `source` in `language` with an id after `after`: served by the
-/// `source_language_id` index (equality on both, then the `_id` range and order).
+/// The entries of `source` in `language` with an id after `after`: a range of the `_id` index
+/// (every id of the source's entries starts with one prefix, see `entry_id_prefix`), so no
+/// second index on (source, language) has to be updated by every write. The equalities stay
+/// as a guard against documents written by hand.
 fn source_filter(language: &LanguageCode, source: &SourceId, after: Option<&str>) -> Document {
-    let mut filter = doc! { "source": source.as_str(), "language": language.as_str() };
-    if let Some(after) = after {
-        filter.insert("_id", doc! { "$gt": after });
+    let prefix = entry_id_prefix(source, language);
+    // `}` follows `|`: every string that starts with the prefix sorts below this one.
+    let end = format!("{}}}", &prefix[..prefix.len() - 1]);
+    let start = after.filter(|a| *a > prefix.as_str()).unwrap_or(&prefix);
+    doc! {
+        "_id": { "$gt": start, "$lt": end },
+        "source": source.as_str(),
+        "language": language.as_str(),
     }
-    filter
+}
+
+/// The `_id` index, named: a planner seeing the `language` equality could pick
+/// `language_lemma_key` and read every entry of the language.
+const ID_INDEX: &str = "_id_";
+
+/// Entries are read without the records they were imported from.
+fn without_records() -> Document {
+    doc! { crate::entry_document::RECORDS: 0 }
 }
 
 #[async_trait]
@@ -76,6 +95,17 @@ impl EntryStore for MongoEntryStore {
             &self.database,
             collections::ENTRIES,
             replacements,
+            self.bounds.bulk,
+        )
+        .await
+    }
+
+    #[tracing::instrument(skip_all, fields(records = records.len()))]
+    async fn put_imported(&self, records: &[ImportedRecord]) -> Result<(), StoreError> {
+        upsert_by_id(
+            &self.database,
+            collections::ENTRIES,
+            imported_documents(records)?,
             self.bounds.bulk,
         )
         .await
@@ -142,6 +172,7 @@ impl MongoEntryStore {
         let mut cursor = self
             .entries_collection()
             .find(doc! { "language": language.as_str(), "lemma_key": { "$in": keys } })
+            .projection(without_records())
             .sort(doc! { "source": 1, "lemma": 1, "_id": 1 })
             .await
             .map_err(unavailable)?;
@@ -163,6 +194,8 @@ impl MongoEntryStore {
         let mut cursor = self
             .entries_collection()
             .find(source_filter(language, source, after))
+            .projection(without_records())
+            .hint(mongodb::options::Hint::Name(ID_INDEX.to_owned()))
             .sort(doc! { "_id": 1 })
             .limit(i64::try_from(limit).unwrap_or(i64::MAX))
             .batch_size(u32::try_from(limit).unwrap_or(u32::MAX))
@@ -196,6 +229,7 @@ impl MongoEntryStore {
     ) -> Result<u64, StoreError> {
         self.entries_collection()
             .count_documents(source_filter(language, source, None))
+            .hint(mongodb::options::Hint::Name(ID_INDEX.to_owned()))
             .await
             .map_err(unavailable)
     }

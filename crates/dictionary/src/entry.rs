@@ -217,6 +217,13 @@ pub fn entry_id(
     format!("{source}|{language}|{}|{discriminator}", fold_key(lemma))
 }
 
+/// What every id of an entry of `source` in `language` starts with, and no other entry's id
+/// does: neither a source id nor a language code contains `|`. (The ids of one source sort
+/// together, so a store can walk a source in id order on its id index alone.)
+pub fn entry_id_prefix(source: &SourceId, language: &LanguageCode) -> String {
+    format!("{source}|{language}|")
+}
+
 /// A provider response or an imported record exactly as received, kept for re-processing when
 /// the normaliser improves. `key` is stable per record, so storing it twice replaces it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

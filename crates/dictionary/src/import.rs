@@ -3,6 +3,7 @@
 //! malformed records.
 
 use crate::entry::{Entry, RawRecord, SourceId};
+use crate::frequency::Zipf;
 use crate::normalise::fold_key;
 use crate::ports::{
     EntryStore, FrequencySource, ImportCheckpoints, RecordFormats, RecordReader, StoreError,
@@ -13,7 +14,8 @@ use lingo_kernel::cache::Cache;
 use lingo_kernel::jobs::{Job, JobContext, JobError, JobProgress};
 use lingo_kernel::{Clock, LanguageCode};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Borrow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +127,21 @@ pub struct ImportReport {
     pub resumed_from: u64,
 }
 
+/// One batch read from the input, counted in the checkpoint once it is written.
+#[derive(Default)]
+struct Batch {
+    /// The records with something to import.
+    records: Vec<ImportedRecord>,
+    /// Records read, good or bad.
+    consumed: u64,
+    failed: u64,
+    skipped: u64,
+    /// The batch's first malformed records.
+    malformed: Vec<MalformedRecord>,
+    exhausted: bool,
+    position: crate::ports::ReadPosition,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct ImportSettings {
     pub batch_size: usize,
@@ -133,9 +150,12 @@ pub struct ImportSettings {
 }
 
 impl Default for ImportSettings {
+    /// A batch is one insert command to MongoDB (its adapter sends up to 1,000 documents a
+    /// command) and one statement each for the frequencies and the metadata; two batches are in
+    /// memory at once (one written, the next read).
     fn default() -> Self {
         Self {
-            batch_size: 500,
+            batch_size: 1_000,
             max_reported_errors: 20,
         }
     }
@@ -151,7 +171,7 @@ pub struct ImportDeps {
     pub clock: Arc<dyn Clock>,
 }
 
-/// Runs imports. Writes MongoDB first (raw records, then entries), PostgreSQL second (metadata),
+/// Runs imports. Writes MongoDB first (entries and the records they came from), PostgreSQL second (metadata),
 /// then the checkpoint: a crash anywhere repeats at most one batch, and every write is an upsert
 /// keyed by (source, language, lemma, discriminator), so the repeat changes nothing.
 pub struct ImportService {
@@ -209,6 +229,8 @@ impl ImportService {
         Ok(())
     }
 
+    /// Writes batch after batch, reading the next one while the current one is written
+    /// (reading writes nothing, so a crash still repeats at most the batch being written).
     async fn stream(
         &self,
         ctx: &JobContext,
@@ -216,75 +238,110 @@ impl ImportService {
         reader: &mut dyn RecordReader,
         checkpoint: &mut ImportCheckpoint,
     ) -> Result<(), JobError> {
+        let mut next = self.read_batch(reader)?;
         loop {
-            let mut batch = Vec::with_capacity(self.settings.batch_size);
-            let mut consumed = 0u64;
-            let mut exhausted = false;
-            while batch.len() < self.settings.batch_size {
-                match reader.next_record() {
-                    None => {
-                        exhausted = true;
-                        break;
-                    }
-                    Some(Err(ReadError::Io(e))) => return Err(JobError::Retryable(e)),
-                    Some(Err(ReadError::Malformed(bad))) => {
-                        consumed += 1;
-                        checkpoint.counters.read += 1;
-                        checkpoint.counters.failed += 1;
-                        if checkpoint.errors.len() < self.settings.max_reported_errors {
-                            checkpoint.errors.push(bad);
-                        }
-                    }
-                    Some(Ok(record)) => {
-                        consumed += 1;
-                        checkpoint.counters.read += 1;
-                        if record.entries.iter().any(Entry::has_content) {
-                            batch.push(record);
-                        } else {
-                            checkpoint.counters.skipped += 1;
-                        }
-                    }
+            let batch = next;
+            let exhausted = batch.exhausted;
+            let reading = async {
+                if exhausted {
+                    None
+                } else {
+                    Some(self.read_batch(reader))
                 }
-            }
-            self.write(spec, &batch).await?;
-            checkpoint.counters.imported += batch.len() as u64;
-            checkpoint.counters.entries +=
-                batch.iter().map(|r| r.entries.len() as u64).sum::<u64>();
-            checkpoint.records_done += consumed;
-            checkpoint.finished = exhausted;
+            };
+            let (written, read_ahead) =
+                futures_util::future::join(self.write(spec, &batch.records), reading).await;
+            written?;
+            let position = batch.position;
+            self.count(checkpoint, batch);
             self.deps
                 .checkpoints
                 .save(ctx.job_id, checkpoint)
                 .await
                 .map_err(retryable)?;
-            ctx.report_progress(&progress(checkpoint, reader.position()))
-                .await;
-            if exhausted {
-                return Ok(());
+            ctx.report_progress(&progress(checkpoint, position)).await;
+            match read_ahead {
+                None => return Ok(()),
+                Some(read) => next = read?,
             }
         }
+    }
+
+    /// Up to `batch_size` records with something to import, and what was read on the way.
+    fn read_batch(&self, reader: &mut dyn RecordReader) -> Result<Batch, JobError> {
+        let mut batch = Batch {
+            records: Vec::with_capacity(self.settings.batch_size),
+            ..Batch::default()
+        };
+        while batch.records.len() < self.settings.batch_size {
+            match reader.next_record() {
+                None => {
+                    batch.exhausted = true;
+                    break;
+                }
+                Some(Err(ReadError::Io(e))) => return Err(JobError::Retryable(e)),
+                Some(Err(ReadError::Malformed(bad))) => {
+                    batch.consumed += 1;
+                    batch.failed += 1;
+                    if batch.malformed.len() < self.settings.max_reported_errors {
+                        batch.malformed.push(bad);
+                    }
+                }
+                Some(Ok(record)) => {
+                    batch.consumed += 1;
+                    if record.entries.iter().any(Entry::has_content) {
+                        batch.records.push(record);
+                    } else {
+                        batch.skipped += 1;
+                    }
+                }
+            }
+        }
+        batch.position = reader.position();
+        Ok(batch)
+    }
+
+    /// Adds a written batch to the checkpoint.
+    fn count(&self, checkpoint: &mut ImportCheckpoint, batch: Batch) {
+        let c = &mut checkpoint.counters;
+        c.read += batch.consumed;
+        c.failed += batch.failed;
+        c.skipped += batch.skipped;
+        c.imported += batch.records.len() as u64;
+        c.entries += batch
+            .records
+            .iter()
+            .map(|r| r.entries.len() as u64)
+            .sum::<u64>();
+        let room = self
+            .settings
+            .max_reported_errors
+            .saturating_sub(checkpoint.errors.len());
+        checkpoint
+            .errors
+            .extend(batch.malformed.into_iter().take(room));
+        checkpoint.records_done += batch.consumed;
+        checkpoint.finished = batch.exhausted;
     }
 
     async fn write(&self, spec: &ImportSpec, batch: &[ImportedRecord]) -> Result<(), JobError> {
         if batch.is_empty() {
             return Ok(());
         }
-        let raw: Vec<RawRecord> = batch.iter().map(|r| r.raw.clone()).collect();
-        let entries: Vec<Entry> = batch
+        let entries: Vec<&Entry> = batch
             .iter()
-            .flat_map(|r| r.entries.iter().filter(|e| e.has_content()).cloned())
+            .flat_map(|r| r.entries.iter().filter(|e| e.has_content()))
             .collect();
-        // Two collections, no order between them: both requests in flight at once.
-        let (raw_written, entries_written) = futures_util::future::join(
-            self.deps.entries.put_raw(&raw),
-            self.deps.entries.put_entries(&entries),
+        // The frequency lookup only reads: it runs while MongoDB writes. PostgreSQL is written
+        // after MongoDB, so that a job that dies for good in between leaves entries that
+        // reconciliation completes, never metadata rows without entries.
+        let (written, zipfs) = futures_util::future::join(
+            self.deps.entries.put_imported(batch),
+            zipfs_of(self.deps.frequencies.as_ref(), &spec.language, &entries),
         )
         .await;
-        raw_written.map_err(retryable)?;
-        entries_written.map_err(retryable)?;
-        let upserts = word_upserts_from(self.deps.frequencies.as_ref(), &spec.language, &entries)
-            .await
-            .map_err(retryable)?;
+        written.map_err(retryable)?;
+        let upserts = word_upserts(&entries, &zipfs.map_err(retryable)?);
         self.deps.words.upsert(&upserts).await.map_err(retryable)?;
         invalidate(self.deps.cache.as_ref(), &spec.language, &entries).await;
         Ok(())
@@ -298,9 +355,31 @@ pub(crate) async fn word_upserts_from(
     language: &LanguageCode,
     entries: &[Entry],
 ) -> Result<Vec<WordUpsert>, StoreError> {
-    let mut seen = HashSet::new();
-    let distinct: Vec<&Entry> = entries
+    let zipfs = zipfs_of(frequencies, language, entries).await?;
+    Ok(word_upserts(entries, &zipfs))
+}
+
+/// The frequency list's Zipf of each distinct lemma key in `entries` (those it lists).
+async fn zipfs_of<E: Borrow<Entry>>(
+    frequencies: &dyn FrequencySource,
+    language: &LanguageCode,
+    entries: &[E],
+) -> Result<HashMap<String, Zipf>, StoreError> {
+    let keys: Vec<String> = entries
         .iter()
+        .map(|e| e.borrow().lemma_key())
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    frequencies.zipf(language, &keys).await
+}
+
+/// The rows of [`word_upserts_from`], given the Zipf of each lemma key.
+fn word_upserts<E: Borrow<Entry>>(entries: &[E], zipfs: &HashMap<String, Zipf>) -> Vec<WordUpsert> {
+    let mut seen = HashSet::new();
+    entries
+        .iter()
+        .map(|e| -> &Entry { e.borrow() })
         .filter(|e| {
             seen.insert((
                 e.lemma.clone(),
@@ -308,16 +387,6 @@ pub(crate) async fn word_upserts_from(
                 e.provenance.source.clone(),
             ))
         })
-        .collect();
-    let keys: Vec<String> = distinct
-        .iter()
-        .map(|e| e.lemma_key())
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let zipfs = frequencies.zipf(language, &keys).await?;
-    Ok(distinct
-        .into_iter()
         .map(|e| {
             let zipf = zipfs.get(&e.lemma_key()).copied();
             WordUpsert {
@@ -329,15 +398,19 @@ pub(crate) async fn word_upserts_from(
                 cefr: zipf.map(|z| z.estimated_cefr()),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Drops cached lookups of the words just written (best effort: a cache outage only delays
 /// freshness until the entry's time to live).
-pub(crate) async fn invalidate(cache: &dyn Cache, language: &LanguageCode, entries: &[Entry]) {
+pub(crate) async fn invalidate<E: Borrow<Entry>>(
+    cache: &dyn Cache,
+    language: &LanguageCode,
+    entries: &[E],
+) {
     let keys: Vec<String> = entries
         .iter()
-        .map(|e| crate::lookup::cache_key(language, &fold_key(&e.lemma)))
+        .map(|e| crate::lookup::cache_key(language, &fold_key(&e.borrow().lemma)))
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();

@@ -4,7 +4,7 @@
 
 use crate::entry::{Entry, RawRecord, SourceId};
 use crate::frequency::Zipf;
-use crate::import::{ImportCheckpoint, ImportSpec, ReadError};
+use crate::import::{ImportCheckpoint, ImportSpec, ImportedRecord, ReadError};
 use crate::word::{SearchHit, WordMetadata, WordUpsert};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -72,6 +72,22 @@ pub trait WordRepository: Send + Sync {
 pub trait EntryStore: Send + Sync {
     async fn put_raw(&self, records: &[RawRecord]) -> Result<(), StoreError>;
     async fn put_entries(&self, entries: &[Entry]) -> Result<(), StoreError>;
+    /// A batch of imported records: each record's entries with content, and the record itself
+    /// (for re-processing), replaced by id like `put_entries` and `put_raw`. This default writes
+    /// them apart, two requests at once; an adapter may instead keep each record inside the
+    /// entries made from it, so that a bulk load writes one document per entry and none more
+    /// per record (MongoDB does).
+    async fn put_imported(&self, records: &[ImportedRecord]) -> Result<(), StoreError> {
+        let raw: Vec<RawRecord> = records.iter().map(|r| r.raw.clone()).collect();
+        let entries: Vec<Entry> = records
+            .iter()
+            .flat_map(|r| r.entries.iter().filter(|e| e.has_content()).cloned())
+            .collect();
+        let (raw_written, entries_written) =
+            futures_util::future::join(self.put_raw(&raw), self.put_entries(&entries)).await;
+        raw_written?;
+        entries_written
+    }
     /// Entries whose lemma folds to one of `keys`, in a stable order (source, lemma, id).
     async fn entries(
         &self,

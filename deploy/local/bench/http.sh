@@ -132,6 +132,7 @@ http_bench() {
     local api_rss
     api_rss="$(awk '/VmHWM/ {print $2 " " $3}' "/proc/$api_pid/status" 2>/dev/null || echo "?")"
     kill "$api_pid" 2>/dev/null || true
+    import_bench
 
     {
         printf '%-46s %-28s %-42s %s\n' "path (through HTTP, wrk)" "Lingo" "baseline in the same run" "Lingo/baseline"
@@ -140,6 +141,7 @@ http_bench() {
         printf '%-46s %-28s %-42s %s\n' "  same, Accept-Encoding: gzip" "$WG_RPS/s p99 $WG_P99 ms" "GET /api/v1/health" "$(ratio "$WG_RPS" "$H_RPS")"
         printf '%-46s %-28s %-42s %s\n' "GET /study/queue?limit=20 (c=$SESSION_CONNECTIONS)" "$Q_RPS/s p99 $Q_P99 ms" "learner with $BENCH_TODAY_N reviews today" "p99 < 15 ms: $(awk -v p="$Q_P99" 'BEGIN{print (p < 15 ? "yes" : "NO")}')"
         printf '%-46s %-28s %-42s %s\n' "GET /study/session?limit=20 (c=$SESSION_CONNECTIONS)" "$S_RPS/s p99 $S_P99 ms" "$BENCH_SESSION_LEARNERS learners x $BENCH_SESSION_CARDS_N cards" "p99 < 15 ms: $(awk -v p="$S_P99" 'BEGIN{print (p < 15 ? "yes" : "NO")}')"
+        cat "$OUT/import-row.txt"
         printf '%-46s %s\n' "non-2xx (reviews, word, queue, session)" "$R_NON, $W_NON, $Q_NON, $S_NON"
         printf '%-46s %s\n' "learner A's review logs after the run" "$today_now"
         printf '%-46s %s\n' "lingo-api peak RSS" "$api_rss"
