@@ -184,3 +184,85 @@ async fn a_dst_change_inside_the_heatmap_moves_no_day() {
     );
     assert_eq!(stats["streak_days"], 1);
 }
+
+/// `learner_days` rows of the learner: (shard, reviews, passed).
+async fn day_shards(app: &TestApp, learner: &Learner) -> Vec<(i16, i32, i32)> {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::SmallInt)]
+        shard: i16,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        reviews: i32,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        passed: i32,
+    }
+    let mut conn = app.stores.stores.postgres.get().await.expect("connection");
+    diesel_async::RunQueryDsl::load::<Row>(
+        diesel::sql_query(format!(
+            "SELECT shard, reviews, passed FROM learner_days WHERE user_id = '{}' ORDER BY shard",
+            learner.id
+        )),
+        &mut conn,
+    )
+    .await
+    .expect("rows")
+    .into_iter()
+    .map(|r| (r.shard, r.reviews, r.passed))
+    .collect()
+}
+
+#[tokio::test]
+async fn a_day_counted_in_shards_sums_them_and_undo_finds_a_review_counted_before_the_shards() {
+    let app = spawn().await;
+    let learner = app.register_learner("shards@example.org").await;
+    let deck = app.create_deck(&learner, "Shards").await;
+    let words = [
+        "north", "south", "east", "west", "up", "down", "left", "right",
+    ];
+    let (status, added) = app.add_words(&learner, &deck, english_words(&words)).await;
+    assert_eq!(status, 200, "{added}");
+    let cards: Vec<String> = app
+        .cards(&learner, "")
+        .await
+        .iter()
+        .map(|c| c["id"].as_str().expect("id").to_owned())
+        .collect();
+    for (i, card) in cards.iter().enumerate() {
+        review_at(&app, &learner, card, app.clock.now(), &format!("s-{i}")).await;
+    }
+    let shards = day_shards(&app, &learner).await;
+    assert!(
+        shards.len() > 1,
+        "eight cards fell in one shard: {shards:?}"
+    );
+    let total: i32 = shards.iter().map(|s| s.1).sum();
+    assert_eq!(total as usize, cards.len());
+    assert_eq!(stats_goal_done(&app, &learner).await, cards.len());
+
+    // A day written before the shards: everything in shard 0, as the migration leaves it.
+    let mut conn = app.stores.stores.postgres.get().await.expect("connection");
+    diesel_async::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "WITH gone AS (DELETE FROM learner_days WHERE user_id = '{id}' \
+               RETURNING day, reviews, passed, time_ms) \
+             INSERT INTO learner_days (user_id, day, shard, reviews, passed, time_ms) \
+             SELECT '{id}', day, 0, sum(reviews), sum(passed), sum(time_ms) FROM gone GROUP BY day",
+            id = learner.id
+        )),
+        &mut conn,
+    )
+    .await
+    .expect("merged into shard 0");
+    let last = cards.last().expect("a card");
+    let (status, body) = app
+        .undo_review(&learner, last, Some(&format!("s-{}", cards.len() - 1)))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let after = day_shards(&app, &learner).await;
+    assert_eq!(
+        after.iter().map(|s| s.1).sum::<i32>() as usize,
+        cards.len() - 1,
+        "{after:?}"
+    );
+    assert_eq!(stats_goal_done(&app, &learner).await, cards.len() - 1);
+}
