@@ -19,10 +19,10 @@ def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def token(secret: str, issuer: str, audience: str, user: str) -> str:
+def token(secret: str, issuer: str, audience: str, user: str, role: str = "learner") -> str:
     now = int(time.time())
     header = {"alg": "HS256", "typ": "JWT"}
-    claims = {"sub": user, "role": "learner", "iss": issuer, "aud": audience,
+    claims = {"sub": user, "role": role, "iss": issuer, "aud": audience,
               "iat": now, "exp": now + 3600, "gen": 0}
     signing = b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims).encode())
     mac = hmac.new(secret.encode(), signing.encode(), hashlib.sha256).digest()

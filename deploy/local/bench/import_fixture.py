@@ -8,23 +8,12 @@ usage: import_fixture.py token SECRET ISSUER AUDIENCE USER_ID
            collection with `insert_many` in batches of 1,000 (`ordered=False`), timed, then
            drops it; prints "DOCS SECONDS DOCS_PER_S".
 """
-import json
 import sys
 import time
 
-from http_fixture import b64, hashlib, hmac
+import http_fixture
 
 BATCH = 1000
-
-
-def token(secret: str, issuer: str, audience: str, user: str) -> str:
-    now = int(time.time())
-    header = {"alg": "HS256", "typ": "JWT"}
-    claims = {"sub": user, "role": "admin", "iss": issuer, "aud": audience,
-              "iat": now, "exp": now + 3600, "gen": 0}
-    signing = b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims).encode())
-    mac = hmac.new(secret.encode(), signing.encode(), hashlib.sha256).digest()
-    return signing + "." + b64(mac)
 
 
 def baseline(url: str, database: str, source: str) -> None:
@@ -45,7 +34,7 @@ def baseline(url: str, database: str, source: str) -> None:
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "token":
-        print(token(*args))
+        print(http_fixture.token(*args, role="admin"))
     elif command == "baseline":
         baseline(*args)
     else:
