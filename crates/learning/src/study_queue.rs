@@ -178,18 +178,7 @@ impl StudyService {
         deck: Option<DeckId>,
         size: u32,
     ) -> Result<Vec<QueueEntry>, LearningStoreError> {
-        Ok(self.queue_with_today(owner, deck, size).await?.0)
-    }
-
-    /// The queue, and how much room today's limits leave (before this queue).
-    pub async fn queue_with_today(
-        &self,
-        owner: UserId,
-        deck: Option<DeckId>,
-        size: u32,
-    ) -> Result<(Vec<QueueEntry>, Today), LearningStoreError> {
-        let (entries, today, _) = self.queue_for(owner, deck, size).await?;
-        Ok((entries, today))
+        Ok(self.queue_for(owner, deck, size).await?.0)
     }
 
     /// The queue, today's room, and the learner's profile it was built with (for callers that
