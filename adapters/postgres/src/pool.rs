@@ -11,10 +11,12 @@ use futures_util::future::BoxFuture;
 use std::time::Duration;
 use tokio_postgres::config::Host;
 
-/// The shared connection pool.
+/// The shared connection pool, and a smaller one whose sessions always run a cached
+/// statement's generic plan (`get_generic`).
 #[derive(Clone)]
 pub struct PgPool {
     pool: Pool<AsyncPgConnection>,
+    generic: Pool<AsyncPgConnection>,
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +51,18 @@ pub struct PoolError(pub String);
 /// connections are made (and remade after a restart) on demand. Migrations do not use the
 /// pool (`run_migrations` opens its own session), so the timeouts here never cut them.
 pub fn connect(settings: &PoolSettings) -> Result<PgPool, PoolError> {
+    Ok(PgPool {
+        pool: build(settings, false, settings.max_size)?,
+        // Half as many: only the study reads use it, and a caller waits for one as for any.
+        generic: build(settings, true, settings.max_size / 2)?,
+    })
+}
+
+fn build(
+    settings: &PoolSettings,
+    generic_plans: bool,
+    max_size: usize,
+) -> Result<Pool<AsyncPgConnection>, PoolError> {
     let session = settings.clone();
     let mut config = ManagerConfig::default();
     // A connection handed out again is checked for a closed socket and a transaction left
@@ -56,25 +70,26 @@ pub fn connect(settings: &PoolSettings) -> Result<PgPool, PoolError> {
     // 1`) on every checkout, one more than the work itself on a review. A server gone since
     // the check fails the first statement, which the callers map to 503 as any outage.
     config.recycling_method = RecyclingMethod::Fast;
-    config.custom_setup = Box::new(move |url| establish(url.to_owned(), session.clone()).boxed());
+    config.custom_setup =
+        Box::new(move |url| establish(url.to_owned(), session.clone(), generic_plans).boxed());
     let manager =
         AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(&settings.url, config);
-    let pool = Pool::builder(manager)
-        .max_size(settings.max_size.max(1))
+    Pool::builder(manager)
+        .max_size(max_size.max(1))
         .wait_timeout(Some(settings.acquire_timeout))
         .create_timeout(Some(settings.acquire_timeout))
         .recycle_timeout(Some(settings.acquire_timeout))
         .runtime(deadpool::Runtime::Tokio1)
         .build()
-        .map_err(|e| PoolError(e.to_string()))?;
-    Ok(PgPool { pool })
+        .map_err(|e| PoolError(e.to_string()))
 }
 
-/// One pooled session: the timeouts travel in the startup packet (no extra round trip), and
-/// the socket carries the answer deadline.
+/// One pooled session: the timeouts (and for the generic pool `plan_cache_mode`) travel in the
+/// startup packet (no extra round trip), and the socket carries the answer deadline.
 fn establish(
     url: String,
     settings: PoolSettings,
+    generic_plans: bool,
 ) -> BoxFuture<'static, Result<AsyncPgConnection, ConnectionError>> {
     async move {
         let mut config: tokio_postgres::Config = url
@@ -88,6 +103,9 @@ fn establish(
             if !value.is_zero() {
                 options.push_str(&format!(" -c {name}={}", value.as_millis()));
             }
+        }
+        if generic_plans {
+            options.push_str(" -c plan_cache_mode=force_generic_plan");
         }
         config.options(options.trim());
         let stream = open_socket(&config).await?;
@@ -138,6 +156,21 @@ impl PgPool {
         self.pool.get().await.map_err(|e| PoolError(e.to_string()))
     }
 
+    /// A session that runs every cached statement with its generic plan, planned once per
+    /// connection. PostgreSQL otherwise plans some statements anew on every run (a custom plan,
+    /// when it estimates the generic one dearer): the study reads spent more time planning
+    /// than running (0.7 of 1.9 ms per session, docs/performance.md). Only for statements
+    /// written for it: literal limits, and no `$n IS NULL OR …` a generic plan cannot fold.
+    pub async fn get_generic(
+        &self,
+    ) -> Result<diesel_async::pooled_connection::deadpool::Object<AsyncPgConnection>, PoolError>
+    {
+        self.generic
+            .get()
+            .await
+            .map_err(|e| PoolError(e.to_string()))
+    }
+
     /// `SELECT 1` through the pool, for readiness checks.
     pub async fn ping(&self) -> Result<(), PoolError> {
         let mut conn = self.get().await?;
@@ -148,9 +181,12 @@ impl PgPool {
         Ok(())
     }
 
-    /// (open connections, idle connections), for metrics.
+    /// (open connections, idle connections) of both pools, for metrics.
     pub fn status(&self) -> (usize, usize) {
-        let status = self.pool.status();
-        (status.size, status.available)
+        let (status, generic) = (self.pool.status(), self.generic.status());
+        (
+            status.size + generic.size,
+            status.available + generic.available,
+        )
     }
 }

@@ -15,7 +15,7 @@ use lingo_dictionary::meaning::{MeaningChains, MeaningSource, translations_into}
 use lingo_dictionary::normalise::fold_key;
 use lingo_dictionary::ports::{EntryStore, StoreError};
 use lingo_dictionary::speech::{AudioKey, PronunciationService};
-use lingo_kernel::{LanguageCode, UserId, WordId};
+use lingo_kernel::{CefrLevel, LanguageCode, UserId, WordId};
 use lingo_learning::ports::LearningStoreError;
 use lingo_learning::study_session::{BackExample, BackRequest, CardBack, CardBacks, ContentState};
 use std::collections::{BTreeMap, HashMap};
@@ -208,16 +208,29 @@ impl CardBacks for StoredCardBacks {
             .native_and_level(learner)
             .await
             .map_err(unavailable)?;
+        self.backs_in(learner, &native, level, words).await
+    }
+
+    async fn backs_in(
+        &self,
+        _learner: UserId,
+        native: &LanguageCode,
+        level: CefrLevel,
+        words: &[BackRequest],
+    ) -> Result<HashMap<WordId, CardBack>, LearningStoreError> {
+        if words.is_empty() {
+            return Ok(HashMap::new());
+        }
         let keyed: Vec<(&BackRequest, ContentKey)> = words
             .iter()
             .map(|w| (w, content_key(w.word, native.clone(), level)))
             .collect();
         let mut backs = match &self.cache {
-            None => self.read(&native, &keyed).await?,
+            None => self.read(native, &keyed).await?,
             Some(cache) => {
                 let languages: Vec<&str> =
                     words.iter().map(|w| w.summary.language.as_str()).collect();
-                let versions = cache.versions(&native, &languages).await;
+                let versions = cache.versions(native, &languages).await;
                 let mut backs = HashMap::with_capacity(words.len());
                 let mut misses = Vec::new();
                 for (word, key) in keyed {
@@ -230,7 +243,7 @@ impl CardBacks for StoredCardBacks {
                     }
                 }
                 if !misses.is_empty() {
-                    let read = self.read(&native, &misses).await?;
+                    let read = self.read(native, &misses).await?;
                     for (word, key) in &misses {
                         if let Some(back) = read.get(&word.word) {
                             cache.put(&key.id(), &word.summary.language, &versions, back);

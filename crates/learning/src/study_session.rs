@@ -9,7 +9,7 @@ use crate::card::CardType;
 use crate::ports::{CardStore, LearningStoreError};
 use crate::study_queue::{QueueEntry, StudyService, WordSummary};
 use async_trait::async_trait;
-use lingo_kernel::{Clock, DeckId, UserId, WordId};
+use lingo_kernel::{CefrLevel, Clock, DeckId, LanguageCode, UserId, WordId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -78,10 +78,21 @@ pub struct BackRequest {
 /// Where the backs come from (the dictionary and learner content).
 #[async_trait]
 pub trait CardBacks: Send + Sync {
-    /// Backs for `words` as `learner` should see them (their language and level), in one go.
+    /// Backs for `words` as `learner` should see them (their language and level, read here),
+    /// in one go.
     async fn backs(
         &self,
         learner: UserId,
+        words: &[BackRequest],
+    ) -> Result<HashMap<WordId, CardBack>, LearningStoreError>;
+
+    /// The same, for a learner whose language and level the caller has already read (the
+    /// session has the profile the queue was built with).
+    async fn backs_in(
+        &self,
+        learner: UserId,
+        native: &LanguageCode,
+        level: CefrLevel,
         words: &[BackRequest],
     ) -> Result<HashMap<WordId, CardBack>, LearningStoreError>;
 }
@@ -207,7 +218,8 @@ impl StudySessionService {
         };
         // Independent reads, in parallel: the session waits for the slowest, not for the sum.
         let (mut backs, due, goal) = futures_util::future::try_join3(
-            self.backs.backs(owner, &requests),
+            self.backs
+                .backs_in(owner, &profile.native_language, profile.level, &requests),
             self.cards
                 .due_counts(owner, deck, self.clock.now(), at_most),
             self.goals.goal_today(owner, &profile),

@@ -88,3 +88,69 @@ async fn todays_counts_follow_reviews_undos_and_late_reviews() {
     assert_eq!(today(&app, sara.id, aligned).await, (1, 3));
     assert_eq!(today(&app, sara.id, off_quarter).await, (1, 1));
 }
+
+/// The words with a card reviewed since `day_start`, as the study queue sees them.
+async fn studied_words(
+    app: &TestApp,
+    user: UserId,
+    day_start: DateTime<Utc>,
+) -> std::collections::HashSet<String> {
+    let store = PgCardStore::new(app.stores.stores.postgres.clone());
+    let c = store
+        .study_candidates(user, None, Utc::now(), day_start, 20)
+        .await
+        .expect("candidates");
+    c.words_reviewed_today
+        .iter()
+        .map(|w| w.as_uuid().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_words_studied_today_follow_reviews_undos_and_the_day_start() {
+    let app = spawn().await;
+    let sara = app.register_learner("sara-words@example.com").await;
+    cards_of(&app, &sara, &["harbour", "lantern"]).await;
+    let cards = app.cards(&sara, "").await;
+    let card_and_word = |c: &serde_json::Value| {
+        (
+            c["id"].as_str().expect("id").to_owned(),
+            c["word_id"].as_str().expect("word_id").to_owned(),
+        )
+    };
+    let (harbour_card, harbour) = card_and_word(&cards[0]);
+    let (lantern_card, lantern) = cards
+        .iter()
+        .map(card_and_word)
+        .find(|(_, word)| *word != harbour)
+        .expect("a card of the other word");
+    let now = Utc::now();
+    let day_start = now - Duration::hours(1);
+    assert!(studied_words(&app, sara.id, day_start).await.is_empty());
+    review(
+        &app,
+        &sara,
+        &harbour_card,
+        now - Duration::minutes(2),
+        "w-1",
+    )
+    .await;
+    // Yesterday's review of a word does not hold its siblings back today.
+    review(&app, &sara, &lantern_card, now - Duration::hours(2), "w-2").await;
+    let studied = studied_words(&app, sara.id, day_start).await;
+    assert_eq!(studied, [harbour.clone()].into_iter().collect());
+    assert!(!studied.contains(&lantern));
+    // Undone, the review no longer counts: the card's last review is yesterday's again.
+    let (status, body) = app
+        .post_with(
+            &sara.token,
+            &format!("/api/v1/cards/{harbour_card}/undo"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(studied_words(&app, sara.id, day_start).await.is_empty());
+    // A day that started three hours ago holds the review from two hours ago.
+    let earlier = studied_words(&app, sara.id, now - Duration::hours(3)).await;
+    assert_eq!(earlier, [lantern].into_iter().collect());
+}
