@@ -128,6 +128,11 @@ impl BackCache {
         }
     }
 
+    /// Whether audio `id` was asked for before (and not found stored since).
+    pub fn audio_was_requested(&self, id: &str) -> bool {
+        matches!(self.audio().get(id), Some(Audio::Requested(_)))
+    }
+
     pub fn audio_stored(&self, id: &str) {
         self.remember(id, Audio::Rendered);
     }
@@ -233,7 +238,10 @@ mod tests {
             Some(false)
         );
         assert_eq!(cache.known_audio("a", t0 + RECHECK_PENDING), None);
+        assert!(cache.audio_was_requested("a"));
+        assert!(!cache.audio_was_requested("b"));
         cache.audio_stored("a");
+        assert!(!cache.audio_was_requested("a"));
         assert_eq!(cache.known_audio("a", t0 + TTL), Some(true));
     }
 }

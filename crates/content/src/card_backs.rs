@@ -9,7 +9,7 @@
 use crate::card_back_cache::BackCache;
 use crate::content_key::ContentKey;
 use crate::generate_content::content_key;
-use crate::ports::{ContentStore, ContentVersion, LearnerLanguages};
+use crate::ports::{Background, ContentStore, ContentVersion, LearnerLanguages};
 use lingo_dictionary::Entry;
 use lingo_dictionary::meaning::{MeaningChains, MeaningSource, translations_into};
 use lingo_dictionary::normalise::fold_key;
@@ -32,13 +32,22 @@ pub struct StoredCardBacks {
     learners: Arc<dyn LearnerLanguages>,
     meanings: MeaningChains,
     pronunciation: Option<Arc<PronunciationService>>,
-    cache: Option<BackCache>,
+    cache: Option<Arc<BackCache>>,
+    background: Option<Arc<dyn Background>>,
 }
 
 impl StoredCardBacks {
     /// Backs are kept in-process under the entries' and the content's versions.
     pub fn with_cache(mut self, cache: BackCache) -> Self {
-        self.cache = Some(cache);
+        self.cache = Some(Arc::new(cache));
+        self
+    }
+
+    /// Audio asked for before and still pending is asked about again behind the answer (the
+    /// session says "pending" at once) rather than before it: with the cache, a session then
+    /// waits for the audio store only for words this process has never seen.
+    pub fn with_background(mut self, background: Arc<dyn Background>) -> Self {
+        self.background = Some(background);
         self
     }
 
@@ -61,6 +70,7 @@ impl StoredCardBacks {
         };
         let now = std::time::Instant::now();
         let mut wanted: Vec<(WordId, AudioKey)> = Vec::new();
+        let mut recheck: Vec<AudioKey> = Vec::new();
         for w in words {
             let Some(back) = backs.get_mut(&w.word).filter(|b| b.audio_url.is_none()) else {
                 continue;
@@ -71,15 +81,30 @@ impl StoredCardBacks {
             else {
                 continue;
             };
-            match self
-                .cache
-                .as_ref()
-                .and_then(|c| c.known_audio(&key.id(), now))
-            {
+            let cache = self.cache.as_ref();
+            match cache.and_then(|c| c.known_audio(&key.id(), now)) {
                 Some(true) => back.audio_url = Some(key.path()),
                 Some(false) => back.audio_pending = true,
+                None if self.background.is_some()
+                    && cache.is_some_and(|c| c.audio_was_requested(&key.id())) =>
+                {
+                    back.audio_pending = true;
+                    recheck.push(key);
+                }
                 None => wanted.push((w.word, key)),
             }
+        }
+        if let (Some(background), Some(cache)) = (&self.background, &self.cache)
+            && !recheck.is_empty()
+        {
+            // Marked asked-for now, so that the sessions before the check ends do not ask too.
+            for key in &recheck {
+                cache.audio_requested(&key.id(), now);
+            }
+            let (pronunciation, cache) = (pronunciation.clone(), cache.clone());
+            background.spawn(Box::pin(async move {
+                recheck_audio(&pronunciation, &cache, recheck).await;
+            }));
         }
         if wanted.is_empty() {
             return;
@@ -128,7 +153,38 @@ impl StoredCardBacks {
             meanings,
             pronunciation: None,
             cache: None,
+            background: None,
         }
+    }
+}
+
+/// The re-check behind a session: audio stored since is remembered, and what is still missing
+/// is asked for again (a no-op while its render job is queued: the job id is the audio's).
+async fn recheck_audio(
+    pronunciation: &PronunciationService,
+    cache: &BackCache,
+    keys: Vec<AudioKey>,
+) {
+    let rendered = match pronunciation.rendered(&keys).await {
+        Ok(rendered) => rendered,
+        Err(e) => {
+            tracing::warn!(error = %e, "audio store unavailable; pending audio checked later");
+            return;
+        }
+    };
+    let missing: Vec<AudioKey> = keys
+        .into_iter()
+        .filter(|key| {
+            let id = key.id();
+            let stored = rendered.contains(&id);
+            if stored {
+                cache.audio_stored(&id);
+            }
+            !stored
+        })
+        .collect();
+    if !missing.is_empty() {
+        pronunciation.request(&missing).await;
     }
 }
 

@@ -188,3 +188,9 @@ pub trait LearnerLanguages: Send + Sync {
         learner: lingo_kernel::UserId,
     ) -> Result<(lingo_kernel::LanguageCode, lingo_kernel::CefrLevel), StoreError>;
 }
+
+/// Runs work an answer need not wait for, on the process's runtime (the study session's
+/// re-check of audio still pending).
+pub trait Background: Send + Sync {
+    fn spawn(&self, task: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>);
+}

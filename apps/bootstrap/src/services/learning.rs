@@ -92,6 +92,7 @@ pub(super) fn build(
         config.dictionary.meanings.clone(),
     )
     .with_pronunciation(pronunciation)
+    .with_background(Arc::new(TokioBackground))
     // Sessions of words already seen cost no MongoDB query (docs/performance.md).
     .with_cache(BackCache::new(
         lookup,
@@ -155,5 +156,14 @@ pub(super) fn build(
         quizzes,
         reviews,
         deck_store,
+    }
+}
+
+/// The session's work behind the answer, on the process's tokio runtime.
+struct TokioBackground;
+
+impl lingo_content::ports::Background for TokioBackground {
+    fn spawn(&self, task: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>) {
+        tokio::spawn(task);
     }
 }
