@@ -222,13 +222,15 @@ pub trait CardStore: Send + Sync {
         edit: &crate::card_material::MaterialEdit,
     ) -> Result<Card, LearningStoreError>;
     /// Cards to study now, for the queue: due, not suspended, not buried; new ones separately.
+    /// At least `fetch` of each kind where there are that many (the store may return more):
+    /// reviews and learning cards earliest due first, new cards oldest first.
     async fn study_candidates(
         &self,
         owner: UserId,
         deck: Option<DeckId>,
         now: DateTime<Utc>,
         day_start: DateTime<Utc>,
-        limit: u32,
+        fetch: u32,
     ) -> Result<crate::study_queue::Candidates, LearningStoreError>;
     /// How many cards are due now, by kind (for what is left today), each counted up to its
     /// `at_most` only (today's room: more would not change what is left).

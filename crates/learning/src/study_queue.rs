@@ -101,6 +101,39 @@ pub fn build(
     queue
 }
 
+/// Candidates of each kind asked for first, per card of the queue: the queue's reviews are the
+/// lowest retrievability among the `FIRST_FETCH` × size earliest due. Twice the queue is enough
+/// unless many candidates are siblings of words studied today; then the store is asked once
+/// more for `TOP_UP_FETCH` × size (`could_fill_more`). Asking for four times the queue every
+/// time cost a third of the queue's rate (docs/performance.md).
+const FIRST_FETCH: u32 = 2;
+const TOP_UP_FETCH: u32 = 8;
+
+/// Whether more candidates could lengthen a queue that came out short: a list the store filled
+/// (it may hold more than was fetched) that `build` used up below its daily room.
+fn could_fill_more(
+    candidates: &Candidates,
+    queue: &[Card],
+    fetch: u32,
+    limits: QueueLimits,
+) -> bool {
+    if queue.len() >= limits.size {
+        return false;
+    }
+    let fetch = fetch as usize;
+    let queued: HashSet<_> = queue.iter().map(|c| c.id).collect();
+    let taken = |list: &[Card]| list.iter().filter(|c| queued.contains(&c.id)).count();
+    let review_room = limits
+        .reviews_per_day
+        .saturating_sub(candidates.reviews_done_today) as usize;
+    let new_room = limits
+        .new_per_day
+        .saturating_sub(candidates.new_studied_today) as usize;
+    (candidates.reviews.len() >= fetch && taken(&candidates.reviews) < review_room)
+        || candidates.learning.len() >= fetch
+        || (candidates.new.len() >= fetch && taken(&candidates.new) < new_room)
+}
+
 use crate::ports::{CardStore, LearnerProfiles, LearningStoreError, ParameterStore};
 use crate::review::SchedulingSettings;
 use crate::scheduler::{DEFAULT_PARAMETERS, Scheduler, SchedulerConfig};
@@ -199,9 +232,10 @@ impl StudyService {
         let settings = &StudySettings::from_profile(&profile);
         let now = self.clock.now();
         let day_start = crate::local_day::day_start(now, settings.timezone, settings.rollover_hour);
-        let candidates = self
+        let mut fetch = size * FIRST_FETCH;
+        let mut candidates = self
             .cards
-            .study_candidates(owner, deck, now, day_start, size)
+            .study_candidates(owner, deck, now, day_start, fetch)
             .await?;
         let parameters = parameters
             .map(|p| p.parameters)
@@ -223,15 +257,21 @@ impl StudyService {
                 })
             })
             .map_err(|e| LearningStoreError::Unavailable(e.to_string()))?;
-        let queue = build(
-            &candidates,
-            |card| scheduler.retrievability(&card.schedule, now),
-            QueueLimits {
-                new_per_day: settings.new_per_day,
-                reviews_per_day: settings.reviews_per_day,
-                size: size as usize,
-            },
-        );
+        let limits = QueueLimits {
+            new_per_day: settings.new_per_day,
+            reviews_per_day: settings.reviews_per_day,
+            size: size as usize,
+        };
+        let retrievability = |card: &Card| scheduler.retrievability(&card.schedule, now);
+        let mut queue = build(&candidates, retrievability, limits);
+        if could_fill_more(&candidates, &queue, fetch, limits) {
+            fetch = size * TOP_UP_FETCH;
+            candidates = self
+                .cards
+                .study_candidates(owner, deck, now, day_start, fetch)
+                .await?;
+            queue = build(&candidates, retrievability, limits);
+        }
         let today = Today {
             new_room: settings
                 .new_per_day
@@ -254,5 +294,74 @@ impl StudyService {
             })
             .collect();
         Ok((entries, today, profile))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::card::CardType;
+    use crate::scheduler::CardSchedule;
+    use lingo_kernel::CardId;
+
+    fn card(word: WordId) -> Card {
+        let now = Utc::now();
+        Card {
+            id: CardId::new(),
+            user: UserId::new(),
+            deck: DeckId::new(),
+            word,
+            card_type: CardType::Recognition,
+            schedule: CardSchedule::new(now),
+            reps: 0,
+            lapses: 0,
+            suspended: false,
+            buried_until: None,
+            leech: false,
+            version: 1,
+            created_at: now,
+            reset_at: None,
+            material: Default::default(),
+        }
+    }
+
+    fn limits(size: usize) -> QueueLimits {
+        QueueLimits {
+            new_per_day: 20,
+            reviews_per_day: 200,
+            size,
+        }
+    }
+
+    #[test]
+    fn a_short_queue_asks_for_more_only_where_more_could_be_taken() {
+        let studied = WordId::new();
+        // Four reviews, all siblings of a word studied today: a fetch of four is used up.
+        let mut candidates = Candidates {
+            reviews: (0..4).map(|_| card(studied)).collect(),
+            words_reviewed_today: [studied].into_iter().collect(),
+            ..Candidates::default()
+        };
+        let queue = build(&candidates, |_| 0.5, limits(3));
+        assert!(queue.is_empty());
+        assert!(could_fill_more(&candidates, &queue, 4, limits(3)));
+        // Fewer than asked for: the store had no more.
+        assert!(!could_fill_more(&candidates, &queue, 5, limits(3)));
+        // Today's reviews are done: more reviews could not be shown.
+        candidates.reviews_done_today = 200;
+        assert!(!could_fill_more(&candidates, &queue, 4, limits(3)));
+        // New cards, as many as asked for, with room left today.
+        candidates.new = (0..4).map(|_| card(studied)).collect();
+        assert!(could_fill_more(&candidates, &queue, 4, limits(3)));
+        candidates.new_studied_today = 20;
+        assert!(!could_fill_more(&candidates, &queue, 4, limits(3)));
+        // A full queue never asks.
+        let full = Candidates {
+            reviews: (0..4).map(|_| card(WordId::new())).collect(),
+            ..Candidates::default()
+        };
+        let queue = build(&full, |_| 0.5, limits(3));
+        assert_eq!(queue.len(), 3);
+        assert!(!could_fill_more(&full, &queue, 4, limits(3)));
     }
 }

@@ -277,9 +277,9 @@ impl CardStore for PgCardStore {
         deck: Option<DeckId>,
         now: DateTime<Utc>,
         day_start: DateTime<Utc>,
-        limit: u32,
+        fetch: u32,
     ) -> Result<lingo_learning::study_queue::Candidates, LearningStoreError> {
-        self.candidates(owner, deck, now, day_start, limit).await
+        self.candidates(owner, deck, now, day_start, fetch).await
     }
 
     async fn due_counts(

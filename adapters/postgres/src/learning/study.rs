@@ -73,13 +73,13 @@ impl PgCardStore {
         deck: Option<DeckId>,
         now: DateTime<Utc>,
         day_start: DateTime<Utc>,
-        limit: u32,
+        fetch: u32,
     ) -> Result<Candidates, LearningStoreError> {
         use diesel::sql_types::{Array, Timestamptz, Uuid as SqlUuid};
         let pooled = self.pool.get_generic().await.map_err(unavailable)?;
         let conn: &AsyncPgConnection = &pooled;
         let user = owner.as_uuid();
-        let fetch = u64::from(limit.clamp(1, 500)) * 4;
+        let fetch = u64::from(fetch.clamp(1, 2000));
         let statements = CANDIDATES
             .iter()
             .find(|s| s.fetch >= fetch)
@@ -234,8 +234,9 @@ struct CandidateStatements {
     new: [String; 2],
 }
 
-/// A few sizes, so a queue of any length uses one of a handful of cached statements (it takes
-/// the smallest at least four times its length: siblings and today's limits drop some).
+/// A few sizes, so a queue of any length uses one of a handful of cached statements (the
+/// smallest holding the `fetch` the queue asks for: twice its length, more when siblings of
+/// words studied today left it short).
 static CANDIDATES: LazyLock<Vec<CandidateStatements>> = LazyLock::new(|| {
     [40, 80, 200, 400, 800, 2000]
         .into_iter()

@@ -81,6 +81,57 @@ async fn words_become_one_card_per_type_once_and_decks_are_private() {
 }
 
 #[tokio::test]
+async fn a_queue_left_short_by_siblings_studied_today_asks_the_store_for_more() {
+    use diesel_async::RunQueryDsl;
+    let app = spawn().await;
+    let sara = app.register_learner("sara-siblings@example.com").await;
+    // word + two letters, in the order of n: wordaa … wordej; wordef is the 46th.
+    let letter = |n: u8| char::from(b'a' + n);
+    let lemmas: Vec<String> = (0..50u8)
+        .map(|n| format!("word{}{}", letter(n / 10), letter(n % 10)))
+        .collect();
+    let lemmas: Vec<&str> = lemmas.iter().map(String::as_str).collect();
+    deck_with(&app, &sara, &lemmas).await;
+    // Every word has two cards. The first 45 words: one reviewed a minute ago, its sibling the
+    // earliest due of all; the last five (wordef-wordej): both due, later. The 40 candidates the queue asks for
+    // first are all siblings of words studied today.
+    let mut conn = app.stores.stores.postgres.get().await.expect("connection");
+    diesel::sql_query(
+        "WITH ranked AS (SELECT c.id, w.lemma, \
+           row_number() OVER (PARTITION BY c.word_id ORDER BY c.card_type) AS nth, \
+           dense_rank() OVER (ORDER BY w.lemma) AS rank \
+           FROM cards c JOIN words w ON w.id = c.word_id WHERE c.user_id = $1) \
+         UPDATE cards c SET state = 'review', stability = 10, difficulty = 5, reps = 3, \
+           last_review = CASE WHEN r.lemma < 'wordef' AND r.nth = 1 THEN now() - interval '1 minute' \
+             ELSE now() - interval '12 days' END, \
+           due = CASE WHEN r.lemma < 'wordef' AND r.nth = 1 THEN now() + interval '10 days' \
+             WHEN r.lemma < 'wordef' THEN now() - interval '3 days' + r.rank * interval '1 minute' \
+             ELSE now() - interval '1 day' END \
+         FROM ranked r WHERE r.id = c.id",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(sara.id.as_uuid())
+    .execute(&mut conn)
+    .await
+    .expect("seeded");
+    drop(conn);
+
+    let (status, queue) = app.study_queue(&sara, "limit=20").await;
+    assert_eq!(status, 200, "{queue}");
+    let mut lemmas: Vec<&str> = queue
+        .as_array()
+        .expect("queue")
+        .iter()
+        .filter_map(|q| q["lemma"].as_str())
+        .collect();
+    lemmas.sort_unstable();
+    assert_eq!(
+        lemmas,
+        ["wordef", "wordeg", "wordeh", "wordei", "wordej"],
+        "{queue}"
+    );
+}
+
+#[tokio::test]
 async fn the_queue_shows_one_card_per_word_with_a_preview_of_each_answer() {
     let app = spawn().await;
     let sara = app.register_learner("sara@example.com").await;
