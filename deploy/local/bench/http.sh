@@ -121,7 +121,7 @@ http_bench() {
     before="$(psql "$BENCH_PG_URL" -Atc "SELECT before FROM review_logs WHERE client_review_id LIKE 'wrk-%' LIMIT 1")"
     [ -n "$before" ] || before='{}'
     log "pgbench -M prepared -c $HTTP_CONNECTIONS -j 2 -T ${HTTP_DURATION%s} (the review transaction)"
-    PG_TPS="?"
+    PG_TPS="?" PG_LAT="?"
     if pgbench -n -M prepared -c "$HTTP_CONNECTIONS" -j 2 -T "${HTTP_DURATION%s}" -r -D cards="$BENCH_CARDS_N" \
         -D before="$before" -f "$BENCH_DIR/review.pgbench" "$BENCH_PG_URL" >"$OUT/pgbench-review.txt" 2>&1; then
         PG_TPS="$(awk '/^tps = / {print $3; exit}' "$OUT/pgbench-review.txt")"
@@ -136,7 +136,7 @@ http_bench() {
 
     {
         printf '%-46s %-28s %-42s %s\n' "path (through HTTP, wrk)" "Lingo" "baseline in the same run" "Lingo/baseline"
-        printf '%-46s %-28s %-42s %s\n' "POST /api/v1/reviews (c=$HTTP_CONNECTIONS)" "$R_RPS/s p99 $R_P99 ms" "pgbench same transaction ${PG_TPS} tps" "$(ratio "$R_RPS" "$PG_TPS")"
+        printf '%-46s %-28s %-42s %s\n' "POST /api/v1/reviews (c=$HTTP_CONNECTIONS)" "$R_RPS/s p99 $R_P99 ms" "pgbench same tx ${PG_TPS%.*} tps, mean ${PG_LAT:-?} ms" "$(ratio "$R_RPS" "$PG_TPS")"
         printf '%-46s %-28s %-42s %s\n' "GET $word_url (${word_bytes} B)" "$W_RPS/s p99 $W_P99 ms" "GET /api/v1/health $H_RPS/s p99 $H_P99 ms" "$(ratio "$W_RPS" "$H_RPS")"
         printf '%-46s %-28s %-42s %s\n' "  same, Accept-Encoding: gzip" "$WG_RPS/s p99 $WG_P99 ms" "GET /api/v1/health" "$(ratio "$WG_RPS" "$H_RPS")"
         printf '%-46s %-28s %-42s %s\n' "GET /study/queue?limit=20 (c=$SESSION_CONNECTIONS)" "$Q_RPS/s p99 $Q_P99 ms" "learner with $BENCH_TODAY_N reviews today" "p99 < 15 ms: $(awk -v p="$Q_P99" 'BEGIN{print (p < 15 ? "yes" : "NO")}')"
