@@ -114,6 +114,28 @@ impl CardSnapshot {
 }
 
 impl Card {
+    /// A new recognition card of `word`, created at `at`, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn for_test(word: WordId, at: DateTime<Utc>) -> Self {
+        Self {
+            id: CardId::new(),
+            user: UserId::new(),
+            deck: DeckId::new(),
+            word,
+            card_type: CardType::Recognition,
+            schedule: CardSchedule::new(at),
+            reps: 0,
+            lapses: 0,
+            suspended: false,
+            buried_until: None,
+            leech: false,
+            version: 1,
+            created_at: at,
+            reset_at: None,
+            material: CardMaterial::default(),
+        }
+    }
+
     pub fn snapshot(&self) -> CardSnapshot {
         CardSnapshot {
             state: self.schedule.state,

@@ -34,6 +34,18 @@ pub struct QueueLimits {
     pub size: usize,
 }
 
+/// How many more reviews and new cards today's limits leave room for.
+fn rooms(candidates: &Candidates, limits: QueueLimits) -> (usize, usize) {
+    (
+        limits
+            .reviews_per_day
+            .saturating_sub(candidates.reviews_done_today) as usize,
+        limits
+            .new_per_day
+            .saturating_sub(candidates.new_studied_today) as usize,
+    )
+}
+
 /// Orders the candidates into the queue.
 pub fn build(
     candidates: &Candidates,
@@ -51,12 +63,7 @@ pub fn build(
     });
     let mut learning: Vec<&Card> = candidates.learning.iter().collect();
     learning.sort_by_key(|c| c.schedule.due);
-    let review_room = limits
-        .reviews_per_day
-        .saturating_sub(candidates.reviews_done_today) as usize;
-    let new_room = limits
-        .new_per_day
-        .saturating_sub(candidates.new_studied_today) as usize;
+    let (review_room, new_room) = rooms(candidates, limits);
 
     let mut queue = Vec::new();
     let mut words: HashSet<WordId> = HashSet::new();
@@ -123,12 +130,7 @@ fn could_fill_more(
     let fetch = fetch as usize;
     let queued: HashSet<_> = queue.iter().map(|c| c.id).collect();
     let taken = |list: &[Card]| list.iter().filter(|c| queued.contains(&c.id)).count();
-    let review_room = limits
-        .reviews_per_day
-        .saturating_sub(candidates.reviews_done_today) as usize;
-    let new_room = limits
-        .new_per_day
-        .saturating_sub(candidates.new_studied_today) as usize;
+    let (review_room, new_room) = rooms(candidates, limits);
     (candidates.reviews.len() >= fetch && taken(&candidates.reviews) < review_room)
         || candidates.learning.len() >= fetch
         || (candidates.new.len() >= fetch && taken(&candidates.new) < new_room)
@@ -300,29 +302,9 @@ impl StudyService {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::card::CardType;
-    use crate::scheduler::CardSchedule;
-    use lingo_kernel::CardId;
 
     fn card(word: WordId) -> Card {
-        let now = Utc::now();
-        Card {
-            id: CardId::new(),
-            user: UserId::new(),
-            deck: DeckId::new(),
-            word,
-            card_type: CardType::Recognition,
-            schedule: CardSchedule::new(now),
-            reps: 0,
-            lapses: 0,
-            suspended: false,
-            buried_until: None,
-            leech: false,
-            version: 1,
-            created_at: now,
-            reset_at: None,
-            material: Default::default(),
-        }
+        Card::for_test(word, Utc::now())
     }
 
     fn limits(size: usize) -> QueueLimits {

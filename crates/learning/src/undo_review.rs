@@ -94,10 +94,9 @@ pub fn undo(context: &UndoContext) -> Result<UndoDecision, UndoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::card::CardType;
     use crate::scheduler::CardState;
     use chrono::Duration;
-    use lingo_kernel::{CardId, DeckId, UserId, WordId};
+    use lingo_kernel::WordId;
 
     fn t0() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-05-01T09:00:00Z")
@@ -116,21 +115,8 @@ mod tests {
         after.last_review = Some(t0());
         after.reps = 1;
         let mut card = Card {
-            id: CardId::new(),
-            user: UserId::new(),
-            deck: DeckId::new(),
-            word: WordId::new(),
-            card_type: CardType::Recognition,
             schedule: before.schedule(),
-            reps: 0,
-            lapses: 0,
-            suspended: false,
-            buried_until: None,
-            leech: false,
-            version: 1,
-            created_at: t0() - Duration::days(1),
-            reset_at: None,
-            material: Default::default(),
+            ..Card::for_test(WordId::new(), t0() - Duration::days(1))
         };
         card.restore(&after);
         UndoContext {

@@ -375,10 +375,8 @@ pub fn why_empty(cards: &[Card], material: &QuizMaterial, kinds: &[QuestionKind]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::card::CardType;
-    use crate::scheduler::CardSchedule;
     use chrono::{DateTime, Utc};
-    use lingo_kernel::{DeckId, UserId, WordId};
+    use lingo_kernel::WordId;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-01-10T12:00:00Z")
@@ -398,23 +396,7 @@ mod tests {
     }
 
     fn card(word: WordId) -> Card {
-        Card {
-            id: CardId::new(),
-            user: UserId::new(),
-            deck: DeckId::new(),
-            word,
-            card_type: CardType::Recognition,
-            schedule: CardSchedule::new(now()),
-            reps: 0,
-            lapses: 0,
-            suspended: false,
-            buried_until: None,
-            leech: false,
-            version: 1,
-            created_at: now(),
-            reset_at: None,
-            material: Default::default(),
-        }
+        Card::for_test(word, now())
     }
 
     fn nouns() -> Vec<WordFacts> {
