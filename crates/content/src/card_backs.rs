@@ -137,7 +137,7 @@ impl StoredCardBacks {
             }
         }
         if !missing.is_empty() {
-            pronunciation.request(&missing).await;
+            pronunciation.enqueue_renders(&missing).await;
         }
     }
     pub fn new(
@@ -159,7 +159,7 @@ impl StoredCardBacks {
 }
 
 /// The re-check behind a session: audio stored since is remembered, and what is still missing
-/// is asked for again (a no-op while its render job is queued: the job id is the audio's).
+/// is enqueued again (a no-op while its render job is queued).
 async fn recheck_audio(
     pronunciation: &PronunciationService,
     cache: &BackCache,
@@ -184,7 +184,7 @@ async fn recheck_audio(
         })
         .collect();
     if !missing.is_empty() {
-        pronunciation.request(&missing).await;
+        pronunciation.enqueue_renders(&missing).await;
     }
 }
 

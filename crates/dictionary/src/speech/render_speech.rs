@@ -159,8 +159,19 @@ impl PronunciationService {
                 return 0;
             }
         };
+        let missing: Vec<AudioKey> = keys
+            .iter()
+            .filter(|k| !stored.contains(&k.id()))
+            .cloned()
+            .collect();
+        self.enqueue_renders(&missing).await
+    }
+
+    /// Enqueues the render of each key, for callers that have just found them missing with
+    /// `rendered` (a no-op for a key whose job is still queued: the job id is the audio's).
+    pub async fn enqueue_renders(&self, keys: &[AudioKey]) -> usize {
         let mut enqueued = 0;
-        for key in keys.iter().filter(|k| !stored.contains(&k.id())) {
+        for key in keys {
             let job = RenderSpeech { key: key.clone() };
             let Ok(job) = NewJob::of(&job) else { continue };
             match self.queue.enqueue(job.with_id(key.job_id())).await {

@@ -77,7 +77,7 @@ impl DictionaryQuizFacts {
             }
         }
         if !missing.is_empty() {
-            pronunciation.request(&missing).await;
+            pronunciation.enqueue_renders(&missing).await;
         }
     }
 
