@@ -23,8 +23,10 @@ BENCH_PG_URL="${LINGO_DATABASE_URL%/*}/$BENCH_DB"
 
 http_cleanup() {
     psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null 2>&1 || true
+    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS ${BENCH_DB}_import WITH (FORCE)" >/dev/null 2>&1 || true
     "$PY" "$BENCH_DIR/http_fixture.py" drop "$LINGO_MONGO_URL" "$BENCH_MONGO_DB" >/dev/null 2>&1 || true
-    redis-cli -u "$LINGO_REDIS_URL" --scan --pattern "bench-$RUN_ID:*" 2>/dev/null |
+    # Both prefixes: the HTTP part's "bench-$RUN_ID:" and the import's "bench-$RUN_ID-import:".
+    redis-cli -u "$LINGO_REDIS_URL" --scan --pattern "bench-$RUN_ID*" 2>/dev/null |
         xargs -r redis-cli -u "$LINGO_REDIS_URL" DEL >/dev/null 2>&1 || true
 }
 
@@ -59,13 +61,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$
 
 http_bench() {
     trap 'http_cleanup; cleanup' EXIT
-    log "bench database $BENCH_DB, MongoDB database $BENCH_MONGO_DB, Redis prefix bench-$RUN_ID"
+    log "bench database $BENCH_DB, MongoDB database $BENCH_MONGO_DB, Redis prefix bench-$RUN_ID:"
     psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $BENCH_DB" >/dev/null
 
     HTTP_PORT="$(free_port)"
     local api_env=(LINGO_HTTP_PORT="$HTTP_PORT" LINGO_HTTP_HOST=127.0.0.1 LINGO_METRICS_ADDR=off
         LINGO_DATABASE_URL="$BENCH_PG_URL" LINGO_MONGO_DATABASE="$BENCH_MONGO_DB"
-        LINGO_REDIS_PREFIX="bench-$RUN_ID" LINGO_JWT_SECRET="$BENCH_SECRET" LINGO_LOG=warn
+        LINGO_REDIS_PREFIX="bench-$RUN_ID:" LINGO_JWT_SECRET="$BENCH_SECRET" LINGO_LOG=warn
         LINGO_RATE_LIMIT_LOOKUP_PER_MINUTE=100000000 LINGO_RATE_LIMIT_ANONYMOUS_PER_MINUTE=100000000
         LINGO_WIKTIONARY_URL=http://127.0.0.1:9/)
     log "starting release lingo-api on 127.0.0.1:$HTTP_PORT (migrates the bench database)"

@@ -1,8 +1,10 @@
 # The dictionary import through the worker (sourced by deploy/local/bench.sh after http.sh, whose
 # bench databases, BENCH_SECRET, PY, RUN_ID and http_cleanup it uses; `import_bench` runs after
 # the wrk figures, or alone with BENCH_ONLY=import).
-# A release lingo-api (the admin route) and a release lingo-worker on the bench's private
-# PostgreSQL database, MongoDB database and Redis prefix import FreeDict eng-ara; the figure is
+# A release lingo-api (the admin route) and a release lingo-worker on a PostgreSQL database and a
+# Redis prefix of their own (the jobs the HTTP part queued, audio renders among them, are not the
+# import's to run: a shared ledger would hand them to its worker) and the bench's MongoDB
+# database import FreeDict eng-ara; the figure is
 # entries per second from the job's creation to its success, next to raw `insert_many` of the same
 # entry documents into the same MongoDB-wire server, measured right after in the same run.
 # Writes "$OUT/import-row.txt" (one row) and exports IMPORT_* figures.
@@ -22,15 +24,15 @@ import_bench() {
     echo "dictionary import (FreeDict eng-ara)  FAILED (see $OUT/lingo-worker-import.log)" >"$IMPORT_ROW_FILE"
     [ -f "$IMPORT_INDEX" ] || "$ROOT/deploy/local/data.sh" install >&2 ||
         { log "no $IMPORT_INDEX (deploy/local/data.sh install failed)"; return 0; }
-    if [ "$(psql "$PG_ADMIN_URL" -Atc "SELECT 1 FROM pg_database WHERE datname = '$BENCH_DB'")" != 1 ]; then
-        trap 'http_cleanup; cleanup' EXIT
-        log "bench database $BENCH_DB, MongoDB database $BENCH_MONGO_DB, Redis prefix bench-$RUN_ID"
-        psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $BENCH_DB" >/dev/null
-    fi
+    trap 'http_cleanup; cleanup' EXIT
+    local import_db="${BENCH_DB}_import"
+    local import_pg_url="${BENCH_PG_URL}_import"
+    log "import database $import_db, MongoDB database $BENCH_MONGO_DB, Redis prefix bench-$RUN_ID-import:"
+    psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $import_db" >/dev/null
     local port env_common
     port="$(free_port)"
-    env_common=(LINGO_DATABASE_URL="$BENCH_PG_URL" LINGO_MONGO_DATABASE="$BENCH_MONGO_DB"
-        LINGO_REDIS_PREFIX="bench-$RUN_ID" LINGO_JWT_SECRET="$BENCH_SECRET" LINGO_LOG=warn
+    env_common=(LINGO_DATABASE_URL="$import_pg_url" LINGO_MONGO_DATABASE="$BENCH_MONGO_DB"
+        LINGO_REDIS_PREFIX="bench-$RUN_ID-import:" LINGO_JWT_SECRET="$BENCH_SECRET" LINGO_LOG=warn
         LINGO_METRICS_ADDR=off LINGO_WIKTIONARY_URL=http://127.0.0.1:9/)
     log "import: starting release lingo-api on 127.0.0.1:$port (the admin route)"
     env "${env_common[@]}" LINGO_HTTP_PORT="$port" LINGO_HTTP_HOST=127.0.0.1 \
@@ -46,7 +48,7 @@ import_bench() {
 
     local admin token base="http://127.0.0.1:$port/api/v1"
     admin="$(python3 -c 'import uuid; print(uuid.uuid4())')"
-    psql "$BENCH_PG_URL" -qc "INSERT INTO users (id, email, display_name, role, profile, created_at, updated_at)
+    psql "$import_pg_url" -qc "INSERT INTO users (id, email, display_name, role, profile, created_at, updated_at)
         VALUES ('$admin', 'bench-admin-$RUN_ID@example.com', 'Bench admin', 'admin',
         '{\"native_language\":\"fa\",\"target_language\":\"en\",\"level\":\"A2\",\"timezone\":\"UTC\",\"day_rollover_hour\":4,\"daily_new_limit\":20,\"daily_review_limit\":200,\"desired_retention\":0.9,\"learning_steps\":[60,600],\"relearning_steps\":[600],\"leech_threshold\":8,\"suspend_leeches\":true}',
         now(), now())" >/dev/null
