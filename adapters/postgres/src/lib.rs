@@ -38,7 +38,9 @@ pub use learning::{
     PgQuizStore, PgTombstones,
 };
 pub use migrate::{MigrationError, migrations_fingerprint, run_migrations};
-pub use notifications::{PgDeviceStore, PgNotificationStore, PgReminderStore};
+pub use notifications::{
+    PgDeviceStore, PgNotificationRetention, PgNotificationStore, PgReminderStore,
+};
 pub use pool::{PgPool, PoolSettings, connect};
 pub use refresh_tokens::PgRefreshTokenStore;
 pub use users::PgUserRepository;

@@ -18,7 +18,8 @@ use lingo_dictionary::meaning::{DEFAULT_MEANING_FALLBACK, MeaningChains};
 
 pub const DEFAULT_SCHEDULE: &str = "outbox.purge=0 30 3 * * *;queue.stats=0 * * * * *;\
     learning.optimise_all=0 0 4 * * *;reminders.send=0 0/15 * * * *;\
-    sync.purge_tombstones=0 45 3 * * *;account.purge_exports=0 50 3 * * *";
+    sync.purge_tombstones=0 45 3 * * *;account.purge_exports=0 50 3 * * *;\
+    notifications.purge=0 55 3 * * *";
 
 const DEV_JWT_SECRET: &str = "development-only-secret-change-me-0123456789";
 

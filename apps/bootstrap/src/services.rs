@@ -219,6 +219,7 @@ impl Services {
                 stores.jobs.clone(),
             )),
             reminders: notifications.reminders,
+            notification_purge: notifications.purge,
             account_exports: exports.accounts.clone(),
             tombstone_purge: exports.tombstone_purge,
             clock: clock.clone(),

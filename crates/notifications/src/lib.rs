@@ -8,6 +8,7 @@ pub mod manage_devices;
 pub mod notification;
 pub mod notification_list;
 pub mod ports;
+pub mod purge_notifications;
 pub mod reminder_rule;
 pub mod reminder_text;
 pub mod send_reminders;

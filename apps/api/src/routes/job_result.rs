@@ -46,6 +46,8 @@ pub enum JobResult {
     AccountPurgeExports(ExportsPurgedResult),
     #[serde(rename = "sync.purge_tombstones")]
     SyncPurgeTombstones(TombstonesPurgedResult),
+    #[serde(rename = "notifications.purge")]
+    NotificationsPurge(NotificationsPurgedResult),
 }
 
 impl JobResult {
@@ -314,6 +316,19 @@ pub struct TombstonesPurgedResult {
     before: chrono::DateTime<chrono::Utc>,
 }
 
+/// `notifications.purge`: in-app notifications and reminder records past their retention
+/// deleted (docs/reminders.md).
+#[derive(Debug, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsPurgedResult {
+    notifications: u64,
+    /// Notifications created before this were deleted.
+    notifications_before: chrono::DateTime<chrono::Utc>,
+    reminder_sends: u64,
+    /// Reminder records of learner-days before this were deleted.
+    reminder_sends_before: chrono::NaiveDate,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,6 +491,13 @@ mod tests {
         round_trip::<PurgeTombstones>(TombstonesPurged {
             deleted: 12,
             before: at,
+        });
+        use lingo_notifications::purge_notifications::{NotificationsPurged, PurgeNotifications};
+        round_trip::<PurgeNotifications>(NotificationsPurged {
+            notifications: 5,
+            notifications_before: at,
+            reminder_sends: 2,
+            reminder_sends_before: at.date_naive(),
         });
     }
 

@@ -46,6 +46,24 @@ pub fn start_worker_with(app: &TestApp, deps: JobDeps) -> RunningWorker {
     RunningWorker { stop, task }
 }
 
+/// Enqueues `job` (as the scheduler would) and waits until `token`'s view of it has ended.
+pub async fn run_job<J: lingo_kernel::jobs::Job>(
+    app: &TestApp,
+    token: &str,
+    job: &J,
+) -> serde_json::Value {
+    use lingo_kernel::jobs::JobQueue;
+    let job = lingo_kernel::jobs::NewJob::of(job).expect("job");
+    let id = job.id;
+    app.services
+        .job_deps
+        .jobs
+        .enqueue(job)
+        .await
+        .expect("enqueued");
+    app.wait_for_job(token, &format!("/api/v1/jobs/{id}")).await
+}
+
 #[tokio::test]
 async fn an_enqueued_job_is_run_by_the_worker_and_its_status_followed_by_its_owner() {
     let app = TestApp::spawn().await;

@@ -347,7 +347,6 @@ async fn tombstones(app: &TestApp, learner: &Learner) -> i64 {
 #[tokio::test]
 async fn tombstones_older_than_the_sync_bound_are_purged_by_the_job_and_newer_ones_kept() {
     use diesel_async::RunQueryDsl;
-    use lingo_kernel::jobs::JobQueue;
     let app = spawn().await;
     let sara = app.register_learner("sara-graves@example.org").await;
     let old = app.create_deck(&sara, "Old").await;
@@ -372,19 +371,12 @@ async fn tombstones_older_than_the_sync_bound_are_purged_by_the_job_and_newer_on
         .token(lingo_kernel::UserId::new(), lingo_users::Role::Admin)
         .await;
     for round in 0..2 {
-        let job =
-            lingo_kernel::jobs::NewJob::of(&lingo_learning::purge_tombstones::PurgeTombstones {})
-                .expect("job");
-        let id = job.id;
-        app.services
-            .job_deps
-            .jobs
-            .enqueue(job)
-            .await
-            .expect("enqueued");
-        let done = app
-            .wait_for_job(&admin, &format!("/api/v1/jobs/{id}"))
-            .await;
+        let done = crate::admin_jobs::run_job(
+            &app,
+            &admin,
+            &lingo_learning::purge_tombstones::PurgeTombstones {},
+        )
+        .await;
         let expected = if round == 0 { 1 } else { 0 };
         assert_eq!(done["result"]["deleted"], expected, "{done}");
         assert_eq!(tombstones(&app, &sara).await, 1, "the recent one stays");

@@ -343,3 +343,99 @@ async fn the_device_and_notification_routes_are_in_the_openapi_document() {
     let reminder = &doc["components"]["schemas"]["ProfileView"]["properties"]["reminder"];
     assert!(!reminder.is_null(), "the profile shows the reminder");
 }
+
+/// A UUIDv7 of `at`, as `NotificationId::new()` makes one at that time.
+fn v7_at(at: DateTime<Utc>) -> uuid::Uuid {
+    let ms = at.timestamp_millis();
+    uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        u64::try_from(ms / 1000).expect("after 1970"),
+        u32::try_from(ms % 1000).expect("millis") * 1_000_000,
+    ))
+}
+
+#[tokio::test]
+async fn notifications_and_reminder_records_past_their_retention_are_purged_by_the_job() {
+    use diesel_async::RunQueryDsl;
+    use lingo_notifications::purge_notifications::{
+        NOTIFICATION_DAYS, PurgeNotifications, REMINDER_SEND_DAYS,
+    };
+    let app = spawn().await;
+    let learner = app.register_learner("mina-notes@example.org").await;
+    let now = app.clock.now();
+    let old = now - Duration::days(NOTIFICATION_DAYS + 1);
+    let recent = now - Duration::days(NOTIFICATION_DAYS - 1);
+    let today = now.date_naive();
+    let old_day = today - Duration::days(REMINDER_SEND_DAYS + 1);
+    let mut conn = app.stores.stores.postgres.get().await.expect("connection");
+    let (old_id, recent_id, new_id) = (v7_at(old), v7_at(recent), v7_at(now));
+    for (id, at) in [(old_id, old), (recent_id, recent), (new_id, now)] {
+        diesel::sql_query(format!(
+            "INSERT INTO notifications (id, user_id, kind, title, body, created_at) \
+             VALUES ('{id}', '{}', 'reminder', 'Time to study', 'Five cards are waiting', '{}')",
+            learner.id,
+            at.to_rfc3339()
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("notification");
+    }
+    for day in [old_day, today - Duration::days(1), today] {
+        diesel::sql_query(format!(
+            "INSERT INTO reminder_sends (user_id, day, sent_at) VALUES ('{}', '{day}', now())",
+            learner.id
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("record");
+    }
+    let (status, list) = app
+        .get_with(&learner.token, "/api/v1/me/notifications")
+        .await;
+    assert_eq!(status, 200, "{list}");
+    assert_eq!(list["items"].as_array().expect("items").len(), 3);
+
+    let _worker = crate::admin_jobs::start_worker_with(&app, app.services.job_deps.clone());
+    let admin = app
+        .token(lingo_kernel::UserId::new(), lingo_users::Role::Admin)
+        .await;
+    for round in 0..2 {
+        let done = crate::admin_jobs::run_job(&app, &admin, &PurgeNotifications {}).await;
+        let expected = if round == 0 { 1 } else { 0 };
+        assert_eq!(done["result"]["notifications"], expected, "{done}");
+        assert_eq!(done["result"]["reminder_sends"], expected, "{done}");
+        assert_eq!(
+            done["result"]["reminder_sends_before"],
+            (today - Duration::days(REMINDER_SEND_DAYS)).to_string(),
+            "{done}"
+        );
+    }
+    let (status, list) = app
+        .get_with(&learner.token, "/api/v1/me/notifications")
+        .await;
+    assert_eq!(status, 200, "{list}");
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|n| n["id"].as_str().expect("id"))
+        .collect();
+    let kept = [new_id.to_string(), recent_id.to_string()];
+    assert_eq!(ids, kept, "the two within the retention stay, newest first");
+    #[derive(diesel::QueryableByName)]
+    struct Day {
+        #[diesel(sql_type = diesel::sql_types::Date)]
+        day: chrono::NaiveDate,
+    }
+    let days: Vec<chrono::NaiveDate> = diesel::sql_query(format!(
+        "SELECT day FROM reminder_sends WHERE user_id = '{}' ORDER BY day",
+        learner.id
+    ))
+    .load::<Day>(&mut conn)
+    .await
+    .expect("records")
+    .into_iter()
+    .map(|d| d.day)
+    .collect();
+    assert_eq!(days, vec![today - Duration::days(1), today]);
+}

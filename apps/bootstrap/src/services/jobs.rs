@@ -40,6 +40,8 @@ pub struct JobDeps {
     pub reminders: lingo_notifications::send_reminders::ReminderService,
     /// `account.export` and `account.purge_exports`.
     pub account_exports: lingo_users::export_account::AccountExportService,
+    /// `notifications.purge`.
+    pub notification_purge: lingo_notifications::purge_notifications::NotificationPurgeService,
     /// `sync.purge_tombstones`.
     pub tombstone_purge: lingo_learning::purge_tombstones::TombstonePurgeService,
     pub clock: Arc<dyn Clock>,

@@ -8,8 +8,11 @@ use lingo_kernel::Clock;
 use lingo_notifications::manage_devices::DeviceService;
 use lingo_notifications::notification_list::NotificationService;
 use lingo_notifications::ports::PushSender;
+use lingo_notifications::purge_notifications::NotificationPurgeService;
 use lingo_notifications::send_reminders::ReminderService;
-use lingo_postgres::{PgDeviceStore, PgNotificationStore, PgReminderStore};
+use lingo_postgres::{
+    PgDeviceStore, PgNotificationRetention, PgNotificationStore, PgReminderStore,
+};
 use lingo_push::{
     ApnsSender, ApnsSettings, FcmSender, FcmSettings, PlatformRouter, ServiceAccount,
 };
@@ -19,6 +22,7 @@ pub(super) struct Notifications {
     pub devices: DeviceService,
     pub notifications: NotificationService,
     pub reminders: ReminderService,
+    pub purge: NotificationPurgeService,
 }
 
 pub(super) fn build(
@@ -42,6 +46,10 @@ pub(super) fn build(
             Arc::new(PgReminderStore::new(stores.postgres.clone())),
             devices,
             push,
+            clock.clone(),
+        ),
+        purge: NotificationPurgeService::new(
+            Arc::new(PgNotificationRetention::new(stores.postgres.clone())),
             clock,
         ),
     })

@@ -8,6 +8,7 @@ mod optimise_fsrs;
 mod outbox_purge;
 mod prepare_content;
 mod propagate_deck;
+mod purge_notifications;
 mod purge_tombstones;
 mod purge_user;
 mod queue_stats;
@@ -33,6 +34,7 @@ use lingo_learning::import_words::ImportWords;
 use lingo_learning::optimise::{OptimiseAllFsrs, OptimiseFsrs};
 use lingo_learning::prepare_content::PrepareContent;
 use lingo_learning::purge_tombstones::PurgeTombstones;
+use lingo_notifications::purge_notifications::PurgeNotifications;
 use lingo_notifications::send_reminders::SendReminders;
 use lingo_users::account::PurgeUserData;
 use lingo_users::export_account::{ExportAccount, PurgeExpiredExports};
@@ -58,6 +60,7 @@ pub const KNOWN: &[&str] = &[
     ExportAccount::NAME,
     PurgeExpiredExports::NAME,
     PurgeTombstones::NAME,
+    PurgeNotifications::NAME,
 ];
 
 /// Registers a handler that needs the shared dependencies.
@@ -91,5 +94,6 @@ pub fn registry(deps: JobDeps) -> Registry {
     with_deps(&mut registry, &deps, export_account::run);
     with_deps(&mut registry, &deps, export_account::purge);
     with_deps(&mut registry, &deps, purge_tombstones::run);
+    with_deps(&mut registry, &deps, purge_notifications::run);
     registry
 }

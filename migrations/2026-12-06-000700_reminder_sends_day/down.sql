@@ -1,0 +1,1 @@
+DROP INDEX reminder_sends_day_idx;
