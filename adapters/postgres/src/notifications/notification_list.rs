@@ -1,4 +1,4 @@
-//! `notifications`: the in-app list, newest first (ids are UUIDv7).
+//! `notifications`: the in-app list, newest first (ids are UUIDv7), and its export section.
 
 use super::unavailable;
 use crate::pool::PgPool;
@@ -10,6 +10,9 @@ use diesel_async::RunQueryDsl;
 use lingo_kernel::UserId;
 use lingo_notifications::ports::{NotificationStore, StoreError};
 use lingo_notifications::{Notification, NotificationId, NotificationKind};
+use lingo_users::export_account::ExportSection;
+use lingo_users::ports::Unavailable;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 #[derive(QueryableByName)]
@@ -101,5 +104,27 @@ impl NotificationStore for PgNotificationStore {
             .next()
             .map(NotificationRow::into_notification)
             .transpose()
+    }
+}
+
+/// The learner's in-app notifications (oldest first) and the learner-days a reminder was sent
+/// for, for the account export.
+const NOTIFICATIONS_EXPORT: &str = r#"
+SELECT json_build_object(
+  'notifications', COALESCE((
+    SELECT json_agg(json_build_object(
+      'id', n.id, 'kind', n.kind, 'title', n.title, 'body', n.body,
+      'created_at', n.created_at, 'read_at', n.read_at) ORDER BY n.id)
+    FROM notifications n WHERE n.user_id = $1), '[]'),
+  'reminders_sent', COALESCE((
+    SELECT json_agg(json_build_object('day', s.day, 'sent_at', s.sent_at) ORDER BY s.day)
+    FROM reminder_sends s WHERE s.user_id = $1), '[]'))::text AS document
+"#;
+
+#[async_trait]
+impl ExportSection for PgNotificationStore {
+    #[tracing::instrument(name = "export.notifications", skip(self), fields(user = %user))]
+    async fn export(&self, user: UserId) -> Result<Map<String, Value>, Unavailable> {
+        crate::learning::json_section(&self.pool, NOTIFICATIONS_EXPORT, user).await
     }
 }

@@ -553,6 +553,25 @@ pub struct ExportedDevice {
     created_at: DateTime<Utc>,
 }
 
+/// An in-app notification (kept 90 days, docs/reminders.md).
+#[derive(Serialize, ToSchema)]
+pub struct ExportedNotification {
+    id: Uuid,
+    #[schema(example = "reminder")]
+    kind: String,
+    title: String,
+    body: String,
+    created_at: DateTime<Utc>,
+    read_at: Option<DateTime<Utc>>,
+}
+
+/// A learner-day a study reminder was sent for (kept 31 days).
+#[derive(Serialize, ToSchema)]
+pub struct ExportedReminderDay {
+    day: chrono::NaiveDate,
+    sent_at: DateTime<Utc>,
+}
+
 /// Everything Lingo keeps about the account (GDPR export). The same document is the file of
 /// `POST /api/v1/me/export`, gzipped.
 #[derive(Serialize, ToSchema)]
@@ -574,4 +593,6 @@ pub struct AccountExport {
     content_requests: Vec<ExportedContentRequest>,
     jobs: Vec<ExportedJob>,
     devices: Vec<ExportedDevice>,
+    notifications: Vec<ExportedNotification>,
+    reminders_sent: Vec<ExportedReminderDay>,
 }

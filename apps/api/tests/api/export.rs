@@ -237,6 +237,8 @@ async fn the_export_at_once_holds_decks_cards_review_logs_and_devices_without_th
         "activity_days",
         "content_requests",
         "jobs",
+        "notifications",
+        "reminders_sent",
     ] {
         assert!(export[section].is_array(), "{section}: {export}");
     }
@@ -381,4 +383,44 @@ async fn tombstones_older_than_the_sync_bound_are_purged_by_the_job_and_newer_on
         assert_eq!(done["result"]["deleted"], expected, "{done}");
         assert_eq!(tombstones(&app, &sara).await, 1, "the recent one stays");
     }
+}
+
+#[tokio::test]
+async fn the_export_holds_the_learners_notifications_and_reminder_days_and_no_one_elses() {
+    use diesel_async::RunQueryDsl;
+    let app = spawn().await;
+    let sara = app.register_learner("sara-notes@example.org").await;
+    let other = app.register_learner("omid-notes@example.org").await;
+    let mut conn = app.stores.stores.postgres.get().await.expect("connection");
+    for (learner, title) in [(&sara, "وقت مرور است"), (&other, "Omid has cards waiting")]
+    {
+        diesel::sql_query(format!(
+            "INSERT INTO notifications (id, user_id, kind, title, body, created_at, read_at) \
+             VALUES ('{}', '{}', 'reminder', '{title}', 'Five cards are waiting', now(), now())",
+            uuid::Uuid::now_v7(),
+            learner.id
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("notification");
+        diesel::sql_query(format!(
+            "INSERT INTO reminder_sends (user_id, day, sent_at) VALUES ('{}', '2026-12-03', now())",
+            learner.id
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("record");
+    }
+    let (status, export) = app.get_with(&sara.token, "/api/v1/me/export").await;
+    assert_eq!(status, 200, "{export}");
+    assert_eq!(count(&export, "notifications"), 1, "{export}");
+    assert_eq!(export["notifications"][0]["title"], "وقت مرور است");
+    assert_eq!(export["notifications"][0]["kind"], "reminder");
+    assert!(
+        export["notifications"][0]["read_at"].is_string(),
+        "{export}"
+    );
+    assert_eq!(count(&export, "reminders_sent"), 1, "{export}");
+    assert_eq!(export["reminders_sent"][0]["day"], "2026-12-03");
+    assert!(!export.to_string().contains("Omid has cards waiting"));
 }

@@ -9,7 +9,7 @@ use lingo_learning::export_deck::DeckExportService;
 use lingo_learning::purge_tombstones::TombstonePurgeService;
 use lingo_postgres::{
     PgDeckContents, PgDeviceStore, PgExportArchive, PgLearnerProfiles, PgLearningExport,
-    PgRequestedJobs, PgTombstones, PgUserRepository,
+    PgNotificationStore, PgRequestedJobs, PgTombstones, PgUserRepository,
 };
 use lingo_users::export_account::{AccountExportService, ExportSection};
 use std::sync::Arc;
@@ -33,6 +33,7 @@ pub(super) fn build(config: &Config, stores: &Stores, clock: Arc<dyn Clock>) -> 
         Arc::new(PgLearningExport::new(pool.clone())),
         Arc::new(PgRequestedJobs::new(pool.clone())),
         Arc::new(PgDeviceStore::new(pool.clone())),
+        Arc::new(PgNotificationStore::new(pool.clone())),
     ];
     Exports {
         decks: DeckExportService::new(
