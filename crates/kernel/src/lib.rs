@@ -1,6 +1,7 @@
 //! The shared kernel of Lingo's domain crates: identifiers, language codes, the clock,
 //! pagination, the cache port and the job-queue port. No I/O and no framework here.
 
+pub mod batches;
 pub mod cache;
 pub mod caller;
 pub mod cefr;

@@ -54,14 +54,10 @@ impl TombstonePurgeService {
 
     pub async fn run(&self) -> Result<TombstonesPurged, LearningStoreError> {
         let before = self.clock.now() - Duration::days(TOMBSTONE_DAYS);
-        let mut deleted = 0;
-        loop {
-            let batch = self.store.purge_before(before, PURGE_BATCH).await?;
-            deleted += batch;
-            if batch < u64::from(PURGE_BATCH) {
-                break;
-            }
-        }
+        let deleted = lingo_kernel::batches::drain(PURGE_BATCH, |limit| {
+            self.store.purge_before(before, limit)
+        })
+        .await?;
         tracing::info!(deleted, %before, "sync tombstones purged");
         Ok(TombstonesPurged { deleted, before })
     }

@@ -9,6 +9,7 @@ use crate::ports::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lingo_kernel::Clock;
+use lingo_kernel::batches::drain;
 use lingo_kernel::jobs::Job;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -75,12 +76,12 @@ impl NotificationPurgeService {
         let notifications_before = now - Duration::days(NOTIFICATION_DAYS);
         // Learner-days are dates in the learner's zone: a month back is over in every zone.
         let reminder_sends_before = now.date_naive() - Duration::days(REMINDER_SEND_DAYS);
-        let notifications = drain(|limit| {
+        let notifications = drain(PURGE_BATCH, |limit| {
             self.store
                 .purge_notifications_before(notifications_before, limit)
         })
         .await?;
-        let reminder_sends = drain(|limit| {
+        let reminder_sends = drain(PURGE_BATCH, |limit| {
             self.store
                 .purge_reminder_sends_before(reminder_sends_before, limit)
         })
@@ -98,22 +99,6 @@ impl NotificationPurgeService {
             reminder_sends,
             reminder_sends_before,
         })
-    }
-}
-
-/// Batches until one comes back short.
-async fn drain<F, Fut>(batch: F) -> Result<u64, StoreError>
-where
-    F: Fn(u32) -> Fut,
-    Fut: std::future::Future<Output = Result<u64, StoreError>>,
-{
-    let mut deleted = 0;
-    loop {
-        let n = batch(PURGE_BATCH).await?;
-        deleted += n;
-        if n < u64::from(PURGE_BATCH) {
-            return Ok(deleted);
-        }
     }
 }
 
